@@ -1,0 +1,3 @@
+export * from './paths.js';
+export * from './protocol.js';
+export * from './http.js';

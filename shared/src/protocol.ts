@@ -1,0 +1,149 @@
+/**
+ * Wire types shared by the cluster nodes, the gateway and the page.
+ * One definition; every process imports it from here.
+ */
+
+export type NodeRole = 'leader' | 'worker';
+export type KillMode = 'crash' | 'graceful';
+export const KILL_MODES: readonly KillMode[] = ['crash', 'graceful'];
+
+/**
+ * What a node publishes about itself, as JSON, in the data of its own election znode.
+ * `watching` is what the node really watches right now (not recomputed from the sorted list),
+ * so the table shows the brief stale moments after a predecessor dies.
+ */
+export interface NodeStatus {
+  /** The node's election znode name; also its id everywhere. */
+  id: string;
+  /** Sequence of the election znode; for the leader it is the fencing token. */
+  sequence: number;
+  role: NodeRole | 'candidate';
+  /** Name of the election znode this node watches (its predecessor), or null. */
+  watching: string | null;
+  /** host:port where the node's HTTP server is reachable by the other nodes and the gateway. */
+  address: string;
+  /** Epoch ms the process started. */
+  startedAt: number;
+  pid: number;
+  /** Hex ZooKeeper session id, so a reader can tell znodes of an old session from the current one. */
+  sessionId: string;
+  /** Epoch ms this status was written. */
+  updatedAt: number;
+}
+
+/** One row of the table. */
+export interface NodeView {
+  id: string;
+  sequence: number;
+  role: NodeRole | 'candidate';
+  watching: string | null;
+  address: string | null;
+  startedAt: number | null;
+  pid: number | null;
+  /** Entry present under /coordinators_service_registry. */
+  inCoordinatorsRegistry: boolean;
+  /** Entry present under /workers_service_registry. */
+  inWorkersRegistry: boolean;
+}
+
+/** The cluster as the acting leader sees it through its ZooKeeper watches. */
+export interface ClusterSnapshot {
+  /** Election znode name of the leader that produced the snapshot. */
+  leader: string;
+  /** Sequence of the leader's election znode: the fencing token. */
+  leaderToken: number;
+  /** Increases by one with every snapshot this leader emits. */
+  version: number;
+  /** Epoch ms the snapshot was assembled. */
+  generatedAt: number;
+  /** Sorted by sequence. */
+  nodes: NodeView[];
+}
+
+/** ndjson lines on the leader's internal stream (`GET /internal/cluster/stream`). */
+export type LeaderStreamMessage =
+  | { type: 'snapshot'; snapshot: ClusterSnapshot }
+  | { type: 'heartbeat'; leader: string; leaderToken: number; at: number };
+
+/** Data of a registry entry (both registries); the child's name is the node's election znode name. */
+export interface RegistryEntry {
+  id: string;
+  sequence: number;
+  address: string;
+  registeredAt: number;
+}
+
+export type GatewayStatus = 'connecting' | 'ok' | 'leaderless';
+
+export interface FailoverRecord {
+  from: string | null;
+  to: string;
+  /** From the moment the gateway lost the old leader to the first snapshot of the new one. */
+  durationMs: number;
+  at: number;
+}
+
+/** What the browser sees: `GET /api/cluster` and every `snapshot` message on `/ws`. */
+export interface ClusterView {
+  status: GatewayStatus;
+  /** Election znode name of the current leader, or null while there is none. */
+  leader: string | null;
+  leaderToken: number | null;
+  leaderAddress: string | null;
+  nodes: NodeView[];
+  /** True when `nodes` is the last known table of a leader that is gone. */
+  stale: boolean;
+  /** Epoch ms the gateway lost the leader, while leaderless. */
+  leaderlessSince: number | null;
+  lastFailover: FailoverRecord | null;
+  /** Epoch ms of this view (gateway clock). */
+  updatedAt: number;
+  /** Increases with every view the gateway pushes. */
+  seq: number;
+}
+
+/** Timeline entries shown under the table. */
+export interface ClusterEvent {
+  at: number;
+  kind: 'leader-elected' | 'leader-lost' | 'node-joined' | 'node-left' | 'kill-requested' | 'gateway-connected';
+  nodeId: string | null;
+  text: string;
+}
+
+export type ServerMessage =
+  | { type: 'snapshot'; view: ClusterView }
+  | { type: 'event'; event: ClusterEvent }
+  | { type: 'pong'; at: number }
+  | { type: 'error'; error: string; message: string };
+
+export type ClientMessage = { type: 'ping' };
+
+export interface KillRequestBody {
+  mode?: KillMode;
+}
+
+export interface KillAccepted {
+  id: string;
+  mode: KillMode;
+  routedVia: string;
+}
+
+/** Every HTTP error body. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+}
+
+/** Body the gateway sends to the leader's kill route. */
+export interface LeaderKillRequest {
+  target: string;
+  mode: KillMode;
+}
+
+/** Body the leader sends to the target's kill route. */
+export interface NodeKillRequest {
+  target: string;
+  mode: KillMode;
+  /** Election znode name of the leader routing the kill (the fencing token). */
+  leader: string;
+}

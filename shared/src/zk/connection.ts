@@ -1,0 +1,312 @@
+/**
+ * A thin, honest wrapper around the `zookeeper` npm client (the C client underneath).
+ *
+ * It does three things and nothing else:
+ *  1. turns every operation into a promise of `{ rc, ... }` — return codes, never booleans, so a
+ *     connection loss can never be mistaken for "no such node";
+ *  2. reports the session's life as a small set of events (connected / suspended / lost), including
+ *     a *local* expiry timer, because this client only learns of expiry after it reconnects;
+ *  3. throws a client away once its session is lost and builds a fresh one, because calling into a
+ *     closed client can hang or crash the process.
+ *
+ * It makes no decisions: the election and the gateway do that from the events.
+ */
+import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import {
+  ZCLOSING,
+  ZOK,
+  ZOO_CHANGED_EVENT,
+  ZOO_CHILD_EVENT,
+  ZOO_CREATED_EVENT,
+  ZOO_DELETED_EVENT,
+  ZOO_EXPIRED_SESSION_STATE,
+  ZOO_PERSISTENT,
+  ZNODEEXISTS,
+} from './codes.js';
+
+export type WatchEventKind = 'created' | 'deleted' | 'changed' | 'child';
+export type Watcher = (kind: WatchEventKind, path: string) => void;
+
+export interface ZkStat {
+  version: number;
+  cversion: number;
+  ephemeralOwner: string;
+  numChildren: number;
+  dataLength: number;
+  mzxid: number;
+  czxid: number;
+}
+
+export interface SessionInfo {
+  /** Hex session id as the server knows it. */
+  id: string;
+  /** Negotiated session timeout in ms (may differ from what was requested). */
+  timeoutMs: number;
+  /** Increases with every client this connection creates. */
+  generation: number;
+}
+
+export type SessionLostReason = 'expired' | 'local-timeout' | 'auth-failed';
+
+export interface ZkConnectionEvents {
+  /** A session is usable; `reconnected` is true when it is the same session as before a suspension. */
+  connected: [session: SessionInfo, reconnected: boolean];
+  /** The connection dropped; the session may still be alive on the server. Stop acting on it. */
+  suspended: [session: SessionInfo];
+  /** The session is gone for good; ephemerals it owned are (or will be) deleted. A new session follows. */
+  lost: [session: SessionInfo | null, reason: SessionLostReason];
+}
+
+export interface ZkConnectionOptions {
+  /** host:port[,host:port][/chroot] */
+  connect: string;
+  /** Requested session timeout; the server may negotiate another value (read `session.timeoutMs`). */
+  sessionTimeoutMs: number;
+  /** Native client log level: 0 none .. 4 debug. */
+  logLevel?: number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+// The addon is CommonJS and native; load it lazily so pure modules can import our types freely.
+const require = createRequire(import.meta.url);
+
+interface NativeClient extends EventEmitter {
+  client_id: string;
+  timeout: number;
+  connect(options: Record<string, unknown>, cb: (err: Error | null) => void): void;
+  close(): void;
+  a_create(path: string, data: string | Buffer, flags: number, cb: (rc: number, err: string, path: string) => void): number;
+  a_get(path: string, watch: boolean, cb: (rc: number, err: string, stat: ZkStat, data: Buffer | string | null) => void): number;
+  aw_get(path: string, w: (type: number, state: number, path: string) => void, cb: (rc: number, err: string, stat: ZkStat, data: Buffer | string | null) => void): number;
+  a_get_children(path: string, watch: boolean, cb: (rc: number, err: string, children: string[]) => void): number;
+  aw_get_children(path: string, w: (type: number, state: number, path: string) => void, cb: (rc: number, err: string, children: string[]) => void): number;
+  a_set(path: string, data: string | Buffer, version: number, cb: (rc: number, err: string, stat: ZkStat) => void): number;
+  a_delete_(path: string, version: number, cb: (rc: number, err: string) => void): number;
+}
+
+type NativeCtor = new () => NativeClient;
+let nativeCtor: NativeCtor | null = null;
+function loadNative(): NativeCtor {
+  nativeCtor ??= (require('zookeeper') as { ZooKeeper: NativeCtor }).ZooKeeper;
+  return nativeCtor;
+}
+
+const EVENT_KINDS: Record<number, WatchEventKind> = {
+  [ZOO_CREATED_EVENT]: 'created',
+  [ZOO_DELETED_EVENT]: 'deleted',
+  [ZOO_CHANGED_EVENT]: 'changed',
+  [ZOO_CHILD_EVENT]: 'child',
+};
+
+export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
+  private client: NativeClient | null = null;
+  private generation = 0;
+  private session: SessionInfo | null = null;
+  private connected = false;
+  private localExpiryTimer: NodeJS.Timeout | null = null;
+  /** Resolvers of operations in flight on the current client, settled with ZCLOSING if we drop it. */
+  private pending = new Set<(rc: number) => void>();
+  private closed = false;
+
+  constructor(private readonly options: ZkConnectionOptions) {
+    super();
+  }
+
+  /** Starts the first client. Returns at once; watch the `connected` event. */
+  start(): void {
+    if (this.closed || this.client) return;
+    this.openClient();
+  }
+
+  get currentSession(): SessionInfo | null {
+    return this.session;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Closes the session (its ephemerals are deleted by the server at once) and stops for good. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.dropClient();
+  }
+
+  private log(msg: string, fields?: Record<string, unknown>): void {
+    this.options.log?.(msg, fields);
+  }
+
+  private openClient(): void {
+    const Native = loadNative();
+    const generation = ++this.generation;
+    const client = new Native();
+    this.client = client;
+    this.connected = false;
+
+    client.on('connect', () => {
+      if (client !== this.client) return;
+      const id = client.client_id;
+      const reconnected = this.session !== null && this.session.id === id && this.session.generation === generation;
+      this.session = { id, timeoutMs: client.timeout, generation };
+      this.connected = true;
+      this.clearLocalExpiry();
+      this.log('zk session connected', { session: id, timeoutMs: client.timeout, reconnected });
+      this.emit('connected', this.session, reconnected);
+    });
+
+    client.on('connecting', () => {
+      if (client !== this.client || !this.connected || !this.session) return;
+      this.connected = false;
+      const session = this.session;
+      this.log('zk connection suspended', { session: session.id });
+      this.emit('suspended', session);
+      // The server expires the session after timeoutMs without hearing from us; by then another
+      // node may lead. We cannot learn that while cut off, so we assume the worst on our own clock.
+      this.localExpiryTimer = setTimeout(() => {
+        if (client !== this.client || this.connected) return;
+        this.log('zk session presumed expired (local timer)', { session: session.id });
+        this.loseSession('local-timeout');
+      }, session.timeoutMs);
+    });
+
+    client.on('close', (code: number) => {
+      if (client !== this.client) return; // a client we dropped ourselves
+      const reason: SessionLostReason = code === ZOO_EXPIRED_SESSION_STATE ? 'expired' : 'auth-failed';
+      this.log('zk client closed by the library', { code, reason });
+      this.loseSession(reason);
+    });
+
+    client.connect(
+      {
+        connect: this.options.connect,
+        timeout: this.options.sessionTimeoutMs,
+        debug_level: this.options.logLevel ?? 1,
+        host_order_deterministic: false,
+        data_as_buffer: true,
+      },
+      () => undefined, // connection is reported through the events above
+    );
+  }
+
+  private clearLocalExpiry(): void {
+    if (this.localExpiryTimer) clearTimeout(this.localExpiryTimer);
+    this.localExpiryTimer = null;
+  }
+
+  private dropClient(): void {
+    this.clearLocalExpiry();
+    const client = this.client;
+    this.client = null;
+    this.connected = false;
+    for (const settle of this.pending) settle(ZCLOSING);
+    this.pending.clear();
+    if (client) {
+      try {
+        client.close();
+      } catch (err) {
+        this.log('zk close failed', { err: String(err) });
+      }
+    }
+  }
+
+  private loseSession(reason: SessionLostReason): void {
+    const lost = this.session;
+    this.session = null;
+    this.dropClient();
+    this.emit('lost', lost, reason);
+    // A brand-new client, never a closed one: reusing it can crash the process.
+    if (!this.closed) setImmediate(() => !this.closed && !this.client && this.openClient());
+  }
+
+  /**
+   * Runs one native call on the current client and settles once: with the callback's result, or
+   * with ZCLOSING if the client is dropped first, or with the call's own error code if the client
+   * refused it synchronously (a closed client never calls back).
+   */
+  private call<T extends { rc: number }>(
+    invoke: (client: NativeClient, done: (result: T) => void) => number,
+    failed: (rc: number) => T,
+  ): Promise<T> {
+    const client = this.client;
+    if (!client) return Promise.resolve(failed(ZCLOSING));
+    return new Promise<T>((resolve) => {
+      let settled = false;
+      const settleRc = (rc: number) => finish(failed(rc));
+      const finish = (result: T) => {
+        if (settled) return;
+        settled = true;
+        this.pending.delete(settleRc);
+        resolve(result);
+      };
+      this.pending.add(settleRc);
+      let ret: number;
+      try {
+        ret = invoke(client, finish);
+      } catch (err) {
+        this.log('zk call threw', { err: String(err) });
+        ret = ZCLOSING;
+      }
+      if (typeof ret === 'number' && ret !== ZOK) settleRc(ret);
+    });
+  }
+
+  /** Wraps a watcher so only real node events reach it, and only from the client that set it. */
+  private wrapWatcher(watcher: Watcher): (type: number, state: number, path: string) => void {
+    const client = this.client;
+    return (type, _state, path) => {
+      // The C client also calls every watcher with session events on disconnect/reconnect.
+      const kind = EVENT_KINDS[type];
+      if (!kind || client !== this.client) return;
+      watcher(kind, path);
+    };
+  }
+
+  create(path: string, data: string | Buffer, flags: number): Promise<{ rc: number; path?: string }> {
+    return this.call(
+      (c, done) => c.a_create(path, data, flags, (rc, _e, created) => done({ rc, path: rc === ZOK ? created : undefined })),
+      (rc) => ({ rc }),
+    );
+  }
+
+  getData(path: string, watcher?: Watcher): Promise<{ rc: number; stat?: ZkStat; data?: Buffer }> {
+    const onData = (done: (r: { rc: number; stat?: ZkStat; data?: Buffer }) => void) =>
+      (rc: number, _e: string, stat: ZkStat, data: Buffer | string | null) =>
+        done(rc === ZOK ? { rc, stat, data: data == null ? Buffer.alloc(0) : Buffer.from(data) } : { rc });
+    return this.call(
+      (c, done) => (watcher ? c.aw_get(path, this.wrapWatcher(watcher), onData(done)) : c.a_get(path, false, onData(done))),
+      (rc) => ({ rc }),
+    );
+  }
+
+  getChildren(path: string, watcher?: Watcher): Promise<{ rc: number; children?: string[] }> {
+    const onChildren = (done: (r: { rc: number; children?: string[] }) => void) => (rc: number, _e: string, children: string[]) =>
+      done(rc === ZOK ? { rc, children: children ?? [] } : { rc });
+    return this.call(
+      (c, done) =>
+        watcher ? c.aw_get_children(path, this.wrapWatcher(watcher), onChildren(done)) : c.a_get_children(path, false, onChildren(done)),
+      (rc) => ({ rc }),
+    );
+  }
+
+  setData(path: string, data: string | Buffer, version = -1): Promise<{ rc: number }> {
+    return this.call((c, done) => c.a_set(path, data, version, (rc) => done({ rc })), (rc) => ({ rc }));
+  }
+
+  delete(path: string, version = -1): Promise<{ rc: number }> {
+    return this.call((c, done) => c.a_delete_(path, version, (rc) => done({ rc })), (rc) => ({ rc }));
+  }
+
+  /** Creates a persistent path and its parents; an existing node counts as success. */
+  async ensurePath(path: string): Promise<{ rc: number }> {
+    const parts = path.split('/').filter(Boolean);
+    let current = '';
+    for (const part of parts) {
+      current += `/${part}`;
+      const { rc } = await this.create(current, '', ZOO_PERSISTENT);
+      if (rc !== ZOK && rc !== ZNODEEXISTS) return { rc };
+    }
+    return { rc: ZOK };
+  }
+}
