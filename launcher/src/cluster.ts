@@ -1,0 +1,225 @@
+/**
+ * Starting cluster nodes, the gateway, and whole local clusters as child processes.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
+import { assertPortFree, freePort } from './ports.js';
+import { ManagedProcess } from './process.js';
+import { startZooKeeper, type StartZooKeeperOptions, type ZooKeeperServer } from './zookeeper.js';
+
+/** The repository root (this file lives in launcher/src or launcher/dist). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const NODE_ENTRY = join(REPO_ROOT, 'cluster', 'dist', 'main.js');
+export const GATEWAY_ENTRY = join(REPO_ROOT, 'frontend', 'dist', 'gateway', 'main.js');
+
+export const DEFAULT_SESSION_TIMEOUT_MS = 2000;
+export const DEFAULT_READY_TIMEOUT_MS = 15_000;
+
+/** A random per-run secret shared by the nodes and the gateway. */
+export function generateClusterToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function assertBuilt(entry: string, what: string): void {
+  if (!existsSync(entry)) throw new Error(`${what} is not built (${entry} missing): run "npm run build" first`);
+}
+
+export interface StartNodeOptions {
+  zkConnect: string;
+  /** HTTP port; default: a free one. */
+  port?: number;
+  sessionTimeoutMs?: number;
+  clusterToken?: string;
+  /** Extra/overriding environment variables. */
+  env?: Record<string, string | undefined>;
+  /** Process name in messages; default `node-<port>`. */
+  name?: string;
+  /** Wait for `{"ev":"listening"}`; default true. */
+  waitReady?: boolean;
+  readyTimeoutMs?: number;
+  /** Entry script; default cluster/dist/main.js. */
+  entry?: string;
+}
+
+/** Starts one cluster node (`node cluster/dist/main.js`), by default waiting until it listens. */
+export async function startNode(options: StartNodeOptions): Promise<ManagedProcess> {
+  const entry = options.entry ?? NODE_ENTRY;
+  assertBuilt(entry, 'The cluster node');
+  const port = options.port ?? (await freePort());
+  const proc = new ManagedProcess({
+    name: options.name ?? `node-${port}`,
+    command: process.execPath,
+    args: [entry],
+    port,
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ZK_CONNECT: options.zkConnect,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADVERTISED_ADDRESS: `127.0.0.1:${port}`,
+      SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS),
+      CLUSTER_TOKEN: options.clusterToken ?? generateClusterToken(),
+      ...options.env,
+    },
+  });
+  if (options.waitReady !== false) {
+    await proc.waitFor('listening', { includeHistory: true, timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS });
+  }
+  return proc;
+}
+
+export interface StartGatewayOptions {
+  zkConnect: string;
+  /** HTTP port; default: a free one. An explicit port is checked first (one-line error if taken). */
+  port?: number;
+  clusterToken?: string;
+  sessionTimeoutMs?: number;
+  env?: Record<string, string | undefined>;
+  name?: string;
+  waitReady?: boolean;
+  readyTimeoutMs?: number;
+  /** Entry script; default frontend/dist/gateway/main.js. */
+  entry?: string;
+}
+
+/** Starts the gateway (`node frontend/dist/gateway/main.js`), by default waiting until it listens. */
+export async function startGateway(options: StartGatewayOptions): Promise<ManagedProcess> {
+  const entry = options.entry ?? GATEWAY_ENTRY;
+  assertBuilt(entry, 'The gateway');
+  let port: number;
+  if (options.port !== undefined && options.port !== 0) {
+    port = options.port;
+    await assertPortFree(port, 'gateway', 'stop whatever listens there or choose another with --port');
+  } else {
+    port = await freePort();
+  }
+  const proc = new ManagedProcess({
+    name: options.name ?? 'gateway',
+    command: process.execPath,
+    args: [entry],
+    port,
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ZK_CONNECT: options.zkConnect,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CLUSTER_TOKEN: options.clusterToken ?? generateClusterToken(),
+      ...(options.sessionTimeoutMs !== undefined ? { SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs) } : {}),
+      ...options.env,
+    },
+  });
+  if (options.waitReady !== false) {
+    await proc.waitFor('listening', { includeHistory: true, timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS });
+  }
+  return proc;
+}
+
+export interface LocalClusterOptions {
+  /** Number of nodes to start. */
+  nodes: number;
+  /** Gateway port; default: a free one. `false`: no gateway. */
+  gatewayPort?: number | false;
+  /** Use an external ZooKeeper (host:port) instead of starting one. */
+  zkConnect?: string;
+  /** Options for the ZooKeeper we start (ignored with `zkConnect`). */
+  zookeeper?: StartZooKeeperOptions;
+  sessionTimeoutMs?: number;
+  /** Default: a random token per run. */
+  clusterToken?: string;
+  /** Extra env for every node. */
+  nodeEnv?: Record<string, string | undefined>;
+  /** Extra env for the gateway. */
+  gatewayEnv?: Record<string, string | undefined>;
+  readyTimeoutMs?: number;
+}
+
+export interface LocalCluster {
+  /** The ZooKeeper we started, or null when an external one is used. */
+  readonly zk: ZooKeeperServer | null;
+  readonly zkConnect: string;
+  readonly clusterToken: string;
+  readonly sessionTimeoutMs: number;
+  /** Every node started so far, including ones that have died since (check `running`). */
+  readonly nodes: ManagedProcess[];
+  readonly gateway: ManagedProcess | null;
+  /** `http://127.0.0.1:<gateway port>` (null without a gateway). */
+  readonly url: string | null;
+  /** Starts one more node and waits until it listens. */
+  addNode(options?: { env?: Record<string, string | undefined> }): Promise<ManagedProcess>;
+  /** Stops the gateway, every node, then ZooKeeper (if ours). Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** ZooKeeper (unless external) + N nodes + the gateway, all on free ports unless told otherwise. */
+export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
+  const clusterToken = options.clusterToken ?? generateClusterToken();
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+  const nodes: ManagedProcess[] = [];
+  let gateway: ManagedProcess | null = null;
+  let zk: ZooKeeperServer | null = null;
+  let counter = 0;
+  let stopping: Promise<void> | null = null;
+
+  // Check an explicit gateway port before spending seconds on ZooKeeper.
+  if (typeof options.gatewayPort === 'number' && options.gatewayPort !== 0) {
+    await assertPortFree(options.gatewayPort, 'gateway', 'stop whatever listens there or choose another with --port');
+  }
+
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (gateway) await gateway.stop();
+      await Promise.all(nodes.map((n) => n.stop()));
+      if (zk) await zk.stop();
+    })();
+    return stopping;
+  };
+
+  try {
+    zk = options.zkConnect ? null : await startZooKeeper(options.zookeeper);
+    const zkConnect = options.zkConnect ?? zk!.connectString;
+
+    const addNode = async (extra: { env?: Record<string, string | undefined> } = {}): Promise<ManagedProcess> => {
+      if (stopping) throw new Error('cluster is stopping');
+      const index = ++counter;
+      const port = await freePort();
+      const node = await startNode({
+        zkConnect,
+        port,
+        sessionTimeoutMs,
+        clusterToken,
+        name: `node-${index}`,
+        env: { ...options.nodeEnv, ...extra.env },
+        waitReady: false,
+        readyTimeoutMs: options.readyTimeoutMs,
+      });
+      nodes.push(node);
+      await node.waitFor('listening', { includeHistory: true, timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS });
+      return node;
+    };
+
+    await Promise.all(Array.from({ length: options.nodes }, () => addNode()));
+    if (options.gatewayPort !== false) {
+      gateway = await startGateway({
+        zkConnect,
+        port: options.gatewayPort,
+        clusterToken,
+        sessionTimeoutMs,
+        env: options.gatewayEnv,
+        readyTimeoutMs: options.readyTimeoutMs,
+      });
+    }
+
+    const url = gateway ? `http://127.0.0.1:${gateway.port}` : null;
+    return { zk, zkConnect, clusterToken, sessionTimeoutMs, nodes, gateway, url, addNode, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export { DEFAULT_GATEWAY_PORT };

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: ZooKeeper (unless --zk) + N nodes + the gateway on this machine, until Ctrl-C.
+ * Killed nodes stay down; nothing is restarted behind the presenter's back.
+ */
+import { parseArgs, USAGE, UsageError } from './args.js';
+import { startLocalCluster, type LocalCluster } from './cluster.js';
+import { PortInUseError } from './ports.js';
+import { describeExit } from './process.js';
+import { ZooKeeperNotFoundError } from './zookeeper.js';
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`zkviz: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) fail(err.message, 2);
+    throw err;
+  }
+  if (args.help) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+
+  let cluster: LocalCluster | null = null;
+  let shuttingDown = false;
+  const shutdown = async (why: string, code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    process.stderr.write(`\nzkviz: ${why}, stopping everything...\n`);
+    try {
+      await cluster?.stop();
+    } finally {
+      process.exit(code);
+    }
+  };
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    // A second Ctrl-C: stop waiting; the exit hook SIGKILLs whatever is left.
+    if (++interrupts > 1) process.exit(130);
+    void shutdown(`${sig} received`, 0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const started = Date.now();
+  process.stderr.write(
+    `zkviz: starting ${args.zk ? `${args.nodes} nodes against ZooKeeper at ${args.zk}` : `ZooKeeper and ${args.nodes} nodes`}...\n`,
+  );
+  try {
+    cluster = await startLocalCluster({
+      nodes: args.nodes,
+      gatewayPort: args.port,
+      zkConnect: args.zk ?? undefined,
+      sessionTimeoutMs: args.sessionTimeoutMs,
+    });
+  } catch (err) {
+    if (err instanceof ZooKeeperNotFoundError || err instanceof PortInUseError) fail(err.message);
+    fail((err as Error).message);
+  }
+  if (shuttingDown) return;
+
+  const c = cluster;
+  const zkLine = c.zk
+    ? `${c.zk.connectString} (ZooKeeper ${c.zk.version}, local, started in ${c.zk.startupMs} ms, log ${c.zk.dir}/zookeeper.log)`
+    : `${c.zkConnect} (external)`;
+  process.stdout.write(
+    [
+      '',
+      `  zkviz is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      '',
+      `    Open:       ${c.url}`,
+      `    ZooKeeper:  ${zkLine}`,
+      `    Nodes:      ${c.nodes.length} on ports ${c.nodes.map((n) => n.port).join(', ')} (session timeout ${c.sessionTimeoutMs} ms)`,
+      '',
+      '  Killed nodes stay down. Ctrl-C stops everything.',
+      '',
+    ].join('\n') + '\n',
+  );
+
+  for (const node of c.nodes) {
+    void node.exited.then((info) => {
+      if (!shuttingDown) process.stderr.write(`zkviz: ${node.name} (port ${node.port}) exited (${describeExit(info)}); it stays down\n`);
+    });
+  }
+  void c.gateway?.exited.then((info) => {
+    if (!shuttingDown) void shutdown(`the gateway exited unexpectedly (${describeExit(info)})\n${c.gateway?.tail()}`, 1);
+  });
+  void c.zk?.process.exited.then((info) => {
+    if (!shuttingDown) process.stderr.write(`zkviz: ZooKeeper exited unexpectedly (${describeExit(info)})\n`);
+  });
+}
+
+main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
