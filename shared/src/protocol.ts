@@ -8,7 +8,7 @@ export type KillMode = 'crash' | 'graceful';
 export const KILL_MODES: readonly KillMode[] = ['crash', 'graceful'];
 
 /**
- * What a node publishes about itself, as JSON, in the data of its own election znode.
+ * What a node publishes about itself, as JSON, in the data of its registry entry.
  * `watching` is what the node really watches right now (not recomputed from the sorted list),
  * so the table shows the brief stale moments after a predecessor dies.
  */
@@ -65,12 +65,20 @@ export type LeaderStreamMessage =
   | { type: 'snapshot'; snapshot: ClusterSnapshot }
   | { type: 'heartbeat'; leader: string; leaderToken: number; at: number };
 
-/** Data of a registry entry (both registries); the child's name is the node's election znode name. */
-export interface RegistryEntry {
-  id: string;
-  sequence: number;
-  address: string;
+/**
+ * Data of a registry entry (both registries); the child's name is the node's election znode name.
+ * It carries what discovery needs (address) and the node's live status, so that a status change
+ * notifies only the leader (which watches the registries), never the node's successor.
+ */
+export interface RegistryEntry extends NodeStatus {
   registeredAt: number;
+}
+
+/** Data of an election znode, written once at create: who is behind it. */
+export interface ElectionZnodeData {
+  address: string;
+  startedAt: number;
+  pid: number;
 }
 
 export type GatewayStatus = 'connecting' | 'ok' | 'leaderless';

@@ -47,7 +47,7 @@ export interface SessionInfo {
   generation: number;
 }
 
-export type SessionLostReason = 'expired' | 'local-timeout' | 'auth-failed';
+export type SessionLostReason = 'expired' | 'local-timeout' | 'auth-failed' | 'restarted';
 
 export interface ZkConnectionEvents {
   /** A session is usable; `reconnected` is true when it is the same session as before a suspension. */
@@ -132,6 +132,12 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     if (this.closed) return;
     this.closed = true;
     this.dropClient();
+  }
+
+  /** Gives up the current session on purpose (its ephemerals go with it) and starts a new one. */
+  restartSession(): void {
+    if (this.closed) return;
+    this.loseSession('restarted');
   }
 
   private log(msg: string, fields?: Record<string, unknown>): void {

@@ -1,0 +1,260 @@
+/**
+ * Runs the pure election machine against a real ZooKeeper connection.
+ *
+ * Session events and operation results are turned into machine events; the machine's commands are
+ * run here. ZooKeeper operations run one after another, in order (ZooKeeper keeps a session's
+ * requests in order, and some of ours depend on each other: unregister before register). Acting
+ * changes never wait in that queue: a suspended leader must stop acting at once, even while an
+ * operation hangs on the lost connection.
+ */
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import {
+  COORDINATORS_REGISTRY_PATH,
+  ELECTION_PATH,
+  ELECTION_ZNODE_INFIX,
+  WORKERS_REGISTRY_PATH,
+  parseElectionZnode,
+  type ElectionZnodeData,
+  type RegistryEntry,
+} from '@zkviz/shared';
+import { ZOO_EPHEMERAL, ZOO_EPHEMERAL_SEQUENTIAL, ZOK, rcName, type ZkConnection } from '@zkviz/shared/zk';
+import { initialElectionState, step, type Command, type ElectionEvent, type ElectionState, type Registry } from './machine.js';
+
+export const REGISTRY_PATHS: Record<Registry, string> = {
+  coordinators: COORDINATORS_REGISTRY_PATH,
+  workers: WORKERS_REGISTRY_PATH,
+};
+
+export interface ElectionIdentity {
+  address: string;
+  startedAt: number;
+  pid: number;
+}
+
+export type ElectionLog = (ev: string, fields?: Record<string, unknown>) => void;
+
+export interface ElectionEvents {
+  /** Leader duties on (with our election znode, the fencing token) or off. */
+  acting: [acting: boolean, electionZnode: string | null, reason: string];
+  /** Any state change. */
+  state: [state: ElectionState];
+  /** The session was closed after a stop. */
+  closed: [];
+}
+
+export class Election extends EventEmitter<ElectionEvents> {
+  private machine: ElectionState = initialElectionState;
+  private queue: Command[] = [];
+  private pumping = false;
+  /** Last status written per registry path, so an unchanged status is not written again. */
+  private written = new Map<string, string>();
+
+  constructor(
+    private readonly zk: ZkConnection,
+    private readonly identity: ElectionIdentity,
+    private readonly log: ElectionLog,
+  ) {
+    super();
+    zk.on('connected', (session, reconnected) => {
+      if (!reconnected) this.written.clear();
+      this.dispatch({ type: 'connected', sessionId: session.id, reconnected, candidateId: randomBytes(16).toString('hex') });
+    });
+    zk.on('suspended', () => this.dispatch({ type: 'suspended' }));
+    zk.on('lost', () => {
+      this.written.clear();
+      this.dispatch({ type: 'lost' });
+    });
+  }
+
+  get state(): ElectionState {
+    return this.machine;
+  }
+
+  /** Joins the election (connects the session). */
+  start(): void {
+    this.zk.start();
+  }
+
+  /** Leaves gracefully: deletes our znode and closes the session, so failover is immediate. */
+  stop(): Promise<void> {
+    if (this.machine.lifecycle === 'stopped' && !this.pumping && this.queue.length === 0) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.once('closed', resolve));
+    this.dispatch({ type: 'stop' });
+    return closed;
+  }
+
+  dispatch(event: ElectionEvent): void {
+    const before = this.machine;
+    const { state, commands } = step(before, event);
+    this.machine = state;
+    if (state !== before) {
+      if (state.phase !== before.phase || state.role !== before.role || state.watching !== before.watching) {
+        this.log('election-state', { event: event.type, phase: state.phase, role: state.role, znode: state.electionZnode, watching: state.watching });
+      }
+      this.emit('state', state);
+    }
+    for (const command of commands) {
+      // Acting changes take effect now, not behind ZooKeeper operations in the queue.
+      if (command.type === 'startActing') this.emit('acting', true, command.znode, 'elected');
+      else if (command.type === 'stopActing') this.emit('acting', false, null, command.reason);
+      else this.queue.push(command);
+    }
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0) {
+        const command = this.queue.shift()!;
+        try {
+          await this.run(command);
+        } catch (err) {
+          this.log('election-command-failed', { command: command.type, err: String(err) });
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Results of commands issued under an older session are dropped by the machine; skip the work too. */
+  private stale(command: { sessionId: string }): boolean {
+    return command.sessionId !== this.machine.sessionId;
+  }
+
+  private async run(command: Command): Promise<void> {
+    switch (command.type) {
+      case 'ensureParents': {
+        if (this.stale(command)) return;
+        const path = command.then === 'create' ? ELECTION_PATH : REGISTRY_PATHS[command.then];
+        const { rc } = await this.zk.ensurePath(path);
+        this.dispatch({ type: 'parentsEnsured', sessionId: command.sessionId, rc, then: command.then });
+        return;
+      }
+      case 'create': {
+        if (this.stale(command)) return;
+        const data: ElectionZnodeData = this.identity;
+        const prefix = `${ELECTION_PATH}/${command.candidateId}${ELECTION_ZNODE_INFIX}`;
+        const { rc, path } = await this.zk.create(prefix, JSON.stringify(data), ZOO_EPHEMERAL_SEQUENTIAL);
+        this.log('election-create', { rc: rcName(rc), znode: path ?? null });
+        this.dispatch({ type: 'created', sessionId: command.sessionId, rc, znode: path });
+        return;
+      }
+      case 'list': {
+        if (this.stale(command)) return;
+        const { rc, children } = await this.zk.getChildren(ELECTION_PATH);
+        for (const child of children ?? []) {
+          if (!parseElectionZnode(child)) this.log('election-garbage-child', { child });
+        }
+        this.dispatch({ type: 'listed', sessionId: command.sessionId, epoch: command.epoch, rc, children });
+        return;
+      }
+      case 'checkOwner': {
+        if (this.stale(command)) return;
+        const { rc, stat } = await this.zk.getData(`${ELECTION_PATH}/${command.znode}`);
+        this.dispatch({
+          type: 'ownerChecked',
+          sessionId: command.sessionId,
+          epoch: command.epoch,
+          rc,
+          ephemeralOwner: stat ? normaliseSessionId(stat.ephemeralOwner) : undefined,
+        });
+        return;
+      }
+      case 'watch': {
+        if (this.stale(command)) return;
+        const { sessionId, znode } = command;
+        // A data watch (not an exists watch): if the node is already gone we get ZNONODE and no
+        // watch stays registered on a path that will never come back.
+        const { rc } = await this.zk.getData(`${ELECTION_PATH}/${znode}`, (kind) => {
+          if (kind === 'deleted') {
+            this.log('predecessor-deleted', { predecessor: znode });
+            this.dispatch({ type: 'predecessorDeleted', sessionId, znode });
+          } else if (kind === 'changed') {
+            this.dispatch({ type: 'predecessorChanged', sessionId, znode });
+          }
+        });
+        this.dispatch({ type: 'watchSet', sessionId, epoch: command.epoch, znode, rc });
+        return;
+      }
+      case 'register': {
+        if (this.stale(command)) return;
+        const path = `${REGISTRY_PATHS[command.registry]}/${command.znode}`;
+        const data = this.statusJson(command.znode);
+        const { rc } = await this.zk.create(path, data, ZOO_EPHEMERAL);
+        if (rc === ZOK) this.written.set(path, withoutTimes(data));
+        this.log('registry-register', { registry: command.registry, znode: command.znode, rc: rcName(rc) });
+        this.dispatch({ type: 'registered', sessionId: command.sessionId, registry: command.registry, rc });
+        return;
+      }
+      case 'unregister': {
+        if (this.stale(command)) return;
+        const path = `${REGISTRY_PATHS[command.registry]}/${command.znode}`;
+        const { rc } = await this.zk.delete(path);
+        this.written.delete(path);
+        if (rc === ZOK) this.log('registry-unregister', { registry: command.registry, znode: command.znode });
+        return;
+      }
+      case 'publishStatus': {
+        if (this.stale(command)) return;
+        const { role, electionZnode } = this.machine;
+        if (!electionZnode || role === 'candidate') return;
+        const path = `${REGISTRY_PATHS[role === 'leader' ? 'coordinators' : 'workers']}/${electionZnode}`;
+        const data = this.statusJson(electionZnode);
+        if (this.written.get(path) === withoutTimes(data)) return;
+        const { rc } = await this.zk.setData(path, data);
+        if (rc === ZOK) this.written.set(path, withoutTimes(data));
+        return;
+      }
+      case 'delete': {
+        if (this.stale(command)) return;
+        await this.zk.delete(`${ELECTION_PATH}/${command.znode}`);
+        return;
+      }
+      case 'restartSession':
+        this.log('election-restart-session', { reason: command.reason });
+        this.zk.restartSession();
+        return;
+      case 'closeSession':
+        this.zk.close();
+        this.dispatch({ type: 'closed' });
+        this.emit('closed');
+        return;
+      case 'startActing':
+      case 'stopActing':
+        return; // handled synchronously in dispatch
+    }
+  }
+
+  private statusJson(znode: string): string {
+    const parsed = parseElectionZnode(znode);
+    const now = Date.now();
+    const entry: RegistryEntry = {
+      id: znode,
+      sequence: parsed?.sequence ?? -1,
+      role: this.machine.role,
+      watching: this.machine.watching,
+      address: this.identity.address,
+      startedAt: this.identity.startedAt,
+      pid: this.identity.pid,
+      sessionId: this.machine.sessionId ?? '',
+      updatedAt: now,
+      registeredAt: now,
+    };
+    return JSON.stringify(entry);
+  }
+}
+
+/** Compare statuses without their timestamps. */
+function withoutTimes(json: string): string {
+  const { updatedAt: _u, registeredAt: _r, ...rest } = JSON.parse(json) as RegistryEntry;
+  return JSON.stringify(rest);
+}
+
+/** The client prints session ids as unpadded hex; the stat's ephemeralOwner the same way. */
+function normaliseSessionId(id: string): string {
+  return id.replace(/^0x/, '').replace(/^0+(?=.)/, '').toLowerCase();
+}

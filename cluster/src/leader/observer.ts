@@ -1,0 +1,126 @@
+/**
+ * The acting leader's view of the cluster, kept current by ZooKeeper watches only (no polling of
+ * the workers): a child watch on /election and on both registries, and a data watch on every
+ * registry entry (that is where nodes publish their status). Election znode data never changes
+ * after create, so it is read once per znode, without a watch.
+ *
+ * One observer lives for one acting period; a new period builds a new observer, so nothing stale
+ * survives a suspension. This client cannot remove watches, so late callbacks check `stopped`.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  COORDINATORS_REGISTRY_PATH,
+  ELECTION_PATH,
+  WORKERS_REGISTRY_PATH,
+  parseElectionZnode,
+  parseElectionZnodeData,
+  parseRegistryEntry,
+  type ClusterSnapshot,
+  type ElectionZnodeData,
+  type RegistryEntry,
+} from '@zkviz/shared';
+import { ZOK, type ZkConnection } from '@zkviz/shared/zk';
+import { buildSnapshot, type ObservedCluster } from './snapshot.js';
+
+type Log = (ev: string, fields?: Record<string, unknown>) => void;
+
+export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] }> {
+  private stopped = false;
+  private version = 0;
+  private scheduled = false;
+  private latestSnapshot: ClusterSnapshot | null = null;
+  private readonly observed: ObservedCluster = { election: new Map(), coordinators: new Map(), workers: new Map() };
+
+  constructor(
+    private readonly zk: ZkConnection,
+    private readonly leader: string,
+    private readonly log: Log,
+  ) {
+    super();
+  }
+
+  get latest(): ClusterSnapshot | null {
+    return this.latestSnapshot;
+  }
+
+  start(): void {
+    void this.watchElection();
+    for (const [path, entries] of [
+      [COORDINATORS_REGISTRY_PATH, this.observed.coordinators],
+      [WORKERS_REGISTRY_PATH, this.observed.workers],
+    ] as const) {
+      // A child watch cannot be set on a missing node: make sure the registry exists first.
+      void this.zk.ensurePath(path).then(() => this.watchRegistry(path, entries));
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.removeAllListeners();
+  }
+
+  /** Coalesces a burst of watch events (e.g. a failover) into one snapshot, without a timer delay. */
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.stopped) return;
+      this.latestSnapshot = buildSnapshot(this.leader, ++this.version, Date.now(), this.observed);
+      this.emit('snapshot', this.latestSnapshot);
+    });
+  }
+
+  private async watchElection(): Promise<void> {
+    if (this.stopped) return;
+    const { rc, children } = await this.zk.getChildren(ELECTION_PATH, () => void this.watchElection());
+    if (this.stopped || rc !== ZOK || !children) return;
+    const present = new Set(children.filter((c) => parseElectionZnode(c) !== null));
+    for (const name of [...this.observed.election.keys()]) if (!present.has(name)) this.observed.election.delete(name);
+    const fresh = [...present].filter((name) => !this.observed.election.has(name));
+    for (const name of fresh) this.observed.election.set(name, null);
+    this.schedule();
+    await Promise.all(fresh.map((name) => this.readElectionData(name)));
+  }
+
+  private async readElectionData(name: string): Promise<void> {
+    const { rc, data } = await this.zk.getData(`${ELECTION_PATH}/${name}`);
+    if (this.stopped || rc !== ZOK || !this.observed.election.has(name)) return;
+    const parsed: ElectionZnodeData | null = parseElectionZnodeData(data);
+    if (!parsed) this.log('zk-garbage', { path: `${ELECTION_PATH}/${name}`, what: 'election znode data' });
+    this.observed.election.set(name, parsed);
+    this.schedule();
+  }
+
+  private async watchRegistry(path: string, entries: Map<string, RegistryEntry | null>): Promise<void> {
+    if (this.stopped) return;
+    const { rc, children } = await this.zk.getChildren(path, () => void this.watchRegistry(path, entries));
+    if (this.stopped || rc !== ZOK || !children) return;
+    const present = new Set<string>();
+    for (const child of children) {
+      if (parseElectionZnode(child)) present.add(child);
+      else this.log('zk-garbage', { path: `${path}/${child}`, what: 'registry child name' });
+    }
+    for (const name of [...entries.keys()]) if (!present.has(name)) entries.delete(name);
+    const fresh = [...present].filter((name) => !entries.has(name));
+    for (const name of fresh) entries.set(name, null);
+    this.schedule();
+    await Promise.all(fresh.map((name) => this.watchEntry(path, name, entries)));
+  }
+
+  private async watchEntry(path: string, name: string, entries: Map<string, RegistryEntry | null>): Promise<void> {
+    if (this.stopped || !entries.has(name)) return;
+    const { rc, data } = await this.zk.getData(`${path}/${name}`, (kind) => {
+      if (kind === 'changed') void this.watchEntry(path, name, entries);
+      // 'deleted' is handled by the registry's child watch.
+    });
+    if (this.stopped || rc !== ZOK || !entries.has(name)) return;
+    const entry = parseRegistryEntry(name, data);
+    if (!entry) {
+      this.log('zk-garbage', { path: `${path}/${name}`, what: 'registry entry data' });
+      return;
+    }
+    entries.set(name, entry);
+    this.schedule();
+  }
+}

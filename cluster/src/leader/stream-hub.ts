@@ -1,0 +1,61 @@
+/**
+ * Fans the acting leader's snapshots out to its stream subscribers (the gateway) as ndjson.
+ * Each line is serialised once for all subscribers. A heartbeat every second lets a subscriber
+ * tell a live but quiet leader from a frozen one. When acting stops, every stream is ended at
+ * once: a leader that may have been replaced must not keep talking.
+ */
+import type { ServerResponse } from 'node:http';
+import type { ClusterSnapshot, LeaderStreamMessage } from '@zkviz/shared';
+
+export const HEARTBEAT_MS = 1000;
+
+export class StreamHub {
+  private readonly subscribers = new Set<ServerResponse>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private latest: ClusterSnapshot | null = null;
+  private leader: { id: string; token: number } | null = null;
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  /** Leader duties on: start heartbeats for this leader. */
+  open(leader: { id: string; token: number }): void {
+    this.leader = leader;
+    this.latest = null;
+    this.heartbeat ??= setInterval(() => {
+      if (!this.leader) return;
+      this.broadcast({ type: 'heartbeat', leader: this.leader.id, leaderToken: this.leader.token, at: Date.now() });
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  /** Leader duties off: end every stream now. */
+  close(): void {
+    this.leader = null;
+    this.latest = null;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    for (const res of this.subscribers) res.end();
+    this.subscribers.clear();
+  }
+
+  publish(snapshot: ClusterSnapshot): void {
+    if (!this.leader) return;
+    this.latest = snapshot;
+    this.broadcast({ type: 'snapshot', snapshot });
+  }
+
+  /** Adds a subscriber; it gets the latest snapshot at once if there is one. */
+  subscribe(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', connection: 'close' });
+    this.subscribers.add(res);
+    res.on('close', () => this.subscribers.delete(res));
+    if (this.latest) res.write(`${JSON.stringify({ type: 'snapshot', snapshot: this.latest } satisfies LeaderStreamMessage)}\n`);
+  }
+
+  private broadcast(message: LeaderStreamMessage): void {
+    const line = `${JSON.stringify(message)}\n`;
+    for (const res of this.subscribers) res.write(line);
+  }
+}

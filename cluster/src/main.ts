@@ -1,0 +1,43 @@
+/** Entry point of a cluster node: config from the environment, then join the election. */
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { ClusterNode } from './node.js';
+import { buildNodeServer } from './server/app.js';
+
+const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: { svc: 'node', pid: process.pid } });
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`zkviz node: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const node = new ClusterNode(config, logger);
+  const app = await buildNodeServer(node, logger);
+  await app.listen({ host: config.host, port: config.port });
+  logger.info({ ev: 'listening', port: config.port, address: config.advertisedAddress }, 'node listening');
+  node.start();
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ ev: 'signal', signal }, 'stopping gracefully');
+    void node
+      .shutdown()
+      .then(() => app.close())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'node failed to start');
+  process.exit(1);
+});

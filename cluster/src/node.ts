@@ -1,0 +1,111 @@
+/**
+ * One cluster node: the election, the leader duties it switches on and off, and how it dies.
+ * The HTTP routes (server/) only ask this object questions; they hold no state of their own.
+ */
+import { COORDINATORS_REGISTRY_PATH, parseElectionZnode, type ClusterSnapshot, type KillMode } from '@zkviz/shared';
+import { ZOK, ZkConnection } from '@zkviz/shared/zk';
+import type { Logger } from 'pino';
+import type { NodeConfig } from './config.js';
+import { Election } from './election/driver.js';
+import { ClusterObserver } from './leader/observer.js';
+import { StreamHub } from './leader/stream-hub.js';
+
+export interface Leadership {
+  id: string;
+  token: number;
+}
+
+export class ClusterNode {
+  readonly zk: ZkConnection;
+  readonly election: Election;
+  readonly streams = new StreamHub();
+  readonly startedAt = Date.now();
+  private observer: ClusterObserver | null = null;
+  private actingAs: Leadership | null = null;
+  private dying = false;
+
+  constructor(
+    readonly config: NodeConfig,
+    private readonly logger: Logger,
+    /** How the process ends; replaced in tests. */
+    private readonly exit: (mode: KillMode) => void = defaultExit,
+  ) {
+    const log = (ev: string, fields?: Record<string, unknown>) => this.logger.info({ ev, ...fields }, ev);
+    this.zk = new ZkConnection({ connect: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs, log: (msg, f) => log('zk', { msg, ...f }) });
+    this.election = new Election(this.zk, { address: config.advertisedAddress, startedAt: this.startedAt, pid: process.pid }, log);
+    this.election.on('acting', (acting, znode, reason) => (acting && znode ? this.startActing(znode) : this.stopActing(reason)));
+  }
+
+  /** The leadership this node is acting on right now, or null. */
+  get leadership(): Leadership | null {
+    return this.actingAs;
+  }
+
+  get latestSnapshot(): ClusterSnapshot | null {
+    return this.observer?.latest ?? null;
+  }
+
+  start(): void {
+    this.election.start();
+  }
+
+  private startActing(znode: string): void {
+    const token = parseElectionZnode(znode)?.sequence ?? -1;
+    this.actingAs = { id: znode, token };
+    // Tests and the chaos checker read these lines to check "at most one acting leader".
+    this.logger.info({ ev: 'acting-start', znode, token, at: Date.now() }, 'acting as leader');
+    this.streams.open(this.actingAs);
+    this.observer = new ClusterObserver(this.zk, znode, (ev, f) => this.logger.warn({ ev, ...f }, ev));
+    this.observer.on('snapshot', (s) => this.streams.publish(s));
+    this.observer.start();
+  }
+
+  private stopActing(reason: string): void {
+    if (!this.actingAs) return;
+    const was = this.actingAs;
+    this.actingAs = null;
+    this.observer?.stop();
+    this.observer = null;
+    this.streams.close();
+    this.logger.info({ ev: 'acting-stop', znode: was.id, token: was.token, reason, at: Date.now() }, 'stopped acting as leader');
+  }
+
+  /**
+   * Fencing check for a kill routed to us: the sender must be the leader registered *now*, the
+   * newest entry under /coordinators_service_registry. Read from ZooKeeper, not from memory.
+   */
+  async isCurrentLeader(leader: string): Promise<boolean> {
+    const { rc, children } = await this.zk.getChildren(COORDINATORS_REGISTRY_PATH);
+    if (rc !== ZOK || !children) return false;
+    const newest = children
+      .map(parseElectionZnode)
+      .filter((c): c is NonNullable<typeof c> => c !== null)
+      .sort((a, b) => b.sequence - a.sequence)[0];
+    return newest?.name === leader;
+  }
+
+  /** Dies as asked. `crash` leaves the session to expire; `graceful` closes it first. */
+  die(mode: KillMode): void {
+    if (this.dying) return;
+    this.dying = true;
+    this.logger.info({ ev: 'dying', mode, znode: this.election.state.electionZnode, at: Date.now() }, `killed (${mode})`);
+    if (mode === 'crash') {
+      this.exit('crash');
+      return;
+    }
+    void this.shutdown().finally(() => this.exit('graceful'));
+  }
+
+  /** Graceful stop: leave the election (immediate failover) and close everything. */
+  async shutdown(): Promise<void> {
+    this.stopActing('shutting down');
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
+    await Promise.race([this.election.stop(), timeout]);
+  }
+}
+
+function defaultExit(mode: KillMode): void {
+  // SIGKILL on ourselves: no handlers, no session close, exactly like a crashed process.
+  if (mode === 'crash') process.kill(process.pid, 'SIGKILL');
+  else process.exit(0);
+}

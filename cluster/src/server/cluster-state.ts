@@ -1,0 +1,21 @@
+/** The acting leader serves the cluster state: a one-shot read and an ndjson stream. */
+import type { FastifyPluginAsync } from 'fastify';
+import { NODE_ROUTES } from '@zkviz/shared';
+import type { ClusterNode } from '../node.js';
+import { sendError } from './errors.js';
+
+export function clusterStateRoutes(node: ClusterNode): FastifyPluginAsync {
+  return async (app) => {
+    app.get(NODE_ROUTES.clusterSnapshot, { config: { clusterToken: true } }, async (_request, reply) => {
+      const snapshot = node.leadership ? node.latestSnapshot : null;
+      if (!snapshot) return sendError(reply, 503, 'not_leader', 'this node is not acting as leader');
+      return snapshot;
+    });
+
+    app.get(NODE_ROUTES.clusterStream, { config: { clusterToken: true } }, async (_request, reply) => {
+      if (!node.leadership) return sendError(reply, 503, 'not_leader', 'this node is not acting as leader');
+      reply.hijack();
+      node.streams.subscribe(reply.raw);
+    });
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Kills. The gateway asks the leader (`/internal/kill`); the leader routes the kill to the target
+ * (`/internal/self/kill`), naming itself. The target obeys only the leader registered right now
+ * (fencing) and only a kill meant for itself.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import {
+  CLUSTER_TOKEN_HEADER,
+  KILL_MODES,
+  NODE_ID_SCHEMA_PATTERN,
+  NODE_ROUTES,
+  type KillAccepted,
+  type LeaderKillRequest,
+  type NodeKillRequest,
+} from '@zkviz/shared';
+import type { ClusterNode } from '../node.js';
+import { errorBodySchema, sendError } from './errors.js';
+
+const ROUTE_TIMEOUT_MS = 2000;
+
+const leaderKillSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['target', 'mode'],
+    properties: {
+      target: { type: 'string', pattern: NODE_ID_SCHEMA_PATTERN },
+      mode: { type: 'string', enum: KILL_MODES },
+    },
+  },
+  response: { '4xx': errorBodySchema, '5xx': errorBodySchema },
+} as const;
+
+const selfKillSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['target', 'mode', 'leader'],
+    properties: {
+      target: { type: 'string', pattern: NODE_ID_SCHEMA_PATTERN },
+      mode: { type: 'string', enum: KILL_MODES },
+      leader: { type: 'string', pattern: NODE_ID_SCHEMA_PATTERN },
+    },
+  },
+  response: { '4xx': errorBodySchema, '5xx': errorBodySchema },
+} as const;
+
+export function killRoutes(node: ClusterNode): FastifyPluginAsync {
+  return async (app) => {
+    app.post<{ Body: LeaderKillRequest }>(NODE_ROUTES.routeKill, { schema: leaderKillSchema, config: { clusterToken: true } }, async (request, reply) => {
+      const leadership = node.leadership;
+      const snapshot = node.latestSnapshot;
+      if (!leadership || !snapshot) return sendError(reply, 503, 'not_leader', 'this node is not acting as leader');
+      const { target, mode } = request.body;
+      const row = snapshot.nodes.find((n) => n.id === target);
+      if (!row) return sendError(reply, 404, 'unknown_node', `no node ${target} in the cluster`);
+      const accepted: KillAccepted = { id: target, mode, routedVia: leadership.id };
+      if (target === leadership.id) {
+        reply.raw.once('finish', () => node.die(mode));
+        return reply.code(202).send(accepted);
+      }
+      if (!row.address) return sendError(reply, 502, 'unreachable', `node ${target} has not published an address yet`);
+      const body: NodeKillRequest = { target, mode, leader: leadership.id };
+      try {
+        const res = await fetch(`http://${row.address}${NODE_ROUTES.selfKill}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(node.config.clusterToken ? { [CLUSTER_TOKEN_HEADER]: node.config.clusterToken } : {}) },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(ROUTE_TIMEOUT_MS),
+        });
+        if (res.status === 202) return reply.code(202).send(accepted);
+        const answer = (await res.json().catch(() => null)) as { error?: string; message?: string } | null;
+        const status = res.status === 409 ? 409 : 502;
+        return sendError(reply, status, answer?.error ?? 'kill_failed', answer?.message ?? `node ${target} answered ${res.status}`);
+      } catch (err) {
+        return sendError(reply, 502, 'unreachable', `node ${target} at ${row.address} did not answer: ${String(err)}`);
+      }
+    });
+
+    app.post<{ Body: NodeKillRequest }>(NODE_ROUTES.selfKill, { schema: selfKillSchema, config: { clusterToken: true } }, async (request, reply) => {
+      const { target, mode, leader } = request.body;
+      const self = node.election.state.electionZnode;
+      if (target !== self) return sendError(reply, 409, 'wrong_node', `this is ${self ?? 'a node without an election znode'}, not ${target}`);
+      if (!(await node.isCurrentLeader(leader))) {
+        return sendError(reply, 409, 'stale_leader', `${leader} is not the registered leader`);
+      }
+      reply.raw.once('finish', () => node.die(mode));
+      return reply.code(202).send({ id: target, mode, routedVia: leader } satisfies KillAccepted);
+    });
+  };
+}
