@@ -1,0 +1,73 @@
+/**
+ * Builds the gateway: one fastify instance, one plugin per concern. Everything that talks to the
+ * outside world (ZooKeeper discovery, the leader's stream, the leader's kill route) comes in as a
+ * dependency, so tests build the same gateway over fakes.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { GatewayConfig } from './config.js';
+import type { LeaderDiscovery } from './discovery/types.js';
+import { ClusterFeed } from './feed/cluster-feed.js';
+import type { FeedLog } from './feed/types.js';
+import type { LeaderClient } from './leader/kill-client.js';
+import type { StreamConnector } from './leader/stream-client.js';
+import { clusterRoutes } from './routes/cluster.js';
+import { installErrorHandlers } from './routes/errors.js';
+import { healthRoutes } from './routes/health.js';
+import { killRoutes } from './routes/kill.js';
+import { registerStaticPage } from './routes/static.js';
+import { installWsHub } from './ws/hub.js';
+
+export interface GatewayDeps {
+  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'>;
+  /** Built with the gateway's logger, which only exists once the fastify instance does. */
+  createDiscovery(log: FeedLog): LeaderDiscovery;
+  createStreamConnector(log: FeedLog): StreamConnector;
+  leaderClient: LeaderClient;
+  /** fastify logger option; tests pass false. */
+  logger?: FastifyServerOptions['logger'];
+  now?: () => number;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  feed: ClusterFeed;
+}
+
+/** Conservative headers for a page that loads nothing from elsewhere. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+};
+
+export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: deps.config.logLevel },
+    bodyLimit: 4 * 1024,
+    // Reject what the schemas do not allow instead of silently stripping or coercing it.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+  });
+  const log = app.log as FeedLog;
+  const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    return payload;
+  });
+
+  await app.register(rateLimit, { global: false });
+  const serveSpa = await registerStaticPage(app, deps.config.staticDir);
+  installErrorHandlers(app, serveSpa);
+  await app.register(healthRoutes);
+  await app.register(clusterRoutes, { feed });
+  await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute });
+  app.get('/ws', async (_req, reply) => reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }));
+  installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins });
+
+  app.addHook('onReady', async () => feed.start());
+  app.addHook('onClose', async () => feed.stop());
+  return { app, feed };
+}

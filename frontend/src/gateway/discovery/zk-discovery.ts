@@ -1,0 +1,112 @@
+/**
+ * Watches /coordinators_service_registry and reports who leads. Purely event-driven: the children
+ * watch is re-armed on every child event, and the registry is re-read on every `connected` (a new
+ * session has no watches; a resumed one may have missed nothing, but a re-read is cheap).
+ *
+ * While the ZooKeeper connection is suspended we report nothing: the leader stream is the better
+ * liveness signal, and a stale registry read must not replace it.
+ */
+import { EventEmitter } from 'node:events';
+import { COORDINATORS_REGISTRY_PATH } from '@zkviz/shared';
+import { ZNONODE, ZOK, isConnectionProblem, rcName, type SessionInfo, type ZkConnection } from '@zkviz/shared/zk';
+import type { FeedLog, RegisteredLeader } from '../feed/types.js';
+import { parseRegistryEntry, rankRegistryChildren } from './registry.js';
+import type { DiscoveryEvents, LeaderDiscovery } from './types.js';
+
+export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements LeaderDiscovery {
+  /** Each read gets a number; only the latest one may report, so overlapping reads cannot reorder. */
+  private readSeq = 0;
+  /** Whether a children watch is set in the current session, so reconnects do not pile up watchers. */
+  private watchArmed = false;
+  private stopped = false;
+  private readonly garbageSeen = new Set<string>();
+  private readonly invalidWatched = new Set<string>();
+
+  constructor(
+    private readonly zk: ZkConnection,
+    private readonly log: FeedLog,
+    private readonly path = COORDINATORS_REGISTRY_PATH,
+  ) {
+    super();
+  }
+
+  start(): void {
+    this.zk.on('connected', this.onConnected);
+    this.zk.start();
+    if (this.zk.isConnected) void this.read();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.zk.off('connected', this.onConnected);
+    this.zk.close();
+  }
+
+  private readonly onConnected = (_session: SessionInfo, reconnected: boolean): void => {
+    // A brand-new session carries none of the old session's watches.
+    if (!reconnected) this.watchArmed = false;
+    void this.read();
+  };
+
+  private readonly onChildEvent = (): void => {
+    this.watchArmed = false;
+    void this.read();
+  };
+
+  private async read(): Promise<void> {
+    if (this.stopped) return;
+    const seq = ++this.readSeq;
+    const arm = !this.watchArmed;
+    this.watchArmed = true;
+    const { rc, children } = await this.zk.getChildren(this.path, arm ? this.onChildEvent : undefined);
+    if (arm && rc !== ZOK) this.watchArmed = false;
+    if (this.stopped || seq !== this.readSeq) return;
+
+    if (rc === ZNONODE) {
+      // No registry yet (fresh ZooKeeper): create the directory so there is something to watch.
+      const created = await this.zk.ensurePath(this.path);
+      if (created.rc === ZOK) void this.read();
+      else this.log.warn({ path: this.path, rc: rcName(created.rc) }, 'could not create registry path; will retry on reconnect');
+      return;
+    }
+    if (rc !== ZOK || !children) {
+      // A connection problem: the next `connected` triggers a fresh read.
+      if (!isConnectionProblem(rc)) this.log.warn({ path: this.path, rc: rcName(rc) }, 'registry read failed');
+      return;
+    }
+
+    const leader = await this.pickLeader(children);
+    if (leader === undefined || this.stopped || seq !== this.readSeq) return;
+    this.emit('registry', leader);
+  }
+
+  /** An entry may be written in two steps (create, then set data): re-read when its data changes. */
+  private watchInvalidEntry(name: string): void {
+    if (this.invalidWatched.has(name)) return;
+    this.invalidWatched.add(name);
+    void this.zk.getData(`${this.path}/${name}`, () => {
+      this.invalidWatched.delete(name);
+      void this.read();
+    });
+  }
+
+  /** The newest valid entry; null when there is none; undefined when the read was cut short. */
+  private async pickLeader(children: string[]): Promise<RegisteredLeader | null | undefined> {
+    const { ranked, garbage } = rankRegistryChildren(children);
+    for (const name of garbage) {
+      if (this.garbageSeen.has(name)) continue;
+      this.garbageSeen.add(name);
+      this.log.warn({ path: this.path, child: name }, 'skipping registry child that is not an election znode name');
+    }
+    for (const child of ranked) {
+      const { rc, data } = await this.zk.getData(`${this.path}/${child.name}`);
+      if (rc === ZNONODE) continue; // gone already; its deletion triggers another read
+      if (rc !== ZOK || !data) return undefined;
+      const parsed = parseRegistryEntry(child, data);
+      if (parsed.ok) return parsed.leader;
+      this.log.warn({ path: this.path, child: child.name, reason: parsed.reason }, 'skipping invalid registry entry');
+      this.watchInvalidEntry(child.name);
+    }
+    return null;
+  }
+}

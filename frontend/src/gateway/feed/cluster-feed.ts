@@ -1,0 +1,99 @@
+/**
+ * Wires the pure tracker to the outside world: discovery says who leads, the feed follows that
+ * leader's stream, and every resulting view/event is emitted once for the HTTP and WebSocket layers.
+ */
+import { EventEmitter } from 'node:events';
+import type { ClusterEvent, ClusterView, KillMode } from '@zkviz/shared';
+import type { LeaderDiscovery } from '../discovery/types.js';
+import type { StreamConnector, StreamHandle } from '../leader/stream-client.js';
+import { EventHistory, killRequestedEvent } from './events.js';
+import { applyInput, initialTrackerState, type TrackerInput, type TrackerState } from './leader-tracker.js';
+import type { FeedLog, RegisteredLeader } from './types.js';
+
+export interface FeedEvents {
+  view: [view: ClusterView];
+  event: [event: ClusterEvent];
+}
+
+export class ClusterFeed extends EventEmitter<FeedEvents> {
+  private state: TrackerState;
+  private readonly history = new EventHistory(50);
+  private stream: { leader: RegisteredLeader; handle: StreamHandle } | null = null;
+  private started = false;
+
+  constructor(
+    private readonly discovery: LeaderDiscovery,
+    private readonly connectStream: StreamConnector,
+    private readonly log: FeedLog,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.state = initialTrackerState(now());
+  }
+
+  get view(): ClusterView {
+    return this.state.view;
+  }
+
+  get recentEvents(): ClusterEvent[] {
+    return this.history.list();
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.discovery.on('registry', this.onRegistry);
+    this.discovery.start();
+  }
+
+  stop(): void {
+    if (!this.started) return;
+    this.started = false;
+    this.discovery.off('registry', this.onRegistry);
+    this.discovery.stop();
+    this.stream?.handle.stop();
+    this.stream = null;
+  }
+
+  /** Adds a kill to the timeline once the leader accepted it. */
+  recordKill(target: string, mode: KillMode): void {
+    this.publishEvent(killRequestedEvent(target, mode, this.now()));
+  }
+
+  private readonly onRegistry = (leader: RegisteredLeader | null): void => {
+    this.apply({ type: 'registry', leader });
+    this.followRegisteredLeader();
+  };
+
+  /** Keeps exactly one stream open, to the leader the registry names; aborts any other at once. */
+  private followRegisteredLeader(): void {
+    const wanted = this.state.registry ?? null;
+    const current = this.stream?.leader;
+    if (current && wanted && current.id === wanted.id && current.address === wanted.address) return;
+    if (this.stream) {
+      this.stream.handle.stop();
+      this.stream = null;
+    }
+    if (!wanted || !this.started) return;
+    const via = wanted.id;
+    const handle = this.connectStream(wanted, {
+      onMessage: (message) => this.apply({ type: 'stream-message', via, message }),
+      onDown: (reason) => this.apply({ type: 'stream-down', via, reason }),
+    });
+    this.stream = { leader: wanted, handle };
+  }
+
+  private apply(input: TrackerInput): void {
+    const out = applyInput(this.state, input, this.now());
+    this.state = out.state;
+    if (out.rejected) this.log.debug({ via: 'via' in input ? input.via : undefined, reason: out.rejected }, 'fenced leader message');
+    for (const notice of out.notices) this.log.info(notice, notice.ev);
+    for (const event of out.events) this.publishEvent(event);
+    if (out.viewChanged) this.emit('view', this.state.view);
+  }
+
+  private publishEvent(event: ClusterEvent): void {
+    this.history.push(event);
+    this.emit('event', event);
+  }
+}

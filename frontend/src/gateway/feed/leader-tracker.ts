@@ -1,0 +1,207 @@
+/**
+ * The gateway's view of the cluster as a pure state machine: registry updates and leader stream
+ * messages go in; the next ClusterView, timeline events and log notices come out. No I/O, no
+ * clock (callers pass `now`), so every failover story can be replayed in a unit test.
+ *
+ * Fencing lives here. A stream message counts only when
+ *   - it arrived on the stream opened for the leader the registry names right now, and
+ *   - the message itself names that leader, and
+ *   - its token is not lower than the highest token accepted so far.
+ * The moment the registry moves away from a leader, that leader is dropped, whatever its stream
+ * still sends.
+ */
+import type { ClusterEvent, ClusterSnapshot, ClusterView, LeaderStreamMessage } from '@zkviz/shared';
+import { diffNodes, gatewayConnectedEvent, leaderElectedEvent, leaderLostEvent } from './events.js';
+import type { FeedNotice, RegisteredLeader } from './types.js';
+
+export interface TrackerState {
+  /** undefined until the registry has been read once; null while it names no leader. */
+  registry: RegisteredLeader | null | undefined;
+  /** The leader whose stream is delivering accepted messages, if any. */
+  live: { id: string; token: number; version: number } | null;
+  /** The last leader we ever accepted; `from` of the next failover. */
+  lastLeader: string | null;
+  /** Highest fencing token accepted so far; older leaders are never accepted again. */
+  highestToken: number;
+  view: ClusterView;
+}
+
+export type TrackerInput =
+  | { type: 'registry'; leader: RegisteredLeader | null }
+  /** `via` is the leader id the stream was opened for. */
+  | { type: 'stream-message'; via: string; message: LeaderStreamMessage }
+  | { type: 'stream-down'; via: string; reason: string };
+
+export interface TrackerOutput {
+  state: TrackerState;
+  /** True when `state.view` is a new view that clients should receive. */
+  viewChanged: boolean;
+  events: ClusterEvent[];
+  notices: FeedNotice[];
+  /** Why a stream message was ignored, for debug logging. */
+  rejected: string | null;
+}
+
+export function initialTrackerState(now: number): TrackerState {
+  return {
+    registry: undefined,
+    live: null,
+    lastLeader: null,
+    highestToken: -1,
+    view: {
+      status: 'connecting',
+      leader: null,
+      leaderToken: null,
+      leaderAddress: null,
+      nodes: [],
+      stale: false,
+      leaderlessSince: null,
+      lastFailover: null,
+      updatedAt: now,
+      seq: 0,
+    },
+  };
+}
+
+function unchanged(state: TrackerState, rejected: string | null = null): TrackerOutput {
+  return { state, viewChanged: false, events: [], notices: [], rejected };
+}
+
+function nextView(state: TrackerState, patch: Partial<ClusterView>, now: number): ClusterView {
+  return { ...state.view, ...patch, updatedAt: now, seq: state.view.seq + 1 };
+}
+
+/** Leaderless from `now`: keeps the last table, marked stale, so the page can show what was lost. */
+function becomeLeaderless(state: TrackerState, now: number): ClusterView {
+  return nextView(
+    state,
+    {
+      status: 'leaderless',
+      leader: null,
+      leaderToken: null,
+      leaderAddress: null,
+      stale: state.view.nodes.length > 0,
+      leaderlessSince: state.view.leaderlessSince ?? now,
+    },
+    now,
+  );
+}
+
+function dropLiveLeader(state: TrackerState, now: number): TrackerOutput {
+  const lost = state.live;
+  if (!lost) return unchanged(state);
+  return {
+    state: { ...state, live: null, view: becomeLeaderless(state, now) },
+    viewChanged: true,
+    events: [leaderLostEvent(lost.id, now)],
+    notices: [{ ev: 'leader-lost', leader: lost.id, at: now }],
+    rejected: null,
+  };
+}
+
+function onRegistry(state: TrackerState, leader: RegisteredLeader | null, now: number): TrackerOutput {
+  const next: TrackerState = { ...state, registry: leader };
+  if (state.live && state.live.id !== leader?.id) return dropLiveLeader(next, now);
+  // Nobody to connect to: stop saying "connecting" and start the leaderless clock.
+  if (!leader && state.view.status === 'connecting') {
+    return { state: { ...next, view: becomeLeaderless(next, now) }, viewChanged: true, events: [], notices: [], rejected: null };
+  }
+  return unchanged(next);
+}
+
+function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address: string, now: number): TrackerOutput {
+  const { leader, leaderToken } = snapshot;
+  const isNewLeader = state.lastLeader !== leader;
+  const events: ClusterEvent[] = [];
+  const notices: FeedNotice[] = [];
+  if (state.lastLeader === null) {
+    events.push(gatewayConnectedEvent(leader, now));
+  } else {
+    events.push(...diffNodes(state.view.nodes, snapshot.nodes, now));
+    if (isNewLeader) events.push(leaderElectedEvent(leader, leaderToken, now));
+  }
+  notices.push(
+    isNewLeader
+      ? { ev: 'leader-switched', leader, token: leaderToken, at: now }
+      : { ev: 'leader-restored', leader, token: leaderToken, at: now },
+  );
+  const since = state.view.leaderlessSince;
+  const lastFailover =
+    since !== null && isNewLeader ? { from: state.lastLeader, to: leader, durationMs: now - since, at: now } : state.view.lastFailover;
+  const view = nextView(
+    state,
+    {
+      status: 'ok',
+      leader,
+      leaderToken,
+      leaderAddress: address,
+      nodes: snapshot.nodes,
+      stale: false,
+      leaderlessSince: null,
+      lastFailover,
+    },
+    now,
+  );
+  return {
+    state: {
+      ...state,
+      live: { id: leader, token: leaderToken, version: snapshot.version },
+      lastLeader: leader,
+      highestToken: Math.max(state.highestToken, leaderToken),
+      view,
+    },
+    viewChanged: true,
+    events,
+    notices,
+    rejected: null,
+  };
+}
+
+function onStreamMessage(state: TrackerState, via: string, message: LeaderStreamMessage, now: number): TrackerOutput {
+  const registered = state.registry;
+  if (!registered || via !== registered.id) return unchanged(state, 'stream of a leader that is no longer registered');
+  const claimed = message.type === 'snapshot' ? message.snapshot.leader : message.leader;
+  const token = message.type === 'snapshot' ? message.snapshot.leaderToken : message.leaderToken;
+  if (claimed !== registered.id) return unchanged(state, `message names ${claimed}, registry names ${registered.id}`);
+  if (token < state.highestToken) return unchanged(state, `token ${token} below accepted ${state.highestToken}`);
+
+  // Heartbeats only keep the stream alive (the stream client's idle timer); they change nothing here.
+  if (message.type === 'heartbeat') return unchanged(state);
+
+  const { snapshot } = message;
+  if (!state.live || state.live.id !== via) return acceptNewLeader(state, snapshot, registered.address, now);
+  if (snapshot.version < state.live.version) return unchanged(state, `snapshot version ${snapshot.version} older than ${state.live.version}`);
+
+  const events = diffNodes(state.view.nodes, snapshot.nodes, now);
+  return {
+    state: {
+      ...state,
+      live: { ...state.live, version: snapshot.version },
+      view: nextView(state, { nodes: snapshot.nodes, leaderToken: snapshot.leaderToken }, now),
+    },
+    viewChanged: true,
+    events,
+    notices: [],
+    rejected: null,
+  };
+}
+
+function onStreamDown(state: TrackerState, via: string, now: number): TrackerOutput {
+  if (state.live?.id === via) return dropLiveLeader(state, now);
+  // Could not reach the leader we were first told about: that is leaderless, not "connecting".
+  if (state.view.status === 'connecting' && state.registry?.id === via) {
+    return { state: { ...state, view: becomeLeaderless(state, now) }, viewChanged: true, events: [], notices: [], rejected: null };
+  }
+  return unchanged(state);
+}
+
+export function applyInput(state: TrackerState, input: TrackerInput, now: number): TrackerOutput {
+  switch (input.type) {
+    case 'registry':
+      return onRegistry(state, input.leader, now);
+    case 'stream-message':
+      return onStreamMessage(state, input.via, input.message, now);
+    case 'stream-down':
+      return onStreamDown(state, input.via, now);
+  }
+}

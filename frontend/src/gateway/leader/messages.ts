@@ -1,0 +1,91 @@
+/**
+ * Validation of what the leader sends. The stream is trusted only as far as its shape: a line
+ * that is not a well-formed LeaderStreamMessage is dropped (and logged), never half-applied.
+ */
+import type { ClusterSnapshot, LeaderStreamMessage, NodeView } from '@zkviz/shared';
+
+const ROLES = new Set(['leader', 'worker', 'candidate']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStrOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+const isNumOrNull = (v: unknown): v is number | null => v === null || isNum(v);
+const isBoolOrMissing = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
+
+function isNodeView(value: unknown): value is NodeView {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    isNum(value.sequence) &&
+    typeof value.role === 'string' &&
+    ROLES.has(value.role) &&
+    isStrOrNull(value.watching) &&
+    isStrOrNull(value.address) &&
+    // Informational fields: tolerated when missing, checked when present.
+    isNumOrNull(value.startedAt ?? null) &&
+    isNumOrNull(value.pid ?? null) &&
+    isBoolOrMissing(value.inCoordinatorsRegistry) &&
+    isBoolOrMissing(value.inWorkersRegistry)
+  );
+}
+
+export function isClusterSnapshot(value: unknown): value is ClusterSnapshot {
+  return (
+    isRecord(value) &&
+    typeof value.leader === 'string' &&
+    isNum(value.leaderToken) &&
+    isNum(value.version) &&
+    isNum(value.generatedAt) &&
+    Array.isArray(value.nodes) &&
+    value.nodes.every(isNodeView)
+  );
+}
+
+export function isLeaderStreamMessage(value: unknown): value is LeaderStreamMessage {
+  if (!isRecord(value)) return false;
+  if (value.type === 'snapshot') return isClusterSnapshot(value.snapshot);
+  if (value.type === 'heartbeat') return typeof value.leader === 'string' && isNum(value.leaderToken) && isNum(value.at);
+  return false;
+}
+
+export type ParsedLine = { ok: true; message: LeaderStreamMessage } | { ok: false; reason: string };
+
+export function parseStreamLine(line: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  return isLeaderStreamMessage(value) ? { ok: true, message: value } : { ok: false, reason: 'not a LeaderStreamMessage' };
+}
+
+/**
+ * Splits a byte stream into lines. Keeps the unfinished tail between chunks; refuses a line
+ * longer than `maxLineLength` so a broken peer cannot make us buffer without bound.
+ */
+export class LineSplitter {
+  private tail = '';
+  constructor(private readonly maxLineLength = 1 << 20) {}
+
+  /** Returns the complete lines in `chunk`; throws when the unfinished line grows too long. */
+  push(chunk: string): string[] {
+    const parts = (this.tail + chunk).split('\n');
+    this.tail = parts.pop() ?? '';
+    if (this.tail.length > this.maxLineLength) throw new Error(`line longer than ${this.maxLineLength} characters`);
+    return parts.map((p) => (p.endsWith('\r') ? p.slice(0, -1) : p)).filter((p) => p.trim() !== '');
+  }
+}
+
+/** `host:port` or `[v6]:port` → parts for node:http. */
+export function parseAddress(address: string): { host: string; port: number } | null {
+  const at = address.lastIndexOf(':');
+  if (at <= 0) return null;
+  let host = address.slice(0, at);
+  const port = Number(address.slice(at + 1));
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (!host || !Number.isInteger(port) || port <= 0 || port > 65_535) return null;
+  return { host, port };
+}

@@ -1,0 +1,56 @@
+/**
+ * Gateway entry point: `node frontend/dist/gateway/main.js`. Configuration comes from the
+ * environment (see config.ts); logs are JSON lines on stdout.
+ */
+import { ZkConnection } from '@zkviz/shared/zk';
+import { buildGateway } from './app.js';
+import { loadConfig } from './config.js';
+import { ZkLeaderDiscovery } from './discovery/zk-discovery.js';
+import { httpLeaderClient } from './leader/kill-client.js';
+import { httpStreamConnector } from './leader/stream-client.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { app } = await buildGateway({
+    config,
+    createDiscovery: (log) => {
+      const zk = new ZkConnection({
+        connect: config.zkConnect,
+        sessionTimeoutMs: config.zkSessionTimeoutMs,
+        log: (msg, fields) => log.info({ ...fields, component: 'zk' }, msg),
+      });
+      return new ZkLeaderDiscovery(zk, log);
+    },
+    createStreamConnector: (log) => httpStreamConnector({ clusterToken: config.clusterToken, log }),
+    leaderClient: httpLeaderClient({ clusterToken: config.clusterToken }),
+  });
+  if (!config.clusterToken) app.log.warn('CLUSTER_TOKEN is not set; the leader will refuse the gateway');
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ ev: 'shutdown', signal }, 'shutting down');
+    // Bounded: a wedged close must not keep a container from stopping.
+    setTimeout(() => process.exit(1), 5000).unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  app.log.info({ ev: 'listening', port, host: config.host }, 'gateway listening');
+}
+
+main().catch((err: unknown) => {
+  console.error(JSON.stringify({ level: 'fatal', msg: 'gateway failed to start', err: String(err) }));
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ClusterFeed } from '../feed/cluster-feed.js';
+
+// ClusterView and ClusterEvent are defined in shared/src/protocol.ts; no response schema here so
+// that an additive field there reaches clients without being stripped by the serializer.
+
+export const clusterRoutes: FastifyPluginAsync<{ feed: ClusterFeed }> = async (app, { feed }) => {
+  app.get('/api/cluster', async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return feed.view;
+  });
+
+  app.get('/api/events', async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return { events: feed.recentEvents };
+  });
+};

@@ -1,0 +1,33 @@
+/**
+ * Every error leaves the gateway as JSON `{error, message}` — never an HTML page, never a stack.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+function codeFor(status: number, err: FastifyError): string {
+  if (err.validation) return 'bad_request';
+  if (status === 429) return 'rate_limited';
+  if (status === 413) return 'payload_too_large';
+  if (status === 415) return 'unsupported_media_type';
+  if (status === 404) return 'not_found';
+  if (status >= 400 && status < 500) return 'bad_request';
+  return 'internal';
+}
+
+export function installErrorHandlers(app: FastifyInstance, serveSpa: ((reply: FastifyReply) => FastifyReply) | null): void {
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const status = err.validation ? 400 : err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      return reply.code(status).send({ error: 'internal', message: 'internal error' });
+    }
+    return reply.code(status).send({ error: codeFor(status, err), message: err.message });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    // Client-side routes of the page fall back to index.html; the API and assets never do.
+    const wantsPage = req.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/') && path !== '/ws';
+    if (wantsPage && serveSpa && (req.headers.accept ?? '').includes('text/html')) return serveSpa(reply);
+    return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${path}` });
+  });
+}

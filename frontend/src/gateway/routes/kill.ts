@@ -1,0 +1,102 @@
+/**
+ * POST /api/nodes/:id/kill — the presenter's kill button. The gateway checks what it can answer
+ * itself (malformed id, no leader, unknown node), then hands the kill to the acting leader, which
+ * routes it to the target, and translates the leader's answer into the public error vocabulary.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { KILL_MODES, NODE_ID_SCHEMA_PATTERN, type ErrorBody, type KillAccepted, type KillMode, type KillRequestBody } from '@zkviz/shared';
+import type { ClusterFeed } from '../feed/cluster-feed.js';
+import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader/kill-client.js';
+import { errorBodySchema } from './schemas.js';
+
+const killSchema = {
+  params: {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'string', pattern: NODE_ID_SCHEMA_PATTERN } },
+  },
+  body: {
+    type: ['object', 'null'],
+    additionalProperties: false,
+    properties: { mode: { type: 'string', enum: [...KILL_MODES] } },
+  },
+  response: {
+    202: {
+      type: 'object',
+      required: ['id', 'mode', 'routedVia'],
+      properties: { id: { type: 'string' }, mode: { type: 'string' }, routedVia: { type: 'string' } },
+    },
+    '4xx': errorBodySchema,
+    '5xx': errorBodySchema,
+  },
+} as const;
+
+export interface KillRoutesOptions {
+  feed: ClusterFeed;
+  leaderClient: LeaderClient;
+  rateLimitPerMinute: number;
+}
+
+type Outcome = { status: 202; body: KillAccepted } | { status: number; body: ErrorBody };
+
+function isKillAccepted(body: unknown): body is KillAccepted {
+  const b = body as Partial<KillAccepted> | null;
+  return typeof b?.id === 'string' && typeof b.mode === 'string' && typeof b.routedVia === 'string';
+}
+
+/** The leader's answer in the gateway's terms. Pure, so the mapping is tested table by table. */
+export function mapLeaderReply(reply: LeaderReply, target: string, mode: KillMode, leader: string): Outcome {
+  const body = reply.body as Partial<ErrorBody> | null;
+  switch (reply.statusCode) {
+    case 200:
+    case 202:
+      return { status: 202, body: isKillAccepted(reply.body) ? reply.body : { id: target, mode, routedVia: leader } };
+    case 404:
+      return { status: 404, body: { error: 'unknown_node', message: body?.message ?? `the leader does not know node ${target}` } };
+    case 409:
+      return { status: 409, body: { error: 'stale_leader', message: body?.message ?? 'the leader was superseded; retry once the new leader is known' } };
+    case 503:
+      return { status: 503, body: { error: 'no_leader', message: body?.message ?? 'the leader stepped down; re-election in progress' } };
+    case 502:
+      return { status: 502, body: { error: 'target_unreachable', message: body?.message ?? `the leader could not reach ${target}` } };
+    case 401:
+    case 403:
+      return { status: 502, body: { error: 'gateway_misconfigured', message: 'the leader rejected the gateway (CLUSTER_TOKEN mismatch?)' } };
+    default:
+      return { status: 502, body: { error: 'bad_leader_reply', message: `the leader answered ${reply.statusCode}` } };
+  }
+}
+
+export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { feed, leaderClient, rateLimitPerMinute }) => {
+  app.post<{ Params: { id: string }; Body: KillRequestBody | null | undefined }>(
+    '/api/nodes/:id/kill',
+    { schema: killSchema, config: { rateLimit: { max: rateLimitPerMinute, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      const { id } = req.params;
+      const mode: KillMode = req.body?.mode ?? 'crash';
+      const view = feed.view;
+      if (view.status !== 'ok' || !view.leader || !view.leaderAddress) {
+        return reply.code(503).send({ error: 'no_leader', message: 'no leader right now; re-election in progress' });
+      }
+      if (!view.nodes.some((n) => n.id === id)) {
+        return reply.code(404).send({ error: 'unknown_node', message: `node ${id} is not in the cluster` });
+      }
+      let outcome: Outcome;
+      try {
+        const answer = await leaderClient.kill(view.leaderAddress, { target: id, mode });
+        outcome = mapLeaderReply(answer, id, mode, view.leader);
+      } catch (err) {
+        const timedOut = err instanceof LeaderUnreachableError && err.timedOut;
+        req.log.warn({ err: String(err), leader: view.leader, target: id }, 'kill forwarding failed');
+        outcome = timedOut
+          ? { status: 504, body: { error: 'leader_timeout', message: 'the leader did not answer in time' } }
+          : { status: 502, body: { error: 'leader_unreachable', message: 'could not reach the leader' } };
+      }
+      if (outcome.status === 202) {
+        req.log.info({ ev: 'kill-requested', target: id, mode, leader: view.leader }, 'kill requested');
+        feed.recordKill(id, mode);
+      }
+      return reply.code(outcome.status).send(outcome.body);
+    },
+  );
+};

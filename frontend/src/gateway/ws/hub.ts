@@ -1,0 +1,117 @@
+/**
+ * /ws: pushes the cluster view to browsers. Each change is serialised once and the same string is
+ * sent to every client; each client has its own keep-latest sender so one slow laptop on the
+ * classroom Wi-Fi cannot slow the others down or grow our memory.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { ClusterEvent, ClusterView, ServerMessage } from '@zkviz/shared';
+import type { ClusterFeed } from '../feed/cluster-feed.js';
+import { parseClientMessage } from './client-messages.js';
+import { KeepLatestSender } from './keep-latest.js';
+import { isOriginAllowed } from './origin.js';
+
+export const WS_PATH = '/ws';
+const MAX_PAYLOAD_BYTES = 4 * 1024;
+const HEARTBEAT_MS = 15_000;
+
+export interface WsHubOptions {
+  feed: ClusterFeed;
+  allowedOrigins: readonly string[];
+  heartbeatMs?: number;
+}
+
+interface Client {
+  socket: WebSocket;
+  sender: KeepLatestSender;
+  alive: boolean;
+}
+
+const encode = (message: ServerMessage): string => JSON.stringify(message);
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  const body = JSON.stringify({ error: status === 403 ? 'forbidden' : 'not_found', message: reason });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Not Found'}\r\n` +
+      'Content-Type: application/json\r\nConnection: close\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export function installWsHub(app: FastifyInstance, options: WsHubOptions): void {
+  const { feed, allowedOrigins } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, clientTracking: false });
+  const clients = new Set<Client>();
+  let latestSnapshot = encode({ type: 'snapshot', view: feed.view });
+
+  const onView = (view: ClusterView) => {
+    latestSnapshot = encode({ type: 'snapshot', view });
+    for (const client of clients) client.sender.sendSnapshot(latestSnapshot);
+  };
+  const onEvent = (event: ClusterEvent) => {
+    const data = encode({ type: 'event', event });
+    for (const client of clients) client.sender.sendAlways(data);
+  };
+  feed.on('view', onView);
+  feed.on('event', onEvent);
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== WS_PATH) return rejectUpgrade(socket, 404, `no WebSocket endpoint at ${path}`);
+    if (!isOriginAllowed(req.headers.origin, req.headers.host, allowedOrigins)) {
+      app.log.warn({ origin: req.headers.origin, host: req.headers.host }, 'rejected WebSocket from a foreign origin');
+      return rejectUpgrade(socket, 403, 'origin not allowed');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+  };
+  app.server.on('upgrade', onUpgrade);
+
+  function onConnection(socket: WebSocket): void {
+    const client: Client = { socket, sender: new KeepLatestSender(socket), alive: true };
+    clients.add(client);
+    client.sender.sendSnapshot(latestSnapshot);
+    for (const event of feed.recentEvents) client.sender.sendAlways(encode({ type: 'event', event }));
+
+    socket.on('pong', () => {
+      client.alive = true;
+    });
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      const parsed = isBinary ? null : parseClientMessage(data.toString());
+      if (parsed?.ok) {
+        client.sender.sendAlways(encode({ type: 'pong', at: Date.now() }));
+        return;
+      }
+      const reply: ServerMessage = parsed?.reply ?? { type: 'error', error: 'bad_message', message: 'binary messages are not supported' };
+      client.sender.sendAlways(encode(reply));
+    });
+    socket.on('close', () => clients.delete(client));
+    // Oversized frames (maxPayload) and protocol errors end up here; ws closes the socket itself.
+    socket.on('error', (err) => app.log.debug({ err: err.message }, 'WebSocket client error'));
+  }
+
+  // A laptop that closed its lid never sends a close frame; unanswered pings find it.
+  const heartbeat = setInterval(() => {
+    for (const client of clients) {
+      if (!client.alive) {
+        client.socket.terminate();
+        clients.delete(client);
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }, options.heartbeatMs ?? HEARTBEAT_MS);
+  heartbeat.unref();
+
+  app.addHook('preClose', async () => {
+    clearInterval(heartbeat);
+    app.server.off('upgrade', onUpgrade);
+    feed.off('view', onView);
+    feed.off('event', onEvent);
+    for (const client of clients) client.socket.close(1001, 'gateway shutting down');
+    clients.clear();
+    wss.close();
+  });
+}
