@@ -1,0 +1,268 @@
+/**
+ * The election state machine, event by event, without ZooKeeper. Each test feeds the events a
+ * real session would produce and checks the commands that come out.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ZCONNECTIONLOSS, ZNODEEXISTS, ZNONODE, ZOK } from '@zkviz/shared/zk';
+import { initialElectionState, step, type Command, type ElectionEvent, type ElectionState } from '../src/election/machine.js';
+
+const SESSION = 'a1b2c3';
+const ME = 'c'.repeat(32);
+const name = (prefix: string, seq: number) => `${prefix}-n_${String(seq).padStart(10, '0')}`;
+const OTHER1 = name('1'.repeat(32), 1);
+const OTHER2 = name('2'.repeat(32), 2);
+const MINE5 = name(ME, 5);
+
+/** Runs events through the machine, collecting every command. */
+function run(events: ElectionEvent[], from: ElectionState = initialElectionState) {
+  let state = from;
+  const commands: Command[] = [];
+  for (const event of events) {
+    const next = step(state, event);
+    state = next.state;
+    commands.push(...next.commands);
+  }
+  return { state, commands };
+}
+
+const types = (commands: Command[]) => commands.map((c) => c.type);
+const connected: ElectionEvent = { type: 'connected', sessionId: SESSION, reconnected: false, candidateId: ME };
+const created = (seq = 5): ElectionEvent => ({ type: 'created', sessionId: SESSION, rc: ZOK, znode: `/election/${name(ME, seq)}` });
+const listed = (epoch: number, children: string[], rc = ZOK): ElectionEvent => ({ type: 'listed', sessionId: SESSION, epoch, rc, children });
+
+/** A node that has joined and is following OTHER2 (epoch 1). */
+function following() {
+  return run([connected, created(), listed(1, [OTHER1, OTHER2, MINE5]), { type: 'watchSet', sessionId: SESSION, epoch: 1, znode: OTHER2, rc: ZOK }]);
+}
+
+/** A node that leads and acts (epoch 1). */
+function leading() {
+  return run([
+    connected,
+    created(),
+    listed(1, [MINE5]),
+    { type: 'ownerChecked', sessionId: SESSION, epoch: 1, rc: ZOK, ephemeralOwner: SESSION },
+    { type: 'registered', sessionId: SESSION, registry: 'coordinators', rc: ZOK },
+  ]);
+}
+
+test('a new session creates a protected election znode under its own candidate prefix', () => {
+  const { state, commands } = run([connected]);
+  assert.deepEqual(commands, [{ type: 'create', sessionId: SESSION, candidateId: ME }]);
+  assert.equal(state.phase, 'joining');
+});
+
+test('the only node checks it owns its znode, then registers as coordinator and only then acts', () => {
+  const listedOnlyMe = run([connected, created(), listed(1, [MINE5])]);
+  assert.deepEqual(types(listedOnlyMe.commands), ['create', 'list', 'checkOwner']);
+  assert.equal(listedOnlyMe.state.acting, false, 'no leadership from the list alone');
+
+  const owned = run([{ type: 'ownerChecked', sessionId: SESSION, epoch: 1, rc: ZOK, ephemeralOwner: SESSION }], listedOnlyMe.state);
+  assert.deepEqual(types(owned.commands), ['unregister', 'register', 'publishStatus']);
+  assert.deepEqual(owned.commands[0], { type: 'unregister', sessionId: SESSION, registry: 'workers', znode: MINE5 });
+  assert.deepEqual(owned.commands[1], { type: 'register', sessionId: SESSION, registry: 'coordinators', znode: MINE5 });
+  assert.equal(owned.state.acting, false, 'not acting before the coordinators entry exists');
+
+  const registered = run([{ type: 'registered', sessionId: SESSION, registry: 'coordinators', rc: ZOK }], owned.state);
+  assert.deepEqual(registered.commands, [{ type: 'startActing', znode: MINE5 }]);
+  assert.equal(registered.state.acting, true);
+});
+
+test('a znode owned by another session is never used to lead: the session is restarted', () => {
+  const { state, commands } = run([
+    connected,
+    created(),
+    listed(1, [MINE5]),
+    { type: 'ownerChecked', sessionId: SESSION, epoch: 1, rc: ZOK, ephemeralOwner: 'ffff' },
+  ]);
+  assert.equal(commands.at(-1)?.type, 'restartSession');
+  assert.equal(state.role, 'candidate');
+  assert.equal(state.acting, false);
+});
+
+test('a worker watches only its immediate predecessor, sorted by sequence not by name', () => {
+  // Names sort differently from sequences: 'f…-n_3' > 'c…-n_5' by name, but 3 < 5.
+  const prev = name('f'.repeat(32), 3);
+  const { state, commands } = run([connected, created(), listed(1, [name('0'.repeat(32), 9), MINE5, prev, OTHER1])]);
+  const watch = commands.find((c) => c.type === 'watch');
+  assert.deepEqual(watch, { type: 'watch', sessionId: SESSION, epoch: 1, znode: prev });
+  assert.ok(commands.some((c) => c.type === 'register' && c.registry === 'workers'));
+  assert.equal(state.role, 'worker');
+  assert.equal(state.watching, null, 'watching is what is really watched: nothing until the watch is set');
+});
+
+test('garbage children under /election are skipped', () => {
+  const { commands } = run([connected, created(), listed(1, ['zookeeper', 'lock-0000000000', '../x', MINE5])]);
+  assert.equal(commands.at(-1)?.type, 'checkOwner');
+});
+
+test('predecessor already gone when the watch is set: list again, do not delete or recreate our znode', () => {
+  const { state: before } = run([connected, created(), listed(1, [OTHER2, MINE5])]);
+  const { state, commands } = run([{ type: 'watchSet', sessionId: SESSION, epoch: 1, znode: OTHER2, rc: ZNONODE }], before);
+  assert.deepEqual(commands, [{ type: 'list', sessionId: SESSION, epoch: 2 }]);
+  assert.equal(state.electionZnode, MINE5);
+  assert.ok(!commands.some((c) => c.type === 'create' || c.type === 'delete'));
+});
+
+test('predecessor deleted: re-read the children before deciding, keep showing the stale watch meanwhile', () => {
+  const { state: before } = following();
+  assert.equal(before.watching, OTHER2);
+  const { state, commands } = run([{ type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER2 }], before);
+  assert.deepEqual(commands, [{ type: 'list', sessionId: SESSION, epoch: 2 }]);
+  assert.equal(state.acting, false, 'never leader from the event alone');
+  assert.equal(state.watching, OTHER2, 'the table shows the stale moment');
+
+  // OTHER1 is still there: re-link to it rather than lead.
+  const relinked = run([listed(2, [OTHER1, MINE5])], state);
+  assert.deepEqual(relinked.commands.find((c) => c.type === 'watch'), { type: 'watch', sessionId: SESSION, epoch: 2, znode: OTHER1 });
+});
+
+test('a deleted event for a node we no longer watch is ignored', () => {
+  const { state: before } = following();
+  assert.deepEqual(step(before, { type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER1 }).commands, []);
+});
+
+test('a data change on the predecessor re-arms the watch (a data watch fires once)', () => {
+  const { state: before } = following();
+  const { commands } = step(before, { type: 'predecessorChanged', sessionId: SESSION, znode: OTHER2 });
+  assert.deepEqual(commands, [{ type: 'watch', sessionId: SESSION, epoch: 1, znode: OTHER2 }]);
+});
+
+test('answers from an older decision or an older session are ignored', () => {
+  const { state: before } = following();
+  const stale = run([{ type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER2 }], before).state; // epoch 2
+  assert.deepEqual(step(stale, listed(1, [MINE5])).commands, [], 'epoch 1 answer after epoch 2 started');
+  assert.deepEqual(step(stale, { type: 'listed', sessionId: 'old', epoch: 2, rc: ZOK, children: [MINE5] }).commands, []);
+});
+
+test('promoted worker: leaves the workers registry before it registers as coordinator', () => {
+  const { state: before } = following();
+  const afterDelete = run([{ type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER2 }, listed(2, [MINE5])], before);
+  const { commands } = run([{ type: 'ownerChecked', sessionId: SESSION, epoch: 2, rc: ZOK, ephemeralOwner: SESSION }], afterDelete.state);
+  const unregister = commands.findIndex((c) => c.type === 'unregister' && c.registry === 'workers');
+  const register = commands.findIndex((c) => c.type === 'register' && c.registry === 'coordinators');
+  assert.ok(unregister >= 0 && register > unregister);
+});
+
+test('own znode missing (e.g. after data loss): join again, and stop acting meanwhile', () => {
+  const { state: leader } = leading();
+  const reconnected = run([{ type: 'suspended' }, { type: 'connected', sessionId: SESSION, reconnected: true, candidateId: 'ignored' }], leader);
+  assert.deepEqual(reconnected.commands, [{ type: 'stopActing', reason: 'connection suspended' }, { type: 'list', sessionId: SESSION, epoch: 2 }]);
+  const { state, commands } = run([listed(2, [OTHER1])], reconnected.state);
+  assert.ok(commands.some((c) => c.type === 'unregister' && c.registry === 'coordinators'));
+  assert.equal(commands.at(-1)?.type, 'create');
+  assert.equal(state.acting, false);
+  assert.equal(state.role, 'candidate');
+});
+
+test('/election itself missing: re-create parents, then join', () => {
+  const { state: leader } = leading();
+  const { state, commands } = run([{ type: 'suspended' }, { type: 'connected', sessionId: SESSION, reconnected: true, candidateId: 'x' }, listed(2, [], ZNONODE)], leader);
+  assert.deepEqual(commands.at(-1), { type: 'ensureParents', sessionId: SESSION, then: 'create' });
+  const joined = step(state, { type: 'parentsEnsured', sessionId: SESSION, rc: ZOK, then: 'create' });
+  assert.deepEqual(joined.commands, [{ type: 'create', sessionId: SESSION, candidateId: ME }]);
+});
+
+test('a suspended leader stops acting at once and decides again on reconnect before acting again', () => {
+  const { state: leader } = leading();
+  const suspended = step(leader, { type: 'suspended' });
+  assert.deepEqual(suspended.commands, [{ type: 'stopActing', reason: 'connection suspended' }]);
+  assert.equal(suspended.state.acting, false);
+  const back = run(
+    [
+      { type: 'connected', sessionId: SESSION, reconnected: true, candidateId: 'x' },
+      listed(2, [MINE5]),
+      { type: 'ownerChecked', sessionId: SESSION, epoch: 2, rc: ZOK, ephemeralOwner: SESSION },
+      { type: 'registered', sessionId: SESSION, registry: 'coordinators', rc: ZNODEEXISTS },
+    ],
+    suspended.state,
+  );
+  assert.equal(back.state.acting, true);
+  assert.equal(back.state.electionZnode, MINE5, 'same znode, no new election');
+});
+
+test('session lost: stop acting, forget the old znode; the next session joins under a new prefix', () => {
+  const { state: leader } = leading();
+  const lost = step(leader, { type: 'lost' });
+  assert.deepEqual(lost.commands, [{ type: 'stopActing', reason: 'session lost' }]);
+  assert.equal(lost.state.electionZnode, null);
+  const NEXT = 'd'.repeat(32);
+  const again = run([{ type: 'connected', sessionId: 'new', reconnected: false, candidateId: NEXT }], lost.state);
+  assert.deepEqual(again.commands, [{ type: 'create', sessionId: 'new', candidateId: NEXT }]);
+  // The old session's znode may still be listed for a moment; it is not ours.
+  const decided = run([{ type: 'created', sessionId: 'new', rc: ZOK, znode: `/election/${name(NEXT, 7)}` }, { type: 'listed', sessionId: 'new', epoch: 2, rc: ZOK, children: [MINE5, name(NEXT, 7)] }], again.state);
+  assert.deepEqual(decided.commands.find((c) => c.type === 'watch'), { type: 'watch', sessionId: 'new', epoch: 2, znode: MINE5 });
+});
+
+test('create reply lost: the list finds our znode by its prefix and adopts it instead of creating another', () => {
+  const { state, commands } = run([
+    connected,
+    { type: 'created', sessionId: SESSION, rc: ZCONNECTIONLOSS },
+    { type: 'suspended' },
+    { type: 'connected', sessionId: SESSION, reconnected: true, candidateId: 'x' },
+    listed(1, [OTHER1, MINE5]),
+  ]);
+  assert.equal(commands.filter((c) => c.type === 'create').length, 1, 'only the original create');
+  assert.equal(state.electionZnode, MINE5);
+  assert.equal(state.createUncertain, false);
+});
+
+test('create reply lost and the create did not happen: create again after the list', () => {
+  const { commands } = run([
+    connected,
+    { type: 'created', sessionId: SESSION, rc: ZCONNECTIONLOSS },
+    { type: 'connected', sessionId: SESSION, reconnected: true, candidateId: 'x' },
+    listed(1, [OTHER1]),
+  ]);
+  assert.equal(commands.filter((c) => c.type === 'create').length, 2);
+});
+
+test('missing /election on create: parents are created, then the create is retried', () => {
+  const { commands } = run([connected, { type: 'created', sessionId: SESSION, rc: ZNONODE }, { type: 'parentsEnsured', sessionId: SESSION, rc: ZOK, then: 'create' }]);
+  assert.deepEqual(types(commands), ['create', 'ensureParents', 'create']);
+});
+
+test('missing registry on register: parents are created, then the entry is registered', () => {
+  const { state: before } = following();
+  const { commands } = run(
+    [
+      { type: 'registered', sessionId: SESSION, registry: 'workers', rc: ZNONODE },
+      { type: 'parentsEnsured', sessionId: SESSION, rc: ZOK, then: 'workers' },
+    ],
+    before,
+  );
+  assert.deepEqual(commands, [
+    { type: 'ensureParents', sessionId: SESSION, then: 'workers' },
+    { type: 'register', sessionId: SESSION, registry: 'workers', znode: MINE5 },
+  ]);
+});
+
+test('stop during an in-flight create deletes the znode once the create completes', () => {
+  const stopping = run([connected, { type: 'stop' }]);
+  assert.deepEqual(types(stopping.commands), ['create'], 'waits for the create');
+  const { state, commands } = run([created()], stopping.state);
+  assert.deepEqual(commands, [
+    { type: 'delete', sessionId: SESSION, znode: MINE5 },
+    { type: 'closeSession' },
+  ]);
+  assert.equal(state.lifecycle, 'stopped');
+});
+
+test('graceful stop of a leader: stop acting, delete the znode, close the session', () => {
+  const { state: leader } = leading();
+  const { commands } = step(leader, { type: 'stop' });
+  assert.deepEqual(commands, [
+    { type: 'stopActing', reason: 'stopping' },
+    { type: 'delete', sessionId: SESSION, znode: MINE5 },
+    { type: 'closeSession' },
+  ]);
+});
+
+test('a registration answer after losing leadership does not start acting', () => {
+  const { state: owned } = run([connected, created(), listed(1, [MINE5]), { type: 'ownerChecked', sessionId: SESSION, epoch: 1, rc: ZOK, ephemeralOwner: SESSION }]);
+  const suspended = step(owned, { type: 'suspended' }).state;
+  const { commands, state } = step(suspended, { type: 'registered', sessionId: SESSION, registry: 'coordinators', rc: ZOK });
+  assert.deepEqual(commands, []);
+  assert.equal(state.acting, false);
+});
