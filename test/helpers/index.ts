@@ -1,0 +1,213 @@
+/**
+ * What integration, e2e and fault tests need: the launcher API, a shared ZooKeeper per test file,
+ * connected ZooKeeper clients, and waiting helpers that wake up on events instead of sleeping.
+ *
+ *   import { useZooKeeper, waitForEvent } from '../helpers/index.js';
+ *   const zk = useZooKeeper();                 // before(): start; after(): stop
+ *   it('...', async () => { const c = await zk.client(); ... });
+ *
+ * Everything started through these helpers is stopped in the test file's after() hook, and the
+ * launcher kills any leftover child if the test process dies.
+ */
+import { after, before } from 'node:test';
+import type { EventEmitter } from 'node:events';
+import { ZkConnection, type SessionInfo } from '@zkviz/shared/zk';
+import {
+  startLocalCluster,
+  startZooKeeper,
+  type LocalCluster,
+  type LocalClusterOptions,
+  type StartZooKeeperOptions,
+  type ZooKeeperServer,
+} from '../../launcher/src/index.js';
+
+export * from '../../launcher/src/index.js';
+
+// ---------------------------------------------------------------------------------------------
+// Waiting
+// ---------------------------------------------------------------------------------------------
+
+/** Rejects with `what` if `promise` does not settle within `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Resolves with the arguments of the first `event` emitted by `emitter` for which `filter`
+ * (default: any) returns true. Rejects after `timeoutMs` (default 10 s).
+ */
+export function waitForEvent<A extends unknown[] = unknown[]>(
+  emitter: EventEmitter,
+  event: string,
+  options: { filter?: (...args: A) => boolean; timeoutMs?: number; description?: string } = {},
+): Promise<A> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  return new Promise<A>((resolve, reject) => {
+    const listener = (...args: unknown[]) => {
+      if (options.filter && !options.filter(...(args as A))) return;
+      clearTimeout(timer);
+      emitter.off(event, listener);
+      resolve(args as A);
+    };
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${options.description ?? `"${event}"`}`));
+    }, timeoutMs);
+    emitter.on(event, listener);
+  });
+}
+
+/**
+ * Resolves once `check()` returns a truthy value (which is returned). Re-checks whenever one of
+ * the given emitters emits one of the given events, so it follows the system instead of sleeping;
+ * `intervalMs` (default 250 ms) is only a safety net for state that changes without an event
+ * (e.g. an HTTP view). Rejects after `timeoutMs` with the last check's error, if any.
+ */
+export async function waitUntil<T>(
+  check: () => T | Promise<T>,
+  options: { timeoutMs?: number; intervalMs?: number; description?: string; on?: Array<[EventEmitter, string]> } = {},
+): Promise<NonNullable<T>> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
+  let wake: (() => void) | null = null;
+  const poke = () => wake?.();
+  for (const [emitter, ev] of options.on ?? []) emitter.on(ev, poke);
+  try {
+    for (;;) {
+      try {
+        const value = await check();
+        if (value) return value as NonNullable<T>;
+        lastError = null;
+      } catch (err) {
+        lastError = err;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const why = lastError ? `; last error: ${(lastError as Error).message ?? String(lastError)}` : '';
+        throw new Error(`timed out after ${timeoutMs} ms waiting until ${options.description ?? check.toString()}${why}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, options.intervalMs ?? 250));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  } finally {
+    for (const [emitter, ev] of options.on ?? []) emitter.off(ev, poke);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ZooKeeper
+// ---------------------------------------------------------------------------------------------
+
+export interface ZkClientOptions {
+  sessionTimeoutMs?: number;
+  /** How long to wait for the first session; default 10 s. */
+  timeoutMs?: number;
+}
+
+/** A `ZkConnection` to `connect`, resolved once its first session is up. The caller closes it. */
+export async function zkClient(connect: string, options: ZkClientOptions = {}): Promise<ZkConnection> {
+  const conn = new ZkConnection({ connect, sessionTimeoutMs: options.sessionTimeoutMs ?? 4000, logLevel: 0 });
+  const connected = waitForEvent<[SessionInfo, boolean]>(conn, 'connected', {
+    timeoutMs: options.timeoutMs ?? 10_000,
+    description: `a ZooKeeper session with ${connect}`,
+  });
+  conn.start();
+  try {
+    await connected;
+  } catch (err) {
+    conn.close();
+    throw err;
+  }
+  return conn;
+}
+
+export interface SharedZooKeeper {
+  /** The server (available inside tests, after the before() hook ran). */
+  readonly server: ZooKeeperServer;
+  readonly connectString: string;
+  /** A connected client, closed automatically in after(). */
+  client(options?: ZkClientOptions): Promise<ZkConnection>;
+}
+
+/**
+ * One ZooKeeper for the whole test file: started in before(), stopped in after(). Call at the top
+ * level of the file (or of a describe()).
+ */
+export function useZooKeeper(options: StartZooKeeperOptions = {}): SharedZooKeeper {
+  let server: ZooKeeperServer | null = null;
+  const clients: ZkConnection[] = [];
+  before(async () => {
+    server = await startZooKeeper(options);
+  });
+  after(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await server?.stop();
+  });
+  const get = (): ZooKeeperServer => {
+    if (!server) throw new Error('useZooKeeper(): the server is only available inside tests (after before() ran)');
+    return server;
+  };
+  return {
+    get server() {
+      return get();
+    },
+    get connectString() {
+      return get().connectString;
+    },
+    async client(clientOptions) {
+      const c = await zkClient(get().connectString, clientOptions);
+      clients.push(c);
+      return c;
+    },
+  };
+}
+
+/**
+ * A local cluster (ZooKeeper + nodes + gateway) for the whole test file, stopped in after().
+ * `cluster.current` is available inside tests.
+ */
+export function useCluster(options: LocalClusterOptions): { readonly current: LocalCluster } {
+  let cluster: LocalCluster | null = null;
+  before(async () => {
+    cluster = await startLocalCluster(options);
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+  return {
+    get current() {
+      if (!cluster) throw new Error('useCluster(): the cluster is only available inside tests');
+      return cluster;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+// ---------------------------------------------------------------------------------------------
+
+/** fetch + JSON with the status attached; throws on network errors only. */
+export async function fetchJson<T = unknown>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(5000) });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: body as T };
+}

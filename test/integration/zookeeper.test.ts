@@ -1,0 +1,94 @@
+/**
+ * The launcher's ZooKeeper is a real server: a ZkConnection can use it, it restarts on the same
+ * port, and a wiped restart really forgets everything.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { ZNONODE, ZOK, ZOO_EPHEMERAL, ZOO_PERSISTENT } from '@zkviz/shared/zk';
+import { fourLetterWord, useZooKeeper, waitForEvent, zkClient } from '../helpers/index.js';
+
+describe('startZooKeeper', () => {
+  const zk = useZooKeeper();
+
+  it('serves on 127.0.0.1 with a 200 ms tick and answers 4-letter words', async () => {
+    assert.match(zk.connectString, /^127\.0\.0\.1:\d+$/);
+    assert.match(zk.server.version, /^\d+\.\d+\.\d+/);
+    assert.equal(await fourLetterWord('127.0.0.1', zk.server.port, 'ruok'), 'imok');
+    const conf = await fourLetterWord('127.0.0.1', zk.server.port, 'conf');
+    assert.match(conf, /tickTime=200/);
+    assert.match(conf, /minSessionTimeout=400/);
+    assert.ok(existsSync(`${zk.server.dir}/zookeeper.log`), 'logs go to a file in the temp dir');
+  });
+
+  it('negotiates small session timeouts', async () => {
+    const c = await zk.client({ sessionTimeoutMs: 500 });
+    const timeout = c.currentSession?.timeoutMs ?? 0;
+    assert.ok(timeout >= 400 && timeout <= 600, `negotiated ${timeout} ms`);
+  });
+
+  it('creates and reads znodes; an ephemeral dies with its session', async () => {
+    const c = await zk.client();
+    assert.equal((await c.create('/itest', 'hello', ZOO_PERSISTENT)).rc, ZOK);
+    const got = await c.getData('/itest');
+    assert.equal(got.rc, ZOK);
+    assert.equal(got.data?.toString(), 'hello');
+
+    const other = await zkClient(zk.connectString);
+    assert.equal((await other.create('/itest/eph', 'x', ZOO_EPHEMERAL)).rc, ZOK);
+    const deleted = new Promise<string>((resolve) => {
+      void c.getData('/itest/eph', (kind, path) => kind === 'deleted' && resolve(path));
+    });
+    other.close();
+    assert.equal(await deleted, '/itest/eph');
+    assert.equal((await c.getData('/itest/eph')).rc, ZNONODE);
+  });
+
+  it('restart keeps data; restart({ wipe: true }) forgets it, on the same port', async () => {
+    const port = zk.server.port;
+    const c = await zk.client({ sessionTimeoutMs: 1000 });
+    await c.ensurePath('/restart-test/a');
+
+    const pidBefore = zk.server.pid;
+    await zk.server.restart();
+    assert.equal(zk.server.port, port);
+    assert.notEqual(zk.server.pid, pidBefore);
+    const afterRestart = await zkClient(zk.connectString);
+    try {
+      assert.equal((await afterRestart.getData('/restart-test/a')).rc, ZOK, 'data survives a plain restart');
+    } finally {
+      afterRestart.close();
+    }
+
+    await zk.server.restart({ wipe: true });
+    assert.equal(zk.server.port, port);
+    const afterWipe = await zkClient(zk.connectString);
+    try {
+      assert.equal((await afterWipe.getData('/restart-test/a')).rc, ZNONODE, 'a wiped restart forgets everything');
+      assert.equal((await afterWipe.getData('/itest')).rc, ZNONODE);
+    } finally {
+      afterWipe.close();
+    }
+    // The old client's session died with the wiped server: it is told so once it reconnects.
+    await waitForEvent(c, 'lost', { timeoutMs: 15_000, description: 'the old session to be lost after the wipe' });
+  });
+
+  it('kill() is a crash; restart() brings it back', async () => {
+    await zk.server.kill();
+    assert.equal(zk.server.process.running, false);
+    await zk.server.restart();
+    assert.equal(await fourLetterWord('127.0.0.1', zk.server.port, 'ruok'), 'imok');
+  });
+});
+
+describe('stop()', () => {
+  it('removes the temp dir and leaves no process', async () => {
+    const { startZooKeeper } = await import('../helpers/index.js');
+    const server = await startZooKeeper();
+    const { dir, pid } = server;
+    await server.stop();
+    assert.equal(existsSync(dir), false);
+    assert.throws(() => process.kill(pid, 0), /ESRCH/);
+    await server.stop(); // idempotent
+  });
+});
