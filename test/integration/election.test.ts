@@ -1,0 +1,187 @@
+/**
+ * The election on a real ZooKeeper with real node processes: one leader, the right registry
+ * entries, the chain of predecessor watches, and failover by every kind of kill.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  COORDINATORS_REGISTRY_PATH,
+  ELECTION_PATH,
+  WORKERS_REGISTRY_PATH,
+  CLUSTER_TOKEN_HEADER,
+  NODE_ROUTES,
+  parseElectionZnode,
+  compareBySequence,
+} from '@zkviz/shared';
+import type { ZkConnection } from '@zkviz/shared/zk';
+import { fetchJson, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess } from '../helpers/index.js';
+
+interface Status {
+  znode: string | null;
+  role: string;
+  watching: string | null;
+  acting: boolean;
+}
+
+let cluster: LocalCluster;
+let zk: ZkConnection;
+
+before(async () => {
+  cluster = await startLocalCluster({ nodes: 4, gatewayPort: false, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
+  zk = await zkClient(cluster.zkConnect);
+});
+
+after(async () => {
+  zk?.close();
+  await cluster?.stop();
+});
+
+const live = () => cluster.nodes.filter((n) => n.running);
+
+async function status(node: ManagedProcess): Promise<Status> {
+  return (await fetchJson<Status>(`http://127.0.0.1:${node.port}${NODE_ROUTES.status}`)).body;
+}
+
+async function children(path: string): Promise<string[]> {
+  const { rc, children: list } = await zk.getChildren(path);
+  assert.equal(rc, 0, `list ${path}`);
+  return list!;
+}
+
+/**
+ * The cluster is settled when every live node has a znode, exactly one acts as leader, the lowest
+ * znode leads, every other node watches its immediate predecessor, and the registries and
+ * /election hold exactly one entry per live node. Returns the statuses sorted by sequence.
+ */
+async function settled(): Promise<Status[]> {
+  return waitUntil(
+    async () => {
+      const statuses = await Promise.all(live().map(status));
+      if (statuses.some((s) => !s.znode)) return null;
+      const sorted = [...statuses].sort((a, b) => compareBySequence(parseElectionZnode(a.znode!)!, parseElectionZnode(b.znode!)!));
+      const election = (await children(ELECTION_PATH)).sort();
+      if (JSON.stringify(election) !== JSON.stringify(sorted.map((s) => s.znode).sort())) return null;
+      if (sorted.filter((s) => s.acting).length !== 1 || !sorted[0]!.acting) return null;
+      for (let i = 1; i < sorted.length; i++) if (sorted[i]!.watching !== sorted[i - 1]!.znode || sorted[i]!.role !== 'worker') return null;
+      const coordinators = await children(COORDINATORS_REGISTRY_PATH);
+      const workers = (await children(WORKERS_REGISTRY_PATH)).sort();
+      if (JSON.stringify(coordinators) !== JSON.stringify([sorted[0]!.znode])) return null;
+      if (JSON.stringify(workers) !== JSON.stringify(sorted.slice(1).map((s) => s.znode).sort())) return null;
+      return sorted;
+    },
+    { timeoutMs: 20_000, description: 'the cluster to settle', on: cluster.nodes.map((n) => [n, 'event'] as [ManagedProcess, string]) },
+  );
+}
+
+function nodeFor(znode: string): ManagedProcess {
+  const found = cluster.nodes.find((n) => n.running && n.events.some((e) => e.ev === 'election-create' && e.znode === `${ELECTION_PATH}/${znode}`));
+  assert.ok(found, `a live process for ${znode}`);
+  return found;
+}
+
+async function killVia(leader: ManagedProcess, target: string, mode: 'crash' | 'graceful') {
+  return fetchJson(`http://127.0.0.1:${leader.port}${NODE_ROUTES.routeKill}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [CLUSTER_TOKEN_HEADER]: cluster.clusterToken },
+    body: JSON.stringify({ target, mode }),
+  });
+}
+
+describe('election on a real ZooKeeper', () => {
+  test('four nodes elect exactly one leader, the lowest; each worker watches its predecessor', async () => {
+    const sorted = await settled();
+    assert.equal(sorted.length, 4);
+    assert.equal(sorted[0]!.role, 'leader');
+    assert.equal(sorted[0]!.watching, null);
+    const acting = cluster.nodes.flatMap((n) => n.events.filter((e) => e.ev === 'acting-start'));
+    assert.equal(acting.length, 1, 'exactly one node ever started acting');
+  });
+
+  test('registry entries carry the address and status as data', async () => {
+    const [leader] = await settled();
+    const { rc, data } = await zk.getData(`${COORDINATORS_REGISTRY_PATH}/${leader!.znode}`);
+    assert.equal(rc, 0);
+    const entry = JSON.parse(data!.toString());
+    assert.equal(entry.id, leader!.znode);
+    assert.equal(entry.role, 'leader');
+    assert.match(entry.address, /^127\.0\.0\.1:\d+$/);
+  });
+
+  test('crash-killing the leader (session left to expire) elects the next node', async () => {
+    const [leader, next] = await settled();
+    const leaderProc = nodeFor(leader!.znode!);
+    const nextProc = nodeFor(next!.znode!);
+    const since = nextProc.cursor();
+    const res = await killVia(leaderProc, leader!.znode!, 'crash');
+    assert.equal(res.status, 202);
+    const exit = await leaderProc.exited;
+    assert.equal(exit.signal, 'SIGKILL', 'a crash does not close the session');
+    await nextProc.waitFor('acting-start', { since, timeoutMs: 15_000 });
+    const after = await settled();
+    assert.equal(after[0]!.znode, next!.znode);
+    assert.equal(after.length, 3);
+  });
+
+  test('a graceful kill routed through the leader to a worker; then the leader itself, gracefully', async () => {
+    const before = await settled();
+    const leaderProc = nodeFor(before[0]!.znode!);
+    const last = before.at(-1)!;
+    assert.equal((await killVia(leaderProc, last.znode!, 'graceful')).status, 202);
+    assert.equal((await nodeFor(last.znode!).exited).code, 0);
+    const middle = await settled();
+    assert.equal(middle.length, before.length - 1);
+
+    const successor = nodeFor(middle[1]!.znode!);
+    const since = successor.cursor();
+    assert.equal((await killVia(leaderProc, middle[0]!.znode!, 'graceful')).status, 202);
+    assert.equal((await leaderProc.exited).code, 0);
+    await successor.waitFor('acting-start', { since, timeoutMs: 15_000 });
+    assert.equal((await settled())[0]!.znode, middle[1]!.znode);
+  });
+
+  test('new nodes join at the end of the chain; killing a middle worker re-links its successor', async () => {
+    await cluster.addNode();
+    await cluster.addNode();
+    const sorted = await settled();
+    assert.equal(sorted.length, 3);
+    const [, middle, last] = sorted;
+    const newest = cluster.nodes.at(-1)!;
+    assert.equal((await status(newest)).znode, last!.znode, 'the newest node holds the highest sequence');
+    nodeFor(middle!.znode!).signal('SIGKILL');
+    const after = await settled();
+    assert.equal(after.length, 2);
+    assert.equal(after[1]!.znode, last!.znode);
+    assert.equal(after[1]!.watching, sorted[0]!.znode, 're-linked to the leader');
+  });
+
+  test('the kill route validates: unknown id 404, bad body 400, no token 401, not leader 503, wrong node 409', async () => {
+    const sorted = await settled();
+    const leaderProc = nodeFor(sorted[0]!.znode!);
+    const worker = nodeFor(sorted[1]!.znode!);
+    const unknown = `${'e'.repeat(32)}-n_0000009999`;
+    assert.equal((await killVia(leaderProc, unknown, 'crash')).status, 404);
+    assert.equal((await killVia(leaderProc, '../etc/passwd', 'crash')).status, 400);
+    assert.equal((await killVia(leaderProc, sorted[1]!.znode!, 'explode' as never)).status, 400);
+    const noToken = await fetchJson(`http://127.0.0.1:${leaderProc.port}${NODE_ROUTES.routeKill}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: sorted[1]!.znode, mode: 'crash' }),
+    });
+    assert.equal(noToken.status, 401);
+    assert.equal((await killVia(worker, sorted[0]!.znode!, 'crash')).status, 503);
+    // A kill for the leader sent straight to a worker, claiming a stale leader: refused.
+    const wrong = await fetchJson(`http://127.0.0.1:${worker.port}${NODE_ROUTES.selfKill}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CLUSTER_TOKEN_HEADER]: cluster.clusterToken },
+      body: JSON.stringify({ target: sorted[0]!.znode, mode: 'crash', leader: sorted[0]!.znode }),
+    });
+    assert.equal(wrong.status, 409);
+    const stale = await fetchJson(`http://127.0.0.1:${worker.port}${NODE_ROUTES.selfKill}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CLUSTER_TOKEN_HEADER]: cluster.clusterToken },
+      body: JSON.stringify({ target: sorted[1]!.znode, mode: 'crash', leader: unknown }),
+    });
+    assert.equal(stale.status, 409);
+    assert.deepEqual((await settled()).map((s) => s.znode), sorted.map((s) => s.znode), 'nobody died');
+  });
+});
