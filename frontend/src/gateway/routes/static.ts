@@ -16,6 +16,7 @@ export async function registerStaticPage(app: FastifyInstance, staticDir: string
     root: staticDir,
     prefix: '/',
     wildcard: true,
+    cacheControl: false, // ours below: hashed assets forever, index.html never
     setHeaders(res, filePath) {
       const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
       res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ClusterEvent, ClusterView } from '@zkviz/shared';
+import { ClusterFeed } from '../src/gateway/feed/cluster-feed.js';
+import type { FeedLog, FeedNotice } from '../src/gateway/feed/types.js';
+import { FakeDiscovery, FakeStreams, heartbeatMsg, nodeId, registered, snapshotMsg } from './fixtures.js';
+
+function setup() {
+  const discovery = new FakeDiscovery();
+  const streams = new FakeStreams();
+  const notices: FeedNotice[] = [];
+  const log: FeedLog = {
+    info: (obj) => notices.push(obj as FeedNotice),
+    warn: () => {},
+    error: () => {},
+    debug: () => {},
+  };
+  let now = 0;
+  const feed = new ClusterFeed(discovery, streams.connector, log, () => now);
+  const views: ClusterView[] = [];
+  const events: ClusterEvent[] = [];
+  feed.on('view', (v) => views.push(v));
+  feed.on('event', (e) => events.push(e));
+  feed.start();
+  return { discovery, streams, feed, notices, views, events, at: (t: number) => void (now = t) };
+}
+
+describe('cluster feed', () => {
+  it('opens one stream to the registered leader and aborts it the moment the registry moves', () => {
+    const t = setup();
+    assert.equal(t.discovery.started, true);
+    t.discovery.announce(registered(1));
+    t.discovery.announce(registered(1)); // same leader again: keep the stream
+    assert.equal(t.streams.opened.length, 1);
+    const first = t.streams.latest;
+    first.handlers.onMessage(snapshotMsg(1, [1, 2]));
+    t.discovery.announce(registered(2));
+    assert.equal(first.stopped, true);
+    assert.equal(t.streams.opened.length, 2);
+    assert.equal(t.streams.latest.leader.id, nodeId(2));
+    // The old stream's late words change nothing.
+    const viewsBefore = t.views.length;
+    first.handlers.onMessage(snapshotMsg(1, [1, 2, 3], 2));
+    first.handlers.onDown('late');
+    assert.equal(t.views.length, viewsBefore);
+    assert.equal(t.feed.view.status, 'leaderless');
+  });
+
+  it('reopens the stream when the same leader re-registers at a new address', () => {
+    const t = setup();
+    t.discovery.announce(registered(1, 7001));
+    t.discovery.announce(registered(1, 7999));
+    assert.equal(t.streams.opened.length, 2);
+    assert.equal(t.streams.opened[0]?.stopped, true);
+  });
+
+  it('closes the stream when the registry empties, and logs leader-lost then leader-switched', () => {
+    const t = setup();
+    t.discovery.announce(registered(1));
+    t.at(10);
+    t.streams.latest.handlers.onMessage(snapshotMsg(1, [1, 2]));
+    t.at(20);
+    t.discovery.announce(null);
+    assert.equal(t.streams.latest.stopped, true);
+    t.at(25);
+    t.discovery.announce(registered(2));
+    t.at(40);
+    t.streams.latest.handlers.onMessage(snapshotMsg(2, [2]));
+    t.streams.latest.handlers.onMessage(heartbeatMsg(2));
+    assert.deepEqual(t.notices, [
+      { ev: 'leader-switched', leader: nodeId(1), token: 1, at: 10 },
+      { ev: 'leader-lost', leader: nodeId(1), at: 20 },
+      { ev: 'leader-switched', leader: nodeId(2), token: 2, at: 40 },
+    ]);
+    assert.deepEqual(t.feed.view.lastFailover, { from: nodeId(1), to: nodeId(2), durationMs: 20, at: 40 });
+    assert.deepEqual(
+      t.views.map((v) => v.status),
+      ['ok', 'leaderless', 'ok'],
+    );
+  });
+
+  it('stops discovery and the stream on stop', () => {
+    const t = setup();
+    t.discovery.announce(registered(1));
+    t.feed.stop();
+    assert.equal(t.discovery.stopped, true);
+    assert.equal(t.streams.latest.stopped, true);
+  });
+
+  it('keeps the last 50 events', () => {
+    const t = setup();
+    for (let i = 0; i < 60; i++) t.feed.recordKill(nodeId(i), 'crash');
+    assert.equal(t.feed.recentEvents.length, 50);
+    assert.equal(t.feed.recentEvents[0]?.nodeId, nodeId(10));
+  });
+});

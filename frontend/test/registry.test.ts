@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseRegistryEntry, rankRegistryChildren } from '../src/gateway/discovery/registry.js';
+import { loadConfig as parseConfigOrThrow } from '../src/gateway/config.js';
+import { nodeId } from './fixtures.js';
+
+describe('registry', () => {
+  it('ranks election znodes newest first and sets garbage aside', () => {
+    const { ranked, garbage } = rankRegistryChildren([nodeId(3), 'junk', nodeId(12, 'b'), `${nodeId(1)}x`, nodeId(7)]);
+    assert.deepEqual(ranked.map((r) => r.sequence), [12, 7, 3]);
+    assert.deepEqual(garbage, ['junk', `${nodeId(1)}x`]);
+  });
+
+  const child = rankRegistryChildren([nodeId(4)]).ranked[0]!;
+  const cases: Array<[name: string, data: string, ok: boolean]> = [
+    ['a full entry', JSON.stringify({ id: nodeId(4), sequence: 4, address: '10.0.0.4:7000', registeredAt: 1 }), true],
+    ['an entry with the address only', JSON.stringify({ address: '10.0.0.4:7000' }), true],
+    ['non-JSON', 'hello', false],
+    ['JSON null', 'null', false],
+    ['a missing address', JSON.stringify({ id: nodeId(4) }), false],
+    ['an id that contradicts the name', JSON.stringify({ id: nodeId(5), address: 'h:1' }), false],
+    ['a sequence that contradicts the name', JSON.stringify({ sequence: 9, address: 'h:1' }), false],
+  ];
+  for (const [name, data, ok] of cases) {
+    it(`${ok ? 'accepts' : 'skips'} ${name}`, () => {
+      const parsed = parseRegistryEntry(child, Buffer.from(data));
+      assert.equal(parsed.ok, ok);
+      if (parsed.ok) assert.deepEqual(parsed.leader, { id: nodeId(4), sequence: 4, address: '10.0.0.4:7000' });
+    });
+  }
+
+  it('config rejects bad numbers and normalises origins', () => {
+    assert.throws(() => parseConfigOrThrow({ PORT: 'eighty' }), /PORT/);
+    assert.throws(() => parseConfigOrThrow({ ALLOWED_ORIGINS: 'not a url' }), /ALLOWED_ORIGINS/);
+    const config = parseConfigOrThrow({ ALLOWED_ORIGINS: 'http://a.example:5173/, https://B.example' });
+    assert.deepEqual(config.allowedOrigins, ['http://a.example:5173', 'https://b.example']);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 8080);
+    assert.equal(config.zkSessionTimeoutMs, 4000);
+    assert.equal(config.clusterToken, null);
+  });
+});
