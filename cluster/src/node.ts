@@ -47,6 +47,27 @@ export class ClusterNode {
 
   start(): void {
     this.election.start();
+    this.watchForFreezes();
+  }
+
+  /**
+   * A frozen process learns nothing until it runs again, and then its timers may fire before the
+   * ZooKeeper client notices the session is gone. A tick that comes much later than scheduled
+   * means we were frozen: stop acting and re-check the session before acting again.
+   */
+  private watchForFreezes(): void {
+    const TICK_MS = 100;
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      const gap = now - last - TICK_MS;
+      last = now;
+      const timeout = this.zk.currentSession?.timeoutMs ?? this.config.sessionTimeoutMs;
+      if (gap > timeout / 3 && this.actingAs) {
+        this.logger.warn({ ev: 'freeze-detected', gapMs: Math.round(gap), at: Date.now() }, 'process was frozen; re-checking leadership');
+        this.election.recheck(`frozen for ${Math.round(gap)} ms`);
+      }
+    }, TICK_MS).unref();
   }
 
   private startActing(znode: string): void {

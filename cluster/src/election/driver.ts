@@ -84,6 +84,25 @@ export class Election extends EventEmitter<ElectionEvents> {
     return closed;
   }
 
+  /**
+   * After this process was frozen (SIGSTOP, a long GC pause, a suspended VM) we cannot know whether
+   * the session outlived the freeze: another node may lead by now. Act as if the connection had
+   * dropped — stop acting at once — and decide again only after a real round trip to ZooKeeper
+   * shows the same session is still alive. If it is not, the client reports the loss itself.
+   */
+  recheck(reason: string): void {
+    const session = this.zk.currentSession;
+    if (!session || !this.machine.connected) return;
+    this.log('election-recheck', { reason });
+    this.dispatch({ type: 'suspended' });
+    void this.zk.getChildren(ELECTION_PATH).then(({ rc }) => {
+      const now = this.zk.currentSession;
+      if (rc === ZOK && now && now.id === session.id && this.zk.isConnected && !this.machine.connected) {
+        this.dispatch({ type: 'connected', sessionId: now.id, reconnected: true, candidateId: randomBytes(16).toString('hex') });
+      }
+    });
+  }
+
   dispatch(event: ElectionEvent): void {
     const before = this.machine;
     const { state, commands } = step(before, event);
