@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KeepLatestSender, type SocketLike } from '../src/gateway/ws/keep-latest.js';
+import { KeepLatestSender, type SocketLike } from '../../src/gateway/ws/keep-latest.js';
 
 /** A socket whose buffer the test fills and drains by hand. */
 class FakeSocket implements SocketLike {

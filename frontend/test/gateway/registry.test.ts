@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRegistryEntry, rankRegistryChildren } from '../src/gateway/discovery/registry.js';
-import { loadConfig as parseConfigOrThrow } from '../src/gateway/config.js';
+import { parseRegistryEntry, rankRegistryChildren } from '../../src/gateway/discovery/registry.js';
+import { loadConfig as parseConfigOrThrow } from '../../src/gateway/config.js';
 import { nodeId } from './fixtures.js';
 
 describe('registry', () => {

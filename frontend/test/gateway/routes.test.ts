@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClusterView } from '@zkviz/shared';
-import { LeaderUnreachableError } from '../src/gateway/leader/kill-client.js';
-import { mapLeaderReply } from '../src/gateway/routes/kill.js';
+import { LeaderUnreachableError } from '../../src/gateway/leader/kill-client.js';
+import { mapLeaderReply } from '../../src/gateway/routes/kill.js';
 import { nodeId } from './fixtures.js';
 import { buildHarness, fakePageDir, type Harness } from './gateway-harness.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterEvent, ClusterView } from '@zkviz/shared';
-import { ClusterFeed } from '../src/gateway/feed/cluster-feed.js';
-import type { FeedLog, FeedNotice } from '../src/gateway/feed/types.js';
+import { ClusterFeed } from '../../src/gateway/feed/cluster-feed.js';
+import type { FeedLog, FeedNotice } from '../../src/gateway/feed/types.js';
 import { FakeDiscovery, FakeStreams, heartbeatMsg, nodeId, registered, snapshotMsg } from './fixtures.js';
 
 function setup() {

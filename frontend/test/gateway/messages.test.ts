@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineSplitter, parseAddress, parseStreamLine } from '../src/gateway/leader/messages.js';
-import { parseClientMessage } from '../src/gateway/ws/client-messages.js';
-import { isOriginAllowed } from '../src/gateway/ws/origin.js';
+import { LineSplitter, parseAddress, parseStreamLine } from '../../src/gateway/leader/messages.js';
+import { parseClientMessage } from '../../src/gateway/ws/client-messages.js';
+import { isOriginAllowed } from '../../src/gateway/ws/origin.js';
 import { heartbeatMsg, snapshotMsg } from './fixtures.js';
 
 describe('leader stream lines', () => {
