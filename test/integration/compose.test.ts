@@ -1,0 +1,152 @@
+/**
+ * docker-compose.yml and the Dockerfiles, checked without a Docker engine: the properties the
+ * project relies on (scalable identical nodes, only the gateway reachable and only on loopback,
+ * a healthy ZooKeeper first, killed nodes stay down), plus `docker-compose config -q` as a real
+ * validator when Debian's docker-compose is installed.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../../launcher/src/index.js';
+
+type Dict = Record<string, unknown>;
+const composePath = join(REPO_ROOT, 'docker-compose.yml');
+const compose = parse(readFileSync(composePath, 'utf8')) as Dict;
+const services = compose.services as Record<string, Dict>;
+
+function envOf(service: Dict): Record<string, string> {
+  const env = service.environment;
+  if (!env) return {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(env.map((e: string) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+  }
+  return Object.fromEntries(Object.entries(env as Dict).map(([k, v]) => [k, String(v)]));
+}
+
+function dependsOnHealthyZooKeeper(service: Dict): boolean {
+  const dep = service.depends_on as Dict | string[] | undefined;
+  if (!dep || Array.isArray(dep)) return false;
+  return (dep.zookeeper as Dict | undefined)?.condition === 'service_healthy';
+}
+
+describe('docker-compose.yml', () => {
+  it('has exactly the zookeeper, node and gateway services', () => {
+    assert.deepEqual(Object.keys(services).sort(), ['gateway', 'node', 'zookeeper']);
+  });
+
+  it('runs the official ZooKeeper image with a ruok healthcheck and short ticks', () => {
+    const zk = services.zookeeper!;
+    assert.match(String(zk.image), /^zookeeper:3\.\d+/, 'official library image, pinned to a 3.x line');
+    const hc = zk.healthcheck as Dict;
+    assert.ok(hc, 'healthcheck present');
+    assert.match(JSON.stringify(hc.test), /ruok/);
+    assert.match(JSON.stringify(hc.test), /imok/);
+    const env = envOf(zk);
+    assert.ok(Number(env.ZOO_TICK_TIME) <= 500, `ZOO_TICK_TIME=${env.ZOO_TICK_TIME} keeps session expiry fast`);
+    assert.match(env.ZOO_4LW_COMMANDS_WHITELIST ?? '', /\bruok\b/, 'the healthcheck needs ruok whitelisted');
+    assert.equal(zk.ports, undefined, 'ZooKeeper is not published to the host');
+  });
+
+  it('node: scalable identical replicas, no fixed ports or names, init, stays down when killed', () => {
+    const node = services.node!;
+    const deploy = node.deploy as Dict;
+    assert.equal(typeof deploy?.replicas, 'number');
+    assert.ok((deploy.replicas as number) >= 3, 'enough replicas to watch an election');
+    assert.equal(node.ports, undefined, 'nodes publish no ports (would break --scale)');
+    assert.equal(node.container_name, undefined, 'container_name would break --scale');
+    assert.equal(node.hostname, undefined, 'each replica must keep its own hostname');
+    assert.equal(node.init, true);
+    assert.equal(String(node.restart), 'no', 'killed nodes stay down');
+    const policy = (deploy.restart_policy as Dict | undefined)?.condition;
+    assert.ok(policy === undefined || policy === 'none', 'deploy.restart_policy must not restart killed nodes');
+    assert.equal((node.build as Dict).dockerfile, 'cluster/Dockerfile');
+    assert.ok(dependsOnHealthyZooKeeper(node));
+    const env = envOf(node);
+    assert.equal(env.ZK_CONNECT, 'zookeeper:2181');
+    assert.ok(env.SESSION_TIMEOUT_MS, 'session timeout set');
+    assert.equal(env.ADVERTISED_ADDRESS, undefined, 'each node advertises its own hostname by default');
+    assert.ok(env.CLUSTER_TOKEN, 'cluster token set');
+  });
+
+  it('gateway: the only published service, on 127.0.0.1 only', () => {
+    const gw = services.gateway!;
+    const ports = gw.ports as unknown[];
+    assert.ok(Array.isArray(ports) && ports.length === 1);
+    for (const p of ports) {
+      assert.equal(typeof p, 'string', 'short syntax, so the host IP is explicit');
+      assert.match(String(p), /^127\.0\.0\.1:\$\{ZKVIZ_PORT:-8080\}:8080$/);
+    }
+    for (const [name, svc] of Object.entries(services)) {
+      if (name !== 'gateway') assert.equal(svc.ports, undefined, `${name} must not publish ports`);
+    }
+    assert.equal(gw.init, true);
+    assert.equal((gw.build as Dict).dockerfile, 'frontend/Dockerfile');
+    assert.ok(dependsOnHealthyZooKeeper(gw));
+    const env = envOf(gw);
+    assert.equal(env.HOST, '0.0.0.0');
+    assert.equal(env.ZK_CONNECT, 'zookeeper:2181');
+    assert.equal(env.CLUSTER_TOKEN, envOf(services.node!).CLUSTER_TOKEN, 'nodes and gateway share one token');
+  });
+
+  it('grants nothing dangerous', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      const volumes = JSON.stringify(svc.volumes ?? []);
+      assert.doesNotMatch(volumes, /docker\.sock|podman\.sock/, `${name} mounts an engine socket`);
+      assert.notEqual(svc.privileged, true, `${name} is privileged`);
+      assert.equal(svc.network_mode, undefined, `${name} sets network_mode`);
+      assert.equal(svc.pid, undefined, `${name} shares a pid namespace`);
+      assert.equal(svc.cap_add, undefined, `${name} adds capabilities`);
+    }
+  });
+
+  it('is accepted by docker-compose config (when installed)', (t) => {
+    const probe = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) {
+      t.skip('docker-compose not installed: real validation skipped (the structural checks above still ran)');
+      return;
+    }
+    const env = { ...process.env };
+    delete env.CLUSTER_TOKEN;
+    delete env.ZKVIZ_PORT;
+    delete env.DOCKER_HOST; // `config` needs no engine
+    execFileSync('docker-compose', ['-f', composePath, 'config', '-q'], { env, stdio: 'pipe' });
+    const resolved = parse(execFileSync('docker-compose', ['-f', composePath, 'config'], { env, encoding: 'utf8' })) as Dict;
+    const svc = resolved.services as Record<string, Dict>;
+    assert.equal(envOf(svc.node!).CLUSTER_TOKEN, 'zkviz-demo-token');
+    // v1.29 prints the short syntax ("127.0.0.1:8080:8080/tcp"), v2 the long one.
+    const ports = (svc.gateway!.ports as Array<string | Dict>).map((p) =>
+      typeof p === 'string' ? p.replace(/\/tcp$/, '') : `${String(p.host_ip)}:${String(p.published)}:${String(p.target)}`,
+    );
+    assert.deepEqual(ports, ['127.0.0.1:8080:8080']);
+  });
+});
+
+describe('Dockerfiles', () => {
+  for (const [file, entry] of [
+    ['cluster/Dockerfile', 'cluster/dist/main.js'],
+    ['frontend/Dockerfile', 'frontend/dist/gateway/main.js'],
+  ] as const) {
+    it(`${file}: multi-stage, builds on bookworm, runs slim as user node`, () => {
+      const text = readFileSync(join(REPO_ROOT, file), 'utf8');
+      const args = Object.fromEntries([...text.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+      const froms = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!.replace(/^\$\{(\w+)\}$/, (_, k: string) => args[k] ?? k));
+      assert.ok(froms.length >= 2, 'multi-stage');
+      assert.ok(froms.includes('node:24-bookworm'), 'builds on node:24-bookworm (compiles the addon)');
+      assert.equal(froms.at(-1), 'node:24-bookworm-slim', 'runs on the slim image of the same Debian release');
+      assert.match(text, /^USER node$/m);
+      assert.match(text, /npm ci --omit=dev/);
+      assert.ok(text.includes(`"${entry}"`), `starts ${entry}`);
+      assert.doesNotMatch(text, /:latest\b/);
+    });
+  }
+
+  it('.dockerignore keeps host builds and modules out of the context', () => {
+    const ignore = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8');
+    assert.match(ignore, /node_modules/);
+    assert.match(ignore, /dist/);
+    assert.ok(existsSync(join(REPO_ROOT, 'package-lock.json')), 'npm ci needs the lockfile in the context');
+  });
+});
