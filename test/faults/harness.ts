@@ -1,0 +1,534 @@
+/**
+ * Shared machinery of the fault tests and the chaos run: a real ZooKeeper, real node processes,
+ * one TCP proxy per node (so each node can be cut off alone), a ZooKeeper inspector that reads the
+ * tree directly (not through any proxy), and the invariant checks.
+ *
+ * Invariants, and exactly what each check means:
+ *  - `actingIntervals` / `overlaps`: from the nodes' own `acting-start` / `acting-stop` log lines
+ *    (`at` = the node's Date.now(); all processes share this machine's clock). An interval that
+ *    never logged its stop ends when the harness SIGKILLed the process (or saw it exit), and is
+ *    open ("still acting") while the process is running — including while it is SIGSTOPped:
+ *    a frozen leader counts as acting until it resumes and logs acting-stop. That is the *raw*
+ *    overlap; the gateway's view is checked separately where a test needs it.
+ *  - `settle`: "no orphans" — /election holds exactly one znode per live node (the znode the node
+ *    reports in /internal/status), the workers registry exactly the live non-leaders, the
+ *    coordinators registry exactly the one acting leader, and exactly one node acts. Waiting for it
+ *    is event-driven (ZooKeeper child watches + node log lines); the timeout is only a guard.
+ */
+import { existsSync } from 'node:fs';
+import {
+  COORDINATORS_REGISTRY_PATH,
+  ELECTION_PATH,
+  WORKERS_REGISTRY_PATH,
+  NODE_ROUTES,
+} from '@zkviz/shared';
+import { ZOK, ZNONODE, ZkConnection } from '@zkviz/shared/zk';
+import {
+  GATEWAY_ENTRY,
+  NODE_ENTRY,
+  generateClusterToken,
+  startGateway,
+  startNode,
+  startZooKeeper,
+  type LogEvent,
+  type ManagedProcess,
+  type ZooKeeperServer,
+} from '@zkviz/launcher';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
+
+/** Session timeout the nodes ask for; ZooKeeper runs with tickTime 100 ms so it is honoured. */
+export const SESSION_TIMEOUT_MS = Number(process.env.ZKVIZ_FAULTS_SESSION_MS ?? 1500);
+export const TICK_MS = 100;
+/** Failure guard for "eventually" waits. Never an asserted duration. */
+export const GUARD_MS = Number(process.env.ZKVIZ_FAULTS_GUARD_MS ?? 20_000);
+
+/** Node entry; the safeguard-removal runs point this at a patched copy. */
+export const NODE_MAIN = process.env.ZKVIZ_FAULTS_NODE_ENTRY ?? NODE_ENTRY;
+export const GATEWAY_MAIN = process.env.ZKVIZ_FAULTS_GATEWAY_ENTRY ?? GATEWAY_ENTRY;
+export const gatewayBuilt = (): boolean => existsSync(GATEWAY_MAIN);
+
+export interface NodeStatusView {
+  znode: string | null;
+  role: string;
+  phase: string;
+  watching: string | null;
+  connected: boolean;
+  acting: boolean;
+  pid: number;
+}
+
+export class FaultNode {
+  /** When the harness SIGKILLed it (the latest moment it can have acted). */
+  killedAt: number | null = null;
+  /** When the harness saw it exit. */
+  exitAt: number | null = null;
+  /** Exits the test asked for (kill, stop, crash): anything else is an unplanned exit. */
+  expectExit = false;
+  frozen = false;
+
+  constructor(
+    readonly name: string,
+    readonly proc: ManagedProcess,
+    readonly proxy: TcpProxy,
+  ) {
+    proc.exited.then(() => {
+      this.exitAt = Date.now();
+    });
+  }
+
+  get port(): number {
+    return this.proc.port!;
+  }
+
+  get running(): boolean {
+    return this.proc.running;
+  }
+
+  async status(): Promise<NodeStatusView> {
+    const res = await fetch(`http://127.0.0.1:${this.port}${NODE_ROUTES.status}`, { signal: AbortSignal.timeout(3000) });
+    return (await res.json()) as NodeStatusView;
+  }
+
+  /** SIGKILL; resolves once it has exited. */
+  async kill(): Promise<void> {
+    this.expectExit = true;
+    this.killedAt = Date.now();
+    this.proc.signal('SIGCONT');
+    await this.proc.kill();
+  }
+
+  /** SIGTERM (graceful); resolves once it has exited. */
+  async terminate(): Promise<void> {
+    this.expectExit = true;
+    await this.proc.stop(8000);
+  }
+
+  freeze(): void {
+    this.frozen = true;
+    this.proc.signal('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.frozen = false;
+    this.proc.signal('SIGCONT');
+  }
+
+  /** Events after `since` (a `proc.cursor()`), or all kept ones. */
+  eventsOf(ev: string): LogEvent[] {
+    return this.proc.events.filter((e) => e.ev === ev);
+  }
+}
+
+export interface ActingInterval {
+  node: string;
+  znode: string;
+  token: number;
+  start: number;
+  /** Infinity while still acting. */
+  end: number;
+  /** How the end is known: a logged acting-stop, the harness's SIGKILL/exit, or still open. */
+  endKnownBy: 'log' | 'killed' | 'exit' | 'open';
+}
+
+/** Every acting interval of every node, from the nodes' own log lines. */
+export function actingIntervals(nodes: readonly FaultNode[]): ActingInterval[] {
+  const out: ActingInterval[] = [];
+  for (const node of nodes) {
+    let open: ActingInterval | null = null;
+    for (const e of node.proc.events) {
+      if (e.ev === 'acting-start') {
+        open = { node: node.name, znode: String(e.znode), token: Number(e.token), start: Number(e.at), end: Infinity, endKnownBy: 'open' };
+        out.push(open);
+      } else if (e.ev === 'acting-stop' && open) {
+        open.end = Number(e.at);
+        open.endKnownBy = 'log';
+        open = null;
+      }
+    }
+    if (open) {
+      if (node.killedAt !== null) {
+        open.end = node.killedAt;
+        open.endKnownBy = 'killed';
+      } else if (!node.running) {
+        open.end = node.exitAt ?? Date.now();
+        open.endKnownBy = 'exit';
+      }
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+export interface Overlap {
+  a: ActingInterval;
+  b: ActingInterval;
+  ms: number;
+}
+
+/** Pairs of intervals of different nodes that overlap in time (raw, from the logs). */
+export function overlaps(intervals: readonly ActingInterval[]): Overlap[] {
+  const out: Overlap[] = [];
+  for (let i = 0; i < intervals.length; i++) {
+    for (let j = i + 1; j < intervals.length; j++) {
+      const a = intervals[i]!;
+      const b = intervals[j]!;
+      if (a.node === b.node) continue;
+      const from = Math.max(a.start, b.start);
+      const to = Math.min(a.end, b.end);
+      if (to > from) out.push({ a, b, ms: to === Infinity ? Infinity : to - from });
+    }
+  }
+  return out;
+}
+
+export function describeIntervals(intervals: readonly ActingInterval[]): string {
+  return intervals
+    .map((i) => `  ${i.node} ${i.znode.slice(-13)} [${i.start} .. ${i.end === Infinity ? 'open' : i.end}] (${i.endKnownBy})`)
+    .join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// ZooKeeper inspector
+// ---------------------------------------------------------------------------------------------
+
+export interface Tree {
+  election: string[];
+  coordinators: string[];
+  workers: string[];
+}
+
+/** Reads the election tree straight from ZooKeeper (no proxy) and reports child changes. */
+export class ZkInspector {
+  readonly conn: ZkConnection;
+  private listeners = new Set<() => void>();
+
+  constructor(connect: string) {
+    this.conn = new ZkConnection({ connect, sessionTimeoutMs: 10_000, logLevel: 0 });
+  }
+
+  async start(timeoutMs = GUARD_MS): Promise<void> {
+    const connected = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('inspector: no ZooKeeper session')), timeoutMs);
+      this.conn.once('connected', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.conn.start();
+    await connected;
+    // Any new session (e.g. after a ZooKeeper restart) must re-arm the watches.
+    this.conn.on('connected', () => this.changed());
+  }
+
+  /** Call `fn` on every child change under the three parents (and on reconnect). Returns an off(). */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed(): void {
+    for (const fn of [...this.listeners]) fn();
+  }
+
+  private async children(path: string, watch: boolean): Promise<string[]> {
+    const { rc, children } = await this.conn.getChildren(path, watch ? () => this.changed() : undefined);
+    if (rc === ZOK) return [...(children ?? [])].sort();
+    if (rc === ZNONODE) {
+      // Watch for the parent's creation through its own parent (the root): getChildren('/').
+      if (watch) await this.conn.getChildren('/', () => this.changed());
+      return [];
+    }
+    throw new Error(`inspector: getChildren ${path} failed rc=${rc}`);
+  }
+
+  /** The tree now; with `watch`, arms one-shot child watches that call the change listeners. */
+  async tree(watch = false): Promise<Tree> {
+    const [election, coordinators, workers] = await Promise.all([
+      this.children(ELECTION_PATH, watch),
+      this.children(COORDINATORS_REGISTRY_PATH, watch),
+      this.children(WORKERS_REGISTRY_PATH, watch),
+    ]);
+    return { election, coordinators, workers };
+  }
+
+  async exists(path: string): Promise<boolean> {
+    const { rc } = await this.conn.getData(path);
+    return rc === ZOK;
+  }
+
+  async delete(path: string): Promise<number> {
+    return (await this.conn.delete(path)).rc;
+  }
+
+  close(): void {
+    this.conn.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cluster under test
+// ---------------------------------------------------------------------------------------------
+
+export interface FaultClusterOptions {
+  nodes: number;
+  sessionTimeoutMs?: number;
+  /** Start ZooKeeper later (F12): the nodes start pointed at a port nobody serves yet. */
+  deferZooKeeper?: boolean;
+  gateway?: boolean;
+}
+
+export interface SettledState {
+  leader: FaultNode;
+  leaderZnode: string;
+  tree: Tree;
+  statuses: Map<FaultNode, NodeStatusView>;
+}
+
+export class FaultCluster {
+  zk: ZooKeeperServer | null = null;
+  inspector: ZkInspector | null = null;
+  readonly nodes: FaultNode[] = [];
+  gateway: ManagedProcess | null = null;
+  readonly clusterToken = generateClusterToken();
+  private counter = 0;
+  private zkPort = 0;
+
+  private constructor(readonly sessionTimeoutMs: number) {}
+
+  static async start(options: FaultClusterOptions): Promise<FaultCluster> {
+    const cluster = new FaultCluster(options.sessionTimeoutMs ?? SESSION_TIMEOUT_MS);
+    try {
+      if (options.deferZooKeeper) {
+        const { freePort } = await import('@zkviz/launcher');
+        cluster.zkPort = await freePort();
+      } else {
+        await cluster.startZooKeeper();
+      }
+      await Promise.all(Array.from({ length: options.nodes }, () => cluster.addNode()));
+      if (options.gateway) await cluster.startGateway();
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+    return cluster;
+  }
+
+  get zkConnect(): string {
+    return `127.0.0.1:${this.zkPort}`;
+  }
+
+  async startZooKeeper(): Promise<void> {
+    this.zk = await startZooKeeper({ port: this.zkPort || undefined, tickTime: TICK_MS });
+    this.zkPort = this.zk.port;
+    this.inspector = new ZkInspector(this.zk.connectString);
+    await this.inspector.start();
+  }
+
+  async addNode(): Promise<FaultNode> {
+    const name = `node-${++this.counter}`;
+    const proxy = await TcpProxy.start(this.zkConnect, { name: `proxy-${name}` });
+    const proc = await startNode({
+      zkConnect: proxy.connectString,
+      sessionTimeoutMs: this.sessionTimeoutMs,
+      clusterToken: this.clusterToken,
+      name,
+      entry: NODE_MAIN,
+      waitReady: false,
+      env: { LOG_LEVEL: 'info' },
+    });
+    const node = new FaultNode(name, proc, proxy);
+    this.nodes.push(node);
+    await proc.waitFor('listening', { includeHistory: true, timeoutMs: GUARD_MS });
+    return node;
+  }
+
+  async startGateway(): Promise<ManagedProcess> {
+    this.gateway = await startGateway({
+      zkConnect: this.zkConnect,
+      clusterToken: this.clusterToken,
+      sessionTimeoutMs: this.sessionTimeoutMs,
+      entry: GATEWAY_MAIN,
+      readyTimeoutMs: GUARD_MS,
+    });
+    return this.gateway;
+  }
+
+  get live(): FaultNode[] {
+    return this.nodes.filter((n) => n.running);
+  }
+
+  /** Per-node log cursors, for "a new event after this point". */
+  cursors(): Map<FaultNode, number> {
+    return new Map(this.nodes.map((n) => [n, n.proc.cursor()]));
+  }
+
+  /**
+   * Resolves with the first node that logs `acting-start` after `since` (cursors from `cursors()`;
+   * nodes not in the map count from the beginning).
+   */
+  async nextActingStart(since: Map<FaultNode, number>, among: FaultNode[] = this.live, timeoutMs = GUARD_MS): Promise<{ node: FaultNode; event: LogEvent }> {
+    const waits = among.map((node) =>
+      node.proc
+        .waitFor('acting-start', { since: since.get(node) ?? 0, timeoutMs })
+        .then((event) => ({ node, event })),
+    );
+    try {
+      return await Promise.any(waits);
+    } catch (err) {
+      const reasons = (err as AggregateError).errors?.map((e: Error) => e.message.split('\n')[0]).join('\n  ') ?? String(err);
+      throw new Error(`no node started acting:\n  ${reasons}\n${describeIntervals(actingIntervals(this.nodes))}`);
+    }
+  }
+
+  /**
+   * Waits until the cluster has settled with no orphans (see the file comment) and returns it.
+   * Re-checks on every ZooKeeper child change and every node log line; `timeoutMs` is a guard.
+   */
+  async settle(options: { timeoutMs?: number; expectLive?: FaultNode[] } = {}): Promise<SettledState> {
+    const inspector = this.inspector!;
+    const timeoutMs = options.timeoutMs ?? GUARD_MS;
+    let lastProblem = 'not checked yet';
+    return new Promise<SettledState>((resolve, reject) => {
+      let running = false;
+      let again = false;
+      let done = false;
+      const offs: (() => void)[] = [];
+      const finish = (fn: () => void) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        for (const off of offs) off();
+        fn();
+      };
+      const check = async (): Promise<void> => {
+        if (done) return;
+        if (running) {
+          again = true;
+          return;
+        }
+        running = true;
+        try {
+          const result = await this.checkSettled(options.expectLive);
+          if (typeof result === 'string') lastProblem = result;
+          else finish(() => resolve(result));
+        } catch (err) {
+          lastProblem = `check failed: ${(err as Error).message}`;
+        } finally {
+          running = false;
+          if (again && !done) {
+            again = false;
+            void check();
+          }
+        }
+      };
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`cluster did not settle (no orphans, one leader) within the ${timeoutMs} ms guard: ${lastProblem}`))),
+        timeoutMs,
+      );
+      offs.push(inspector.onChange(() => void check()));
+      for (const node of this.nodes) {
+        const onEvent = () => void check();
+        node.proc.on('event', onEvent);
+        offs.push(() => node.proc.off('event', onEvent));
+      }
+      void check();
+    });
+  }
+
+  /** One settle check: the settled state, or a string saying what is not settled yet. */
+  private async checkSettled(expectLive?: FaultNode[]): Promise<SettledState | string> {
+    const live = expectLive ?? this.live;
+    const tree = await this.inspector!.tree(true);
+    const statuses = new Map<FaultNode, NodeStatusView>();
+    for (const node of live) {
+      if (!node.running) return `${node.name} is not running`;
+      try {
+        statuses.set(node, await node.status());
+      } catch (err) {
+        return `${node.name} status unavailable: ${(err as Error).message}`;
+      }
+    }
+    const problems: string[] = [];
+    const znodes = new Map<string, FaultNode>();
+    for (const [node, s] of statuses) {
+      if (!s.connected) problems.push(`${node.name} not connected`);
+      if (!s.znode) problems.push(`${node.name} has no znode (phase ${s.phase})`);
+      else znodes.set(s.znode, node);
+    }
+    const actingNodes = [...statuses].filter(([, s]) => s.acting);
+    if (actingNodes.length !== 1) problems.push(`${actingNodes.length} nodes acting (${actingNodes.map(([n]) => n.name).join(',')})`);
+    const leaderEntry = actingNodes[0];
+    const leaderZnode = leaderEntry?.[1].znode ?? null;
+    const expected = {
+      election: [...znodes.keys()].sort(),
+      coordinators: leaderZnode ? [leaderZnode] : [],
+      workers: [...znodes.keys()].filter((z) => z !== leaderZnode).sort(),
+    };
+    for (const key of ['election', 'coordinators', 'workers'] as const) {
+      const extra = tree[key].filter((z) => !expected[key].includes(z));
+      const missing = expected[key].filter((z) => !tree[key].includes(z));
+      if (extra.length) problems.push(`${key}: orphan/extra ${extra.join(',')}`);
+      if (missing.length) problems.push(`${key}: missing ${missing.map((z) => `${z} (${znodes.get(z)?.name})`).join(',')}`);
+    }
+    for (const [node, s] of statuses) {
+      if (s.znode && s.znode !== leaderZnode && s.role !== 'worker') problems.push(`${node.name} role ${s.role}`);
+      if (s.znode && s.znode === leaderZnode && s.role !== 'leader') problems.push(`${node.name} acting with role ${s.role}`);
+    }
+    if (problems.length) return problems.join('; ');
+    return { leader: leaderEntry![0], leaderZnode: leaderZnode!, tree, statuses };
+  }
+
+  /** Asserts no two nodes' acting intervals overlap; returns the intervals for further checks. */
+  assertAtMostOneActing(): ActingInterval[] {
+    const intervals = actingIntervals(this.nodes);
+    const found = overlaps(intervals);
+    if (found.length) {
+      const lines = found.map((o) => `  ${o.a.node} and ${o.b.node} both acting for ${o.ms} ms`);
+      throw new Error(`more than one node acting at once:\n${lines.join('\n')}\nintervals:\n${describeIntervals(intervals)}`);
+    }
+    return intervals;
+  }
+
+  /** Nodes that exited although the test did not ask them to. */
+  unplannedExits(): FaultNode[] {
+    return this.nodes.filter((n) => !n.running && !n.expectExit);
+  }
+
+  async stop(): Promise<void> {
+    if (this.gateway) await this.gateway.stop().catch(() => undefined);
+    await Promise.all(
+      this.nodes.map(async (n) => {
+        n.expectExit = true;
+        n.proc.signal('SIGCONT');
+        await n.proc.stop(3000).catch(() => undefined);
+        await n.proxy.close().catch(() => undefined);
+      }),
+    );
+    this.inspector?.close();
+    if (this.zk) await this.zk.stop().catch(() => undefined);
+  }
+}
+
+/** Runs `fn` with a fresh cluster and always cleans up; on failure, adds the nodes' log tails. */
+export async function withCluster<T>(options: FaultClusterOptions, fn: (cluster: FaultCluster) => Promise<T>): Promise<T> {
+  const cluster = await FaultCluster.start(options);
+  try {
+    const result = await fn(cluster);
+    const unplanned = cluster.unplannedExits();
+    if (unplanned.length) throw new Error(`unplanned exits: ${unplanned.map((n) => `${n.name}\n${n.proc.tail(10)}`).join('\n')}`);
+    return result;
+  } catch (err) {
+    const e = err as Error;
+    if (process.env.ZKVIZ_FAULTS_TAILS !== '0') {
+      e.message += `\n--- acting intervals ---\n${describeIntervals(actingIntervals(cluster.nodes))}`;
+      for (const n of cluster.nodes) e.message += `\n--- ${n.name} (${n.running ? 'running' : 'exited'}) ---\n${n.proc.tail(12)}`;
+    }
+    throw e;
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** A pause that is part of a fault (e.g. keep a partition longer than the session timeout). */
+export function hold(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

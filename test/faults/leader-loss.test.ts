@@ -1,0 +1,36 @@
+/**
+ * F1 leader SIGKILL, F2 leader SIGTERM (graceful), F3 middle worker killed.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { withCluster } from './harness.js';
+
+test('F1 leader SIGKILL: a new leader after the session expires, never two at once, no orphans', async () => {
+  await withCluster({ nodes: 3 }, async (cluster) => {
+    const first = await cluster.settle();
+    const since = cluster.cursors();
+    await first.leader.kill();
+    const next = await cluster.nextActingStart(since);
+    assert.notEqual(next.node, first.leader);
+    const settled = await cluster.settle();
+    assert.equal(settled.leader, next.node);
+    assert.ok(!settled.tree.election.includes(first.leaderZnode), 'the killed leader\'s znode is gone');
+    cluster.assertAtMostOneActing();
+  });
+});
+
+test('F2 leader SIGTERM: it stops acting and deletes its znode, its successor takes over, no orphans', async () => {
+  await withCluster({ nodes: 3 }, async (cluster) => {
+    const first = await cluster.settle();
+    const since = cluster.cursors();
+    await first.leader.terminate();
+    const stops = first.leader.eventsOf('acting-stop');
+    assert.ok(stops.length >= 1, 'the leader logged acting-stop before exiting');
+    const next = await cluster.nextActingStart(since);
+    const settled = await cluster.settle();
+    assert.equal(settled.leader, next.node);
+    // The lowest remaining znode (the old leader's successor) leads.
+    assert.equal(settled.leaderZnode, [...settled.tree.election].sort((a, b) => a.slice(-10).localeCompare(b.slice(-10)))[0]);
+    cluster.assertAtMostOneActing();
+  });
+});
