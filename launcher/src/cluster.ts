@@ -77,6 +77,7 @@ export interface StartGatewayOptions {
   /** HTTP port; default: a free one. An explicit port is checked first (one-line error if taken). */
   port?: number;
   clusterToken?: string;
+  /** The gateway's own ZooKeeper session timeout (ZK_SESSION_TIMEOUT_MS; its default is 4000). */
   sessionTimeoutMs?: number;
   env?: Record<string, string | undefined>;
   name?: string;
@@ -109,7 +110,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Manage
       PORT: String(port),
       HOST: '127.0.0.1',
       CLUSTER_TOKEN: options.clusterToken ?? generateClusterToken(),
-      ...(options.sessionTimeoutMs !== undefined ? { SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs) } : {}),
+      ...(options.sessionTimeoutMs !== undefined ? { ZK_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs) } : {}),
       ...options.env,
     },
   });
@@ -208,7 +209,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
         zkConnect,
         port: options.gatewayPort,
         clusterToken,
-        sessionTimeoutMs,
+        // not the nodes' session timeout: the gateway keeps its own default (>= 1000 ms)
         env: options.gatewayEnv,
         readyTimeoutMs: options.readyTimeoutMs,
       });
