@@ -38,5 +38,7 @@ describe('registry', () => {
     assert.equal(config.port, 8080);
     assert.equal(config.zkSessionTimeoutMs, 4000);
     assert.equal(config.clusterToken, null);
+    assert.equal(parseConfigOrThrow({ SESSION_TIMEOUT_MS: '1000' }).zkSessionTimeoutMs, 1000);
+    assert.equal(parseConfigOrThrow({ SESSION_TIMEOUT_MS: '1000', ZK_SESSION_TIMEOUT_MS: '3000' }).zkSessionTimeoutMs, 3000);
   });
 });

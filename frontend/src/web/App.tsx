@@ -1,0 +1,27 @@
+import { ChainView } from './components/ChainView.js';
+import { EventTimeline } from './components/EventTimeline.js';
+import { FailoverNotice } from './components/FailoverNotice.js';
+import { LeaderlessBanner } from './components/LeaderlessBanner.js';
+import { NodeTable } from './components/NodeTable.js';
+import { StatusHeader } from './components/StatusHeader.js';
+import { useClusterStream } from './hooks/useClusterStream.js';
+
+export function App() {
+  const { link, view, events } = useClusterStream();
+  const leaderless = view?.status === 'leaderless';
+  const killDisabled = link !== 'live' || view?.status !== 'ok';
+  return (
+    <div className="page">
+      <StatusHeader link={link} view={view} />
+      <main>
+        {leaderless && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} />}
+        {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
+        {view ? <NodeTable view={view} killDisabled={killDisabled} /> : <p className="card muted">Connecting…</p>}
+        <div className="columns">
+          {view && <ChainView nodes={view.nodes} />}
+          <EventTimeline events={events} />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * One WebSocket to the gateway for the page's lifetime. Reconnects with backoff when the gateway
+ * restarts, and treats a silent socket as dead (a ping every 10 s must get *something* back), so a
+ * laptop waking from sleep does not sit on a half-open connection showing an old leader.
+ */
+import { useEffect, useReducer } from 'react';
+import { initialStreamState, parseServerMessage, reconnectDelayMs, streamReducer, type StreamState } from '../state/stream-state.js';
+
+const PING_EVERY_MS = 10_000;
+const SILENCE_LIMIT_MS = 25_000;
+
+function gatewaySocketUrl(): string {
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${window.location.host}/ws`;
+}
+
+export function useClusterStream(): StreamState {
+  const [state, dispatch] = useReducer(streamReducer, initialStreamState);
+
+  useEffect(() => {
+    let socket: WebSocket | null = null;
+    let attempt = 0;
+    let retryTimer: number | undefined;
+    let pingTimer: number | undefined;
+    let lastHeardAt = Date.now();
+    let disposed = false;
+
+    const connect = () => {
+      const ws = new WebSocket(gatewaySocketUrl());
+      socket = ws;
+      ws.onopen = () => {
+        attempt = 0;
+        lastHeardAt = Date.now();
+        dispatch({ type: 'socket-open' });
+        pingTimer = window.setInterval(() => {
+          if (Date.now() - lastHeardAt > SILENCE_LIMIT_MS) ws.close();
+          else ws.send(JSON.stringify({ type: 'ping' }));
+        }, PING_EVERY_MS);
+      };
+      ws.onmessage = (e: MessageEvent) => {
+        lastHeardAt = Date.now();
+        const message = parseServerMessage(e.data);
+        if (message) dispatch({ type: 'message', message });
+      };
+      ws.onclose = () => {
+        window.clearInterval(pingTimer);
+        if (disposed) return;
+        dispatch({ type: 'socket-closed' });
+        retryTimer = window.setTimeout(connect, reconnectDelayMs(attempt++));
+      };
+      // onerror is always followed by onclose, which does the work.
+    };
+
+    connect();
+    return () => {
+      disposed = true;
+      window.clearTimeout(retryTimer);
+      window.clearInterval(pingTimer);
+      socket?.close();
+    };
+  }, []);
+
+  return state;
+}
