@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { LineSplitter, parseAddress, parseStreamLine } from '../../src/gateway/leader/messages.js';
 import { parseClientMessage } from '../../src/gateway/ws/client-messages.js';
 import { isOriginAllowed } from '../../src/gateway/ws/origin.js';
-import { heartbeatMsg, snapshotMsg } from './fixtures.js';
+import { heartbeatMsg, snapshot, snapshotMsg } from './fixtures.js';
 
 describe('leader stream lines', () => {
   const valid = [
@@ -14,7 +14,7 @@ describe('leader stream lines', () => {
     it(`accepts ${name}`, () => assert.equal(parseStreamLine(line).ok, true));
   }
 
-  const broken = snapshotMsg(1, [1]);
+  const broken = { type: 'snapshot', snapshot: snapshot(1, [1]) };
   const invalid: Array<[string, string]> = [
     ['non-JSON', '{"type":'],
     ['an unknown type', '{"type":"gossip"}'],
