@@ -31,7 +31,7 @@ export class ClusterNode {
     private readonly exit: (mode: KillMode) => void = defaultExit,
   ) {
     const log = (ev: string, fields?: Record<string, unknown>) => this.logger.info({ ev, ...fields }, ev);
-    this.zk = new ZkConnection({ connect: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs, log: (msg, f) => log('zk', { msg, ...f }) });
+    this.zk = new ZkConnection({ connect: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs, log: (msg, f) => this.logger.info({ ev: 'zk', ...f }, msg) });
     this.election = new Election(this.zk, { address: config.advertisedAddress, startedAt: this.startedAt, pid: process.pid }, log);
     this.election.on('acting', (acting, znode, reason) => (acting && znode ? this.startActing(znode) : this.stopActing(reason)));
   }

@@ -323,9 +323,11 @@ export class FaultCluster {
     await this.inspector.start();
   }
 
-  async addNode(): Promise<FaultNode> {
+  /** Starts one more node behind its own proxy; `beforeStart` can arm the proxy first. */
+  async addNode(options: { beforeStart?: (proxy: TcpProxy) => void; waitReady?: boolean } = {}): Promise<FaultNode> {
     const name = `node-${++this.counter}`;
     const proxy = await TcpProxy.start(this.zkConnect, { name: `proxy-${name}` });
+    options.beforeStart?.(proxy);
     const proc = await startNode({
       zkConnect: proxy.connectString,
       sessionTimeoutMs: this.sessionTimeoutMs,
@@ -337,7 +339,7 @@ export class FaultCluster {
     });
     const node = new FaultNode(name, proc, proxy);
     this.nodes.push(node);
-    await proc.waitFor('listening', { includeHistory: true, timeoutMs: GUARD_MS });
+    if (options.waitReady !== false) await proc.waitFor('listening', { includeHistory: true, timeoutMs: GUARD_MS });
     return node;
   }
 
@@ -531,4 +533,16 @@ export async function withCluster<T>(options: FaultClusterOptions, fn: (cluster:
 /** A pause that is part of a fault (e.g. keep a partition longer than the session timeout). */
 export function hold(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Sequence number of an election znode name. */
+export function seqOf(znode: string): number {
+  return Number(znode.slice(znode.lastIndexOf('-n_') + 3));
+}
+
+/** Live nodes of a settled state in election order (lowest sequence first). */
+export function inElectionOrder(settled: SettledState): { node: FaultNode; znode: string; watching: string | null }[] {
+  return [...settled.statuses]
+    .map(([node, s]) => ({ node, znode: s.znode!, watching: s.watching }))
+    .sort((a, b) => seqOf(a.znode) - seqOf(b.znode));
 }

@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withCluster } from './harness.js';
+import { inElectionOrder, withCluster } from './harness.js';
 
 test('F1 leader SIGKILL: a new leader after the session expires, never two at once, no orphans', async () => {
   await withCluster({ nodes: 3 }, async (cluster) => {
@@ -31,6 +31,27 @@ test('F2 leader SIGTERM: it stops acting and deletes its znode, its successor ta
     assert.equal(settled.leader, next.node);
     // The lowest remaining znode (the old leader's successor) leads.
     assert.equal(settled.leaderZnode, [...settled.tree.election].sort((a, b) => a.slice(-10).localeCompare(b.slice(-10)))[0]);
+    cluster.assertAtMostOneActing();
+  });
+});
+
+test('F3 middle worker SIGKILL: its successor re-links to the right predecessor, the leader stays', async () => {
+  await withCluster({ nodes: 4 }, async (cluster) => {
+    const first = await cluster.settle();
+    const order = inElectionOrder(first);
+    // Every worker watches exactly its predecessor.
+    for (let i = 1; i < order.length; i++) assert.equal(order[i]!.watching, order[i - 1]!.znode, `${order[i]!.node.name} watches its predecessor`);
+    const [leader, before, victim, successor] = order as [typeof order[0], typeof order[0], typeof order[0], typeof order[0]];
+    const since = successor.node.proc.cursor();
+    await victim.node.kill();
+    // The successor's watch fires when the victim's session expires; it must re-link to `before`.
+    await successor.node.proc.waitFor((e) => e.ev === 'election-state' && e.watching === before.znode, { since, timeoutMs: 20_000 });
+    const settled = await cluster.settle();
+    assert.equal(settled.statuses.get(successor.node)!.watching, before.znode);
+    assert.equal(settled.statuses.get(before.node)!.watching, leader.znode);
+    assert.equal(settled.leader, leader.node, 'the leader did not change');
+    assert.ok(!settled.tree.election.includes(victim.znode));
+    assert.equal(leader.node.eventsOf('acting-start').length, 1, 'the leader never stopped acting');
     cluster.assertAtMostOneActing();
   });
 });
