@@ -1,0 +1,295 @@
+/**
+ * Sections 1–3: failover and propagation as the eye sees them. One local cluster (real ZooKeeper,
+ * 4 nodes, gateway) and one Chromium page; the kill is a real click on the page's button, the end
+ * is the moment the page's DOM shows the change (MutationObserver inside the page). One machine,
+ * one clock: log lines carry Date.now() (`time`/`at`), the page records Date.now() too.
+ *
+ * When the page is not built (or Chromium cannot start), the "eye" is a plain WebSocket client
+ * and the kill a REST call; figures are then labelled "ws-eye".
+ */
+import type { ClusterView, KillMode } from '@zkviz/shared';
+import { startLocalCluster, type LocalCluster, type LogEvent, type ManagedProcess } from '../launcher/src/index.js';
+import {
+  LEADER_ROW,
+  ViewWatcher,
+  cursors,
+  eventTime,
+  firstOf,
+  noteSessionTimeouts,
+  openInstrumentedPage,
+  pageBuilt,
+  pageMarks,
+  resetMarks,
+  restKill,
+  settleAll,
+  waitInPage,
+  afterNextFrame,
+  type Ctx,
+  type SectionResult,
+} from './common.js';
+import { figure, type Figure, type Target } from './stats.js';
+
+type Page = import('playwright-core').Page;
+
+export const UI_NODES = 4;
+
+export interface UiRig {
+  cluster: LocalCluster;
+  eye: ViewWatcher;
+  page: Page | null;
+  /** Why there is no page, if there is none. */
+  noPage: string | null;
+  stop(): Promise<void>;
+}
+
+export async function openUiRig(ctx: Ctx): Promise<UiRig> {
+  const cluster = await startLocalCluster({ nodes: UI_NODES });
+  const url = cluster.url!;
+  const eye = await ViewWatcher.open(url);
+  await settleAll(cluster, eye, null, UI_NODES);
+  let page: Page | null = null;
+  let noPage: string | null = null;
+  if (!(await pageBuilt(url))) noPage = 'page not built (frontend/dist/web); eye = WebSocket client, kill = REST';
+  else {
+    const browser = await ctx.browser();
+    if (!browser) noPage = 'Chromium could not be launched; eye = WebSocket client, kill = REST';
+    else page = await openInstrumentedPage(browser, url);
+  }
+  if (noPage) ctx.log(`  note: ${noPage}`);
+  await settleAll(cluster, eye, page, UI_NODES);
+  noteSessionTimeouts(ctx, cluster.nodes);
+  return {
+    cluster,
+    eye,
+    page,
+    noPage,
+    async stop() {
+      await page?.close().catch(() => undefined);
+      eye.close();
+      await cluster.stop();
+    },
+  };
+}
+
+function procOf(cluster: LocalCluster, view: ClusterView, id: string): ManagedProcess {
+  const pid = view.nodes.find((n) => n.id === id)?.pid;
+  const proc = cluster.nodes.find((p) => p.pid === pid && p.running);
+  if (!proc) throw new Error(`no running process for node ${id} (pid ${pid})`);
+  return proc;
+}
+
+const running = (cluster: LocalCluster) => cluster.nodes.filter((n) => n.running);
+
+/** Waits for the first matching event of `proc` after its cursor; NaN if it does not come. */
+async function timeOf(proc: ManagedProcess | undefined, since: number | undefined, pred: (e: LogEvent) => boolean, timeoutMs = 3000): Promise<number> {
+  if (!proc) return NaN;
+  try {
+    return eventTime(await proc.waitFor(pred, { since: since ?? 0, timeoutMs }));
+  } catch {
+    return NaN;
+  }
+}
+
+/** Clicks a button of a row in the page, or falls back to REST. */
+async function kill(rig: UiRig, id: string, mode: KillMode): Promise<void> {
+  if (rig.page) {
+    await rig.page.click(`[data-testid="node-row"][data-node-id="${id}"] [data-testid="kill-${mode}"]`, { timeout: 5000 });
+  } else {
+    await restKill(rig.cluster.url!, id, mode);
+  }
+}
+
+const PHASES = [
+  'kill-requested (gateway)',
+  'dying (old leader)',
+  'leader-lost (gateway)',
+  'predecessor-deleted (successor)',
+  'registry-register coordinators',
+  'acting-start',
+  'leader-switched (gateway)',
+  'ws view received',
+  'page rendered',
+] as const;
+
+/** Sections 1 and 2: kill the leader `count` times from the page; replace the node each time. */
+export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, count: number): Promise<SectionResult> {
+  const { cluster, eye, page } = rig;
+  const section = mode === 'graceful' ? '1 graceful failover' : '2 crash failover';
+  const totals: number[] = [];
+  const frames: number[] = [];
+  const wsTotals: number[] = [];
+  const phases = new Map<string, number[]>(PHASES.map((p) => [p, []]));
+  const failures: string[] = [];
+  const timeout = mode === 'crash' ? cluster.sessionTimeoutMs + 10_000 : 10_000;
+
+  for (let i = 0; i < count; i++) {
+    const before = eye.latest!.view;
+    const old = before.leader!;
+    const oldProc = procOf(cluster, before, old);
+    const nodes = running(cluster);
+    const from = cursors([...nodes, cluster.gateway!]);
+    if (page) await resetMarks(page);
+    const t0 = Date.now();
+    try {
+      const seen = eye.waitFor((v) => v.status === 'ok' && v.leader !== null && v.leader !== old, timeout, 'a new leader');
+      await kill(rig, old, mode);
+      const ws = await seen;
+      const newLeader = ws.view.leader!;
+      let start = t0;
+      let rendered = ws.at;
+      if (page) {
+        const expr = `(() => { const el = document.querySelector(${JSON.stringify(LEADER_ROW)}); return !!el && el.getAttribute('data-node-id') === ${JSON.stringify(newLeader)}; })()`;
+        await waitInPage(page, expr, timeout);
+        await afterNextFrame(page);
+        const marks = await pageMarks(page);
+        const click = marks.clicks[0];
+        const shown = marks.leaders.find((m) => m.id === newLeader);
+        if (!click || !shown) throw new Error('page marks missing (click or render not recorded)');
+        start = click.wall;
+        rendered = shown.wall;
+        totals.push(shown.perf - click.perf);
+        if (shown.frame !== undefined) frames.push(shown.frame - click.perf);
+      } else {
+        totals.push(ws.at - t0);
+      }
+      wsTotals.push(ws.at - start);
+
+      const successor = await firstOf(nodes, from, (e) => e.ev === 'acting-start', 3000, 'acting-start of the successor');
+      const sp = successor.proc;
+      const gw = cluster.gateway!;
+      const at = {
+        'kill-requested (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'kill-requested'),
+        'dying (old leader)': await timeOf(oldProc, from.get(oldProc), (e) => e.ev === 'dying'),
+        'leader-lost (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'leader-lost'),
+        'predecessor-deleted (successor)': await timeOf(sp, from.get(sp), (e) => e.ev === 'predecessor-deleted'),
+        'registry-register coordinators': await timeOf(sp, from.get(sp), (e) => e.ev === 'registry-register' && e.registry === 'coordinators'),
+        'acting-start': eventTime(successor.event),
+        'leader-switched (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'leader-switched' && e.leader === newLeader),
+        'ws view received': ws.at,
+        'page rendered': page ? rendered : NaN,
+      } satisfies Record<(typeof PHASES)[number], number>;
+      for (const p of PHASES) phases.get(p)!.push(at[p] - start);
+    } catch (err) {
+      failures.push(`#${i + 1}: ${(err as Error).message.split('\n')[0]}`);
+      ctx.log(`  ${section} #${i + 1} failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+    // Back to a full, settled cluster before the next kill.
+    await cluster.addNode();
+    await settleAll(cluster, eye, page, UI_NODES);
+    noteSessionTimeouts(ctx, cluster.nodes);
+  }
+
+  const eyeName = page ? 'click → new leader row in the DOM' : 'REST kill → new leader view on the WebSocket (ws-eye)';
+  const timeoutMs = Math.max(...ctx.sessionTimeouts, cluster.sessionTimeoutMs);
+  const targets: Target[] =
+    mode === 'graceful'
+      ? [
+          { stat: 'p50', max: 50, label: 'p50 ≤ 50 ms' },
+          { stat: 'p99', max: 150, label: 'p99 ≤ 150 ms' },
+        ]
+      : [{ stat: 'p99', max: timeoutMs + 250, label: `p99 ≤ session timeout + 250 ms (${timeoutMs + 250} ms)` }];
+  const figures: Figure[] = [figure(section, eyeName, 'ms', totals, { targets })];
+  if (mode === 'crash') {
+    figures.push(
+      figure(section, `${eyeName} minus session timeout (${timeoutMs} ms)`, 'ms', totals.map((t) => t - timeoutMs), {
+        targets: [{ stat: 'p99', max: 250, label: 'p99 ≤ 250 ms' }],
+      }),
+    );
+  }
+  if (frames.length) figures.push(figure(section, 'click → next animation frame after the DOM change', 'ms', frames));
+  if (page) figures.push(figure(section, 'click → WebSocket client has the new view', 'ms', wsTotals));
+  for (const p of PHASES) {
+    const values = phases.get(p)!;
+    if (values.some(Number.isFinite)) figures.push(figure(section, `  +${p}`, 'ms since click', values));
+  }
+  return {
+    figures,
+    facts: { samples: count, failures, eye: page ? 'chromium' : 'ws-eye', sessionTimeoutMs: timeoutMs },
+    notes: failures.length ? [`${failures.length} of ${count} iterations failed: ${failures.join('; ')}`] : [],
+  };
+}
+
+/** Section 3: a worker killed (graceful, from the page) → its row gone; a node added → its row shown. */
+export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promise<SectionResult> {
+  const { cluster, eye, page } = rig;
+  const section = '3 propagation';
+  const killed: number[] = [];
+  const killedWs: number[] = [];
+  const added: number[] = [];
+  const addedWorker: number[] = [];
+  const addedWs: number[] = [];
+  const spawnToRow: number[] = [];
+  const failures: string[] = [];
+
+  for (let i = 0; i < count; i++) {
+    try {
+      // A worker killed
+      const before = eye.latest!.view;
+      const workers = before.nodes.filter((n) => n.role === 'worker');
+      const victim = workers[i % workers.length]!.id;
+      if (page) await resetMarks(page);
+      const t0 = Date.now();
+      const gone = eye.waitFor((v) => !v.nodes.some((n) => n.id === victim), 10_000, `${victim} gone`);
+      await kill(rig, victim, 'graceful');
+      const ws = await gone;
+      if (page) {
+        const expr = `!document.querySelector('[data-testid="node-row"][data-node-id="${victim}"]')`;
+        await waitInPage(page, expr, 10_000);
+        const marks = await pageMarks(page);
+        const click = marks.clicks[0]!;
+        const shown = marks.rows.find((m) => m.perf >= click.perf && !m.ids.some((r) => r.startsWith(`${victim}:`)))!;
+        killed.push(shown.perf - click.perf);
+        killedWs.push(ws.at - click.wall);
+      } else {
+        killed.push(ws.at - t0);
+      }
+      await settleAll(cluster, eye, page, UI_NODES - 1);
+
+      // A node added
+      if (page) await resetMarks(page);
+      const spawnAt = Date.now();
+      const proc = await cluster.addNode();
+      const created = await proc.waitFor((e) => e.ev === 'election-create' && e.rc === 'ZOK', { includeHistory: true, timeoutMs: 10_000 });
+      const id = String(created.znode).split('/').pop()!;
+      const createdAt = eventTime(created);
+      const wsAdded = await eye.waitFor((v) => v.nodes.some((n) => n.id === id), 10_000, `${id} shown`);
+      addedWs.push(wsAdded.at - createdAt);
+      if (page) {
+        const expr = `!!document.querySelector('[data-testid="node-row"][data-node-id="${id}"][data-role="worker"]')`;
+        await waitInPage(page, expr, 10_000);
+        const marks = await pageMarks(page);
+        const row = marks.rows.find((m) => m.ids.some((r) => r.startsWith(`${id}:`)))!;
+        const worker = marks.rows.find((m) => m.ids.includes(`${id}:worker`))!;
+        added.push(row.wall - createdAt);
+        addedWorker.push(worker.wall - createdAt);
+        spawnToRow.push(worker.wall - spawnAt);
+      } else {
+        const w = await eye.waitFor((v) => v.nodes.some((n) => n.id === id && n.role === 'worker'), 10_000, `${id} worker`);
+        added.push(wsAdded.at - createdAt);
+        addedWorker.push(w.at - createdAt);
+        spawnToRow.push(w.at - spawnAt);
+      }
+      await settleAll(cluster, eye, page, UI_NODES);
+    } catch (err) {
+      failures.push(`#${i + 1}: ${(err as Error).message.split('\n')[0]}`);
+      ctx.log(`  ${section} #${i + 1} failed: ${(err as Error).message.split('\n')[0]}`);
+      while (running(cluster).length < UI_NODES) await cluster.addNode();
+      await settleAll(cluster, eye, page, UI_NODES);
+    }
+  }
+  const targets: Target[] = [
+    { stat: 'p50', max: 30, label: 'p50 ≤ 30 ms' },
+    { stat: 'p99', max: 100, label: 'p99 ≤ 100 ms' },
+  ];
+  const eye1 = page ? 'click' : 'REST kill';
+  const eye2 = page ? 'row in the DOM' : 'view on the WebSocket (ws-eye)';
+  const figures = [
+    figure(section, `worker killed (graceful): ${eye1} → row gone from the ${page ? 'DOM' : 'view'}`, 'ms', killed, { targets }),
+    ...(page ? [figure(section, 'worker killed: click → WebSocket client has the view', 'ms', killedWs)] : []),
+    figure(section, `node added: znode created → ${eye2} (as candidate)`, 'ms', added, { targets }),
+    figure(section, `node added: znode created → ${eye2} as worker`, 'ms', addedWorker, { targets }),
+    ...(page ? [figure(section, 'node added: znode created → WebSocket client has the row', 'ms', addedWs)] : []),
+    figure(section, 'node added: process spawned → row as worker (incl. Node start-up)', 'ms', spawnToRow),
+  ];
+  return { figures, facts: { samples: count, failures }, notes: failures.length ? [`${failures.length} iterations failed: ${failures.join('; ')}`] : [] };
+}

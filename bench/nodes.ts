@@ -1,0 +1,123 @@
+/**
+ * Section 5: 4, 25 and 100 nodes in local mode on this machine (a fresh ZooKeeper per size, plus
+ * the gateway). Start-up to a settled chain (as the gateway's view shows it), RSS per node, idle
+ * CPU, and the herd check of one graceful leader failover: watch notifications and reads counted
+ * by ZooKeeper itself (`mntr` deltas) and `predecessor-deleted` lines in the node logs.
+ */
+import { startLocalCluster, startZooKeeper, type LogEvent } from '../launcher/src/index.js';
+import {
+  ViewWatcher,
+  cpuMs,
+  cursors,
+  eventTime,
+  eventsSince,
+  mntr,
+  mntrDelta,
+  noteSessionTimeouts,
+  procSample,
+  restKill,
+  sleep,
+  waitSettled,
+  type Ctx,
+  type SectionResult,
+} from './common.js';
+import { figure, summarize, type Figure } from './stats.js';
+
+export async function runNodes(ctx: Ctx): Promise<SectionResult> {
+  const sizes = ctx.options.quick ? [4, 10] : [4, 25, 100];
+  const idleS = ctx.options.idleSeconds;
+  const figures: Figure[] = [];
+  const facts: Record<string, unknown> = { idleWindowS: idleS };
+  const notes: string[] = [];
+
+  for (const n of sizes) {
+    const section = `5 nodes (${n})`;
+    const zk = await startZooKeeper();
+    let cluster: Awaited<ReturnType<typeof startLocalCluster>> | null = null;
+    let eye: ViewWatcher | null = null;
+    try {
+      const t0 = Date.now();
+      cluster = await startLocalCluster({ nodes: n, zkConnect: zk.connectString, readyTimeoutMs: 180_000 });
+      const listening = Date.now() - t0;
+      eye = await ViewWatcher.open(cluster.url!);
+      const settled = await waitSettled(eye, n, 180_000);
+      const startup = settled.at - t0;
+      noteSessionTimeouts(ctx, cluster.nodes);
+      ctx.log(`  ${n} nodes settled in ${startup} ms`);
+
+      // Memory and idle CPU
+      await sleep(2000);
+      const pids = cluster.nodes.map((p) => p.pid);
+      const others = { gateway: cluster.gateway!.pid, zookeeper: zk.pid };
+      const before = new Map([...pids, ...Object.values(others)].map((pid) => [pid, procSample(pid)]));
+      const w0 = Date.now();
+      await sleep(idleS * 1000);
+      const wall = Date.now() - w0;
+      const after = new Map([...pids, ...Object.values(others)].map((pid) => [pid, procSample(pid)]));
+      const pct = (pid: number) => (cpuMs(before.get(pid)!, after.get(pid)!) / wall) * 100;
+      const nodePct = pids.map(pct);
+      const totalPct = nodePct.reduce((a, b) => a + b, 0);
+      const rss = pids.map((pid) => (after.get(pid)?.rssKb ?? NaN) / 1024);
+
+      figures.push(figure(section, 'start → settled chain in the gateway view', 'ms', [startup], { targets: n >= 100 ? undefined : undefined }));
+      figures.push(figure(section, 'RSS per node', 'MB', rss, { targets: [{ stat: 'max', max: 60, label: '≤ 60 MB each' }] }));
+      figures.push(figure(section, `idle CPU per node over ${idleS} s`, '% of a core', nodePct));
+      figures.push(
+        figure(section, `idle CPU, all ${n} nodes together`, '% of a core', [totalPct], {
+          targets: n >= 100 ? [{ stat: 'max', max: 5, label: '< 5 %' }] : undefined,
+        }),
+      );
+
+      // Herd check: one graceful leader failover
+      const leader = settled.view.leader!;
+      const nodes = cluster.nodes.filter((p) => p.running);
+      const from = cursors(nodes);
+      const m0 = await mntr(zk.connectString);
+      await restKill(cluster.url!, leader, 'graceful');
+      await waitSettled(eye, n - 1, 60_000);
+      await sleep(1500); // stragglers (status rewrites, observer reads) land in the counters too
+      const m1 = await mntr(zk.connectString);
+      const woken = nodes.filter((p) => eventsSince(p, from, (e) => e.ev === 'predecessor-deleted').length > 0).length;
+      const reacted = nodes.filter((p) => eventsSince(p, from, (e: LogEvent) => e.ev !== 'zk' && e.ev !== 'dying').length > 0).length;
+      const dying = nodes.flatMap((p) => eventsSince(p, from, (e) => e.ev === 'dying'))[0];
+      const acting = nodes.flatMap((p) => eventsSince(p, from, (e) => e.ev === 'acting-start'))[0];
+      const herd = {
+        predecessorDeletedLogged: woken,
+        nodesThatLoggedAnything: reacted,
+        zkDeletedWatchersNotified: mntrDelta(m0, m1, 'zk_sum_node_deleted_watch_count'),
+        zkChildWatchersNotified: mntrDelta(m0, m1, 'zk_sum_node_children_watch_count'),
+        zkDataChangedWatchersNotified: mntrDelta(m0, m1, 'zk_sum_node_changed_watch_count'),
+        zkCreatedWatchersNotified: mntrDelta(m0, m1, 'zk_sum_node_created_watch_count'),
+        zkReads: mntrDelta(m0, m1, 'zk_cnt_readlatency'),
+        zkWrites: mntrDelta(m0, m1, 'zk_cnt_updatelatency'),
+        failoverDyingToActingMs: eventTime(acting) - eventTime(dying),
+      };
+      figures.push(
+        figure(section, 'failover: nodes notified (predecessor-deleted)', 'count', [woken], { targets: [{ stat: 'max', max: 1, label: '= 1' }] }),
+      );
+      figures.push(figure(section, 'failover: ZooKeeper delete-watch notifications', 'count', [herd.zkDeletedWatchersNotified]));
+      figures.push(figure(section, 'failover: ZooKeeper reads', 'count', [herd.zkReads]));
+      facts[`n${n}`] = {
+        listeningMs: listening,
+        settledMs: startup,
+        rssMb: round(summarize(rss)?.p50),
+        idleCpuPctAllNodes: round(totalPct),
+        idleCpuPctPerNodeP50: round(summarize(nodePct)?.p50),
+        idleCpuPctGateway: round(pct(others.gateway)),
+        idleCpuPctZooKeeper: round(pct(others.zookeeper)),
+        zookeeperRssMb: round((after.get(others.zookeeper)?.rssKb ?? NaN) / 1024),
+        herd,
+      };
+    } catch (err) {
+      notes.push(`${n} nodes: ${(err as Error).message.split('\n')[0]}`);
+      ctx.log(`  ${section} failed: ${(err as Error).message.split('\n')[0]}`);
+    } finally {
+      eye?.close();
+      await cluster?.stop();
+      await zk.stop();
+    }
+  }
+  return { figures, facts, notes };
+}
+
+const round = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? NaN : Math.round(v * 100) / 100);
