@@ -155,3 +155,10 @@ export interface NodeKillRequest {
   /** Election znode name of the leader routing the kill (the fencing token). */
   leader: string;
 }
+
+/** `GET /api/health`: the gateway is up, and whether kills need the presenter's control token. */
+export interface GatewayHealth {
+  status: 'ok';
+  /** True when the gateway has CONTROL_TOKEN set: kills need `x-zkviz-control-token`. */
+  controlProtected: boolean;
+}

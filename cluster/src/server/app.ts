@@ -3,23 +3,62 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ClusterNode } from '../node.js';
 import { installClusterAuth } from './auth.js';
+import { ClusterTokenSource } from './cluster-token.js';
 import { clusterStateRoutes } from './cluster-state.js';
 import { sendError } from './errors.js';
 import { healthRoutes } from './health.js';
 import { killRoutes } from './kill.js';
+import { trackRouteMethods } from './method-not-allowed.js';
+
+function codeFor(status: number): string {
+  switch (status) {
+    case 400:
+      return 'bad_request';
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 404:
+      return 'not_found';
+    case 405:
+      return 'method_not_allowed';
+    default:
+      return status >= 500 ? 'internal' : 'bad_request';
+  }
+}
 
 export async function buildNodeServer(node: ClusterNode, logger: Logger): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 4096 });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url}`));
-  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, _request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    const code = status === 400 ? 'bad_request' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'error';
-    if (status >= 500) logger.error({ err }, 'request failed');
-    return sendError(reply, status, code, err.message);
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 4096,
+    // Reject what the schemas do not allow instead of silently stripping or coercing it.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
-  installClusterAuth(app, node.config.clusterToken);
+  // JSON only: a text/plain body is refused (415) instead of being handed to a schema as a string.
+  app.removeContentTypeParser(['text/plain']);
+  const allowedMethods = trackRouteMethods(app);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendError(reply, 405, 'method_not_allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
+    }
+    return sendError(reply, 404, 'not_found', `no route ${request.method} ${path}`);
+  });
+  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string; validation?: unknown }, _request, reply) => {
+    const status = err.validation ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) {
+      logger.error({ err }, 'request failed');
+      return sendError(reply, status, 'internal', 'internal error');
+    }
+    return sendError(reply, status, codeFor(status), err.message);
+  });
+  const tokens = new ClusterTokenSource(node.config.clusterToken, node.zk, logger);
+  installClusterAuth(app, tokens);
   await app.register(healthRoutes(node));
   await app.register(clusterStateRoutes(node));
-  await app.register(killRoutes(node));
+  await app.register(killRoutes(node, tokens));
   return app;
 }

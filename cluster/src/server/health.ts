@@ -2,11 +2,42 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { NODE_ROUTES } from '@zkviz/shared';
 import type { ClusterNode } from '../node.js';
+import { errorBodySchema } from './errors.js';
+
+const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+const healthSchema = {
+  querystring: noQuery,
+  response: { 200: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } }, '4xx': errorBodySchema },
+} as const;
+
+const nullableString = { type: ['string', 'null'] } as const;
+const statusSchema = {
+  querystring: noQuery,
+  response: {
+    200: {
+      type: 'object',
+      required: ['znode', 'role', 'phase', 'acting', 'address'],
+      properties: {
+        znode: nullableString,
+        role: { type: 'string' },
+        phase: { type: 'string' },
+        watching: nullableString,
+        connected: { type: 'boolean' },
+        acting: { type: 'boolean' },
+        address: { type: 'string' },
+        startedAt: { type: 'number' },
+        pid: { type: 'integer' },
+      },
+    },
+    '4xx': errorBodySchema,
+  },
+} as const;
 
 export function healthRoutes(node: ClusterNode): FastifyPluginAsync {
   return async (app) => {
-    app.get(NODE_ROUTES.health, async () => ({ status: 'ok' }));
-    app.get(NODE_ROUTES.status, async () => {
+    app.get(NODE_ROUTES.health, { schema: healthSchema }, async () => ({ status: 'ok' }));
+    app.get(NODE_ROUTES.status, { schema: statusSchema }, async () => {
       const s = node.election.state;
       return {
         znode: s.electionZnode,

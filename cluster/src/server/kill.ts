@@ -14,6 +14,7 @@ import {
   type NodeKillRequest,
 } from '@zkviz/shared';
 import type { ClusterNode } from '../node.js';
+import type { TokenHolder } from './auth.js';
 import { errorBodySchema, sendError } from './errors.js';
 
 const ROUTE_TIMEOUT_MS = 2000;
@@ -45,7 +46,7 @@ const selfKillSchema = {
   response: { '4xx': errorBodySchema, '5xx': errorBodySchema },
 } as const;
 
-export function killRoutes(node: ClusterNode): FastifyPluginAsync {
+export function killRoutes(node: ClusterNode, tokens: TokenHolder): FastifyPluginAsync {
   return async (app) => {
     app.post<{ Body: LeaderKillRequest }>(NODE_ROUTES.routeKill, { schema: leaderKillSchema, config: { clusterToken: true } }, async (request, reply) => {
       const leadership = node.leadership;
@@ -61,10 +62,12 @@ export function killRoutes(node: ClusterNode): FastifyPluginAsync {
       }
       if (!row.address) return sendError(reply, 502, 'unreachable', `node ${target} has not published an address yet`);
       const body: NodeKillRequest = { target, mode, leader: leadership.id };
+      const token = tokens.token;
+      if (token === null) return sendError(reply, 503, 'cluster_token_unavailable', 'the cluster token is not known yet');
       try {
         const res = await fetch(`http://${row.address}${NODE_ROUTES.selfKill}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(node.config.clusterToken ? { [CLUSTER_TOKEN_HEADER]: node.config.clusterToken } : {}) },
+          headers: { 'content-type': 'application/json', [CLUSTER_TOKEN_HEADER]: token },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(ROUTE_TIMEOUT_MS),
         });

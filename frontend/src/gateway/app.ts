@@ -13,13 +13,16 @@ import type { LeaderClient } from './leader/kill-client.js';
 import type { StreamConnector } from './leader/stream-client.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { installErrorHandlers } from './routes/errors.js';
+import { trackRouteMethods } from './routes/method-not-allowed.js';
 import { healthRoutes } from './routes/health.js';
 import { killRoutes } from './routes/kill.js';
+import { errorBodySchema } from './routes/schemas.js';
 import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'>;
+  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
+    Partial<Pick<GatewayConfig, 'controlToken'>>;
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
@@ -50,6 +53,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     // Reject what the schemas do not allow instead of silently stripping or coercing it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
+  // JSON only: a text/plain body is refused (415) instead of being handed to a schema as a string.
+  app.removeContentTypeParser(['text/plain']);
+  const allowedMethods = trackRouteMethods(app);
+  const controlToken = deps.config.controlToken ?? null;
   const log = app.log as FeedLog;
   const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
 
@@ -60,11 +67,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
 
   await app.register(rateLimit, { global: false });
   const serveSpa = await registerStaticPage(app, deps.config.staticDir);
-  installErrorHandlers(app, serveSpa);
-  await app.register(healthRoutes);
+  installErrorHandlers(app, serveSpa, allowedMethods);
+  await app.register(healthRoutes, { controlProtected: controlToken !== null });
   await app.register(clusterRoutes, { feed });
-  await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute });
-  app.get('/ws', async (_req, reply) => reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }));
+  await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
+  app.get('/ws', { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
+    reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
+  );
   installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins });
 
   app.addHook('onReady', async () => feed.start());

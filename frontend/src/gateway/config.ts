@@ -10,8 +10,13 @@ export interface GatewayConfig {
   zkSessionTimeoutMs: number;
   port: number;
   host: string;
-  /** Sent to the leader on every internal call; null when unset (the leader will answer 401). */
+  /**
+   * Sent to the leader on every internal call. null when unset: then it is read from ZooKeeper
+   * (/zkviz/cluster_token, created by the first node or gateway), never left out.
+   */
   clusterToken: string | null;
+  /** Presenter mode: when set, kills need this token in `x-zkviz-control-token`; watching stays open. */
+  controlToken: string | null;
   /** Built page directory; defaults to dist/web next to dist/gateway. */
   staticDir: string;
   /** Extra browser origins allowed to open /ws besides the gateway's own host. */
@@ -68,6 +73,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     // Loopback unless told otherwise: the compose file sets HOST=0.0.0.0 inside the container.
     host: env.HOST?.trim() || '127.0.0.1',
     clusterToken: env.CLUSTER_TOKEN ? env.CLUSTER_TOKEN : null,
+    controlToken: env.CONTROL_TOKEN ? env.CONTROL_TOKEN : null,
     staticDir: env.STATIC_DIR?.trim() || defaultStaticDir(),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
     killRateLimitPerMinute: intFromEnv(env, 'KILL_RATE_LIMIT_PER_MIN', 120, 1, 100_000),

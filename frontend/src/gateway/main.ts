@@ -4,6 +4,7 @@
  */
 import { ZkConnection } from '@zkviz/shared/zk';
 import { buildGateway } from './app.js';
+import { GatewayClusterToken } from './cluster-token.js';
 import { loadConfig } from './config.js';
 import { ZkLeaderDiscovery } from './discovery/zk-discovery.js';
 import { httpLeaderClient } from './leader/kill-client.js';
@@ -11,6 +12,8 @@ import { httpStreamConnector } from './leader/stream-client.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const clusterToken = new GatewayClusterToken(config.clusterToken);
+  const getToken = () => clusterToken.token;
   const { app } = await buildGateway({
     config,
     createDiscovery: (log) => {
@@ -19,12 +22,14 @@ async function main(): Promise<void> {
         sessionTimeoutMs: config.zkSessionTimeoutMs,
         log: (msg, fields) => log.info({ ...fields, component: 'zk' }, msg),
       });
+      clusterToken.attach(zk, log);
       return new ZkLeaderDiscovery(zk, log);
     },
-    createStreamConnector: (log) => httpStreamConnector({ clusterToken: config.clusterToken, log }),
-    leaderClient: httpLeaderClient({ clusterToken: config.clusterToken }),
+    createStreamConnector: (log) => httpStreamConnector({ clusterToken: getToken, log }),
+    leaderClient: httpLeaderClient({ clusterToken: getToken }),
   });
-  if (!config.clusterToken) app.log.warn('CLUSTER_TOKEN is not set; the leader will refuse the gateway');
+  if (!config.clusterToken) app.log.info('CLUSTER_TOKEN is not set: reading the cluster token from ZooKeeper');
+  app.log.info({ controlProtected: config.controlToken !== null }, config.controlToken ? 'kills need the control token' : 'kills are open (no CONTROL_TOKEN)');
 
   let closing = false;
   const shutdown = (signal: string) => {

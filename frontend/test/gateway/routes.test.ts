@@ -16,7 +16,7 @@ describe('GET routes', () => {
   it('health is ok whatever the cluster does', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/api/health' });
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(res.json(), { status: 'ok' });
+    assert.deepEqual(res.json(), { status: 'ok', controlProtected: false });
   });
 
   it('cluster is connecting before discovery answers, then shows the leader', async () => {
@@ -47,7 +47,6 @@ describe('GET routes', () => {
 
   const notFound: Array<[string, string]> = [
     ['GET', '/api/nope'],
-    ['POST', '/api/cluster'],
     ['GET', '/'], // page not built in this harness
   ];
   for (const [method, url] of notFound) {
@@ -58,6 +57,13 @@ describe('GET routes', () => {
       assert.equal(res.json<{ error: string }>().error, 'not_found');
     });
   }
+
+  it('POST /api/cluster is a JSON 405 with Allow (known path, wrong method)', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/cluster' });
+    assert.equal(res.statusCode, 405);
+    assert.equal(res.headers.allow, 'GET, HEAD');
+    assert.equal(res.json<{ error: string }>().error, 'method_not_allowed');
+  });
 
   it('plain GET /ws asks for an upgrade', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/ws' });

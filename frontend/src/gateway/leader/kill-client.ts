@@ -23,7 +23,14 @@ export class LeaderUnreachableError extends Error {
   }
 }
 
-export function httpLeaderClient(options: { clusterToken: string | null; timeoutMs?: number }): LeaderClient {
+/** A fixed token, or a getter for one that is learnt later (read from ZooKeeper). */
+export type ClusterTokenOption = string | null | (() => string | null);
+
+export function resolveClusterToken(option: ClusterTokenOption): string | null {
+  return typeof option === 'function' ? option() : option;
+}
+
+export function httpLeaderClient(options: { clusterToken: ClusterTokenOption; timeoutMs?: number }): LeaderClient {
   const timeoutMs = options.timeoutMs ?? 5000;
   return {
     kill(leaderAddress, request) {
@@ -34,7 +41,8 @@ export function httpLeaderClient(options: { clusterToken: string | null; timeout
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(payload),
       };
-      if (options.clusterToken) headers[CLUSTER_TOKEN_HEADER] = options.clusterToken;
+      const token = resolveClusterToken(options.clusterToken);
+      if (token) headers[CLUSTER_TOKEN_HEADER] = token;
       return new Promise<LeaderReply>((resolve, reject) => {
         const req = http.request({ ...target, method: 'POST', path: NODE_ROUTES.routeKill, headers, agent: false, timeout: timeoutMs });
         req.on('timeout', () => req.destroy(new LeaderUnreachableError(`leader did not answer within ${timeoutMs} ms`, true)));

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import { CLUSTER_TOKEN_HEADER, NODE_ROUTES, type LeaderStreamMessage } from '@zkviz/shared';
 import type { FeedLog, RegisteredLeader } from '../feed/types.js';
+import { resolveClusterToken, type ClusterTokenOption } from './kill-client.js';
 import { LineSplitter, parseAddress, parseStreamLine } from './messages.js';
 
 export interface StreamHandlers {
@@ -24,7 +25,7 @@ export interface StreamHandle {
 export type StreamConnector = (leader: RegisteredLeader, handlers: StreamHandlers) => StreamHandle;
 
 export interface StreamClientOptions {
-  clusterToken: string | null;
+  clusterToken: ClusterTokenOption;
   log: FeedLog;
   idleTimeoutMs?: number;
   minBackoffMs?: number;
@@ -93,7 +94,8 @@ export class LeaderStreamClient implements StreamHandle {
       return;
     }
     const headers: Record<string, string> = { accept: 'application/x-ndjson' };
-    if (this.options.clusterToken) headers[CLUSTER_TOKEN_HEADER] = this.options.clusterToken;
+    const token = resolveClusterToken(this.options.clusterToken);
+    if (token) headers[CLUSTER_TOKEN_HEADER] = token;
     // agent: false — a fresh connection per attempt, never a pooled socket to a dead leader.
     const request = http.get({ host: target.host, port: target.port, path: NODE_ROUTES.clusterStream, headers, agent: false });
     this.request = request;

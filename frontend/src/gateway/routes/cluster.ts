@@ -1,16 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
+import { errorBodySchema } from './schemas.js';
 
 // ClusterView and ClusterEvent are defined in shared/src/protocol.ts; no response schema here so
 // that an additive field there reaches clients without being stripped by the serializer.
 
+const readSchema = { response: { '4xx': errorBodySchema, '5xx': errorBodySchema } } as const;
+
 export const clusterRoutes: FastifyPluginAsync<{ feed: ClusterFeed }> = async (app, { feed }) => {
-  app.get('/api/cluster', async (_req, reply) => {
+  app.get('/api/cluster', { schema: readSchema }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');
     return feed.view;
   });
 
-  app.get('/api/events', async (_req, reply) => {
+  app.get('/api/events', { schema: readSchema }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');
     return { events: feed.recentEvents };
   });

@@ -1,10 +1,22 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { GatewayHealth } from '@zkviz/shared';
+import { errorBodySchema } from './schemas.js';
 
 const healthSchema = {
-  response: { 200: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } } },
+  response: {
+    200: {
+      type: 'object',
+      required: ['status', 'controlProtected'],
+      properties: { status: { const: 'ok' }, controlProtected: { type: 'boolean' } },
+    },
+    '4xx': errorBodySchema,
+  },
 } as const;
 
-/** Liveness of the gateway process itself (not of the cluster: see /api/cluster for that). */
-export const healthRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/api/health', { schema: healthSchema }, async () => ({ status: 'ok' as const }));
+/**
+ * Liveness of the gateway process itself (not of the cluster: see /api/cluster for that), and
+ * whether kills need the presenter's control token, so the page can ask for it up front.
+ */
+export const healthRoutes: FastifyPluginAsync<{ controlProtected: boolean }> = async (app, { controlProtected }) => {
+  app.get('/api/health', { schema: healthSchema }, async (): Promise<GatewayHealth> => ({ status: 'ok', controlProtected }));
 };

@@ -3,8 +3,9 @@
  * itself (malformed id, no leader, unknown node), then hands the kill to the acting leader, which
  * routes it to the target, and translates the leader's answer into the public error vocabulary.
  */
-import type { FastifyPluginAsync } from 'fastify';
-import { KILL_MODES, NODE_ID_SCHEMA_PATTERN, type ErrorBody, type KillAccepted, type KillMode, type KillRequestBody } from '@zkviz/shared';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { CONTROL_TOKEN_HEADER, KILL_MODES, NODE_ID_SCHEMA_PATTERN, type ErrorBody, type KillAccepted, type KillMode, type KillRequestBody } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader/kill-client.js';
 import { errorBodySchema } from './schemas.js';
@@ -35,6 +36,16 @@ export interface KillRoutesOptions {
   feed: ClusterFeed;
   leaderClient: LeaderClient;
   rateLimitPerMinute: number;
+  /** Presenter mode: kills need this token (x-zkviz-control-token); null: kills are open. */
+  controlToken?: string | null;
+}
+
+/** Constant time in content and length: both sides are hashed to 32 bytes before comparing. */
+export function controlTokenMatches(expected: string, given: unknown): boolean {
+  if (typeof given !== 'string' || expected.length === 0) return false;
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(given).digest();
+  return timingSafeEqual(a, b);
 }
 
 type Outcome = { status: 202; body: KillAccepted } | { status: number; body: ErrorBody };
@@ -67,10 +78,22 @@ export function mapLeaderReply(reply: LeaderReply, target: string, mode: KillMod
   }
 }
 
-export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { feed, leaderClient, rateLimitPerMinute }) => {
+export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { feed, leaderClient, rateLimitPerMinute, controlToken }) => {
+  // After the rate limit (onRequest), before the body is validated: an unauthenticated caller
+  // learns nothing about ids or bodies, and guessing the token is rate-limited like kills are.
+  const requireControlToken = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!controlToken) return;
+    if (!controlTokenMatches(controlToken, req.headers[CONTROL_TOKEN_HEADER])) {
+      return reply.code(401).send({ error: 'control_token_required', message: `kills need the presenter's control token (${CONTROL_TOKEN_HEADER})` });
+    }
+  };
   app.post<{ Params: { id: string }; Body: KillRequestBody | null | undefined }>(
     '/api/nodes/:id/kill',
-    { schema: killSchema, config: { rateLimit: { max: rateLimitPerMinute, timeWindow: '1 minute' } } },
+    {
+      schema: killSchema,
+      config: { rateLimit: { max: rateLimitPerMinute, timeWindow: '1 minute' } },
+      preValidation: requireControlToken,
+    },
     async (req, reply) => {
       const { id } = req.params;
       const mode: KillMode = req.body?.mode ?? 'crash';
