@@ -68,16 +68,17 @@ describe('docker-compose.yml', () => {
     assert.equal(env.ZK_CONNECT, 'zookeeper:2181');
     assert.ok(env.SESSION_TIMEOUT_MS, 'session timeout set');
     assert.equal(env.ADVERTISED_ADDRESS, undefined, 'each node advertises its own hostname by default');
-    assert.ok(env.CLUSTER_TOKEN, 'cluster token set');
+    // Empty by default: the token is then created in / read from ZooKeeper, never skipped.
+    assert.equal(env.CLUSTER_TOKEN, '${CLUSTER_TOKEN:-}', 'no fixed default cluster token');
   });
 
-  it('gateway: the only published service, on 127.0.0.1 only', () => {
+  it('gateway: the only published service, on 127.0.0.1 unless ZKVIZ_BIND says otherwise', () => {
     const gw = services.gateway!;
     const ports = gw.ports as unknown[];
     assert.ok(Array.isArray(ports) && ports.length === 1);
     for (const p of ports) {
       assert.equal(typeof p, 'string', 'short syntax, so the host IP is explicit');
-      assert.match(String(p), /^127\.0\.0\.1:\$\{ZKVIZ_PORT:-8080\}:8080$/);
+      assert.match(String(p), /^\$\{ZKVIZ_BIND:-127\.0\.0\.1\}:\$\{ZKVIZ_PORT:-8080\}:8080$/);
     }
     for (const [name, svc] of Object.entries(services)) {
       if (name !== 'gateway') assert.equal(svc.ports, undefined, `${name} must not publish ports`);
@@ -111,11 +112,12 @@ describe('docker-compose.yml', () => {
     const env = { ...process.env };
     delete env.CLUSTER_TOKEN;
     delete env.ZKVIZ_PORT;
+    delete env.ZKVIZ_BIND;
     delete env.DOCKER_HOST; // `config` needs no engine
     execFileSync('docker-compose', ['-f', composePath, 'config', '-q'], { env, stdio: 'pipe' });
     const resolved = parse(execFileSync('docker-compose', ['-f', composePath, 'config'], { env, encoding: 'utf8' })) as Dict;
     const svc = resolved.services as Record<string, Dict>;
-    assert.equal(envOf(svc.node!).CLUSTER_TOKEN, 'zkviz-demo-token');
+    assert.equal(envOf(svc.node!).CLUSTER_TOKEN || '', '', 'no fixed default cluster token');
     // v1.29 prints the short syntax ("127.0.0.1:8080:8080/tcp"), v2 the long one.
     const ports = (svc.gateway!.ports as Array<string | Dict>).map((p) =>
       typeof p === 'string' ? p.replace(/\/tcp$/, '') : `${String(p.host_ip)}:${String(p.published)}:${String(p.target)}`,

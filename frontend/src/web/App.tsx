@@ -1,4 +1,5 @@
 import { ChainView } from './components/ChainView.js';
+import { ControlToken } from './components/ControlToken.js';
 import { EventTimeline } from './components/EventTimeline.js';
 import { FailoverNotice } from './components/FailoverNotice.js';
 import { LeaderlessBanner } from './components/LeaderlessBanner.js';
@@ -14,6 +15,7 @@ export function App() {
     <div className="page">
       <StatusHeader link={link} view={view} />
       <main>
+        <ControlToken />
         {leaderless && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} />}
         {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
         {view ? <NodeTable view={view} killDisabled={killDisabled} /> : <p className="card muted">Connecting…</p>}
