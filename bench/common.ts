@@ -143,6 +143,8 @@ export interface ReceivedView {
 
 export class ViewWatcher extends EventEmitter<{ view: [ReceivedView] }> {
   latest: ReceivedView | null = null;
+  /** Views received so far. */
+  count = 0;
   private constructor(private readonly socket: WebSocket) {
     super();
     this.setMaxListeners(0);
@@ -152,6 +154,7 @@ export class ViewWatcher extends EventEmitter<{ view: [ReceivedView] }> {
       const msg = JSON.parse(text) as ServerMessage;
       if (msg.type !== 'snapshot') return;
       this.latest = { view: msg.view, at, bytes: Buffer.byteLength(text) };
+      this.count++;
       this.emit('view', this.latest);
     });
   }
@@ -299,8 +302,21 @@ export const LEADER_ROW = '[data-testid="node-row"][data-role="leader"]';
  */
 const INSTRUMENT_PAGE = `(() => {
   if (window.__bench) return;
-  const bench = (window.__bench = { clicks: [], leaders: [], rows: [] });
+  const bench = (window.__bench = { clicks: [], leaders: [], rows: [], msgs: [] });
   const now = () => ({ perf: performance.now(), wall: Date.now() });
+  // Every snapshot the page's WebSocket receives, timed before the page's own handler runs.
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        if (typeof e.data !== 'string' || !e.data.startsWith('{"type":"snapshot"')) return;
+        const m = /"seq":(\\d+)\\}\\}$/.exec(e.data);
+        bench.msgs.push(Object.assign(now(), { seq: m ? Number(m[1]) : null }));
+        if (bench.msgs.length > 200) bench.msgs.splice(0, 100);
+      });
+    }
+  };
   document.addEventListener('click', () => bench.clicks.push(now()), true);
   let lastLeader;
   let lastRows = '';
@@ -332,6 +348,13 @@ export interface PageMarks {
   clicks: Array<{ perf: number; wall: number }>;
   leaders: Array<{ perf: number; wall: number; id: string | null; frame?: number }>;
   rows: Array<{ perf: number; wall: number; ids: string[] }>;
+  /** Snapshot messages as the page's WebSocket received them. */
+  msgs: Array<{ perf: number; wall: number; seq: number | null }>;
+}
+
+/** The last snapshot message the page received at or before `perf` (what the render was about). */
+export function messageBefore(marks: PageMarks, perf: number): { perf: number; wall: number } | undefined {
+  return marks.msgs.filter((m) => m.perf <= perf).pop();
 }
 
 export async function openInstrumentedPage(browser: import('playwright-core').Browser, url: string): Promise<import('playwright-core').Page> {
@@ -348,7 +371,7 @@ export async function pageMarks(page: import('playwright-core').Page): Promise<P
 
 /** Forgets the marks recorded so far (keeps the current leader/rows state). */
 export async function resetMarks(page: import('playwright-core').Page): Promise<void> {
-  await page.evaluate('(() => { const b = window.__bench; b.clicks.length = 0; b.leaders.length = 0; b.rows.length = 0; })()');
+  await page.evaluate('(() => { const b = window.__bench; b.clicks.length = 0; b.leaders.length = 0; b.rows.length = 0; b.msgs.length = 0; })()');
 }
 
 /** Waits until the page renders exactly `ids` (in any order) with the leader `leader`; no polling: mutation-driven. */

@@ -24,6 +24,7 @@ import {
   settleAll,
   waitInPage,
   afterNextFrame,
+  messageBefore,
   type Ctx,
   type SectionResult,
 } from './common.js';
@@ -108,6 +109,7 @@ const PHASES = [
   'acting-start',
   'leader-switched (gateway)',
   'ws view received',
+  'ws view with the leader row',
   'page rendered',
 ] as const;
 
@@ -118,6 +120,9 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
   const totals: number[] = [];
   const frames: number[] = [];
   const wsTotals: number[] = [];
+  const pageWork: number[] = [];
+  const viewsPerFailover: number[] = [];
+  const rowlessViews: number[] = [];
   const phases = new Map<string, number[]>(PHASES.map((p) => [p, []]));
   const failures: string[] = [];
   const timeout = mode === 'crash' ? cluster.sessionTimeoutMs + 10_000 : 10_000;
@@ -130,6 +135,17 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
     const from = cursors([...nodes, cluster.gateway!]);
     if (page) await resetMarks(page);
     const t0 = Date.now();
+    const views0 = eye.count;
+    // Views in which the new leader is known but no row is marked leader (the new leader's first
+    // snapshots, before its registry reads are in): the page shows every node as a candidate then.
+    let leaderlessRows = 0;
+    let wsLeaderRowAt = NaN;
+    const onView = ({ view, at }: { view: ClusterView; at: number }) => {
+      if (view.status !== 'ok' || view.leader === old) return;
+      if (!view.nodes.some((n) => n.role === 'leader')) leaderlessRows++;
+      else if (Number.isNaN(wsLeaderRowAt) && view.nodes.some((n) => n.id === view.leader && n.role === 'leader')) wsLeaderRowAt = at;
+    };
+    eye.on('view', onView);
     try {
       const seen = eye.waitFor((v) => v.status === 'ok' && v.leader !== null && v.leader !== old, timeout, 'a new leader');
       await kill(rig, old, mode);
@@ -148,6 +164,8 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
         start = click.wall;
         rendered = shown.wall;
         totals.push(shown.perf - click.perf);
+        const msg = messageBefore(marks, shown.perf);
+        if (msg) pageWork.push(shown.perf - msg.perf);
         if (shown.frame !== undefined) frames.push(shown.frame - click.perf);
       } else {
         totals.push(ws.at - t0);
@@ -166,6 +184,7 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
         'acting-start': eventTime(successor.event),
         'leader-switched (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'leader-switched' && e.leader === newLeader),
         'ws view received': ws.at,
+        'ws view with the leader row': wsLeaderRowAt,
         'page rendered': page ? rendered : NaN,
       } satisfies Record<(typeof PHASES)[number], number>;
       for (const p of PHASES) phases.get(p)!.push(at[p] - start);
@@ -174,6 +193,10 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
       ctx.log(`  ${section} #${i + 1} failed: ${(err as Error).message.split('\n')[0]}`);
     }
     // Back to a full, settled cluster before the next kill.
+    await settleAll(cluster, eye, page, UI_NODES - 1).catch(() => undefined);
+    viewsPerFailover.push(eye.count - views0);
+    eye.off('view', onView);
+    rowlessViews.push(leaderlessRows);
     await cluster.addNode();
     await settleAll(cluster, eye, page, UI_NODES);
     noteSessionTimeouts(ctx, cluster.nodes);
@@ -197,7 +220,12 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
     );
   }
   if (frames.length) figures.push(figure(section, 'click → next animation frame after the DOM change', 'ms', frames));
-  if (page) figures.push(figure(section, 'click → WebSocket client has the new view', 'ms', wsTotals));
+  if (page) {
+    figures.push(figure(section, 'click → WebSocket client has the new view', 'ms', wsTotals));
+    figures.push(figure(section, 'snapshot message in the page → leader row in the DOM', 'ms', pageWork));
+  }
+  figures.push(figure(section, 'views pushed from kill to settled chain', 'count', viewsPerFailover));
+  figures.push(figure(section, 'views with a new leader but no row marked leader', 'count', rowlessViews));
   for (const p of PHASES) {
     const values = phases.get(p)!;
     if (values.some(Number.isFinite)) figures.push(figure(section, `  +${p}`, 'ms since click', values));
@@ -219,6 +247,7 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
   const addedWorker: number[] = [];
   const addedWs: number[] = [];
   const spawnToRow: number[] = [];
+  const pageWork: number[] = [];
   const failures: string[] = [];
 
   for (let i = 0; i < count; i++) {
@@ -239,6 +268,8 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
         const click = marks.clicks[0]!;
         const shown = marks.rows.find((m) => m.perf >= click.perf && !m.ids.some((r) => r.startsWith(`${victim}:`)))!;
         killed.push(shown.perf - click.perf);
+        const msg = messageBefore(marks, shown.perf);
+        if (msg) pageWork.push(shown.perf - msg.perf);
         killedWs.push(ws.at - click.wall);
       } else {
         killed.push(ws.at - t0);
@@ -261,6 +292,8 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
         const row = marks.rows.find((m) => m.ids.some((r) => r.startsWith(`${id}:`)))!;
         const worker = marks.rows.find((m) => m.ids.includes(`${id}:worker`))!;
         added.push(row.wall - createdAt);
+        const msg = messageBefore(marks, row.perf);
+        if (msg) pageWork.push(row.perf - msg.perf);
         addedWorker.push(worker.wall - createdAt);
         spawnToRow.push(worker.wall - spawnAt);
       } else {
@@ -290,6 +323,7 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
     figure(section, `node added: znode created → ${eye2} as worker`, 'ms', addedWorker, { targets }),
     ...(page ? [figure(section, 'node added: znode created → WebSocket client has the row', 'ms', addedWs)] : []),
     figure(section, 'node added: process spawned → row as worker (incl. Node start-up)', 'ms', spawnToRow),
+    ...(page ? [figure(section, 'snapshot message in the page → row change in the DOM', 'ms', pageWork)] : []),
   ];
   return { figures, facts: { samples: count, failures }, notes: failures.length ? [`${failures.length} iterations failed: ${failures.join('; ')}`] : [] };
 }
