@@ -28,6 +28,8 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
   private stopped = false;
   private version = 0;
   private scheduled = false;
+  /** Initial reads still running (election, both registries); no snapshot before they are in. */
+  private loading = 3;
   private latestSnapshot: ClusterSnapshot | null = null;
   private readonly observed: ObservedCluster = { election: new Map(), coordinators: new Map(), workers: new Map() };
 
@@ -44,13 +46,22 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
   }
 
   start(): void {
-    void this.watchElection();
+    // The first snapshot waits for the initial reads (children and their data), so a new leader's
+    // first table is complete: without this, its first few snapshots show every node as a
+    // candidate (registry entries not read yet) and the gateway pushes each of them.
+    const loaded = () => {
+      if (--this.loading === 0) this.schedule();
+    };
+    void this.watchElection().finally(loaded);
     for (const [path, entries] of [
       [COORDINATORS_REGISTRY_PATH, this.observed.coordinators],
       [WORKERS_REGISTRY_PATH, this.observed.workers],
     ] as const) {
       // A child watch cannot be set on a missing node: make sure the registry exists first.
-      void this.zk.ensurePath(path).then(() => this.watchRegistry(path, entries));
+      void this.zk
+        .ensurePath(path)
+        .then(() => this.watchRegistry(path, entries))
+        .finally(loaded);
     }
   }
 
@@ -61,7 +72,7 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
 
   /** Coalesces a burst of watch events (e.g. a failover) into one snapshot, without a timer delay. */
   private schedule(): void {
-    if (this.scheduled || this.stopped) return;
+    if (this.scheduled || this.stopped || this.loading > 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
