@@ -34,6 +34,11 @@ export async function buildNodeServer(node: ClusterNode, logger: Logger): Promis
     bodyLimit: 4096,
     // Reject what the schemas do not allow instead of silently stripping or coercing it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // Router-level rejections (bad percent-encoding, an absurdly long path parameter) skip the
+    // error handler: keep them `{error, message}` too.
+    frameworkErrors: (err, _req, reply) => {
+      void sendError(reply, 400, 'bad_request', err.message.slice(0, 200));
+    },
   });
   // JSON only: a text/plain body is refused (415) instead of being handed to a schema as a string.
   app.removeContentTypeParser(['text/plain']);

@@ -16,6 +16,7 @@ import {
 import type { ClusterNode } from '../node.js';
 import type { TokenHolder } from './auth.js';
 import { errorBodySchema, sendError } from './errors.js';
+import { registeredLeader } from './fencing.js';
 
 const ROUTE_TIMEOUT_MS = 2000;
 
@@ -84,7 +85,8 @@ export function killRoutes(node: ClusterNode, tokens: TokenHolder): FastifyPlugi
       const { target, mode, leader } = request.body;
       const self = node.election.state.electionZnode;
       if (target !== self) return sendError(reply, 409, 'wrong_node', `this is ${self ?? 'a node without an election znode'}, not ${target}`);
-      if (!(await node.isCurrentLeader(leader))) {
+      const registered = await registeredLeader(node.zk, (fields) => request.log.warn(fields, 'skipped a registry entry'));
+      if (registered === null || registered !== leader) {
         return sendError(reply, 409, 'stale_leader', `${leader} is not the registered leader`);
       }
       reply.raw.once('finish', () => node.die(mode));

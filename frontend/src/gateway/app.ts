@@ -3,7 +3,7 @@
  * outside world (ZooKeeper discovery, the leader's stream, the leader's kill route) comes in as a
  * dependency, so tests build the same gateway over fakes.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { GatewayConfig } from './config.js';
 import type { LeaderDiscovery } from './discovery/types.js';
@@ -52,6 +52,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     bodyLimit: 4 * 1024,
     // Reject what the schemas do not allow instead of silently stripping or coercing it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // Router-level rejections (bad percent-encoding, a path parameter too long) skip the error
+    // handler; without this they would leave as fastify's own body, not `{error, message}`.
+    frameworkErrors: (err, _req, reply) => {
+      void (reply as unknown as FastifyReply).code(400).send({ error: 'bad_request', message: err.message.slice(0, 200) });
+    },
   });
   // JSON only: a text/plain body is refused (415) instead of being handed to a schema as a string.
   app.removeContentTypeParser(['text/plain']);

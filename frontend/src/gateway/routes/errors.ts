@@ -37,6 +37,11 @@ export function installErrorHandlers(
     if (wantsPage && serveSpa && (req.headers.accept ?? '').includes('text/html')) return serveSpa(reply);
     // A known path asked with another method: 405 and what is allowed (fastify would say 404).
     const allowed = allowedMethods(path);
+    if (allowed.includes(req.method)) {
+      // The path has the shape of a route with this method, yet the router refused it: a path
+      // parameter too long for it (find-my-way's maxParamLength). Malformed input, not "not found".
+      return reply.code(400).send({ error: 'bad_request', message: 'malformed path parameter' });
+    }
     if (allowed.length > 0) {
       return reply
         .code(405)
