@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WORKERS_REGISTRY_PATH } from '@zkviz/shared';
-import { ZOK, ZkConnection } from '@zkviz/shared/zk';
+import { ZNONODE, ZOK, ZkConnection } from '@zkviz/shared/zk';
 import { startLocalCluster } from '../launcher/src/index.js';
 import { ViewWatcher, cpuMs, noteSessionTimeouts, procSample, sleep, waitSettled, withTimeout, type Ctx, type SectionResult } from './common.js';
 import { figure, percentile, summarize, type Figure } from './stats.js';
@@ -82,14 +82,22 @@ export async function runViewers(ctx: Ctx): Promise<SectionResult> {
     const settled = await waitSettled(eye, 4);
     noteSessionTimeouts(ctx, cluster.nodes);
     eye.close(); // the bench's own eye is not a measured viewer
-    const worker = settled.view.nodes.find((n) => n.role === 'worker')!;
-    const entryPath = `${WORKERS_REGISTRY_PATH}/${worker.id}`;
+    let entryPath = `${WORKERS_REGISTRY_PATH}/${settled.view.nodes.find((n) => n.role === 'worker')!.id}`;
+    let entryVanished = 0;
     const gwPid = cluster.gateway!.pid;
     facts.gatewayRssBeforeViewersMb = mb(procSample(gwPid)?.rssKb);
 
     /** One status change: the worker's entry rewritten with a new updatedAt. */
-    const touch = async () => {
+    const touch = async (): Promise<void> => {
       const { rc, data } = await zk.getData(entryPath);
+      if (rc === ZNONODE) {
+        // The worker re-joined under a new znode (e.g. its session expired under load): follow it.
+        entryVanished++;
+        const { children } = await zk.getChildren(WORKERS_REGISTRY_PATH);
+        if (!children?.length) throw new Error('no worker registered');
+        entryPath = `${WORKERS_REGISTRY_PATH}/${children[0]}`;
+        return touch();
+      }
       if (rc !== ZOK || !data) throw new Error(`read ${entryPath}: rc ${rc}`);
       const entry = JSON.parse(data.toString()) as { updatedAt: number };
       entry.updatedAt = Date.now();
@@ -176,6 +184,9 @@ export async function runViewers(ctx: Ctx): Promise<SectionResult> {
       await sleep(500);
     }
     facts.gatewayPeakRssMb = mb(procSample(gwPid)?.hwmKb);
+    facts.workerEntryVanished = entryVanished;
+    facts.nodeSessions = cluster.nodes.map((p) => new Set(p.events.filter((e) => e.ev === 'zk' && e.timeoutMs !== undefined).map((e) => e.session)).size);
+    facts.gatewayLeaderEvents = cluster.gateway!.events.filter((e) => e.ev === 'leader-lost' || e.ev === 'leader-switched').length;
     figures.push(figure(section, 'gateway peak RSS (VmHWM) after all sizes', 'MB', [mb(procSample(gwPid)?.hwmKb)], {
       targets: [{ stat: 'max', max: 200, label: '≤ 200 MB' }],
     }));
