@@ -20,9 +20,21 @@ export function trackRouteMethods(app: FastifyInstance): AllowedMethods {
     if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
     routes.push({ re: routeRegExp(route.url), methods });
   });
-  return (path) => {
+  const allowedMethods: AllowedMethods = (path) => {
     const allowed = new Set<string>();
     for (const r of routes) if (r.re.test(path)) for (const m of r.methods) allowed.add(m);
     return [...allowed].sort();
   };
+  // Decided before the body is parsed: a wrong method is a 405 whatever the body looks like.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = allowedMethods(path);
+    if (allowed.length === 0 || allowed.includes(request.method)) return;
+    return reply
+      .code(405)
+      .header('allow', allowed.join(', '))
+      .send({ error: 'method_not_allowed', message: `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}` });
+  });
+  return allowedMethods;
 }
