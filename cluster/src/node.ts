@@ -2,8 +2,8 @@
  * One cluster node: the election, the leader duties it switches on and off, and how it dies.
  * The HTTP routes (server/) only ask this object questions; they hold no state of their own.
  */
-import { COORDINATORS_REGISTRY_PATH, parseElectionZnode, type ClusterSnapshot, type KillMode } from '@zkviz/shared';
-import { ZOK, ZkConnection } from '@zkviz/shared/zk';
+import { parseElectionZnode, type ClusterSnapshot, type KillMode } from '@zkviz/shared';
+import { ZkConnection } from '@zkviz/shared/zk';
 import type { Logger } from 'pino';
 import type { NodeConfig } from './config.js';
 import { Election } from './election/driver.js';
@@ -89,20 +89,6 @@ export class ClusterNode {
     this.observer = null;
     this.streams.close();
     this.logger.info({ ev: 'acting-stop', znode: was.id, token: was.token, reason, at: Date.now() }, 'stopped acting as leader');
-  }
-
-  /**
-   * Fencing check for a kill routed to us: the sender must be the leader registered *now*, the
-   * newest entry under /coordinators_service_registry. Read from ZooKeeper, not from memory.
-   */
-  async isCurrentLeader(leader: string): Promise<boolean> {
-    const { rc, children } = await this.zk.getChildren(COORDINATORS_REGISTRY_PATH);
-    if (rc !== ZOK || !children) return false;
-    const newest = children
-      .map(parseElectionZnode)
-      .filter((c): c is NonNullable<typeof c> => c !== null)
-      .sort((a, b) => b.sequence - a.sequence)[0];
-    return newest?.name === leader;
   }
 
   /** Dies as asked. `crash` leaves the session to expire; `graceful` closes it first. */
