@@ -202,7 +202,7 @@ export class ZkInspector {
   private listeners = new Set<() => void>();
 
   constructor(connect: string) {
-    this.conn = new ZkConnection({ connect, sessionTimeoutMs: 10_000, logLevel: 0 });
+    this.conn = new ZkConnection({ connect, sessionTimeoutMs: 4000, logLevel: process.env.ZKVIZ_FAULTS_DEBUG ? 3 : 0, log: process.env.ZKVIZ_FAULTS_DEBUG ? (m, f) => console.error('inspector', Date.now(), m, JSON.stringify(f, (k, v) => (k === 'code' && typeof v === 'object' ? 'obj' : v))) : undefined });
   }
 
   async start(timeoutMs = GUARD_MS): Promise<void> {
@@ -427,6 +427,10 @@ export class FaultCluster {
         timeoutMs,
       );
       offs.push(inspector.onChange(() => void check()));
+      // Belt and braces: watches die with a ZooKeeper session (e.g. when ZooKeeper is wiped), and a
+      // node's status can change without a log line; re-check now and then as well.
+      const slow = setInterval(() => void check(), 1000);
+      offs.push(() => clearInterval(slow));
       for (const node of this.nodes) {
         const onEvent = () => void check();
         node.proc.on('event', onEvent);

@@ -68,6 +68,9 @@ export interface ZkConnectionOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
+/** Pause before replacing a client the library closed before it ever got a session. */
+const RETRY_UNCONNECTED_MS = 250;
+
 // The addon is CommonJS and native; load it lazily so pure modules can import our types freely.
 const require = createRequire(import.meta.url);
 
@@ -177,11 +180,17 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
       }, session.timeoutMs);
     });
 
-    client.on('close', (code: number) => {
+    // The addon emits ('close', <the client object>, <state code>): the code is the SECOND argument.
+    client.on('close', (...args: unknown[]) => {
       if (client !== this.client) return; // a client we dropped ourselves
+      const code = args.find((a): a is number => typeof a === 'number');
       const reason: SessionLostReason = code === ZOO_EXPIRED_SESSION_STATE ? 'expired' : 'auth-failed';
-      this.log('zk client closed by the library', { code, reason });
-      this.loseSession(reason);
+      this.log('zk client closed by the library', { code, reason, wasConnected: this.session !== null });
+      // The addon also closes a handle itself, reported as "expired", after ~10 polls without a
+      // server response (e.g. while the server is down); a fresh handle can hit that within a
+      // millisecond. A client that never got a session is therefore retried after a pause, never
+      // in a hot loop (which starved the process and never let the new client connect).
+      this.loseSession(reason, this.session === null ? RETRY_UNCONNECTED_MS : 0);
     });
 
     client.connect(
@@ -217,13 +226,16 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     }
   }
 
-  private loseSession(reason: SessionLostReason): void {
+  private loseSession(reason: SessionLostReason, retryAfterMs = 0): void {
     const lost = this.session;
     this.session = null;
     this.dropClient();
     this.emit('lost', lost, reason);
     // A brand-new client, never a closed one: reusing it can crash the process.
-    if (!this.closed) setImmediate(() => !this.closed && !this.client && this.openClient());
+    if (this.closed) return;
+    const reopen = () => !this.closed && !this.client && this.openClient();
+    if (retryAfterMs > 0) setTimeout(reopen, retryAfterMs);
+    else setImmediate(reopen);
   }
 
   /**
