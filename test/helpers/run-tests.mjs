@@ -7,6 +7,7 @@
  *
  * Supports `*`, `**` and `?` in patterns relative to the current directory. Runs
  * `node --import tsx --test <flags> <files>` and exits with its status. No files: says so, exit 0.
+ * The whole run is killed (and fails) after ZKVIZ_TEST_RUN_TIMEOUT_MS (default 30 min).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -81,6 +82,16 @@ if (isMain) {
     process.exit(0);
   }
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...flags, ...files], { stdio: 'inherit' });
+  // A test file whose process never exits (a leaked handle) would hang the run forever: give the
+  // whole run a ceiling (ZKVIZ_TEST_RUN_TIMEOUT_MS, default 30 min) and fail loudly instead.
+  const ceiling = Number(process.env.ZKVIZ_TEST_RUN_TIMEOUT_MS ?? 30 * 60_000);
+  const hang = setTimeout(() => {
+    console.error(`run-tests: still running after ${ceiling} ms (${patterns.join(' ')}); killing it`);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    process.exitCode = 1;
+  }, ceiling);
+  hang.unref();
   const forward = (sig) => child.kill(sig);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
@@ -89,6 +100,6 @@ if (isMain) {
       process.removeAllListeners(signal);
       process.kill(process.pid, signal);
     }
-    else process.exit(code ?? 1);
+    else process.exit(process.exitCode || (code ?? 1));
   });
 }
