@@ -23,6 +23,8 @@ import {
 } from './common.js';
 import { figure, summarize, type Figure } from './stats.js';
 
+const READ_NAMESPACES = ['election', 'coordinators_service_registry', 'workers_service_registry'];
+
 export async function runNodes(ctx: Ctx): Promise<SectionResult> {
   const sizes = ctx.options.quick ? [4, 10] : [4, 25, 100];
   const idleS = ctx.options.idleSeconds;
@@ -73,6 +75,7 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       const nodes = cluster.nodes.filter((p) => p.running);
       const from = cursors(nodes);
       const m0 = await mntr(zk.connectString);
+      const k0 = Date.now();
       await restKill(cluster.url!, leader, 'graceful');
       await waitSettled(eye, n - 1, 60_000);
       await sleep(1500); // stragglers (status rewrites, observer reads) land in the counters too
@@ -88,7 +91,11 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
         zkChildWatchersNotified: mntrDelta(m0, m1, 'zk_sum_node_children_watch_count'),
         zkDataChangedWatchersNotified: mntrDelta(m0, m1, 'zk_sum_node_changed_watch_count'),
         zkCreatedWatchersNotified: mntrDelta(m0, m1, 'zk_sum_node_created_watch_count'),
-        zkReads: mntrDelta(m0, m1, 'zk_cnt_readlatency'),
+        // Reads per namespace count real reads only; `readlatency` also counts every session ping.
+        zkReads: READ_NAMESPACES.reduce((sum, ns) => sum + mntrDelta(m0, m1, `zk_cnt_${ns}_read_per_namespace`), 0),
+        zkReadsByNamespace: Object.fromEntries(READ_NAMESPACES.map((ns) => [ns, mntrDelta(m0, m1, `zk_cnt_${ns}_read_per_namespace`)])),
+        zkPingsAndReads: mntrDelta(m0, m1, 'zk_cnt_readlatency'),
+        windowMs: Date.now() - k0,
         zkWrites: mntrDelta(m0, m1, 'zk_cnt_updatelatency'),
         failoverDyingToActingMs: eventTime(acting) - eventTime(dying),
       };
@@ -96,7 +103,7 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
         figure(section, 'failover: nodes notified (predecessor-deleted)', 'count', [woken], { targets: [{ stat: 'max', max: 1, label: '= 1' }] }),
       );
       figures.push(figure(section, 'failover: ZooKeeper delete-watch notifications', 'count', [herd.zkDeletedWatchersNotified]));
-      figures.push(figure(section, 'failover: ZooKeeper reads', 'count', [herd.zkReads]));
+      figures.push(figure(section, 'failover: ZooKeeper reads (all clients)', 'count', [herd.zkReads]));
       facts[`n${n}`] = {
         listeningMs: listening,
         settledMs: startup,
