@@ -14,6 +14,7 @@ export const ZCLOSING = -116;
 export const ZSESSIONMOVED = -118;
 
 export const ZOO_EXPIRED_SESSION_STATE = -112;
+export const ZOO_CONNECTED_STATE = 3;
 
 export const ZOO_CREATED_EVENT = 1;
 export const ZOO_DELETED_EVENT = 2;

@@ -18,6 +18,7 @@ import {
   ZOK,
   ZOO_CHANGED_EVENT,
   ZOO_CHILD_EVENT,
+  ZOO_CONNECTED_STATE,
   ZOO_CREATED_EVENT,
   ZOO_DELETED_EVENT,
   ZOO_EXPIRED_SESSION_STATE,
@@ -76,6 +77,8 @@ const require = createRequire(import.meta.url);
 
 interface NativeClient extends EventEmitter {
   client_id: string;
+  /** zoo_state() of the handle: 3 = connected. */
+  state: number;
   timeout: number;
   connect(options: Record<string, unknown>, cb: (err: Error | null) => void): void;
   close(): void;
@@ -165,7 +168,7 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
       this.emit('connected', this.session, reconnected);
     });
 
-    client.on('connecting', () => {
+    const suspend = () => {
       if (client !== this.client || !this.connected || !this.session) return;
       this.connected = false;
       const session = this.session;
@@ -178,7 +181,21 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
         this.log('zk session presumed expired (local timer)', { session: session.id });
         this.loseSession('local-timeout');
       }, session.timeoutMs);
-    });
+    };
+    client.on('connecting', suspend);
+    // The addon does not always deliver the CONNECTING session event: under repeated connection
+    // errors (e.g. every reconnect reset) the C client queues it but the addon may not run it for
+    // as long as the errors last. A leader that never hears 'connecting' keeps acting while another
+    // takes over (seen in the F6 fault test: no suspension for 10 s). So we also read the handle's
+    // state, which the C client updates at once, and suspend on it.
+    const statePoll = setInterval(() => {
+      if (client !== this.client) {
+        clearInterval(statePoll);
+        return;
+      }
+      if (this.connected && client.state !== ZOO_CONNECTED_STATE) suspend();
+    }, Math.max(50, Math.min(250, Math.floor(this.options.sessionTimeoutMs / 6))));
+    statePoll.unref();
 
     // The addon emits ('close', <the client object>, <state code>): the code is the SECOND argument.
     client.on('close', (...args: unknown[]) => {

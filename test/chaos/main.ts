@@ -1,0 +1,334 @@
+/**
+ * Chaos run: random faults against a local cluster (real ZooKeeper, real node processes, one TCP
+ * proxy per node, the gateway when built), with a checker recording
+ *  - every acting interval (the nodes' acting-start / acting-stop log lines),
+ *  - every change of the coordinators registry (a ZooKeeper watch),
+ *  - every view the gateway pushed on /ws (a ws client),
+ * then a summary. Exits non-zero when an invariant broke:
+ *  - split-brain as seen through the gateway: a pushed view naming a leader whose fencing token is
+ *    lower than one the gateway already showed (it went back to a deposed leader);
+ *  - raw acting overlap NOT explained by a SIGSTOP (a frozen process counts as acting until it
+ *    resumes and logs acting-stop, which is reported separately as "explained");
+ *  - orphan znodes once settled (after every fault and at the end);
+ *  - unplanned process exits.
+ *
+ *   npm run chaos -- --minutes 10 --nodes 8 [--seed 42] [--session-ms 1500]
+ *
+ * Loopback only; bounded in time; every process is stopped at the end (and on Ctrl-C).
+ */
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { COORDINATORS_REGISTRY_PATH } from '@zkviz/shared';
+import {
+  FaultCluster,
+  actingIntervals,
+  gatewayBuilt,
+  hold,
+  overlaps,
+  type ActingInterval,
+  type FaultNode,
+} from '../faults/harness.js';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    nodes: { type: 'string', default: '8' },
+    seed: { type: 'string' },
+    'session-ms': { type: 'string', default: '1500' },
+    'settle-guard-ms': { type: 'string', default: '30000' },
+  },
+});
+const minutes = Number(values.minutes);
+const nodeCount = Number(values.nodes);
+const sessionMs = Number(values['session-ms']);
+const settleGuardMs = Number(values['settle-guard-ms']);
+if (!(minutes > 0) || !(nodeCount >= 2) || !(sessionMs >= 400)) {
+  console.error('usage: npm run chaos -- --minutes <n> --nodes <n >= 2> [--seed <n>] [--session-ms <ms >= 400>]');
+  process.exit(2);
+}
+
+// Small deterministic PRNG (mulberry32) so a run can be replayed with --seed.
+let seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
+const initialSeed = seed;
+function random(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+const between = (a: number, b: number) => a + random() * (b - a);
+
+const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 23)}] ${msg}`);
+
+type FaultKind =
+  | 'leader-sigkill'
+  | 'leader-sigterm'
+  | 'worker-sigkill'
+  | 'leader-reset-long'
+  | 'leader-reset-short'
+  | 'leader-partition-long'
+  | 'worker-partition'
+  | 'zk-restart'
+  | 'zk-restart-wiped'
+  | 'leader-sigstop'
+  | 'start-stop-race';
+
+const FAULTS: [FaultKind, number][] = [
+  ['leader-sigkill', 3],
+  ['leader-sigterm', 2],
+  ['worker-sigkill', 2],
+  ['leader-reset-long', 2],
+  ['leader-reset-short', 2],
+  ['leader-partition-long', 3],
+  ['worker-partition', 2],
+  ['zk-restart', 1],
+  ['zk-restart-wiped', 0.5],
+  ['leader-sigstop', 2],
+  ['start-stop-race', 2],
+];
+function pickFault(): FaultKind {
+  const total = FAULTS.reduce((s, [, w]) => s + w, 0);
+  let r = random() * total;
+  for (const [kind, w] of FAULTS) if ((r -= w) < 0) return kind;
+  return FAULTS[0]![0];
+}
+
+interface GatewayView {
+  at: number;
+  status: string;
+  leader: string | null;
+  leaderToken: number | null;
+  seq: number;
+}
+
+async function main(): Promise<number> {
+  const deadline = Date.now() + minutes * 60_000;
+  const withGateway = gatewayBuilt();
+  log(`seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}`);
+  const cluster = await FaultCluster.start({ nodes: nodeCount, sessionTimeoutMs: sessionMs, gateway: withGateway });
+  let stopping = false;
+  const cleanup = async () => {
+    if (stopping) return;
+    stopping = true;
+    await cluster.stop();
+  };
+  process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
+
+  const faults = new Map<FaultKind, number>();
+  const freezes: { node: string; from: number; to: number }[] = [];
+  const settleFailures: string[] = [];
+  const registryChanges: { at: number; coordinators: string[] }[] = [];
+  const gatewayViews: GatewayView[] = [];
+  let gatewayNote = withGateway ? '' : 'gateway not built: no gateway-visible checks';
+  let ws: WebSocket | null = null;
+
+  try {
+    // Registry recorder: every change of /coordinators_service_registry (watch, re-armed).
+    const inspector = cluster.inspector!;
+    const recordRegistry = async () => {
+      if (stopping) return;
+      const { rc, children } = await inspector.conn.getChildren(COORDINATORS_REGISTRY_PATH, () => void recordRegistry());
+      if (rc !== 0) {
+        // Parent missing (e.g. wiped) or reconnecting: re-arm on the next tree change.
+        const off = inspector.onChange(() => {
+          off();
+          void recordRegistry();
+        });
+        return;
+      }
+      const list = [...(children ?? [])].sort();
+      const last = registryChanges[registryChanges.length - 1];
+      if (!last || last.coordinators.join() !== list.join()) registryChanges.push({ at: Date.now(), coordinators: list });
+    };
+    await recordRegistry();
+
+    // Gateway recorder: every view pushed on /ws.
+    if (cluster.gateway) {
+      const connectWs = () => {
+        if (stopping) return;
+        ws = new WebSocket(`ws://127.0.0.1:${cluster.gateway!.port}/ws`);
+        ws.on('message', (data) => {
+          try {
+            const msg = JSON.parse(String(data)) as { type: string; view?: GatewayView };
+            if (msg.type === 'snapshot' && msg.view) {
+              const v = msg.view;
+              gatewayViews.push({ at: Date.now(), status: v.status, leader: v.leader, leaderToken: v.leaderToken, seq: v.seq });
+            }
+          } catch {
+            /* not JSON: ignore */
+          }
+        });
+        ws.on('error', () => undefined);
+        ws.on('close', () => {
+          if (!stopping) setTimeout(connectWs, 500);
+        });
+      };
+      connectWs();
+    }
+
+    const first = await cluster.settle({ timeoutMs: settleGuardMs });
+    log(`settled: leader ${first.leader.name} (${first.leaderZnode.slice(-13)})`);
+
+    const leaderNow = async (): Promise<FaultNode | null> => {
+      try {
+        return (await cluster.settle({ timeoutMs: settleGuardMs })).leader;
+      } catch (err) {
+        settleFailures.push((err as Error).message.split('\n')[0]!);
+        return null;
+      }
+    };
+    const replace = async () => {
+      while (cluster.live.length < nodeCount) await cluster.addNode();
+    };
+
+    while (Date.now() < deadline) {
+      const kind = pickFault();
+      const leader = await leaderNow();
+      if (!leader) {
+        log(`not settled before a fault: ${settleFailures[settleFailures.length - 1]}`);
+        await replace();
+        continue;
+      }
+      const workers = cluster.live.filter((n) => n !== leader);
+      faults.set(kind, (faults.get(kind) ?? 0) + 1);
+      const started = Date.now();
+      switch (kind) {
+        case 'leader-sigkill':
+          await leader.kill();
+          break;
+        case 'leader-sigterm':
+          await leader.terminate();
+          break;
+        case 'worker-sigkill':
+          if (workers.length) await pick(workers).kill();
+          break;
+        case 'leader-reset-long':
+          leader.proxy.setMode('reset');
+          await hold(between(1.3, 2.5) * sessionMs);
+          leader.proxy.setMode('pass');
+          break;
+        case 'leader-reset-short':
+          leader.proxy.setMode('reset');
+          await hold(between(0.05, 0.3) * sessionMs);
+          leader.proxy.setMode('pass');
+          break;
+        case 'leader-partition-long':
+          leader.proxy.setMode('drop');
+          await hold(between(1.3, 2.5) * sessionMs);
+          leader.proxy.setMode('pass');
+          break;
+        case 'worker-partition': {
+          const victim = workers.length ? pick(workers) : leader;
+          victim.proxy.setMode('drop');
+          await hold(between(0.3, 2.5) * sessionMs);
+          victim.proxy.setMode('pass');
+          break;
+        }
+        case 'zk-restart':
+        case 'zk-restart-wiped':
+          await cluster.zk!.restart({ wipe: kind === 'zk-restart-wiped' });
+          break;
+        case 'leader-sigstop': {
+          const from = Date.now();
+          leader.freeze();
+          await hold(between(1.3, 2.5) * sessionMs);
+          leader.thaw();
+          freezes.push({ node: leader.name, from, to: Date.now() });
+          break;
+        }
+        case 'start-stop-race': {
+          const temp = await cluster.addNode({ waitReady: false });
+          const trigger = pick(['listening', 'election-create', 'registry-register']);
+          await temp.proc.waitFor(trigger, { includeHistory: true, timeoutMs: settleGuardMs }).catch(() => undefined);
+          await temp.terminate();
+          const exit = await temp.proc.exited;
+          if (exit.code !== 0) settleFailures.push(`${temp.name} raced stop exited with ${JSON.stringify(exit)}`);
+          break;
+        }
+      }
+      await replace();
+      const after = await leaderNow();
+      log(`${kind.padEnd(22)} → ${after ? `leader ${after.name}` : 'NOT SETTLED'} after ${Date.now() - started} ms`);
+      await hold(between(100, 600));
+    }
+
+    // Final settle: no orphans.
+    const final = await leaderNow();
+    log(final ? `final: settled, leader ${final.name}` : 'final: NOT SETTLED');
+  } finally {
+    stopping = true;
+    (ws as WebSocket | null)?.close();
+    // Intervals are read before stopping (stopping ends them by exit).
+  }
+
+  const intervals = actingIntervals(cluster.nodes);
+  const unplanned = cluster.unplannedExits();
+  await cluster.stop();
+
+  // --- analysis -------------------------------------------------------------------------------
+  const found = overlaps(intervals.map((i) => (i.end === Infinity ? { ...i, end: Date.now() } : i)));
+  const explained = (i: ActingInterval) => freezes.some((f) => f.node === i.node && f.from >= i.start && f.from <= i.end);
+  const explainedOverlaps = found.filter((o) => explained(o.a) || explained(o.b));
+  const unexplained = found.filter((o) => !(explained(o.a) || explained(o.b)));
+  const sum = (xs: { ms: number }[]) => xs.reduce((s, o) => s + o.ms, 0);
+
+  // Longest leaderless gap: time with no node acting, between the first acting-start and the end.
+  let longestGap = 0;
+  let gapAt = 0;
+  const sorted = [...intervals].sort((a, b) => a.start - b.start);
+  let covered = sorted[0]?.start ?? 0;
+  for (const i of sorted) {
+    if (i.start > covered && i.start - covered > longestGap) {
+      longestGap = i.start - covered;
+      gapAt = covered;
+    }
+    covered = Math.max(covered, i.end === Infinity ? Date.now() : i.end);
+  }
+
+  // Gateway-visible split brain: a view going back to a lower fencing token.
+  let gatewaySplit = 0;
+  let highest = -1;
+  const splitDetails: string[] = [];
+  for (const v of gatewayViews) {
+    if (v.status !== 'ok' || v.leaderToken === null) continue;
+    if (v.leaderToken < highest) {
+      gatewaySplit++;
+      splitDetails.push(`seq ${v.seq}: leader token ${v.leaderToken} after ${highest}`);
+    }
+    highest = Math.max(highest, v.leaderToken);
+  }
+  if (withGateway && gatewayViews.length === 0) gatewayNote = 'gateway pushed no views (ws failed?)';
+
+  const orphanFailures = settleFailures.filter((s) => s.includes('orphan'));
+  console.log('\n================ chaos summary ================');
+  console.log(`seed ${initialSeed}, ${nodeCount} nodes, session timeout ${sessionMs} ms, ${minutes} min`);
+  console.log('faults per kind:');
+  for (const [kind] of FAULTS) console.log(`  ${kind.padEnd(22)} ${faults.get(kind) ?? 0}`);
+  console.log(`total faults: ${[...faults.values()].reduce((a, b) => a + b, 0)}`);
+  console.log(`acting intervals: ${intervals.length}; coordinators registry changes: ${registryChanges.length}; gateway views: ${gatewayViews.length}`);
+  console.log(`longest leaderless gap: ${longestGap} ms (from ${gapAt ? new Date(gapAt).toISOString() : '-'})`);
+  console.log(`split-brain seen through the gateway: ${gatewaySplit}${gatewayNote ? ` (${gatewayNote})` : ''}`);
+  for (const d of splitDetails.slice(0, 10)) console.log(`  ${d}`);
+  console.log(`raw acting overlap explained by SIGSTOP: ${explainedOverlaps.length} intervals, ${sum(explainedOverlaps)} ms total`);
+  console.log(`raw acting overlap NOT explained by SIGSTOP: ${unexplained.length} intervals, ${sum(unexplained)} ms total`);
+  for (const o of unexplained.slice(0, 10)) console.log(`  ${o.a.node} & ${o.b.node}: ${o.ms} ms at ${new Date(Math.max(o.a.start, o.b.start)).toISOString()}`);
+  console.log(`settle failures (incl. orphans): ${settleFailures.length} (orphans: ${orphanFailures.length})`);
+  for (const s of settleFailures.slice(0, 10)) console.log(`  ${s}`);
+  console.log(`unplanned process exits: ${unplanned.length}`);
+  for (const n of unplanned) console.log(`  ${n.name}: ${JSON.stringify(n.proc.exitStatus)}\n${n.proc.tail(8)}`);
+
+  const broken = gatewaySplit > 0 || unexplained.length > 0 || settleFailures.length > 0 || unplanned.length > 0;
+  console.log(broken ? 'RESULT: INVARIANT BROKEN' : 'RESULT: all invariants held');
+  return broken ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error('chaos run failed:', err);
+    process.exit(1);
+  },
+);
