@@ -145,6 +145,8 @@ export class ViewWatcher extends EventEmitter<{ view: [ReceivedView] }> {
   latest: ReceivedView | null = null;
   /** Views received so far. */
   count = 0;
+  /** view.seq → Date.now() of arrival (the last 500). */
+  readonly arrivals = new Map<number, number>();
   private constructor(private readonly socket: WebSocket) {
     super();
     this.setMaxListeners(0);
@@ -155,6 +157,8 @@ export class ViewWatcher extends EventEmitter<{ view: [ReceivedView] }> {
       if (msg.type !== 'snapshot') return;
       this.latest = { view: msg.view, at, bytes: Buffer.byteLength(text) };
       this.count++;
+      this.arrivals.set(msg.view.seq, at);
+      if (this.arrivals.size > 500) this.arrivals.delete(this.arrivals.keys().next().value!);
       this.emit('view', this.latest);
     });
   }
@@ -350,6 +354,14 @@ export interface PageMarks {
   rows: Array<{ perf: number; wall: number; ids: string[] }>;
   /** Snapshot messages as the page's WebSocket received them. */
   msgs: Array<{ perf: number; wall: number; seq: number | null }>;
+}
+
+/** For each snapshot the page received that the bench's own WebSocket client also received: page − bench arrival (ms). */
+export function deliverySkew(marks: PageMarks, eye: ViewWatcher): number[] {
+  return marks.msgs.flatMap((m) => {
+    const at = m.seq === null ? undefined : eye.arrivals.get(m.seq);
+    return at === undefined ? [] : [m.wall - at];
+  });
 }
 
 /** The last snapshot message the page received at or before `perf` (what the render was about). */

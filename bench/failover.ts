@@ -23,11 +23,14 @@ import {
   restKill,
   settleAll,
   waitInPage,
+  sleep,
   afterNextFrame,
   messageBefore,
+  deliverySkew,
   type Ctx,
   type SectionResult,
 } from './common.js';
+import { ZOO_EPHEMERAL, ZkConnection } from '@zkviz/shared/zk';
 import { figure, type Figure, type Target } from './stats.js';
 
 type Page = import('playwright-core').Page;
@@ -113,6 +116,35 @@ const PHASES = [
   'page rendered',
 ] as const;
 
+/**
+ * Context for the phases: one ZooKeeper read and one write, as a client in this machine sees them
+ * (the same native client the nodes use; the successor needs 2 reads + 2 writes before acting).
+ */
+export async function zkRoundTrips(zkConnect: string, count: number): Promise<{ read: number[]; write: number[] }> {
+  const zk = new ZkConnection({ connect: zkConnect, sessionTimeoutMs: 10_000, logLevel: 0 });
+  const read: number[] = [];
+  const write: number[] = [];
+  try {
+    const connected = new Promise((r) => zk.once('connected', r));
+    zk.start();
+    await connected;
+    const path = '/zkviz-bench-rtt';
+    await zk.create(path, '0', ZOO_EPHEMERAL);
+    for (let i = 0; i < count; i++) {
+      let t = performance.now();
+      await zk.getData(path);
+      read.push(performance.now() - t);
+      t = performance.now();
+      await zk.setData(path, String(i));
+      write.push(performance.now() - t);
+      await sleep(5);
+    }
+  } finally {
+    zk.close();
+  }
+  return { read, write };
+}
+
 /** Sections 1 and 2: kill the leader `count` times from the page; replace the node each time. */
 export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, count: number): Promise<SectionResult> {
   const { cluster, eye, page } = rig;
@@ -121,6 +153,7 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
   const frames: number[] = [];
   const wsTotals: number[] = [];
   const pageWork: number[] = [];
+  const skew: number[] = [];
   const viewsPerFailover: number[] = [];
   const rowlessViews: number[] = [];
   const phases = new Map<string, number[]>(PHASES.map((p) => [p, []]));
@@ -166,6 +199,7 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
         totals.push(shown.perf - click.perf);
         const msg = messageBefore(marks, shown.perf);
         if (msg) pageWork.push(shown.perf - msg.perf);
+        skew.push(...deliverySkew(marks, eye));
         if (shown.frame !== undefined) frames.push(shown.frame - click.perf);
       } else {
         totals.push(ws.at - t0);
@@ -223,12 +257,18 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
   if (page) {
     figures.push(figure(section, 'click → WebSocket client has the new view', 'ms', wsTotals));
     figures.push(figure(section, 'snapshot message in the page → leader row in the DOM', 'ms', pageWork));
+    figures.push(figure(section, 'same view: bench WebSocket client → page WebSocket (delivery skew)', 'ms', skew));
   }
   figures.push(figure(section, 'views pushed from kill to settled chain', 'count', viewsPerFailover));
   figures.push(figure(section, 'views with a new leader but no row marked leader', 'count', rowlessViews));
   for (const p of PHASES) {
     const values = phases.get(p)!;
     if (values.some(Number.isFinite)) figures.push(figure(section, `  +${p}`, 'ms since click', values));
+  }
+  if (mode === 'graceful') {
+    const rtt = await zkRoundTrips(cluster.zkConnect, 50);
+    figures.push(figure(section, 'context: one ZooKeeper read (getData) from a client here', 'ms', rtt.read));
+    figures.push(figure(section, 'context: one ZooKeeper write (setData) from a client here', 'ms', rtt.write));
   }
   return {
     figures,
