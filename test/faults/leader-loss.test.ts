@@ -3,6 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ELECTION_PATH } from '@zkviz/shared';
 import { inElectionOrder, withCluster } from './harness.js';
 
 test('F1 leader SIGKILL: a new leader after the session expires, never two at once, no orphans', async () => {
@@ -26,6 +27,8 @@ test('F2 leader SIGTERM: it stops acting and deletes its znode, its successor ta
     await first.leader.terminate();
     const stops = first.leader.eventsOf('acting-stop');
     assert.ok(stops.length >= 1, 'the leader logged acting-stop before exiting');
+    // Graceful means its znode was deleted before it exited (not left to expire with the session).
+    assert.equal(await cluster.inspector!.exists(`${ELECTION_PATH}/${first.leaderZnode}`), false, 'its election znode was gone when it exited');
     const next = await cluster.nextActingStart(since);
     const settled = await cluster.settle();
     assert.equal(settled.leader, next.node);
