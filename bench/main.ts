@@ -89,9 +89,11 @@ async function main(): Promise<void> {
   const results: Record<string, SectionResult> = {};
   const run = async (name: string, fn: () => Promise<SectionResult>) => {
     const t = Date.now();
-    log(`${name}...`);
+    const load = loadavg().map((l) => Math.round(l * 100) / 100);
+    log(`${name}... (load ${load.join(' / ')})`);
     try {
       results[name] = await fn();
+      results[name].facts.loadAtStart = load;
     } catch (err) {
       log(`${name} FAILED: ${(err as Error).stack ?? String(err)}`);
       results[name] = { figures: [], facts: {}, notes: [`section failed: ${(err as Error).message.split('\n')[0]}`] };
