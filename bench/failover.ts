@@ -277,6 +277,21 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
   };
 }
 
+let ctimeClient: ZkConnection | null = null;
+
+/** ctime of a znode (epoch ms, ZooKeeper's clock = this machine's); NaN if unreadable. */
+async function znodeCtime(zkConnect: string, path: string): Promise<number> {
+  if (!ctimeClient) {
+    const zk = new ZkConnection({ connect: zkConnect, sessionTimeoutMs: 10_000, logLevel: 0 });
+    const connected = new Promise((r) => zk.once('connected', r));
+    zk.start();
+    await connected;
+    ctimeClient = zk;
+  }
+  const { stat } = await ctimeClient.getData(path);
+  return Number((stat as unknown as { ctime?: number } | undefined)?.ctime ?? NaN);
+}
+
 /** Section 3: a worker killed (graceful, from the page) → its row gone; a node added → its row shown. */
 export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promise<SectionResult> {
   const { cluster, eye, page } = rig;
@@ -322,7 +337,10 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
       const proc = await cluster.addNode();
       const created = await proc.waitFor((e) => e.ev === 'election-create' && e.rc === 'ZOK', { includeHistory: true, timeoutMs: 10_000 });
       const id = String(created.znode).split('/').pop()!;
-      const createdAt = eventTime(created);
+      // When ZooKeeper created the znode (its ctime, same machine clock); the node's own log line
+      // comes later, once it has processed the reply, which can be after the leader saw the child.
+      const ctime = await znodeCtime(cluster.zkConnect, `/election/${id}`);
+      const createdAt = Math.min(eventTime(created), ctime);
       const wsAdded = await eye.waitFor((v) => v.nodes.some((n) => n.id === id), 10_000, `${id} shown`);
       addedWs.push(wsAdded.at - createdAt);
       if (page) {
@@ -350,6 +368,8 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
       await settleAll(cluster, eye, page, UI_NODES);
     }
   }
+  ctimeClient?.close();
+  ctimeClient = null;
   const targets: Target[] = [
     { stat: 'p50', max: 30, label: 'p50 ≤ 30 ms' },
     { stat: 'p99', max: 100, label: 'p99 ≤ 100 ms' },
