@@ -39,7 +39,7 @@ run() { # <safeguard name> <test file> <name pattern>
   ZKVIZ_FAULTS_GUARD_MS=${ZKVIZ_FAULTS_GUARD_MS:-12000} ZKVIZ_FAULTS_TAILS=0 \
     timeout 300 node --import tsx --test --test-concurrency=1 --test-name-pattern "$pattern" "$file" > "$SAB/out.log" 2>&1
   local rc=$?
-  local why=$(grep -m1 -A1 "^  error:" "$SAB/out.log" | tail -1 | sed 's/^ *//' | cut -c1-140)
+  local why=$(grep -m1 -A2 "^  error:" "$SAB/out.log" | sed 's/^ *//' | tr '\n' ' ' | cut -c1-220)
   if [ $rc -ne 0 ]; then echo "$name | $pattern | FAILED-AS-EXPECTED | $why"; else echo "$name | $pattern | PASSED (safeguard not covered)"; fi
 }
 
@@ -51,9 +51,9 @@ M=cluster/dist/election/machine.js
 D=cluster/dist/election/driver.js
 C=shared/dist/zk/connection.js
 
-if sel stop-acting-on-suspended; then for sc in F6 F7; do fresh_copy
+if sel stop-acting-on-suspended; then for sc in F5 F6 F7; do fresh_copy
   patch $M "const next = stopActing({ ...state, connected: false }, 'connection suspended');" "const next = { state: { ...state, connected: false }, commands: [] };"
-  run stop-acting-on-suspended test/faults/partitions.test.ts $sc; done; fi
+  run stop-acting-on-suspended test/faults/partitions.test.ts $sc; [ -n "${SHOW:-}" ] && grep -A12 "^  error:" "$SAB/out.log" | head -14; done; fi
 
 if sel local-expiry-timer; then fresh_copy
   patch $C "this.localExpiryTimer = setTimeout(() => {" "this.localExpiryTimer = (() => () => {})(() => {"
@@ -83,6 +83,8 @@ if sel ownership-check; then fresh_copy
   run ownership-check test/faults/partitions.test.ts F6; fi
 
 if sel parents-recreated; then fresh_copy
+  # A create answered ZNONODE (parent gone) re-creates the parents, and so does a list answered ZNONODE.
+  patch $M "                return { state: next, commands: [{ type: 'ensureParents', sessionId: event.sessionId, then: 'create' }] };" "                return { state: next, commands: [] };"
   patch $M "return { state: { ...gone.state, phase: 'joining' }, commands: [...gone.commands, { type: 'ensureParents', sessionId: event.sessionId, then: 'create' }] };" "return { state, commands: [] };"
   run parents-recreated test/faults/zookeeper.test.ts F8b; fi
 
