@@ -131,18 +131,14 @@ async function main(): Promise<number> {
     const recordRegistry = async () => {
       if (stopping) return;
       const { rc, children } = await inspector.conn.getChildren(COORDINATORS_REGISTRY_PATH, () => void recordRegistry());
-      if (rc !== 0) {
-        // Parent missing (e.g. wiped) or reconnecting: re-arm on the next tree change.
-        const off = inspector.onChange(() => {
-          off();
-          void recordRegistry();
-        });
-        return;
-      }
+      if (rc !== 0) return; // parent missing (wiped) or reconnecting: the onChange below re-arms
       const list = [...(children ?? [])].sort();
       const last = registryChanges[registryChanges.length - 1];
       if (!last || last.coordinators.join() !== list.join()) registryChanges.push({ at: Date.now(), coordinators: list });
     };
+    // Watches die with the inspector's session (e.g. ZooKeeper wiped): any tree change or new
+    // session re-reads and re-arms (duplicates are dropped by the comparison above).
+    inspector.onChange(() => void recordRegistry());
     await recordRegistry();
 
     // Gateway recorder: every view pushed on /ws.
