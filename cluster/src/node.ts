@@ -103,7 +103,16 @@ export class ClusterNode {
     this.dying = true;
     this.logger.info({ ev: 'dying', mode, znode: this.election.state.electionZnode, at: Date.now() }, `killed (${mode})`);
     if (mode === 'crash') {
-      this.exit('crash');
+      // Let the "dying" line reach stdout first (tests and benchmarks time the failover from it);
+      // nothing else is flushed or closed, so the session is left to expire like a real crash.
+      let exited = false;
+      const crash = () => {
+        if (exited) return;
+        exited = true;
+        this.exit('crash');
+      };
+      this.logger.flush(crash);
+      setTimeout(crash, 200); // in case the destination never calls back
       return;
     }
     void this.shutdown().finally(() => this.exit('graceful'));
