@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startLocalCluster, type LocalCluster } from '../helpers/index.js';
+import { startGateway, startLocalCluster, type LocalCluster, type ManagedProcess } from '../helpers/index.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WAIT = { timeout: 20_000 };
@@ -13,6 +13,8 @@ const WAIT = { timeout: 20_000 };
 let cluster: LocalCluster;
 let browser: Browser;
 let page: Page;
+/** A gateway started by a test to replace the cluster's own. */
+let replacement: ManagedProcess | null = null;
 
 before(async () => {
   cluster = await startLocalCluster({ nodes: 4, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
@@ -24,6 +26,7 @@ before(async () => {
 });
 
 after(async () => {
+  await replacement?.stop();
   await browser?.close();
   await cluster?.stop();
 });
@@ -82,5 +85,16 @@ describe('dashboard in Chromium', () => {
     const last = rows().last();
     assert.equal(await last.getAttribute('data-role'), 'worker');
     assert.ok(node.running);
+  });
+
+  test('the page reconnects by itself when the gateway restarts', async () => {
+    const leader = await tableWithLeader(3);
+    const link = page.locator('[data-testid="gateway-link"]');
+    await cluster.gateway!.stop();
+    await page.locator('[data-testid="gateway-link"][data-link="reconnecting"]').waitFor(WAIT);
+    replacement = await startGateway({ zkConnect: cluster.zkConnect, port: cluster.gateway!.port, clusterToken: cluster.clusterToken });
+    await page.locator('[data-testid="gateway-link"][data-link="live"]').waitFor(WAIT);
+    assert.equal(await tableWithLeader(3), leader, 'same leader, same table, without a reload');
+    assert.equal(await link.getAttribute('data-link'), 'live');
   });
 });
