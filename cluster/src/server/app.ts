@@ -8,7 +8,7 @@ import { clusterStateRoutes } from './cluster-state.js';
 import { sendError } from './errors.js';
 import { healthRoutes } from './health.js';
 import { killRoutes } from './kill.js';
-import { trackRouteMethods } from './method-not-allowed.js';
+import { trackRouteMethods } from '@zkviz/shared/fastify';
 
 function codeFor(status: number): string {
   switch (status) {

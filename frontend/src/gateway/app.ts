@@ -13,7 +13,7 @@ import type { LeaderClient } from './leader/kill-client.js';
 import type { StreamConnector } from './leader/stream-client.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { installErrorHandlers } from './routes/errors.js';
-import { trackRouteMethods } from './routes/method-not-allowed.js';
+import { trackRouteMethods } from '@zkviz/shared/fastify';
 import { healthRoutes } from './routes/health.js';
 import { killRoutes } from './routes/kill.js';
 import { errorBodySchema } from './routes/schemas.js';

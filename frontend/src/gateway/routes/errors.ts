@@ -2,7 +2,7 @@
  * Every error leaves the gateway as JSON `{error, message}` — never an HTML page, never a stack.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AllowedMethods } from './method-not-allowed.js';
+import type { AllowedMethods } from '@zkviz/shared/fastify';
 
 function codeFor(status: number, err: FastifyError): string {
   if (err.validation) return 'bad_request';

@@ -1,0 +1,2 @@
+/** Server-side helpers shared by the node and the gateway (type-only use of fastify). */
+export * from './method-not-allowed.js';
