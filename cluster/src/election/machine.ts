@@ -88,9 +88,8 @@ export interface Step {
   commands: Command[];
 }
 
-export const initialElectionState: ElectionState = {
-  lifecycle: 'running',
-  phase: 'connecting',
+/** Everything a session owns; forgotten together when the session goes. */
+const WITHOUT_SESSION = {
   sessionId: null,
   connected: false,
   candidateId: null,
@@ -99,6 +98,12 @@ export const initialElectionState: ElectionState = {
   createUncertain: false,
   watching: null,
   role: 'candidate',
+} as const satisfies Partial<ElectionState>;
+
+export const initialElectionState: ElectionState = {
+  lifecycle: 'running',
+  phase: 'connecting',
+  ...WITHOUT_SESSION,
   acting: false,
   epoch: 0,
 };
@@ -188,18 +193,7 @@ export function step(state: ElectionState, event: ElectionEvent): Step {
 
     case 'lost': {
       const next = stopActing(
-        {
-          ...state,
-          sessionId: null,
-          connected: false,
-          candidateId: null,
-          electionZnode: null,
-          createInFlight: false,
-          createUncertain: false,
-          watching: null,
-          role: 'candidate',
-          phase: state.lifecycle === 'running' ? 'connecting' : state.phase,
-        },
+        { ...state, ...WITHOUT_SESSION, phase: state.lifecycle === 'running' ? 'connecting' : state.phase },
         'session lost',
       );
       if (state.lifecycle === 'stopping') return { state: { ...next.state, lifecycle: 'stopped', phase: 'stopped' }, commands: [...next.commands, { type: 'closeSession' }] };
