@@ -298,7 +298,7 @@ async function main(): Promise<number> {
   }
   if (withGateway && gatewayViews.length === 0) gatewayNote = 'gateway pushed no views (ws failed?)';
 
-  const orphanFailures = settleFailures.filter((s) => s.includes('orphan'));
+  const orphanFailures = settleFailures.filter((s) => s.includes('orphan/extra'));
   console.log('\n================ chaos summary ================');
   console.log(`seed ${initialSeed}, ${nodeCount} nodes, session timeout ${sessionMs} ms, ${minutes} min`);
   console.log('faults per kind:');

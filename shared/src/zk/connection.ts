@@ -71,6 +71,8 @@ export interface ZkConnectionOptions {
 
 /** Pause before replacing a client the library closed before it ever got a session. */
 const RETRY_UNCONNECTED_MS = 250;
+/** Minimum pause before a dropped client is replaced (see loseSession). */
+const REOPEN_AFTER_CLOSE_MS = 20;
 
 // The addon is CommonJS and native; load it lazily so pure modules can import our types freely.
 const require = createRequire(import.meta.url);
@@ -251,8 +253,11 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     // A brand-new client, never a closed one: reusing it can crash the process.
     if (this.closed) return;
     const reopen = () => !this.closed && !this.client && this.openClient();
-    if (retryAfterMs > 0) setTimeout(reopen, retryAfterMs);
-    else setImmediate(reopen);
+    // Never in the same loop turn (no setImmediate): the old client's poll handle finishes closing
+    // only in libuv's close phase, after the check phase. A new client whose socket reuses the
+    // old fd number before then has its epoll registration removed with the old handle and waits
+    // for events that never come (seen as reconnect stalls of up to a minute after restarts).
+    setTimeout(reopen, Math.max(retryAfterMs, REOPEN_AFTER_CLOSE_MS));
   }
 
   /**
