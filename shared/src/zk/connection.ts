@@ -73,6 +73,8 @@ export interface ZkConnectionOptions {
 const RETRY_UNCONNECTED_MS = 250;
 /** Minimum pause before a dropped client is replaced (see loseSession). */
 const REOPEN_AFTER_CLOSE_MS = 20;
+/** How long a client without a session may try before it is replaced by a fresh one. */
+const CONNECT_WATCHDOG_MS = 5000;
 
 // The addon is CommonJS and native; load it lazily so pure modules can import our types freely.
 const require = createRequire(import.meta.url);
@@ -158,6 +160,19 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     const client = new Native();
     this.client = client;
     this.connected = false;
+
+    // A client that has never had a session has no local expiry timer to fall back on. If it is
+    // still not connected after a while — the server may be down, or the addon may be waiting on
+    // a poll handle that will never fire — a fresh client costs nothing and breaks such stalls.
+    const connectWatchdog = setInterval(() => {
+      if (client !== this.client) return clearInterval(connectWatchdog);
+      if (this.session !== null) return clearInterval(connectWatchdog);
+      this.log('zk client never connected; replacing it', { afterMs: CONNECT_WATCHDOG_MS });
+      clearInterval(connectWatchdog);
+      this.dropClient();
+      setTimeout(() => !this.closed && !this.client && this.openClient(), REOPEN_AFTER_CLOSE_MS);
+    }, CONNECT_WATCHDOG_MS);
+    connectWatchdog.unref();
 
     client.on('connect', () => {
       if (client !== this.client) return;
