@@ -10,6 +10,8 @@ import WebSocket from 'ws';
 import type { ClusterView, KillMode, NodeView, ServerMessage } from '@zkviz/shared';
 import { fourLetterWord, type LocalCluster, type LogEvent, type ManagedProcess } from '../launcher/src/index.js';
 import type { Figure } from './stats.js';
+import { withTimeout } from '../test/helpers/index.js';
+export { withTimeout };
 
 // ---------------------------------------------------------------------------------------------
 // Context
@@ -40,15 +42,6 @@ export interface Ctx {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Machine and /proc
