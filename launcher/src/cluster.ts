@@ -49,20 +49,35 @@ export async function startNode(options: StartNodeOptions): Promise<ManagedProce
   const entry = options.entry ?? NODE_ENTRY;
   assertBuilt(entry, 'The cluster node');
   const port = options.port ?? (await freePort());
-  const proc = new ManagedProcess({
+  return spawnService(entry, options, {
     name: options.name ?? `node-${port}`,
+    port,
+    env: {
+      ADVERTISED_ADDRESS: `127.0.0.1:${port}`,
+      SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS),
+    },
+  });
+}
+
+/** What starting a node and starting the gateway have in common: the process, its env, readiness. */
+async function spawnService(
+  entry: string,
+  options: { zkConnect: string; clusterToken?: string; env?: Record<string, string | undefined>; waitReady?: boolean; readyTimeoutMs?: number },
+  service: { name: string; port: number; env: Record<string, string> },
+): Promise<ManagedProcess> {
+  const proc = new ManagedProcess({
+    name: service.name,
     command: process.execPath,
     args: [entry],
-    port,
+    port: service.port,
     cwd: REPO_ROOT,
     env: {
       ...process.env,
       ZK_CONNECT: options.zkConnect,
-      PORT: String(port),
+      PORT: String(service.port),
       HOST: '127.0.0.1',
-      ADVERTISED_ADDRESS: `127.0.0.1:${port}`,
-      SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS),
       CLUSTER_TOKEN: options.clusterToken ?? generateClusterToken(),
+      ...service.env,
       ...options.env,
     },
   });
@@ -98,26 +113,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Manage
   } else {
     port = await freePort();
   }
-  const proc = new ManagedProcess({
+  return spawnService(entry, options, {
     name: options.name ?? 'gateway',
-    command: process.execPath,
-    args: [entry],
     port,
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      ZK_CONNECT: options.zkConnect,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      CLUSTER_TOKEN: options.clusterToken ?? generateClusterToken(),
-      ...(options.sessionTimeoutMs !== undefined ? { ZK_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs) } : {}),
-      ...options.env,
-    },
+    env: options.sessionTimeoutMs !== undefined ? { ZK_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs) } : {},
   });
-  if (options.waitReady !== false) {
-    await proc.waitFor('listening', { includeHistory: true, timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS });
-  }
-  return proc;
 }
 
 export interface LocalClusterOptions {
