@@ -211,3 +211,12 @@ export async function fetchJson<T = unknown>(url: string, init?: RequestInit): P
   }
   return { status: res.status, body: body as T };
 }
+
+/** `POST /api/nodes/:id/kill` on a gateway, the way the page does it. */
+export function killThroughGateway(gatewayUrl: string, id: string, mode: 'crash' | 'graceful'): Promise<{ status: number; body: unknown }> {
+  return fetchJson(`${gatewayUrl}/api/nodes/${id}/kill`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode }),
+  });
+}

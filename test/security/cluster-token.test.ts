@@ -17,7 +17,7 @@ import type { ZkConnection } from '@zkviz/shared/zk';
 import { loadConfig } from '../../cluster/src/config.js';
 import { ClusterNode } from '../../cluster/src/node.js';
 import { buildNodeServer } from '../../cluster/src/server/app.js';
-import { fetchJson, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess } from '../helpers/index.js';
+import { fetchJson, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess, killThroughGateway } from '../helpers/index.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -175,11 +175,7 @@ describe('compose mode on real processes: CLUSTER_TOKEN unset everywhere', () =>
     const victim = v.nodes.at(-1)!;
     const proc = cluster.nodes.find((n) => n.running && victim.address === `127.0.0.1:${n.port}`)!;
     assert.ok(proc, 'the victim process');
-    const res = await fetchJson(`${cluster.url}/api/nodes/${victim.id}/kill`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'graceful' }),
-    });
+    const res = await killThroughGateway(cluster.url!, victim.id, 'graceful');
     assert.equal(res.status, 202, JSON.stringify(res.body));
     await proc.exited;
     assert.equal(cluster.nodes.filter((n) => n.running).length, 3, 'only the victim died');

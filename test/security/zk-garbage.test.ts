@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, type ClusterView } from '@zkviz/shared';
 import { ZOO_PERSISTENT, type ZkConnection } from '@zkviz/shared/zk';
-import { fetchJson, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess } from '../helpers/index.js';
+import { fetchJson, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess, killThroughGateway } from '../helpers/index.js';
 
 let cluster: LocalCluster;
 let zk: ZkConnection;
@@ -89,11 +89,7 @@ describe('garbage in ZooKeeper', () => {
     // A kill routed through the real leader is obeyed: the garbage "newer leader" fools nobody.
     const victim = after.nodes.at(-1)!;
     const proc = cluster.nodes.find((n) => victim.address === `127.0.0.1:${n.port}`)!;
-    const res = await fetchJson(`${cluster.url}/api/nodes/${victim.id}/kill`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'graceful' }),
-    });
+    const res = await killThroughGateway(cluster.url!, victim.id, 'graceful');
     assert.equal(res.status, 202, JSON.stringify(res.body));
     await proc.exited;
     await tableIsRight(3);
