@@ -229,25 +229,9 @@ export class ZkInspector {
     for (const fn of [...this.listeners]) fn();
   }
 
-  /** Since when every read has failed (null while reads succeed). */
-  private failingSince: number | null = null;
-
   private async children(path: string, watch: boolean): Promise<string[]> {
     const { rc, children } = await this.conn.getChildren(path, watch ? () => this.changed() : undefined);
-    if (rc === ZOK) {
-      this.failingSince = null;
-      return [...(children ?? [])].sort();
-    }
-    // The inspector shares its process with the TCP proxies, whose sockets churn fd numbers. The
-    // zookeeper addon keeps its poll handle when a reconnect's socket gets the same fd number, and
-    // can then wait for events that never come (seen as ~60 s stalls after ZooKeeper restarts in
-    // the chaos run). The checker must not stall on that: after 5 s of failures it starts a new
-    // client. This is measurement plumbing; the nodes run one client per process.
-    if (rc !== ZNONODE) this.failingSince ??= Date.now();
-    if (this.failingSince !== null && Date.now() - this.failingSince > 5000) {
-      this.failingSince = Date.now();
-      this.conn.restartSession();
-    }
+    if (rc === ZOK) return [...(children ?? [])].sort();
     if (rc === ZNONODE) {
       // Watch for the parent's creation through its own parent (the root): getChildren('/').
       if (watch) await this.conn.getChildren('/', () => this.changed());

@@ -164,13 +164,11 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     // A client that has never had a session has no local expiry timer to fall back on. If it is
     // still not connected after a while — the server may be down, or the addon may be waiting on
     // a poll handle that will never fire — a fresh client costs nothing and breaks such stalls.
-    const connectWatchdog = setInterval(() => {
-      if (client !== this.client) return clearInterval(connectWatchdog);
-      if (this.session !== null) return clearInterval(connectWatchdog);
+    const connectWatchdog = setTimeout(() => {
+      if (client !== this.client || this.session !== null) return;
       this.log('zk client never connected; replacing it', { afterMs: CONNECT_WATCHDOG_MS });
-      clearInterval(connectWatchdog);
       this.dropClient();
-      setTimeout(() => !this.closed && !this.client && this.openClient(), REOPEN_AFTER_CLOSE_MS);
+      this.reopenAfter(REOPEN_AFTER_CLOSE_MS);
     }, CONNECT_WATCHDOG_MS);
     connectWatchdog.unref();
 
@@ -266,13 +264,18 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     this.dropClient();
     this.emit('lost', lost, reason);
     // A brand-new client, never a closed one: reusing it can crash the process.
+    this.reopenAfter(Math.max(retryAfterMs, REOPEN_AFTER_CLOSE_MS));
+  }
+
+  /**
+   * Opens a fresh client later — never in the same loop turn (no setImmediate): the old client's
+   * poll handle finishes closing only in libuv's close phase, after the check phase. A new client
+   * whose socket reuses the old fd number before then has its epoll registration removed with the
+   * old handle and waits for events that never come.
+   */
+  private reopenAfter(ms: number): void {
     if (this.closed) return;
-    const reopen = () => !this.closed && !this.client && this.openClient();
-    // Never in the same loop turn (no setImmediate): the old client's poll handle finishes closing
-    // only in libuv's close phase, after the check phase. A new client whose socket reuses the
-    // old fd number before then has its epoll registration removed with the old handle and waits
-    // for events that never come (seen as reconnect stalls of up to a minute after restarts).
-    setTimeout(reopen, Math.max(retryAfterMs, REOPEN_AFTER_CLOSE_MS));
+    setTimeout(() => !this.closed && !this.client && this.openClient(), ms);
   }
 
   /**
