@@ -81,7 +81,7 @@ if (isMain) {
     console.log(`no test files match ${patterns.join(' ')}`);
     process.exit(0);
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...flags, ...files], { stdio: 'inherit' });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', ...flags, ...files], { stdio: 'inherit' });
   // A test file whose process never exits (a leaked handle) would hang the run forever: give the
   // whole run a ceiling (ZKVIZ_TEST_RUN_TIMEOUT_MS, default 30 min) and fail loudly instead.
   const ceiling = Number(process.env.ZKVIZ_TEST_RUN_TIMEOUT_MS ?? 30 * 60_000);
