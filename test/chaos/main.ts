@@ -12,10 +12,13 @@
  *  - orphan znodes once settled (after every fault and at the end);
  *  - unplanned process exits.
  *
- *   npm run chaos -- --minutes 10 --nodes 8 [--seed 42] [--session-ms 1500]
+ *   npm run chaos -- --minutes 10 --nodes 8 [--seed 42] [--session-ms 1500] [--faults zk-restart,leader-sigkill]
  *
  * Loopback only; bounded in time; every process is stopped at the end (and on Ctrl-C).
  */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { COORDINATORS_REGISTRY_PATH } from '@zkviz/shared';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     'session-ms': { type: 'string', default: '1500' },
     'settle-guard-ms': { type: 'string', default: '30000' },
+    faults: { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -88,11 +92,19 @@ const FAULTS: [FaultKind, number][] = [
   ['leader-sigstop', 2],
   ['start-stop-race', 2],
 ];
+// --faults a,b,c limits the run to those kinds (to reproduce one kind of fault alone).
+const only = values.faults?.split(',').map((s) => s.trim()).filter(Boolean);
+const unknown = only?.filter((k) => !FAULTS.some(([kind]) => kind === k)) ?? [];
+if (unknown.length) {
+  console.error(`unknown fault kind(s): ${unknown.join(', ')}; known: ${FAULTS.map(([k]) => k).join(', ')}`);
+  process.exit(2);
+}
+const enabled = only ? FAULTS.filter(([kind]) => only.includes(kind)) : FAULTS;
 function pickFault(): FaultKind {
-  const total = FAULTS.reduce((s, [, w]) => s + w, 0);
+  const total = enabled.reduce((s, [, w]) => s + w, 0);
   let r = random() * total;
-  for (const [kind, w] of FAULTS) if ((r -= w) < 0) return kind;
-  return FAULTS[0]![0];
+  for (const [kind, w] of enabled) if ((r -= w) < 0) return kind;
+  return enabled[0]![0];
 }
 
 interface GatewayView {
@@ -173,8 +185,19 @@ async function main(): Promise<number> {
         return (await cluster.settle({ timeoutMs: settleGuardMs })).leader;
       } catch (err) {
         settleFailures.push((err as Error).message.split('\n')[0]!);
+        dumpDiagnostics((err as Error).message);
         return null;
       }
+    };
+    // A settle failure is a liveness bug to chase: keep what is needed to chase it (the
+    // server's log and every node's recent output), since the temp dirs go away at the end.
+    const dumpDiagnostics = (why: string) => {
+      const dir = join(tmpdir(), `zkviz-chaos-${initialSeed}-${settleFailures.length}`);
+      mkdirSync(dir, { recursive: true });
+      if (cluster.zk) copyFileSync(join(cluster.zk.dir, 'zookeeper.log'), join(dir, 'zookeeper.log'));
+      const nodes = cluster.nodes.map((n) => `== ${n.name} pid ${n.proc.pid} running=${n.running}\n${n.proc.tail(60)}`);
+      writeFileSync(join(dir, 'nodes.txt'), `${why}\n\n${nodes.join('\n\n')}\n`);
+      log(`diagnostics kept in ${dir}`);
     };
     const replace = async () => {
       while (cluster.live.length < nodeCount) await cluster.addNode();

@@ -3,6 +3,7 @@
  * port, and a wiped restart really forgets everything.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ZNONODE, ZOK, ZOO_EPHEMERAL, ZOO_PERSISTENT } from '@zkviz/shared/zk';
@@ -82,6 +83,23 @@ describe('startZooKeeper', () => {
     }
     const [, reason] = await lost;
     assert.ok(reason === 'local-timeout' || reason === 'expired', `lost: ${reason}`);
+  });
+
+  // A child spawned while a client is connected must not get a copy of the client's socket: that
+  // copy keeps the socket's epoll registration alive in this process after the client closes it,
+  // and the next client whose socket reuses the fd number then sees only ghost events and never
+  // connects (shared/scripts/zookeeper-cloexec.mjs builds the client with SOCK_CLOEXEC).
+  it('zookeeper client sockets are not inherited by child processes', { skip: process.platform !== 'linux' }, async () => {
+    const c = await zk.client();
+    assert.equal(c.isConnected, true);
+    const listing = spawnSync('ls', ['-l', '/proc/self/fd'], { stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' });
+    assert.equal(listing.status, 0);
+    const inherited = listing.stdout
+      .split('\n')
+      .map((line) => /\s(\d+) -> (socket:\S+)/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null && Number(m[1]) > 2)
+      .map((m) => `fd ${m[1]} ${m[2]}`);
+    assert.deepEqual(inherited, [], 'sockets a child inherited (run `npm ci` again, or node shared/scripts/zookeeper-cloexec.mjs)');
   });
 
   it('kill() is a crash; restart() brings it back', async () => {

@@ -220,8 +220,9 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
       this.log('zk client closed by the library', { code, reason, wasConnected: this.session !== null });
       // The addon also closes a handle itself, reported as "expired", after ~10 polls without a
       // server response (e.g. while the server is down); a fresh handle can hit that within a
-      // millisecond. A client that never got a session is therefore retried after a pause, never
-      // in a hot loop (which starved the process and never let the new client connect).
+      // millisecond when its fd receives ghost events (a socket inherited by a child process:
+      // see shared/scripts/zookeeper-cloexec.mjs). A client that never got a session is therefore
+      // retried after a pause, never in a hot loop (which starved the process).
       this.loseSession(reason, this.session === null ? RETRY_UNCONNECTED_MS : 0);
     });
 
