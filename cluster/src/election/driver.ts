@@ -238,7 +238,7 @@ export class Election extends EventEmitter<ElectionEvents> {
         this.zk.restartSession();
         return;
       case 'closeSession':
-        this.zk.close();
+        await this.zk.close();
         this.dispatch({ type: 'closed' });
         this.emit('closed');
         return;

@@ -137,11 +137,14 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     return this.connected;
   }
 
-  /** Closes the session (its ephemerals are deleted by the server at once) and stops for good. */
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Closes the session (its ephemerals are deleted by the server at once) and stops for good.
+   * Resolves once the native client has been closed (see dropClient).
+   */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
-    this.dropClient();
+    return this.dropClient();
   }
 
   /** Gives up the current session on purpose (its ephemerals go with it) and starts a new one. */
@@ -167,7 +170,7 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     const connectWatchdog = setTimeout(() => {
       if (client !== this.client || this.session !== null) return;
       this.log('zk client never connected; replacing it', { afterMs: CONNECT_WATCHDOG_MS });
-      this.dropClient();
+      void this.dropClient();
       this.reopenAfter(REOPEN_AFTER_CLOSE_MS);
     }, CONNECT_WATCHDOG_MS);
     connectWatchdog.unref();
@@ -243,26 +246,37 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     this.localExpiryTimer = null;
   }
 
-  private dropClient(): void {
+  /**
+   * Forgets the current client at once (its late callbacks are ignored, its pending operations
+   * settle with ZCLOSING) and closes it natively in the next check phase — never synchronously:
+   * this may run inside one of the client's own callbacks (promise continuations run when the
+   * addon's callback returns to C), and closing there frees the handle the C client is still
+   * using. A replacement is opened only later (reopenAfter), after the close phase.
+   */
+  private dropClient(): Promise<void> {
     this.clearLocalExpiry();
     const client = this.client;
     this.client = null;
     this.connected = false;
     for (const settle of this.pending) settle(ZCLOSING);
     this.pending.clear();
-    if (client) {
-      try {
-        client.close();
-      } catch (err) {
-        this.log('zk close failed', { err: String(err) });
-      }
-    }
+    if (!client) return Promise.resolve();
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        try {
+          client.close();
+        } catch (err) {
+          this.log('zk close failed', { err: String(err) });
+        }
+        resolve();
+      }),
+    );
   }
 
   private loseSession(reason: SessionLostReason, retryAfterMs = 0): void {
     const lost = this.session;
     this.session = null;
-    this.dropClient();
+    void this.dropClient();
     this.emit('lost', lost, reason);
     // A brand-new client, never a closed one: reusing it can crash the process.
     this.reopenAfter(Math.max(retryAfterMs, REOPEN_AFTER_CLOSE_MS));

@@ -39,7 +39,7 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
   stop(): void {
     this.stopped = true;
     this.zk.off('connected', this.onConnected);
-    this.zk.close();
+    void this.zk.close(); // the gateway owns no ephemerals: nothing to wait for
   }
 
   private readonly onConnected = (_session: SessionInfo, reconnected: boolean): void => {
