@@ -105,4 +105,11 @@ if sel gateway-fencing; then fresh_copy
   patch frontend/dist/gateway/feed/leader-tracker.js "if (token < state.highestToken)" "if (false)"
   patch frontend/dist/gateway/feed/cluster-feed.js "        if (this.stream) {
             this.stream.handle.stop();" "        if (this.stream) {"
-  for i in 1 2; do run gateway-fencing test/faults/freeze.test.ts F11; done; fi
+  for i in 1 2; do run gateway-fencing test/faults/freeze.test.ts F11; done
+  run gateway-fencing test/faults/stale-leader.test.ts F11b; fi
+
+# The stream drop alone (the tracker's rules still reject the rogue's messages).
+if sel gateway-drop-stream; then fresh_copy
+  patch frontend/dist/gateway/feed/cluster-feed.js "        if (this.stream) {
+            this.stream.handle.stop();" "        if (this.stream) {"
+  run gateway-drop-stream test/faults/stale-leader.test.ts F11b; fi
