@@ -10,6 +10,9 @@ import { Election } from './election/driver.js';
 import { ClusterObserver } from './leader/observer.js';
 import { StreamHub } from './leader/stream-hub.js';
 
+/** The freeze detector's tick while acting. */
+const FREEZE_TICK_MS = 100;
+
 export interface Leadership {
   id: string;
   token: number;
@@ -18,12 +21,15 @@ export interface Leadership {
 export class ClusterNode {
   readonly zk: ZkConnection;
   readonly election: Election;
-  readonly streams = new StreamHub();
+  /** Every leader message passes the freeze check first (see frozenJustNow). */
+  readonly streams = new StreamHub(() => !this.frozenJustNow());
   readonly startedAt = Date.now();
   private observer: ClusterObserver | null = null;
   private actingAs: Leadership | null = null;
   private dying = false;
   private freezeTimer: NodeJS.Timeout | null = null;
+  /** performance.now() of the freeze detector's last tick. */
+  private lastTick = 0;
 
   constructor(
     readonly config: NodeConfig,
@@ -37,8 +43,9 @@ export class ClusterNode {
     this.election.on('acting', (acting, znode, reason) => (acting && znode ? this.startActing(znode) : this.stopActing(reason)));
   }
 
-  /** The leadership this node is acting on right now, or null. */
+  /** The leadership this node is acting on right now, or null. Asking runs the freeze check. */
   get leadership(): Leadership | null {
+    this.frozenJustNow();
     return this.actingAs;
   }
 
@@ -54,23 +61,32 @@ export class ClusterNode {
    * A frozen process learns nothing until it runs again, and then its timers may fire before the
    * ZooKeeper client notices the session is gone. A tick that comes much later than scheduled
    * means we were frozen: stop acting and re-check the session before acting again.
+   * Only while acting (the check is about acting): 10 wake-ups a second in every idle worker
+   * were most of a node's idle CPU.
    */
   private watchForFreezes(): void {
-    const TICK_MS = 100;
-    let last = performance.now();
-    // Only while acting (the check is about acting): 10 wake-ups a second in every idle worker
-    // were most of a node's idle CPU.
+    this.lastTick = performance.now();
     this.freezeTimer = setInterval(() => {
-      const now = performance.now();
-      const gap = now - last - TICK_MS;
-      last = now;
-      const timeout = this.zk.currentSession?.timeoutMs ?? this.config.sessionTimeoutMs;
-      if (gap > timeout / 3 && this.actingAs) {
-        this.logger.warn({ ev: 'freeze-detected', gapMs: Math.round(gap), at: Date.now() }, 'process was frozen; re-checking leadership');
-        this.election.recheck(`frozen for ${Math.round(gap)} ms`);
-      }
-    }, TICK_MS);
+      this.frozenJustNow();
+      this.lastTick = performance.now();
+    }, FREEZE_TICK_MS);
     this.freezeTimer.unref();
+  }
+
+  /**
+   * True, and acting stopped, when the detector's tick is overdue by more than a third of the
+   * session timeout. Run by the tick and before anything a leader sends or does (a stream line, a
+   * kill, a state answer): after a resume, whichever of those runs first — a heartbeat timer due
+   * just before the tick, say — must not speak for a leadership that may be gone.
+   */
+  private frozenJustNow(): boolean {
+    if (!this.actingAs) return false;
+    const gap = performance.now() - this.lastTick - FREEZE_TICK_MS;
+    const timeout = this.zk.currentSession?.timeoutMs ?? this.config.sessionTimeoutMs;
+    if (gap <= timeout / 3) return false;
+    this.logger.warn({ ev: 'freeze-detected', gapMs: Math.round(gap), at: Date.now() }, 'process was frozen; re-checking leadership');
+    this.election.recheck(`frozen for ${Math.round(gap)} ms`); // stops acting synchronously
+    return true;
   }
 
   private startActing(znode: string): void {

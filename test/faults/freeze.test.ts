@@ -7,13 +7,41 @@
  *  - once resumed it stops acting without ever starting again, and rejoins as a worker with a new
  *    znode (its old session expired);
  *  - the raw overlap involves only the frozen node and ends with its post-resume acting-stop;
+ *  - on a stream held directly on it (not through the gateway), the resumed node sends nothing:
+ *    whatever runs first after SIGCONT (a heartbeat timer, a watch event) passes the freeze check;
  *  - the gateway (fencing by the registry and the token) never accepts the old leader again once
  *    it switched to the new one: its accepted leader tokens never go down, and /api/cluster names
  *    the new leader. (Skipped, and said so, when the gateway is not built.)
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import http from 'node:http';
+import { CLUSTER_TOKEN_HEADER, NODE_ROUTES } from '@zkviz/shared';
 import { actingIntervals, gatewayBuilt, overlaps, withCluster } from './harness.js';
+
+/** Subscribes to a node's leader stream; records every line with the time it arrived. */
+function openLeaderStream(port: number, token: string): Promise<{ lines: { at: number; line: string }[]; ended: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: NODE_ROUTES.clusterStream, headers: { [CLUSTER_TOKEN_HEADER]: token }, agent: false });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`leader stream answered ${res.statusCode}`));
+      const lines: { at: number; line: string }[] = [];
+      let buffered = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffered += chunk;
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          lines.push({ at: Date.now(), line: buffered.slice(0, nl) });
+          buffered = buffered.slice(nl + 1);
+        }
+      });
+      const ended = new Promise<void>((done) => res.on('close', () => done()));
+      resolve({ lines, ended });
+    });
+  });
+}
 
 test('F11 leader frozen past the session timeout: resumes as a non-leader; the gateway never shows it again', async (t) => {
   const withGateway = gatewayBuilt();
@@ -23,6 +51,9 @@ test('F11 leader frozen past the session timeout: resumes as a non-leader; the g
     const old = first.leader;
     const gw = cluster.gateway;
     if (gw) await gw.waitFor((e) => e.ev === 'leader-switched' && e.leader === first.leaderZnode, { includeHistory: true, timeoutMs: 20_000 });
+    // A stream held directly on the old leader (as a gateway that never heard of the new one
+    // would): after it resumes, not one line may come out of it as leader.
+    const direct = await openLeaderStream(old.port, cluster.clusterToken);
     const since = cluster.cursors();
     const gwSince = gw?.cursor() ?? 0;
     old.freeze();
@@ -32,6 +63,10 @@ test('F11 leader frozen past the session timeout: resumes as a non-leader; the g
     old.thaw();
     const stop = await old.proc.waitFor('acting-stop', { since: since.get(old), timeoutMs: 20_000 });
     const settled = await cluster.settle();
+    await direct.ended;
+    const spokeAfterResume = direct.lines.filter((l) => l.at >= thawAt).map((l) => l.line.slice(0, 120));
+    assert.deepEqual(spokeAfterResume, [], 'lines the resumed leader sent on its stream');
+    assert.ok(direct.lines.length > 0, 'the direct stream delivered the leader state before the freeze');
 
     assert.equal(settled.leader, next.node, 'the new leader still leads');
     assert.equal(old.eventsOf('acting-start').length, 1, 'the resumed node never started acting again');

@@ -10,6 +10,9 @@ import type { ClusterSnapshot, LeaderStreamMessage } from '@zkviz/shared';
 export const HEARTBEAT_MS = 1000;
 
 export class StreamHub {
+  /** `mayPublish` is asked before every line goes out (the node's freeze check). */
+  constructor(private readonly mayPublish: () => boolean = () => true) {}
+
   private readonly subscribers = new Set<ServerResponse>();
   private heartbeat: NodeJS.Timeout | null = null;
   private latest: ClusterSnapshot | null = null;
@@ -55,6 +58,7 @@ export class StreamHub {
   }
 
   private broadcast(message: LeaderStreamMessage): void {
+    if (!this.mayPublish()) return;
     const line = `${JSON.stringify(message)}\n`;
     for (const res of this.subscribers) res.write(line);
   }
