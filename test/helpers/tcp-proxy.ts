@@ -276,7 +276,10 @@ export class TcpProxy extends EventEmitter<TcpProxyEvents> {
     this.pairs.delete(pair);
     for (const s of [pair.client, pair.server]) {
       if (s.destroyed) continue;
-      if (reset && !s.connecting) s.resetAndDestroy();
+      // Never reset a socket whose end() is still being flushed: Node 20 then fails the reset
+      // with EINVAL but marks the handle closing without closing it, and the process spins at
+      // 100 % CPU at exit (Environment::CleanupHandles waits for that handle for ever).
+      if (reset && !s.connecting && !s.writableEnded) s.resetAndDestroy();
       else s.destroy();
     }
   }
