@@ -17,6 +17,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import http from 'node:http';
 import { CLUSTER_TOKEN_HEADER, NODE_ROUTES } from '@zkviz/shared';
+import { LineSplitter } from '../../frontend/src/gateway/leader/messages.js';
 import { actingIntervals, gatewayBuilt, overlaps, withCluster } from './harness.js';
 
 /** Subscribes to a node's leader stream; records every line with the time it arrived. */
@@ -27,15 +28,10 @@ function openLeaderStream(port: number, token: string): Promise<{ lines: { at: n
     req.on('response', (res) => {
       if (res.statusCode !== 200) return reject(new Error(`leader stream answered ${res.statusCode}`));
       const lines: { at: number; line: string }[] = [];
-      let buffered = '';
+      const splitter = new LineSplitter();
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
-        buffered += chunk;
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          lines.push({ at: Date.now(), line: buffered.slice(0, nl) });
-          buffered = buffered.slice(nl + 1);
-        }
+        for (const line of splitter.push(chunk)) lines.push({ at: Date.now(), line });
       });
       const ended = new Promise<void>((done) => res.on('close', () => done()));
       resolve({ lines, ended });
