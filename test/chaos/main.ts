@@ -64,6 +64,13 @@ function random(): number {
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 const between = (a: number, b: number) => a + random() * (b - a);
 
+/** Cuts `node` off from ZooKeeper (reset or silent drop) for a random `from`–`to` session timeouts. */
+async function cutOff(node: FaultNode, mode: 'reset' | 'drop', from: number, to: number): Promise<void> {
+  node.proxy.setMode(mode);
+  await hold(between(from, to) * sessionMs);
+  node.proxy.setMode('pass');
+}
+
 const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 
 type FaultKind =
@@ -225,27 +232,17 @@ async function main(): Promise<number> {
           if (workers.length) await pick(workers).kill();
           break;
         case 'leader-reset-long':
-          leader.proxy.setMode('reset');
-          await hold(between(1.3, 2.5) * sessionMs);
-          leader.proxy.setMode('pass');
+          await cutOff(leader, 'reset', 1.3, 2.5);
           break;
         case 'leader-reset-short':
-          leader.proxy.setMode('reset');
-          await hold(between(0.05, 0.3) * sessionMs);
-          leader.proxy.setMode('pass');
+          await cutOff(leader, 'reset', 0.05, 0.3);
           break;
         case 'leader-partition-long':
-          leader.proxy.setMode('drop');
-          await hold(between(1.3, 2.5) * sessionMs);
-          leader.proxy.setMode('pass');
+          await cutOff(leader, 'drop', 1.3, 2.5);
           break;
-        case 'worker-partition': {
-          const victim = workers.length ? pick(workers) : leader;
-          victim.proxy.setMode('drop');
-          await hold(between(0.3, 2.5) * sessionMs);
-          victim.proxy.setMode('pass');
+        case 'worker-partition':
+          await cutOff(workers.length ? pick(workers) : leader, 'drop', 0.3, 2.5);
           break;
-        }
         case 'zk-restart':
         case 'zk-restart-wiped':
           await cluster.zk!.restart({ wipe: kind === 'zk-restart-wiped' });
