@@ -23,6 +23,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const FLAG = '-DSOCK_CLOEXEC_ENABLED=1';
 const say = (msg) => console.log(`zookeeper-cloexec: ${msg}`);
@@ -34,7 +35,8 @@ if (process.platform !== 'linux') {
 
 let addonDir;
 try {
-  addonDir = dirname(createRequire(join(process.cwd(), 'shared', 'package.json')).resolve('zookeeper/package.json'));
+  // Resolved from @zkviz/shared (this script's package), whatever the working directory.
+  addonDir = dirname(createRequire(import.meta.url).resolve('zookeeper/package.json'));
 } catch {
   say('the zookeeper package is not installed here; nothing to do');
   process.exit(0);
@@ -60,6 +62,7 @@ if (existsSync(buildDir)) renameSync(buildDir, backup);
 const started = Date.now();
 const npm = process.env.npm_execpath;
 const result = spawnSync(npm ? process.execPath : 'npm', [...(npm ? [npm] : []), 'rebuild', 'zookeeper', '--foreground-scripts'], {
+  cwd: fileURLToPath(new URL('../..', import.meta.url)), // the workspace root, where npm installed it
   stdio: ['ignore', 'pipe', 'pipe'],
   env: { ...process.env, CPPFLAGS: `${process.env.CPPFLAGS ?? ''} ${FLAG}`.trim() },
   encoding: 'utf8',
