@@ -371,7 +371,7 @@ export async function openInstrumentedPage(browser: import('playwright-core').Br
 }
 
 export async function pageMarks(page: import('playwright-core').Page): Promise<PageMarks> {
-  return (await page.evaluate('window.__bench')) as PageMarks;
+  return page.evaluate<PageMarks>('window.__bench');
 }
 
 /** Forgets the marks recorded so far (keeps the current leader/rows state). */

@@ -140,7 +140,7 @@ export async function zkRoundTrips(zkConnect: string, count: number): Promise<{ 
       await sleep(5);
     }
   } finally {
-    zk.close();
+    void zk.close();
   }
   return { read, write };
 }
@@ -368,7 +368,7 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
       await settleAll(cluster, eye, page, UI_NODES);
     }
   }
-  ctimeClient?.close();
+  void ctimeClient?.close();
   ctimeClient = null;
   const targets: Target[] = [
     { stat: 'p50', max: 30, label: 'p50 ≤ 30 ms' },

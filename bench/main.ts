@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   log(`machine: ${JSON.stringify(machine)}; ${options.quick ? 'quick' : 'full'} run; sections: ${SECTIONS.filter(want).join(', ')}`);
   // ZooKeeper version: ask a throwaway server (every section starts its own).
-  let zkVersion = 'unknown';
+  let zkVersion: string;
   {
     const zk = await startZooKeeper();
     zkVersion = zk.version;
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     markdownTable(figures),
     '',
     ...facts.flatMap(([name, r]) => [
-      `**${name}**: ${Object.entries(r.facts).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}`,
+      `**${name}**: ${Object.entries(r.facts).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')}`,
       ...r.notes.map((n) => `- ${n}`),
       '',
     ]),

@@ -192,7 +192,7 @@ export async function runViewers(ctx: Ctx): Promise<SectionResult> {
     }));
   } finally {
     eye.close();
-    zk.close();
+    void zk.close();
     await cluster.stop();
   }
   return { figures, facts, notes };

@@ -199,12 +199,12 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
         this.off('exit', onExit);
       };
       const onEvent = (event: LogEvent) => {
-        let ok = false;
+        let ok: boolean;
         try {
           ok = predicate(event);
         } catch (err) {
           cleanup();
-          reject(err as Error);
+          reject(err instanceof Error ? err : new Error(String(err)));
           return;
         }
         if (ok) {

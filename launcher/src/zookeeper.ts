@@ -299,7 +299,7 @@ export async function waitForZooKeeper(
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let aborted: string | null = null;
   void options.abort?.then((why) => (aborted = why));
-  let last = 'no answer yet';
+  let last: string;
   for (;;) {
     if (aborted) throw new Error(aborted);
     try {
@@ -432,7 +432,7 @@ class LocalZooKeeper implements ZooKeeperServer {
     } catch (err) {
       await proc.kill();
       const msg = (err as Error).message;
-      throw new Error(msg.includes('zookeeper.log') ? msg : `${msg}\n  zookeeper.log:\n${this.logTail(15)}`);
+      throw new Error(msg.includes('zookeeper.log') ? msg : `${msg}\n  zookeeper.log:\n${this.logTail(15)}`, { cause: err });
     }
     this.startupMs = Date.now() - started;
   }

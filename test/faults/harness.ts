@@ -71,7 +71,7 @@ export class FaultNode {
     readonly proc: ManagedProcess,
     readonly proxy: TcpProxy,
   ) {
-    proc.exited.then(() => {
+    void proc.exited.then(() => {
       this.exitAt = Date.now();
     });
   }
@@ -202,7 +202,7 @@ export class ZkInspector {
   private listeners = new Set<() => void>();
 
   constructor(connect: string) {
-    this.conn = new ZkConnection({ connect, sessionTimeoutMs: 4000, logLevel: process.env.ZKVIZ_FAULTS_DEBUG ? 3 : 0, log: process.env.ZKVIZ_FAULTS_DEBUG ? (m, f) => console.error('inspector', Date.now(), m, JSON.stringify(f, (k, v) => (k === 'code' && typeof v === 'object' ? 'obj' : v))) : undefined });
+    this.conn = new ZkConnection({ connect, sessionTimeoutMs: 4000, logLevel: process.env.ZKVIZ_FAULTS_DEBUG ? 3 : 0, log: process.env.ZKVIZ_FAULTS_DEBUG ? (m, f) => console.error('inspector', Date.now(), m, JSON.stringify(f, (k, v: unknown) => (k === 'code' && typeof v === 'object' ? 'obj' : v))) : undefined });
   }
 
   async start(timeoutMs = GUARD_MS): Promise<void> {
@@ -260,7 +260,7 @@ export class ZkInspector {
   }
 
   close(): void {
-    this.conn.close();
+    void this.conn.close();
   }
 }
 
@@ -377,7 +377,7 @@ export class FaultCluster {
       return await Promise.any(waits);
     } catch (err) {
       const reasons = (err as AggregateError).errors?.map((e: Error) => e.message.split('\n')[0]).join('\n  ') ?? String(err);
-      throw new Error(`no node started acting:\n  ${reasons}\n${describeIntervals(actingIntervals(this.nodes))}`);
+      throw new Error(`no node started acting:\n  ${reasons}\n${describeIntervals(actingIntervals(this.nodes))}`, { cause: err });
     }
   }
 

@@ -32,7 +32,7 @@ before(async () => {
 });
 
 after(async () => {
-  zk?.close();
+  void zk?.close();
   await cluster?.stop();
 });
 
@@ -101,7 +101,7 @@ describe('election on a real ZooKeeper', () => {
     const [leader] = await settled();
     const { rc, data } = await zk.getData(`${COORDINATORS_REGISTRY_PATH}/${leader!.znode}`);
     assert.equal(rc, 0);
-    const entry = JSON.parse(data!.toString());
+    const entry = JSON.parse(data!.toString()) as { id: string; role: string; address: string };
     assert.equal(entry.id, leader!.znode);
     assert.equal(entry.role, 'leader');
     assert.match(entry.address, /^127\.0\.0\.1:\d+$/);

@@ -110,7 +110,7 @@ describe('compose mode on real processes: CLUSTER_TOKEN unset everywhere', () =>
     zk = await zkClient(cluster.zkConnect);
   });
   after(async () => {
-    zk?.close();
+    void zk?.close();
     await cluster?.stop();
   });
 

@@ -129,7 +129,7 @@ before(async () => {
   znodesBefore = await election();
 });
 after(async () => {
-  zk?.close();
+  void zk?.close();
   await cluster?.stop();
 });
 

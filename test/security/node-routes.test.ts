@@ -48,7 +48,7 @@ before(async () => {
 });
 
 after(async () => {
-  zk?.close();
+  void zk?.close();
   await cluster?.stop();
 });
 

@@ -18,7 +18,7 @@ before(async () => {
   zk = await zkClient(cluster.zkConnect);
 });
 after(async () => {
-  zk?.close();
+  void zk?.close();
   await cluster?.stop();
 });
 

@@ -1,5 +1,5 @@
 /** The node's HTTP server: one plugin per concern. */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ClusterNode } from '../node.js';
 import { installClusterAuth } from './auth.js';
@@ -29,7 +29,7 @@ function codeFor(status: number): string {
 
 export async function buildNodeServer(node: ClusterNode, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: logger,
     disableRequestLogging: true,
     bodyLimit: 4096,
     // Reject what the schemas do not allow instead of silently stripping or coercing it.
