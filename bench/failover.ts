@@ -248,9 +248,15 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
   const figures: Figure[] = [figure(section, eyeName, 'ms', totals, { targets })];
   if (mode === 'crash') {
     figures.push(
-      figure(section, `${eyeName} minus session timeout (${timeoutMs} ms)`, 'ms', totals.map((t) => t - timeoutMs), {
-        targets: [{ stat: 'p99', max: 250, label: 'p99 ≤ 250 ms' }],
-      }),
+      figure(
+        section,
+        `${eyeName} minus session timeout (${timeoutMs} ms)`,
+        'ms',
+        totals.map((t) => t - timeoutMs),
+        {
+          targets: [{ stat: 'p99', max: 250, label: 'p99 ≤ 250 ms' }],
+        },
+      ),
     );
   }
   if (frames.length) figures.push(figure(section, 'click → next animation frame after the DOM change', 'ms', frames));

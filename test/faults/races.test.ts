@@ -72,7 +72,10 @@ test('F10 create reply lost: the server made the znode, the node adopts it by pr
     assert.ok(lostCreate, 'the proxy saw the election create');
     const settled = await cluster.settle();
     const status = settled.statuses.get(joiner)!;
-    assert.ok(status.znode?.startsWith(String(lostCreate).slice(ELECTION_PATH.length + 1)), `adopted the znode of the lost create (${status.znode} vs ${String(lostCreate)})`);
+    assert.ok(
+      status.znode?.startsWith(String(lostCreate).slice(ELECTION_PATH.length + 1)),
+      `adopted the znode of the lost create (${status.znode} vs ${String(lostCreate)})`,
+    );
     // settle() already proved /election holds exactly one znode per node; say it plainly too.
     const mine = settled.tree.election.filter((z) => z.startsWith(String(lostCreate).slice(ELECTION_PATH.length + 1)));
     assert.equal(mine.length, 1);

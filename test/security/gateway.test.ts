@@ -92,7 +92,11 @@ describe('gateway routes: methods', () => {
   }
 
   it('answers no CORS preflight and never sends Access-Control-Allow-Origin', async () => {
-    for (const [method, url] of [['OPTIONS', killUrl(KNOWN)], ['GET', '/api/cluster'], ['GET', '/api/health']] as const) {
+    for (const [method, url] of [
+      ['OPTIONS', killUrl(KNOWN)],
+      ['GET', '/api/cluster'],
+      ['GET', '/api/health'],
+    ] as const) {
       const res = await gw.app.inject({
         method,
         url,
@@ -141,7 +145,13 @@ describe('gateway routes: kill input', () => {
     { name: 'form-encoded', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'mode=crash', status: 415, error: 'unsupported_media_type' },
     { name: 'multipart', headers: { 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x--', status: 415, error: 'unsupported_media_type' },
     { name: 'xml', headers: { 'content-type': 'application/xml' }, payload: '<mode>crash</mode>', status: 415, error: 'unsupported_media_type' },
-    { name: 'oversized JSON (8 KiB)', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ mode: 'x'.repeat(8192) }), status: 413, error: 'payload_too_large' },
+    {
+      name: 'oversized JSON (8 KiB)',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ mode: 'x'.repeat(8192) }),
+      status: 413,
+      error: 'payload_too_large',
+    },
     { name: 'invalid JSON', headers: { 'content-type': 'application/json' }, payload: '{"mode":', status: 400, error: 'bad_request' },
     { name: 'JSON array', headers: { 'content-type': 'application/json' }, payload: '["crash"]', status: 400, error: 'bad_request' },
     { name: 'JSON string', headers: { 'content-type': 'application/json' }, payload: '"crash"', status: 400, error: 'bad_request' },
@@ -164,7 +174,10 @@ describe('gateway routes: kill input', () => {
     const calls = gw.leaderClient.calls.length;
     const res = await gw.app.inject({ method: 'POST', url: killUrl(KNOWN), payload: { mode: 'graceful' } });
     assert.equal(res.statusCode, 202);
-    assert.deepEqual(gw.leaderClient.calls.slice(calls).map((c) => c.request), [{ target: KNOWN, mode: 'graceful' }]);
+    assert.deepEqual(
+      gw.leaderClient.calls.slice(calls).map((c) => c.request),
+      [{ target: KNOWN, mode: 'graceful' }],
+    );
   });
 });
 
