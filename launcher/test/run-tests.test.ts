@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-// @ts-expect-error plain .mjs script without types
 import { expand, globToRegExp } from '../../test/helpers/run-tests.mjs';
 
 describe('test runner glob expansion (Node 20 has none)', () => {

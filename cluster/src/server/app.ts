@@ -1,5 +1,5 @@
 /** The node's HTTP server: one plugin per concern. */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ClusterNode } from '../node.js';
 import { installClusterAuth } from './auth.js';
@@ -28,8 +28,10 @@ function codeFor(status: number): string {
 }
 
 export async function buildNodeServer(node: ClusterNode, logger: Logger): Promise<FastifyInstance> {
+  // typed as fastify's logger so the instance is the plain FastifyInstance the plugins take
+  const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
-    loggerInstance: logger,
+    loggerInstance,
     disableRequestLogging: true,
     bodyLimit: 4096,
     // Reject what the schemas do not allow instead of silently stripping or coercing it.
