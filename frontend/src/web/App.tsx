@@ -1,3 +1,4 @@
+import { ChainGraph } from './components/ChainGraph.js';
 import { ChainView } from './components/ChainView.js';
 import { ControlToken } from './components/ControlToken.js';
 import { EventTimeline } from './components/EventTimeline.js';
@@ -19,6 +20,7 @@ export function App() {
         {leaderless && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} />}
         {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
         {view ? <NodeTable view={view} killDisabled={killDisabled} /> : <p className="card muted">Connecting…</p>}
+        {view && <ChainGraph view={view} killDisabled={killDisabled} />}
         <div className="columns">
           {view && <ChainView nodes={view.nodes} />}
           <EventTimeline events={events} />

@@ -1,0 +1,219 @@
+/**
+ * The election drawn: one mark per election znode in sequence order, an arrow from each node to
+ * the znode it watches (checked against ZooKeeper's own watch list when the gateway has it), the
+ * leader, ghosts, frozen and partitioned nodes marked. When a watched znode goes, a dot runs back
+ * along the arrow to the one node its deletion wakes. Geometry is in chain/layout.ts.
+ */
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ClusterView } from '@zkviz/shared';
+import { chainEdges, type ChainNode, type HeldWatches } from '../chain/edges.js';
+import { layoutChain, reversePath, type ArrowLayout, type MarkLayout } from '../chain/layout.js';
+import { formatDuration, shortId } from '../format.js';
+import { useNow } from '../hooks/useNow.js';
+import { KillControls } from './KillControls.js';
+
+/** Drawing width in SVG units; the SVG scales to its card. */
+const DRAW_WIDTH = 760;
+const FIRE_MS = 900;
+
+/** Fields of issue 10 (ZooKeeper facts) and issue 11 (slots) read when present. */
+type GraphNode = ChainNode & { role: string; liveness?: 'alive' | 'ghost'; sessionExpiresAt?: number | null; slot?: string | null };
+interface SlotLike {
+  slot: string;
+  state: string;
+  znode: string | null;
+}
+
+export interface ChainGraphProps {
+  view: ClusterView;
+  /** Data watches per session from ZooKeeper (`wchc`), when known. */
+  heldWatches?: HeldWatches | null;
+  killDisabled: boolean;
+}
+
+interface Firing {
+  key: number;
+  d: string;
+  to: string;
+}
+
+export function ChainGraph({ view, heldWatches, killDisabled }: ChainGraphProps) {
+  const nodes = view.nodes as GraphNode[];
+  const layout = useMemo(
+    () =>
+      layoutChain(
+        nodes.map((n) => n.id),
+        chainEdges(nodes, heldWatches),
+        DRAW_WIDTH,
+      ),
+    [nodes, heldWatches],
+  );
+  const slots = ((view as { slots?: SlotLike[] }).slots ?? []).filter((s) => s.znode);
+  const slotOf = new Map(slots.map((s) => [s.znode!, s]));
+  const [menuFor, setMenuFor] = useState<string | null>(null);
+  const firing = useFiringWatch(layout.arrows, layout.marks);
+  const now = useNow(
+    nodes.some((n) => n.liveness === 'ghost'),
+    250,
+  );
+
+  const onKey = (e: KeyboardEvent, id: string) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      setMenuFor((cur) => (cur === id ? null : id));
+    } else if (e.key === 'Escape') setMenuFor(null);
+  };
+  if (nodes.length === 0) return null;
+  const menuNode = nodes.find((n) => n.id === menuFor);
+
+  return (
+    <section className="card chain-graph" data-testid="chain-graph" onKeyDown={(e) => e.key === 'Escape' && setMenuFor(null)}>
+      <h2>Election chain</h2>
+      <div className="chain-scroll">
+        <svg
+          viewBox={`0 0 ${layout.width} ${layout.height}`}
+          width="100%"
+          style={{ maxWidth: layout.width }}
+          role="group"
+          aria-label={`Election chain: ${nodes.length} znodes in sequence order; arrows point from each node to the znode it watches`}
+        >
+          <defs>
+            <marker id="chain-arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+              <path d="M0,0 L10,5 L0,10 z" className="arrowhead" />
+            </marker>
+          </defs>
+          {layout.arrows.map((a) => (
+            <Arrow key={`${a.from}>${a.to}`} arrow={a} />
+          ))}
+          {layout.marks.map((m) => {
+            const node = nodes[m.index]!;
+            return (
+              <Mark
+                key={m.id}
+                mark={m}
+                node={node}
+                slotState={slotOf.get(node.id)?.state ?? null}
+                woken={firing?.to === node.id}
+                now={now}
+                onOpen={() => setMenuFor((cur) => (cur === node.id ? null : node.id))}
+                onKey={(e) => onKey(e, node.id)}
+              />
+            );
+          })}
+          {firing && (
+            <circle key={firing.key} r="6" className="watch-fire" data-testid="watch-fire">
+              <animateMotion dur={`${FIRE_MS}ms`} path={firing.d} fill="freeze" />
+            </circle>
+          )}
+        </svg>
+      </div>
+      {layout.dangling.length > 0 && (
+        <p className="muted small" data-testid="chain-dangling">
+          {layout.dangling.map((e) => `${shortId(e.from)} still says it watches ${shortId(e.to)}, which is gone`).join('; ')}
+        </p>
+      )}
+      <p className="legend small muted">
+        <span className="lg confirmed">→ watch ZooKeeper holds</span> <span className="lg claimed">→ claimed (ZooKeeper not asked)</span>{' '}
+        <span className="lg mismatch">→ claimed, ZooKeeper holds no such watch</span> <span className="lg ghost">dashed: ghost, session not yet expired</span>
+      </p>
+      {menuNode && (
+        <div className="chain-menu" role="dialog" aria-label={`Actions for ${shortId(menuNode.id)}`} data-testid="chain-menu">
+          <strong>{shortId(menuNode.id)}</strong>
+          <KillControls id={menuNode.id} disabled={killDisabled} />
+          <button type="button" onClick={() => setMenuFor(null)}>
+            Close
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Arrow({ arrow }: { arrow: ArrowLayout }) {
+  return (
+    <path
+      d={arrow.d}
+      className={`watch-arrow ${arrow.kind}`}
+      markerEnd="url(#chain-arrowhead)"
+      data-testid="watch-arrow"
+      data-from={arrow.from}
+      data-to={arrow.to}
+      data-kind={arrow.kind}
+    >
+      <title>{`${shortId(arrow.from)} watches ${shortId(arrow.to)} (${arrow.kind.replace(/-/g, ' ')})`}</title>
+    </path>
+  );
+}
+
+interface MarkProps {
+  mark: MarkLayout;
+  node: GraphNode;
+  slotState: string | null;
+  woken: boolean;
+  now: number;
+  onOpen: () => void;
+  onKey: (e: KeyboardEvent) => void;
+}
+
+function Mark({ mark, node, slotState, woken, now, onOpen, onKey }: MarkProps) {
+  const ghost = node.liveness === 'ghost';
+  const frozen = slotState === 'frozen';
+  const partitioned = slotState === 'partitioned';
+  const classes = ['chain-mark', node.role, ghost && 'ghost', frozen && 'frozen', partitioned && 'partitioned', woken && 'woken'].filter(Boolean).join(' ');
+  let sub: string = node.role;
+  if (ghost) sub = node.sessionExpiresAt ? `ghost ${formatDuration(Math.max(0, node.sessionExpiresAt - now))}` : 'ghost';
+  else if (frozen) sub = 'frozen';
+  else if (partitioned) sub = 'partitioned';
+  const label = `${shortId(node.id)}, ${sub}${node.watching ? `, watches ${shortId(node.watching)}` : ''}. Enter for actions`;
+  return (
+    <g
+      className={classes}
+      tabIndex={0}
+      role="button"
+      aria-label={label}
+      data-testid="chain-mark"
+      data-node-id={node.id}
+      data-role={node.role}
+      data-liveness={node.liveness ?? 'unknown'}
+      onClick={onOpen}
+      onKeyDown={onKey}
+    >
+      <rect x={mark.x} y={mark.y} width={mark.w} height={mark.h} rx="7" />
+      <text x={mark.x + mark.w / 2} y={mark.y + 18} textAnchor="middle" className="mark-id">
+        {shortId(node.id).replace(/^n_0*/, 'n_')}
+      </text>
+      <text x={mark.x + mark.w / 2} y={mark.y + 34} textAnchor="middle" className="mark-sub">
+        {node.role === 'leader' ? '★ leader' : sub}
+      </text>
+    </g>
+  );
+}
+
+/**
+ * When a znode disappears and an arrow pointed at it, its deletion fires exactly that watch: keep
+ * the old arrow's path for a moment and run a dot from the deleted mark to the watcher.
+ */
+function useFiringWatch(arrows: ArrowLayout[], marks: MarkLayout[]): Firing | null {
+  const previous = useRef<{ arrows: ArrowLayout[]; ids: Set<string> } | null>(null);
+  const [firing, setFiring] = useState<Firing | null>(null);
+  const ids = marks.map((m) => m.id);
+  const key = ids.join(',');
+  useEffect(() => {
+    const prev = previous.current;
+    const current = new Set(ids);
+    previous.current = { arrows, ids: current };
+    if (!prev) return;
+    const gone = [...prev.ids].filter((id) => !current.has(id));
+    const fired = prev.arrows.find((a) => gone.includes(a.to) && current.has(a.from) && a.kind !== 'held-not-claimed');
+    if (!fired) return;
+    // From where the deleted mark was to where its watcher is now (the marks after it moved up one).
+    const watcher = marks.find((m) => m.id === fired.from);
+    const d = watcher ? `M${fired.x2},${fired.y2} L${watcher.x + watcher.w / 2},${watcher.y + watcher.h / 2}` : reversePath(fired);
+    setFiring({ key: Date.now(), d, to: fired.from });
+    const t = window.setTimeout(() => setFiring(null), FIRE_MS + 300);
+    return () => window.clearTimeout(t);
+    // Only a change of the znode set can fire a watch.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return firing;
+}
