@@ -9,6 +9,7 @@ import type { NodeConfig } from './config.js';
 import { Election } from './election/driver.js';
 import { ClusterObserver } from './leader/observer.js';
 import { StreamHub } from './leader/stream-hub.js';
+import { TakeoverLog } from './leader/takeover.js';
 
 /** The freeze detector's tick while acting. */
 const FREEZE_TICK_MS = 100;
@@ -25,6 +26,8 @@ export class ClusterNode {
   readonly streams = new StreamHub(() => !this.frozenJustNow());
   readonly startedAt = Date.now();
   private observer: ClusterObserver | null = null;
+  /** How this node took over, sent with every snapshot (the failover timeline's successor lane). */
+  private readonly takeover = new TakeoverLog();
   private actingAs: Leadership | null = null;
   private dying = false;
   private freezeTimer: NodeJS.Timeout | null = null;
@@ -37,7 +40,10 @@ export class ClusterNode {
     /** How the process ends; replaced in tests. */
     private readonly exit: (mode: KillMode) => void = defaultExit,
   ) {
-    const log = (ev: string, fields?: Record<string, unknown>) => this.logger.info({ ev, ...fields }, ev);
+    const log = (ev: string, fields?: Record<string, unknown>) => {
+      this.takeover.note(ev, fields);
+      this.logger.info({ ev, ...fields }, ev);
+    };
     this.zk = new ZkConnection({ connect: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs, log: (msg, f) => this.logger.info({ ev: 'zk', ...f }, msg) });
     this.election = new Election(this.zk, { address: config.advertisedAddress, startedAt: this.startedAt, pid: process.pid }, log);
     this.election.on('acting', (acting, znode, reason) => (acting && znode ? this.startActing(znode) : this.stopActing(reason)));
@@ -50,7 +56,8 @@ export class ClusterNode {
   }
 
   get latestSnapshot(): ClusterSnapshot | null {
-    return this.observer?.latest ?? null;
+    const latest = this.observer?.latest;
+    return latest ? { ...latest, takeover: this.takeover.record } : null;
   }
 
   start(): void {
@@ -92,12 +99,13 @@ export class ClusterNode {
   private startActing(znode: string): void {
     const token = parseElectionZnode(znode)?.sequence ?? -1;
     this.actingAs = { id: znode, token };
+    this.takeover.startActing(znode);
     this.watchForFreezes();
     // Tests and the chaos checker read these lines to check "at most one acting leader".
     this.logger.info({ ev: 'acting-start', znode, token, at: Date.now() }, 'acting as leader');
     this.streams.open(this.actingAs);
     this.observer = new ClusterObserver(this.zk, znode, (ev, f) => this.logger.warn({ ev, ...f }, ev));
-    this.observer.on('snapshot', (s) => this.streams.publish(s));
+    this.observer.on('snapshot', (s) => this.streams.publish({ ...s, takeover: this.takeover.record }));
     this.observer.start();
   }
 
@@ -105,6 +113,7 @@ export class ClusterNode {
     if (!this.actingAs) return;
     const was = this.actingAs;
     this.actingAs = null;
+    this.takeover.stopActing();
     if (this.freezeTimer) clearInterval(this.freezeTimer);
     this.freezeTimer = null;
     this.observer?.stop();

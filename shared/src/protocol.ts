@@ -58,6 +58,21 @@ export interface ClusterSnapshot {
   generatedAt: number;
   /** Sorted by sequence. */
   nodes: NodeView[];
+  /** How this leader took over, on its own clock (absent from nodes that predate it). */
+  takeover?: TakeoverRecord | null;
+}
+
+/** The successor's own stamps of its takeover (cluster/src/leader/takeover.ts). */
+export interface TakeoverRecord {
+  leader: string;
+  /** The znode whose deletion woke it, or null if it led from the start. */
+  predecessor: string | null;
+  /** Epoch ms its watch on `predecessor` fired. */
+  notifiedAt: number | null;
+  /** Epoch ms its coordinators-registry entry was created. */
+  registeredAt: number | null;
+  /** Epoch ms it started acting as leader. */
+  actingAt: number;
 }
 
 /** ndjson lines on the leader's internal stream (`GET /internal/cluster/stream`). */
@@ -81,12 +96,43 @@ export interface ElectionZnodeData {
 
 export type GatewayStatus = 'connecting' | 'ok' | 'leaderless';
 
+/** The measured phases of a failover, in the order they usually happen (the timeline sorts by `at`). */
+export const FAILOVER_PHASES = [
+  'kill-requested',
+  'process-exited',
+  'session-closed',
+  'session-expired',
+  'znode-deleted',
+  'successor-notified',
+  'successor-acting',
+  'registry-updated',
+  'gateway-switched',
+  'page-painted',
+] as const;
+export type FailoverPhaseName = (typeof FAILOVER_PHASES)[number];
+
+/** The process that saw a phase, i.e. whose clock stamped it. */
+export type FailoverWitness = 'old-leader' | 'successor' | 'zookeeper' | 'gateway' | 'page';
+
+export interface FailoverPhase {
+  name: FailoverPhaseName;
+  /** Epoch ms on the witness's clock. */
+  at: number;
+  by: FailoverWitness;
+  /** How it was seen, e.g. "leader stream closed by the kernel". */
+  how?: string;
+}
+
 export interface FailoverRecord {
   from: string | null;
   to: string;
   /** From the moment the gateway lost the old leader to the first snapshot of the new one. */
   durationMs: number;
   at: number;
+  /** How the old leader was stopped, when a kill from the page did it; null for any other loss. */
+  mode: KillMode | null;
+  /** Every phase observed, in time order (page-painted is added by the page itself). */
+  phases: FailoverPhase[];
 }
 
 /** What the browser sees: `GET /api/cluster` and every `snapshot` message on `/ws`. */

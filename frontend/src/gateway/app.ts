@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import rateLimit from '@fastify/rate-limit';
 import type { GatewayConfig } from './config.js';
 import type { LeaderDiscovery } from './discovery/types.js';
+import { failoverRoutes } from './failovers/routes.js';
 import { ClusterFeed } from './feed/cluster-feed.js';
 import type { FeedLog } from './feed/types.js';
 import type { LeaderClient } from './leader/kill-client.js';
@@ -74,6 +75,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   installErrorHandlers(app, serveSpa, allowedMethods);
   await app.register(healthRoutes, { controlProtected: controlToken !== null });
   await app.register(clusterRoutes, { feed });
+  await app.register(failoverRoutes, { feed });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
   app.get('/ws', { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),

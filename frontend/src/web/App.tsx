@@ -2,16 +2,20 @@ import { ChainGraph } from './components/ChainGraph.js';
 import { ChainView } from './components/ChainView.js';
 import { ControlToken } from './components/ControlToken.js';
 import { EventTimeline } from './components/EventTimeline.js';
+import { FailoverTimeline } from './components/FailoverTimeline.js';
 import { FailoverNotice } from './components/FailoverNotice.js';
 import { LeaderlessBanner } from './components/LeaderlessBanner.js';
 import { NodeTable } from './components/NodeTable.js';
 import { StatusHeader } from './components/StatusHeader.js';
 import { useClusterStream } from './hooks/useClusterStream.js';
+import { gatewayClock } from './timeline/clock.js';
+import { usePagePainted } from './timeline/usePagePainted.js';
 
 export function App() {
   const { link, view, events } = useClusterStream();
   const leaderless = view?.status === 'leaderless';
   const killDisabled = link !== 'live' || view?.status !== 'ok';
+  const pagePhases = usePagePainted(view);
   return (
     <div className="page">
       <StatusHeader link={link} view={view} />
@@ -21,6 +25,7 @@ export function App() {
         {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
         {view ? <NodeTable view={view} killDisabled={killDisabled} /> : <p className="card muted">Connecting…</p>}
         {view && <ChainGraph view={view} killDisabled={killDisabled} />}
+        {view?.lastFailover && <FailoverTimeline failover={view.lastFailover} pagePhases={pagePhases} clock={gatewayClock()} />}
         <div className="columns">
           {view && <ChainView nodes={view.nodes} />}
           <EventTimeline events={events} />

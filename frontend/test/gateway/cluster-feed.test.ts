@@ -72,7 +72,14 @@ describe('cluster feed', () => {
       { ev: 'leader-lost', leader: nodeId(1), at: 20 },
       { ev: 'leader-switched', leader: nodeId(2), token: 2, at: 40 },
     ]);
-    assert.deepEqual(t.feed.view.lastFailover, { from: nodeId(1), to: nodeId(2), durationMs: 20, at: 40 });
+    assert.deepEqual(t.feed.view.lastFailover, {
+      from: nodeId(1),
+      to: nodeId(2),
+      durationMs: 20,
+      at: 40,
+      mode: null,
+      phases: [{ name: 'gateway-switched', at: 40, by: 'gateway', how: 'first snapshot of the new leader accepted' }],
+    });
     assert.deepEqual(
       t.views.map((v) => v.status),
       ['ok', 'leaderless', 'ok'],

@@ -59,7 +59,7 @@ describe('leader tracker', () => {
       [1250, msg(2, snapshotMsg(2, [2, 3]))],
     ]);
     assert.equal(state.view.status, 'ok');
-    assert.deepEqual(state.view.lastFailover, { from: nodeId(1), to: nodeId(2), durationMs: 1150, at: 1250 });
+    assert.deepEqual(state.view.lastFailover, { from: nodeId(1), to: nodeId(2), durationMs: 1150, at: 1250, mode: null, phases: [] });
     assert.equal(state.view.leaderlessSince, null);
     assert.deepEqual(
       notices.map((n) => n.ev),

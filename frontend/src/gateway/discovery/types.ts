@@ -10,4 +10,9 @@ export interface DiscoveryEvents {
 export interface LeaderDiscovery extends EventEmitter<DiscoveryEvents> {
   start(): void;
   stop(): void;
+  /**
+   * Calls `onDeleted` (with the time the notification arrived) once ZooKeeper deletes this election
+   * znode: a one-shot data watch, for the failover timeline. Optional: test fakes have no ZooKeeper.
+   */
+  watchElectionZnode?(znode: string, onDeleted: (at: number) => void): void;
 }

@@ -7,7 +7,7 @@
  * liveness signal, and a stale registry read must not replace it.
  */
 import { EventEmitter } from 'node:events';
-import { COORDINATORS_REGISTRY_PATH } from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH } from '@zkviz/shared';
 import { ZNONODE, ZOK, isConnectionProblem, rcName, type SessionInfo, type ZkConnection } from '@zkviz/shared/zk';
 import type { FeedLog, RegisteredLeader } from '../feed/types.js';
 import { parseRegistryEntry, rankRegistryChildren } from './registry.js';
@@ -40,6 +40,12 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
     this.stopped = true;
     this.zk.off('connected', this.onConnected);
     void this.zk.close(); // the gateway owns no ephemerals: nothing to wait for
+  }
+
+  watchElectionZnode(znode: string, onDeleted: (at: number) => void): void {
+    void this.zk.getData(`${ELECTION_PATH}/${znode}`, (kind) => {
+      if (kind === 'deleted') onDeleted(Date.now());
+    });
   }
 
   private readonly onConnected = (_session: SessionInfo, reconnected: boolean): void => {

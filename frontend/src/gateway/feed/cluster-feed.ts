@@ -3,7 +3,8 @@
  * leader's stream, and every resulting view/event is emitted once for the HTTP and WebSocket layers.
  */
 import { EventEmitter } from 'node:events';
-import type { ClusterEvent, ClusterView, KillMode } from '@zkviz/shared';
+import type { ClusterEvent, ClusterView, FailoverRecord, KillMode } from '@zkviz/shared';
+import { FailoverRecorder, type FailoverObservation } from '../failovers/recorder.js';
 import type { LeaderDiscovery } from '../discovery/types.js';
 import type { StreamConnector, StreamHandle } from '../leader/stream-client.js';
 import { EventHistory, killRequestedEvent } from './events.js';
@@ -18,6 +19,7 @@ export interface FeedEvents {
 export class ClusterFeed extends EventEmitter<FeedEvents> {
   private state: TrackerState;
   private readonly history = new EventHistory(50);
+  private readonly failovers = new FailoverRecorder();
   private stream: { leader: RegisteredLeader; handle: StreamHandle } | null = null;
   private started = false;
 
@@ -31,8 +33,17 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.state = initialTrackerState(now());
   }
 
+  /** The tracker's view, its lastFailover completed with the measured phases. */
   get view(): ClusterView {
-    return this.state.view;
+    const view = this.state.view;
+    const last = view.lastFailover;
+    const recorded = last ? this.failovers.find(last.at, last.to) : null;
+    return recorded ? { ...view, lastFailover: recorded } : view;
+  }
+
+  /** The recent failovers with their phases, newest first. */
+  get recentFailovers(): FailoverRecord[] {
+    return this.failovers.list();
   }
 
   get recentEvents(): ClusterEvent[] {
@@ -55,8 +66,9 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.stream = null;
   }
 
-  /** Adds a kill to the timeline once the leader accepted it. */
-  recordKill(target: string, mode: KillMode): void {
+  /** Adds a kill to the timeline once the leader accepted it; `requestedAt` is when the request arrived. */
+  recordKill(target: string, mode: KillMode, requestedAt: number = this.now()): void {
+    this.observeFailover({ type: 'kill-requested', target, mode, leader: this.state.view.leader, at: requestedAt });
     this.publishEvent(killRequestedEvent(target, mode, this.now()));
   }
 
@@ -84,12 +96,31 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   }
 
   private apply(input: TrackerInput): void {
+    const before = this.state.view.lastFailover;
     const out = applyInput(this.state, input, this.now());
     this.state = out.state;
     if (out.rejected) this.log.debug({ via: 'via' in input ? input.via : undefined, reason: out.rejected }, 'fenced leader message');
-    for (const notice of out.notices) this.log.info(notice, notice.ev);
+    for (const notice of out.notices) {
+      this.log.info(notice, notice.ev);
+      if (notice.ev === 'leader-lost') this.failovers.observe({ type: 'leader-lost', leader: notice.leader, at: notice.at });
+      if (notice.ev === 'leader-switched' || notice.ev === 'leader-restored') this.watchLeaderZnode(notice.leader);
+    }
+    const after = this.state.view.lastFailover;
+    if (after && after !== before && input.type === 'stream-message' && input.message.type === 'snapshot') {
+      this.failovers.observe({ type: 'switched', failover: after, takeover: input.message.snapshot.takeover ?? null });
+    }
     for (const event of out.events) this.publishEvent(event);
-    if (out.viewChanged) this.emit('view', this.state.view);
+    if (out.viewChanged) this.emit('view', this.view);
+  }
+
+  /** ZooKeeper tells the gateway when the leader's election znode goes: the timeline's znode-deleted. */
+  private watchLeaderZnode(leader: string): void {
+    this.discovery.watchElectionZnode?.(leader, (at) => this.observeFailover({ type: 'znode-deleted', znode: leader, at }));
+  }
+
+  /** A phase that arrives after the switch re-publishes the view, so the page's timeline fills in. */
+  private observeFailover(o: FailoverObservation): void {
+    if (this.failovers.observe(o) && this.started) this.emit('view', this.view);
   }
 
   private publishEvent(event: ClusterEvent): void {

@@ -122,7 +122,9 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
   }
   notices.push(isNewLeader ? { ev: 'leader-switched', leader, token: leaderToken, at: now } : { ev: 'leader-restored', leader, token: leaderToken, at: now });
   const since = state.view.leaderlessSince;
-  const lastFailover = since !== null && isNewLeader ? { from: state.lastLeader, to: leader, durationMs: now - since, at: now } : state.view.lastFailover;
+  // The gateway's feed completes `mode` and `phases` (failovers/recorder.ts).
+  const lastFailover =
+    since !== null && isNewLeader ? { from: state.lastLeader, to: leader, durationMs: now - since, at: now, mode: null, phases: [] } : state.view.lastFailover;
   const view = nextView(
     state,
     {

@@ -31,6 +31,19 @@ function isNodeView(value: unknown): value is NodeView {
   );
 }
 
+/** The successor's own takeover stamps: optional (older nodes do not send them), checked when present. */
+function isTakeoverOrMissing(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  return (
+    isRecord(value) &&
+    typeof value.leader === 'string' &&
+    isStrOrNull(value.predecessor) &&
+    isNumOrNull(value.notifiedAt) &&
+    isNumOrNull(value.registeredAt) &&
+    isNum(value.actingAt)
+  );
+}
+
 export function isClusterSnapshot(value: unknown): value is ClusterSnapshot {
   return (
     isRecord(value) &&
@@ -39,7 +52,8 @@ export function isClusterSnapshot(value: unknown): value is ClusterSnapshot {
     isNum(value.version) &&
     isNum(value.generatedAt) &&
     Array.isArray(value.nodes) &&
-    value.nodes.every(isNodeView)
+    value.nodes.every(isNodeView) &&
+    isTakeoverOrMissing(value.takeover)
   );
 }
 

@@ -95,6 +95,7 @@ export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { f
       preValidation: requireControlToken,
     },
     async (req, reply) => {
+      const requestedAt = Date.now();
       const { id } = req.params;
       const mode: KillMode = req.body?.mode ?? 'crash';
       const view = feed.view;
@@ -117,7 +118,7 @@ export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { f
       }
       if (outcome.status === 202) {
         req.log.info({ ev: 'kill-requested', target: id, mode, leader: view.leader }, 'kill requested');
-        feed.recordKill(id, mode);
+        feed.recordKill(id, mode, requestedAt);
       }
       return reply.code(outcome.status).send(outcome.body);
     },

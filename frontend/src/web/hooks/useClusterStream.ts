@@ -4,6 +4,7 @@
  * laptop waking from sleep does not sit on a half-open connection showing an old leader.
  */
 import { useEffect, useReducer } from 'react';
+import { notePingSent, notePong } from '../timeline/clock.js';
 import { initialStreamState, parseServerMessage, reconnectDelayMs, streamReducer, type StreamState } from '../state/stream-state.js';
 
 const PING_EVERY_MS = 10_000;
@@ -32,14 +33,20 @@ export function useClusterStream(): StreamState {
         attempt = 0;
         lastHeardAt = Date.now();
         dispatch({ type: 'socket-open' });
+        const ping = () => {
+          notePingSent(Date.now());
+          ws.send(JSON.stringify({ type: 'ping' }));
+        };
+        ping(); // the first pong aligns the page's clock with the gateway's (timeline/clock.ts)
         pingTimer = window.setInterval(() => {
           if (Date.now() - lastHeardAt > SILENCE_LIMIT_MS) ws.close();
-          else ws.send(JSON.stringify({ type: 'ping' }));
+          else ping();
         }, PING_EVERY_MS);
       };
       ws.onmessage = (e: MessageEvent) => {
         lastHeardAt = Date.now();
         const message = parseServerMessage(e.data);
+        if (message?.type === 'pong') notePong(message.at, Date.now());
         if (message) dispatch({ type: 'message', message });
       };
       ws.onclose = () => {

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { FailoverRecord, TakeoverRecord } from '@zkviz/shared';
+import { FailoverRecorder } from '../../src/gateway/failovers/recorder.js';
+
+const A = `${'a'.repeat(32)}-n_0000000001`;
+const B = `${'b'.repeat(32)}-n_0000000002`;
+const switched = (at: number, from: string | null = A): FailoverRecord => ({ from, to: B, durationMs: 5, at, mode: null, phases: [] });
+const takeover = (t: Partial<TakeoverRecord> = {}): TakeoverRecord => ({ leader: B, predecessor: A, notifiedAt: 1_050, registeredAt: 1_060, actingAt: 1_061, ...t });
+
+describe('failover recorder', () => {
+  it('a crash: kill, exit, successor stamps, switch — in time order, with the kill mode', () => {
+    const r = new FailoverRecorder();
+    r.observe({ type: 'kill-requested', target: A, mode: 'crash', leader: A, at: 1_000 });
+    r.observe({ type: 'leader-lost', leader: A, at: 1_010 });
+    r.observe({ type: 'session-expiry', znode: A, expiresAt: 1_048 });
+    assert.equal(r.observe({ type: 'switched', failover: switched(1_070), takeover: takeover() }), true);
+    const [rec] = r.list();
+    assert.equal(rec!.mode, 'crash');
+    assert.deepEqual(
+      rec!.phases.map((p) => [p.name, p.at, p.by]),
+      [
+        ['kill-requested', 1_000, 'gateway'],
+        ['process-exited', 1_010, 'gateway'],
+        ['session-expired', 1_048, 'zookeeper'],
+        ['successor-notified', 1_050, 'successor'],
+        ['registry-updated', 1_060, 'successor'],
+        ['successor-acting', 1_061, 'successor'],
+        ['gateway-switched', 1_070, 'gateway'],
+      ],
+    );
+    assert.deepEqual(r.find(1_070, B), rec);
+  });
+
+  it('a graceful stop stamps no process exit (its stream closes when it stops acting) and no session expiry', () => {
+    const r = new FailoverRecorder();
+    r.observe({ type: 'kill-requested', target: A, mode: 'graceful', leader: A, at: 1_000 });
+    r.observe({ type: 'leader-lost', leader: A, at: 1_005 });
+    r.observe({ type: 'session-expiry', znode: A, expiresAt: 1_048 });
+    r.observe({ type: 'switched', failover: switched(1_070), takeover: takeover() });
+    const names = r.list()[0]!.phases.map((p) => p.name);
+    assert.ok(!names.includes('process-exited') && !names.includes('session-expired'));
+  });
+
+  it('a deletion notification after the switch updates the recorded failover', () => {
+    const r = new FailoverRecorder();
+    r.observe({ type: 'kill-requested', target: A, mode: 'crash', leader: A, at: 1_000 });
+    r.observe({ type: 'switched', failover: switched(1_070), takeover: takeover() });
+    assert.equal(r.observe({ type: 'znode-deleted', znode: A, at: 1_049 }), true);
+    assert.equal(r.find(1_070, B)!.phases[1]!.name, 'znode-deleted');
+    assert.equal(r.observe({ type: 'znode-deleted', znode: A, at: 1_049 }), false, 'stamped once');
+    assert.equal(r.observe({ type: 'znode-deleted', znode: B, at: 1_090 }), false, 'another znode is no phase of this failover');
+  });
+
+  it('a kill of a worker opens no failover; a loss without a kill still records one', () => {
+    const r = new FailoverRecorder();
+    r.observe({ type: 'kill-requested', target: B, mode: 'crash', leader: A, at: 1_000 });
+    r.observe({ type: 'leader-lost', leader: A, at: 1_010 });
+    r.observe({ type: 'switched', failover: switched(1_070), takeover: takeover({ predecessor: 'someone-else' }) });
+    const rec = r.list()[0]!;
+    assert.equal(rec.mode, null);
+    assert.deepEqual(
+      rec.phases.map((p) => p.name),
+      ['registry-updated', 'successor-acting', 'gateway-switched'],
+      'no kill, and the successor was woken by another znode: not this failover’s notification',
+    );
+  });
+
+  it('keeps the last 50, newest first', () => {
+    const r = new FailoverRecorder();
+    for (let i = 0; i < 60; i++) r.observe({ type: 'switched', failover: switched(2_000 + i), takeover: null });
+    const list = r.list();
+    assert.equal(list.length, 50);
+    assert.equal(list[0]!.at, 2_059);
+    assert.equal(list[49]!.at, 2_010);
+  });
+});
