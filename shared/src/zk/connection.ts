@@ -13,6 +13,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
+import { safeguardOff } from '../safeguards.js';
 import {
   ZCLOSING,
   ZOK,
@@ -194,6 +195,7 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
       this.emit('suspended', session);
       // The server expires the session after timeoutMs without hearing from us; by then another
       // node may lead. We cannot learn that while cut off, so we assume the worst on our own clock.
+      if (safeguardOff('local-expiry-timer')) return;
       this.localExpiryTimer = setTimeout(() => {
         if (client !== this.client || this.connected) return;
         this.log('zk session presumed expired (local timer)', { session: session.id });
@@ -211,7 +213,7 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
         clearInterval(statePoll);
         return;
       }
-      if (this.connected && client.state !== ZOO_CONNECTED_STATE) suspend();
+      if (this.connected && client.state !== ZOO_CONNECTED_STATE && !safeguardOff('state-poll')) suspend();
     }, Math.max(50, Math.min(250, Math.floor(this.options.sessionTimeoutMs / 6))));
     statePoll.unref();
 
