@@ -189,7 +189,7 @@ function resume(state: ElectionState, off: DisabledSafeguards): Step {
 }
 
 /** Graceful stop: delete our znode (the successor's watch fires now) and close the session. */
-function finishStop(state: ElectionState, off: DisabledSafeguards = ALL_SAFEGUARDS_ON): Step {
+function finishStop(state: ElectionState, off: DisabledSafeguards): Step {
   const commands: Command[] = [];
   if (!off.has('graceful-delete')) {
     if (state.electionZnode && state.sessionId && state.connected) {
@@ -200,19 +200,19 @@ function finishStop(state: ElectionState, off: DisabledSafeguards = ALL_SAFEGUAR
   return { state: { ...state, lifecycle: 'stopped', electionZnode: null }, commands };
 }
 
-function statusOf(state: ElectionState & { sessionId: string }): PublishedStatus {
-  return { role: state.role, watching: state.watching, sessionId: state.sessionId };
-}
-
+/** Adds our entry to a registry, with the status that is true now. */
 function register(state: ElectionState, registry: Registry): Command[] {
-  if (!state.sessionId || !state.electionZnode) return [];
-  return [{ type: 'register', sessionId: state.sessionId, registry, znode: state.electionZnode, status: statusOf({ ...state, sessionId: state.sessionId }) }];
+  const { sessionId, electionZnode: znode, role, watching } = state;
+  if (!sessionId || !znode) return [];
+  return [{ type: 'register', sessionId, registry, znode, status: { role, watching, sessionId } }];
 }
 
+/** Rewrites our entry in the registry our role puts it in (the driver skips an unchanged status). */
 function publish(state: ElectionState): Command[] {
-  if (!state.sessionId || !state.electionZnode || state.role === 'candidate') return [];
-  const registry: Registry = state.role === 'leader' ? 'coordinators' : 'workers';
-  return [{ type: 'publishStatus', sessionId: state.sessionId, registry, znode: state.electionZnode, status: statusOf({ ...state, sessionId: state.sessionId }) }];
+  const { sessionId, electionZnode: znode, role, watching } = state;
+  if (!sessionId || !znode || role === 'candidate') return [];
+  const registry: Registry = role === 'leader' ? 'coordinators' : 'workers';
+  return [{ type: 'publishStatus', sessionId, registry, znode, status: { role, watching, sessionId } }];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -187,11 +187,12 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
       this.emit('connected', this.session, reconnected);
     });
 
-    const suspend = () => {
+    /** `via` says which noticed first: the addon's CONNECTING event or the state poll below. */
+    const suspend = (via: 'connecting-event' | 'state-poll') => {
       if (client !== this.client || !this.connected || !this.session) return;
       this.connected = false;
       const session = this.session;
-      this.log('zk connection suspended', { session: session.id });
+      this.log('zk connection suspended', { session: session.id, via });
       this.emit('suspended', session);
       // The server expires the session after timeoutMs without hearing from us; by then another
       // node may lead. We cannot learn that while cut off, so we assume the worst on our own clock.
@@ -202,7 +203,7 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
         this.loseSession('local-timeout');
       }, session.timeoutMs);
     };
-    client.on('connecting', suspend);
+    client.on('connecting', () => suspend('connecting-event'));
     // The addon does not always deliver the CONNECTING session event: under repeated connection
     // errors (e.g. every reconnect reset) the C client queues it but the addon may not run it for
     // as long as the errors last. A leader that never hears 'connecting' keeps acting while another
@@ -213,7 +214,7 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
         clearInterval(statePoll);
         return;
       }
-      if (this.connected && client.state !== ZOO_CONNECTED_STATE && !safeguardOff('state-poll')) suspend();
+      if (this.connected && client.state !== ZOO_CONNECTED_STATE && !safeguardOff('state-poll')) suspend('state-poll');
     }, Math.max(50, Math.min(250, Math.floor(this.options.sessionTimeoutMs / 6))));
     statePoll.unref();
 
