@@ -41,7 +41,9 @@ sel() { [ ${#SELECTED[@]} -eq 0 ] && return 0; for w in "${SELECTED[@]}"; do [ "
 
 if sel stop-acting-on-suspended; then for sc in F5 F6 F7; do run stop-acting-on-suspended stop-acting-on-suspended test/faults/partitions.test.ts $sc; done; fi
 if sel local-expiry-timer; then run local-expiry-timer local-expiry-timer test/faults/partitions.test.ts F7; fi
-if sel state-poll; then for i in 1 2 3; do run state-poll state-poll test/faults/partitions.test.ts F6; done; fi
+# F15 sends a request on a reset socket: the addon then never delivers CONNECTING (F6's resets
+# always do deliver it, so F6 cannot catch the poll's absence).
+if sel state-poll; then for i in 1 2; do run state-poll state-poll test/faults/silent-disconnect.test.ts F15; done; fi
 # Our znode is recognised only by the name a create reply gave us, never by our prefix.
 if sel protected-create-adoption; then run protected-create-adoption protected-create-adoption test/faults/races.test.ts F10; fi
 if sel watch-nonode-redecide; then run watch-nonode-redecide watch-nonode-redecide test/faults/races.test.ts F4; fi
