@@ -20,16 +20,25 @@ check_names() {
     try { parseSafeguardSwitches(process.env); } catch (err) { console.error(err.message); process.exit(1); }" || exit 2
 }
 
+# A run that failed before the fault was even made (a process too slow to start on a loaded
+# machine) proves nothing: it is retried, and reported INCONCLUSIVE if it never gets that far.
+STARTUP_FAILURE='waiting for event "listening"|inspector: no ZooKeeper session'
+
 run() { # <safeguard name> <switches> <test file> <name pattern>
-  local name=$1 switches=$2 file=$3 pattern=$4
+  local name=$1 switches=$2 file=$3 pattern=$4 attempt rc why
   check_names "$switches"
-  ZKVIZ_UNSAFE_DISABLE="$switches" ZKVIZ_UNDER_TEST=1 \
-  ZKVIZ_FAULTS_GUARD_MS=${ZKVIZ_FAULTS_GUARD_MS:-12000} ZKVIZ_FAULTS_TAILS=0 \
-    timeout 300 node --import tsx --test --test-force-exit --test-concurrency=1 --test-name-pattern "$pattern" "$file" > "$OUT/out.log" 2>&1
-  local rc=$?
-  cp "$OUT/out.log" "/tmp/zkviz-safeguard-$name-$pattern.log"  # kept for a closer look
-  local why=$(grep -m1 -A2 "^  error:" "$OUT/out.log" | sed 's/^ *//' | tr '\n' ' ' | cut -c1-220)
+  for attempt in 1 2 3; do
+    ZKVIZ_UNSAFE_DISABLE="$switches" ZKVIZ_UNDER_TEST=1 \
+    ZKVIZ_FAULTS_GUARD_MS=${ZKVIZ_FAULTS_GUARD_MS:-20000} ZKVIZ_FAULTS_TAILS=0 \
+      timeout 300 node --import tsx --test --test-force-exit --test-concurrency=1 --test-name-pattern "$pattern" "$file" > "$OUT/out.log" 2>&1
+    rc=$?
+    cp "$OUT/out.log" "/tmp/zkviz-safeguard-$name-$pattern.log"  # kept for a closer look
+    why=$(grep -m1 -A2 "^  error:" "$OUT/out.log" | sed 's/^ *//' | tr '\n' ' ' | cut -c1-220)
+    [ $rc -ne 0 ] && grep -m1 -A2 "^  error:" "$OUT/out.log" | grep -Eq "$STARTUP_FAILURE" && continue
+    break
+  done
   if grep -q "^# tests 0" "$OUT/out.log"; then echo "$name | $pattern | NO TEST MATCHED"
+  elif [ $rc -ne 0 ] && echo "$why" | grep -Eq "$STARTUP_FAILURE"; then echo "$name | $pattern | INCONCLUSIVE (never got past start-up, 3 tries) | $why"
   elif [ $rc -ne 0 ]; then echo "$name | $pattern | FAILED-AS-EXPECTED | $why"
   else echo "$name | $pattern | PASSED (safeguard not covered)"; fi
   [ -n "${SHOW:-}" ] && grep -A12 "^  error:" "$OUT/out.log" | head -14

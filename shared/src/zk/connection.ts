@@ -204,11 +204,12 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
       }, session.timeoutMs);
     };
     client.on('connecting', () => suspend('connecting-event'));
-    // The addon does not always deliver the CONNECTING session event: under repeated connection
-    // errors (e.g. every reconnect reset) the C client queues it but the addon may not run it for
-    // as long as the errors last. A leader that never hears 'connecting' keeps acting while another
-    // takes over (seen in the F6 fault test: no suspension for 10 s). So we also read the handle's
-    // state, which the C client updates at once, and suspend on it.
+    // The C client does not always announce a lost connection: a request whose send() fails (the
+    // socket was reset and the client has not read that yet) closes the socket and leaves the
+    // CONNECTED state without a CONNECTING session event (zookeeper.c nonblocking_send), and the
+    // failed reconnects that follow are not announced either. A leader that never hears
+    // 'connecting' keeps acting while another takes over (F15 forces it). So we also read the
+    // handle's state, which the C client updates at once, and suspend on it.
     const statePoll = setInterval(() => {
       if (client !== this.client) {
         clearInterval(statePoll);
