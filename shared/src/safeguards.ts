@@ -59,7 +59,9 @@ export function parseSafeguardSwitches(env: Record<string, string | undefined>):
     throw new SafeguardSwitchError(`${UNSAFE_DISABLE_ENV} names unknown safeguards: ${unknown.join(', ')} (known: ${SAFEGUARD_NAMES.join(', ')})`);
   }
   if (env[UNDER_TEST_ENV] !== '1') {
-    throw new SafeguardSwitchError(`${UNSAFE_DISABLE_ENV}=${names.join(',')} turns safeguards off; refused because ${UNDER_TEST_ENV}=1 is not set (only the fault tests may do this)`);
+    throw new SafeguardSwitchError(
+      `${UNSAFE_DISABLE_ENV}=${names.join(',')} turns safeguards off; refused because ${UNDER_TEST_ENV}=1 is not set (only the fault tests may do this)`,
+    );
   }
   return new Set(names.filter(isSafeguard));
 }

@@ -9,7 +9,10 @@ test('no switch set: every safeguard is on', () => {
 });
 
 test('switches are refused unless the process is told it is under test', () => {
-  assert.throws(() => parseSafeguardSwitches({ ZKVIZ_UNSAFE_DISABLE: 'state-poll' }), (err: Error) => err instanceof SafeguardSwitchError && /ZKVIZ_UNDER_TEST=1/.test(err.message));
+  assert.throws(
+    () => parseSafeguardSwitches({ ZKVIZ_UNSAFE_DISABLE: 'state-poll' }),
+    (err: Error) => err instanceof SafeguardSwitchError && /ZKVIZ_UNDER_TEST=1/.test(err.message),
+  );
   assert.throws(() => parseSafeguardSwitches({ ZKVIZ_UNSAFE_DISABLE: 'state-poll', ZKVIZ_UNDER_TEST: 'yes' }), SafeguardSwitchError);
 });
 

@@ -28,7 +28,10 @@ test('F14 a persistent znode under our prefix: never lead on a znode our session
     // The leader leaves: the worker's watch fires, it re-lists and sees only the impostor.
     const since = worker!.node.proc.cursor();
     await leader!.node.terminate();
-    const outcome = await worker!.node.proc.waitFor((e) => e.ev === 'election-restart-session' || (e.ev === 'acting-start' && e.znode === impostor), { since, timeoutMs: 20_000 });
+    const outcome = await worker!.node.proc.waitFor((e) => e.ev === 'election-restart-session' || (e.ev === 'acting-start' && e.znode === impostor), {
+      since,
+      timeoutMs: 20_000,
+    });
     assert.equal(outcome.ev, 'election-restart-session', `the worker acted as leader on ${impostor}, a znode its session does not own`);
 
     // Healed: the impostor goes; the worker, now on a new session and prefix, leads on its own znode.

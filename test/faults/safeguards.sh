@@ -60,13 +60,18 @@ if sel predecessor-deleted-redecide; then for sc in F3 F1; do run predecessor-de
 if sel ownership-check; then run ownership-check ownership-check test/faults/ownership.test.ts F14; fi
 # A create answered ZNONODE (parent gone) re-creates the parents, and so does a list answered ZNONODE.
 if sel parents-recreated; then run parents-recreated parents-recreated test/faults/zookeeper.test.ts F8b; fi
-if sel graceful-delete; then run graceful-delete graceful-delete test/faults/leader-loss.test.ts F2; run graceful-delete graceful-delete test/faults/lifecycle.test.ts F13; fi
+# F2 only: in F13 a node that neither deletes nor closes still exits (its shutdown is bounded at
+# 2 s) and its session expires before the final settle, so F13 cannot tell.
+if sel graceful-delete; then run graceful-delete graceful-delete test/faults/leader-loss.test.ts F2; fi
+# Expected to PASS: a stop that does not wait closes the session at once, and the driver runs that
+# close after the create in flight (one queue; ZooKeeper applies a session's requests in order),
+# so ZooKeeper deletes the new ephemeral znode itself at the same moment the explicit delete would
+# have. No invariant can see the difference (see README, Correctness).
 if sel stop-waits-for-create; then run stop-waits-for-create stop-waits-for-create test/faults/lifecycle.test.ts F13; fi
 # All of the gateway's fencing: the tracker's three rules and the stream drop.
-if sel gateway-fencing; then
-  for i in 1 2; do run gateway-fencing gateway-fencing,gateway-drop-stream test/faults/freeze.test.ts F11; done
-  run gateway-fencing gateway-fencing,gateway-drop-stream test/faults/stale-leader.test.ts F11b
-fi
+# F11b only: in F11 the resumed leader's own freeze check keeps it silent, so the gateway never
+# gets a line it would have to fence (F11 catches the freeze detector instead).
+if sel gateway-fencing; then run gateway-fencing gateway-fencing,gateway-drop-stream test/faults/stale-leader.test.ts F11b; fi
 # The stream drop alone (the tracker's rules still reject the rogue's messages).
 if sel gateway-drop-stream; then run gateway-drop-stream gateway-drop-stream test/faults/stale-leader.test.ts F11b; fi
 if sel freeze-detector; then for i in 1 2 3; do run freeze-detector freeze-detector test/faults/freeze.test.ts F11; done; fi

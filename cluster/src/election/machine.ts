@@ -329,7 +329,8 @@ const onResult: Handlers<ResultEvent> = {
       return then(setLeadership(state, false, 'own znode missing'), (s) => {
         const cleanup: Command[] = [];
         if (s.electionZnode && s.sessionId) {
-          for (const registry of ['coordinators', 'workers'] as const) cleanup.push({ type: 'unregister', sessionId: s.sessionId, registry, znode: s.electionZnode });
+          for (const registry of ['coordinators', 'workers'] as const)
+            cleanup.push({ type: 'unregister', sessionId: s.sessionId, registry, znode: s.electionZnode });
         }
         const joined = join(s);
         return { state: joined.state, commands: [...cleanup, ...joined.commands] };
