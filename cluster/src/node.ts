@@ -22,7 +22,10 @@ export class ClusterNode {
   readonly zk: ZkConnection;
   readonly election: Election;
   /** Every leader message passes the freeze check first (see frozenJustNow). */
-  readonly streams = new StreamHub(() => !this.frozenJustNow());
+  readonly streams = new StreamHub(
+    () => !this.frozenJustNow(),
+    (bufferedBytes) => this.logger.warn({ ev: 'stream-dropped', bufferedBytes }, 'dropped a state stream subscriber that stopped reading'),
+  );
   readonly startedAt = Date.now();
   private observer: ClusterObserver | null = null;
   private actingAs: Leadership | null = null;

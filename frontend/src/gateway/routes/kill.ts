@@ -68,6 +68,8 @@ export function mapLeaderReply(reply: LeaderReply, target: string, mode: KillMod
       return { status: 409, body: { error: 'stale_leader', message: body?.message ?? 'the leader was superseded; retry once the new leader is known' } };
     case 503:
       return { status: 503, body: { error: 'no_leader', message: body?.message ?? 'the leader stepped down; re-election in progress' } };
+    case 429:
+      return { status: 429, body: { error: 'rate_limited', message: 'the leader is refusing more control calls from this gateway for now' } };
     case 502:
       return { status: 502, body: { error: 'target_unreachable', message: body?.message ?? `the leader could not reach ${target}` } };
     case 401:
