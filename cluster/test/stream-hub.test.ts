@@ -63,4 +63,34 @@ describe('StreamHub', () => {
     assert.equal(res.lines.length, 0);
     assert.equal(hub.size, 0);
   });
+  it('drops a subscriber that stopped reading once its backlog passes the bound, and only that one', () => {
+    const dropped: number[] = [];
+    const hub = new StreamHub(() => true, (bytes) => dropped.push(bytes), 100);
+    class Backlogged extends FakeResponse {
+      writableLength = 0;
+      destroyed = false;
+      override write(chunk: string): boolean {
+        super.write(chunk);
+        this.writableLength += chunk.length; // nobody reads: everything stays queued
+        return false;
+      }
+      destroy(): void {
+        this.destroyed = true;
+        this.emit('close');
+      }
+    }
+    const stuck = new Backlogged();
+    const reader = new FakeResponse();
+    hub.open({ id: 'x', token: 1 });
+    hub.subscribe(stuck as unknown as ServerResponse);
+    hub.subscribe(reader as unknown as ServerResponse);
+    for (let v = 1; v <= 10; v++) hub.publish(snapshot(v));
+    assert.equal(stuck.destroyed, true);
+    assert.equal(dropped.length, 1, 'reported once');
+    assert.ok(dropped[0]! > 100);
+    assert.ok(stuck.writableLength < 200, 'nothing more was queued for it after the bound');
+    assert.equal(reader.lines.length, 10, 'the reading subscriber got every snapshot');
+    assert.equal(hub.size, 1);
+    hub.close();
+  });
 });
