@@ -4,7 +4,8 @@
  *
  * ws:   opens /ws and sends `{"type":"ping"}` as fast as its socket takes them (a batch, then the
  *       next batch once the last frame reached the kernel). With `reconnect`, opens a new socket
- *       each time it is closed and floods again. Reports each close.
+ *       each time it is closed and floods again. Reports each close; on stop, a connection still
+ *       open is counted with code 0.
  * http: `concurrency` keep-alive loops of GET `path`, each sending the next request as soon as
  *       the answer is in. Reports its first 429.
  * Both bind to `localAddress` (127.0.0.x), which is how a server on loopback tells clients apart.
@@ -39,13 +40,13 @@ let stopping = false;
 const wsCloses: WsClose[] = [];
 let wsRefused = 0;
 const httpStats = { ok: 0, limited: 0, other: 0, failed: 0 };
-let current: WebSocket | null = null;
+let current: { ws: WebSocket; stats: WsClose } | null = null;
 let agent: http.Agent | null = null;
 
 function floodWs(url: string, localAddress: string, reconnect: boolean): void {
   const ws = new WebSocket(url, { localAddress });
-  current = ws;
   const stats: WsClose = { code: 0, sent: 0, pongs: 0, errors: [] };
+  current = { ws, stats };
   const pump = () => {
     if (ws.readyState !== WebSocket.OPEN || stopping) return;
     for (let i = 1; i < BATCH; i++) ws.send(PING);
@@ -70,9 +71,9 @@ function floodWs(url: string, localAddress: string, reconnect: boolean): void {
       if (!stopping && reconnect) setImmediate(() => floodWs(url, localAddress, reconnect));
       return; // refused or failed before it opened
     }
+    if (stopping) return;
     stats.code = code;
     wsCloses.push(stats);
-    if (stopping) return;
     send({ type: 'ws-closed', close: stats });
     if (reconnect) floodWs(url, localAddress, reconnect);
   });
@@ -115,7 +116,9 @@ process.on('message', (m: FlooderCommand) => {
     else if (m.cmd === 'http') floodHttp(m.url, m.path, m.localAddress, m.concurrency);
     else if (m.cmd === 'stop') {
       stopping = true;
-      current?.terminate();
+      // The connection still open (never cut off) is reported with code 0.
+      if (current && current.ws.readyState !== WebSocket.CLOSED && current.stats.sent > 0) wsCloses.push(current.stats);
+      current?.ws.terminate();
       agent?.destroy();
       send({ type: 'stopped', ws: wsCloses, wsRefused, http: httpStats });
       process.disconnect();

@@ -118,11 +118,13 @@ describe('budgets against a real gateway and cluster', () => {
       await flooder.next('ws-closed'); // still flooding after the failover
     } finally {
       const totals = await flooder.stop();
-      for (const c of totals.ws) {
+      const closed = totals.ws.filter((c) => c.code !== 0); // code 0: the one still open at stop()
+      assert.ok(totals.ws.length - closed.length <= 1);
+      for (const c of closed) {
         assert.equal(c.code, 1008, `every flooding connection was closed with 1008: ${JSON.stringify(c)}`);
         assert.deepEqual(c.errors, ['rate_limited']);
       }
-      assert.ok(totals.ws.length >= 2, `${totals.ws.length} flooding connections`);
+      assert.ok(closed.length >= 2, `${closed.length} flooding connections cut off`);
     }
     assert.equal(viewer.closed, false, 'the viewer stayed connected the whole time');
     const gw = cluster.gateway!;

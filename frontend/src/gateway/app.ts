@@ -51,6 +51,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const app = Fastify({
     logger: deps.logger ?? { level: deps.config.logLevel },
+    // No two log lines per request: a client looping on the API would have the gateway spend its
+    // time writing its log. What matters is logged on purpose (kills, cut-offs, 5xx).
+    disableRequestLogging: true,
     bodyLimit: 4 * 1024,
     // Reject what the schemas do not allow instead of silently stripping or coercing it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
