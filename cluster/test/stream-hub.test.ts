@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
 import type { ClusterSnapshot } from '@zkviz/shared';
 import { StreamHub } from '../src/leader/stream-hub.js';
+import { StreamSlots } from '../src/server/limits.js';
 
 /** Just enough of a ServerResponse: records what was written. */
 class FakeResponse extends EventEmitter {
@@ -92,5 +93,31 @@ describe('StreamHub', () => {
     assert.equal(reader.lines.length, 10, 'the reading subscriber got every snapshot');
     assert.equal(hub.size, 1);
     hub.close();
+  });
+});
+
+describe('StreamSlots', () => {
+  it("past the cap a caller's new stream closes that caller's oldest, and only that caller's", () => {
+    const evicted: string[] = [];
+    const slots = new StreamSlots(2, (client) => evicted.push(client));
+    class Res extends FakeResponse {
+      destroyed = false;
+      destroy(): void {
+        this.destroyed = true;
+        this.emit('close');
+      }
+    }
+    const [a1, a2, a3, b1] = [new Res(), new Res(), new Res(), new Res()];
+    slots.admit('a', a1 as unknown as ServerResponse);
+    slots.admit('a', a2 as unknown as ServerResponse);
+    slots.admit('b', b1 as unknown as ServerResponse);
+    assert.deepEqual([slots.count('a'), slots.count('b'), evicted.length], [2, 1, 0]);
+    slots.admit('a', a3 as unknown as ServerResponse);
+    assert.deepEqual([a1.destroyed, a2.destroyed, a3.destroyed, b1.destroyed], [true, false, false, false]);
+    assert.deepEqual(evicted, ['a']);
+    assert.equal(slots.count('a'), 2);
+    a2.emit('close'); // closed by the caller
+    a3.emit('close');
+    assert.equal(slots.count('a'), 0);
   });
 });

@@ -10,8 +10,8 @@
  * - a client looping on /api/cluster gets 429 with Retry-After while another client's reads
  *   succeed;
  * - the per-address /ws cap refuses the next upgrade with 429, other addresses still connect;
- * - on a node, a token-holding caller looping on a control route gets 429 and one past its stream
- *   cap gets 429, while the gateway's stream carries on;
+ * - on a node, a token-holding caller looping on a control route gets 429, and a stream past its
+ *   per-caller cap closes that caller's oldest, while the gateway's stream carries on;
  * - each cut-off is logged once, and none of this kills a node or changes the cluster.
  */
 import assert from 'node:assert/strict';
@@ -64,12 +64,20 @@ async function electionChildren(): Promise<string[]> {
   return (children ?? []).sort();
 }
 
-/** A state stream held open (and read) until destroy(). */
-function openStream(url: string, headers: Record<string, string>, localAddress: string): Promise<{ status: number; destroy(): void }> {
+interface HeldStream {
+  status: number;
+  /** Resolves once the node has closed this stream. */
+  closed: Promise<void>;
+  destroy(): void;
+}
+
+/** A state stream held open (and read) until destroy() or until the node closes it. */
+function openStream(url: string, headers: Record<string, string>, localAddress: string): Promise<HeldStream> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers, localAddress, agent: false }, (res) => {
       res.resume();
-      resolve({ status: res.statusCode ?? 0, destroy: () => req.destroy() });
+      const closed = new Promise<void>((done) => res.once('close', () => done()));
+      resolve({ status: res.statusCode ?? 0, closed, destroy: () => req.destroy() });
     });
     req.on('error', reject);
   });
@@ -178,7 +186,7 @@ describe('budgets against a real gateway and cluster', () => {
     assert.equal(gw.events.filter(rateLimited('reads', '127.0.0.3')).length, 1, 'the read loop was logged once');
   });
 
-  it('on the leader, a token-holding caller in a loop gets 429 and one past its stream cap gets 429; the gateway is not affected', async () => {
+  it("on the leader, a token-holding caller in a loop gets 429, and a stream past its cap closes that caller's oldest; the gateway is not affected", async () => {
     const leader = cluster.nodes.find((n) => n.running && `127.0.0.1:${n.port}` === leaderView.leaderAddress)!;
     assert.ok(leader, 'the leader process');
     const base = `http://127.0.0.1:${leader.port}`;
@@ -194,17 +202,20 @@ describe('budgets against a real gateway and cluster', () => {
       } else assert.equal(status, 200, res.body);
       assert.ok(++answered <= CONTROL_PER_MIN + 1, 'the budget holds');
     }
-    // Streams: the cap per caller, counted while they are open.
-    const streams: Array<{ destroy(): void }> = [];
+    // Streams: at most STREAMS_PER_ADDRESS per caller; a new one replaces that caller's oldest
+    // (a gateway whose old stream went half-open must still get a new one).
+    const streams: HeldStream[] = [];
     try {
-      for (let i = 0; i < STREAMS_PER_ADDRESS; i++) {
+      for (let i = 0; i < STREAMS_PER_ADDRESS + 1; i++) {
         const stream = await openStream(`${base}${NODE_ROUTES.clusterStream}`, auth, '127.0.0.8');
         assert.equal(stream.status, 200);
         streams.push(stream);
       }
-      const over = await rawRequest(`${base}${NODE_ROUTES.clusterStream}`, { method: 'GET', headers: auth, localAddress: '127.0.0.8' });
-      assert.equal(over.status, 429, over.body);
-      assert.equal((JSON.parse(over.body) as { error: string }).error, 'too_many_streams');
+      await withTimeout(streams[0]!.closed, 5000, 'the oldest stream to be closed by the node');
+      // Oldest first: one more closes the next oldest. The gateway's stream (127.0.0.1) is another
+      // caller's and carries on (checked below).
+      streams.push(await openStream(`${base}${NODE_ROUTES.clusterStream}`, auth, '127.0.0.8'));
+      await withTimeout(streams[1]!.closed, 5000, 'the next oldest stream to be closed');
     } finally {
       for (const s of streams) s.destroy();
     }

@@ -20,8 +20,8 @@ export function clusterStateRoutes(node: ClusterNode): FastifyPluginAsync {
 
     app.get(NODE_ROUTES.clusterStream, { schema: controlReadSchema, config: { clusterToken: true } }, async (request, reply) => {
       if (!node.leadership) return sendError(reply, 503, 'not_leader', 'this node is not acting as leader');
-      if (!app.admitStream(request, reply)) return reply;
       reply.hijack();
+      app.admitStream(request, reply.raw);
       node.streams.subscribe(reply.raw);
     });
   };

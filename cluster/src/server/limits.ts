@@ -3,23 +3,25 @@
  * loop (a buggy gateway, a script) cannot stall the node for the real gateway:
  * - every route marked `clusterToken` shares one request budget per caller address
  *   (`429 rate_limited` with `Retry-After`), checked before the token so guessing counts too;
- * - state streams are capped per caller address (`429 too_many_streams`), and StreamHub drops a
- *   subscriber that stops reading (stream-hub.ts), so neither connections nor buffers pile up.
+ * - state streams are capped per caller address: a new stream past the cap closes that caller's
+ *   oldest one (a gateway only ever reads its newest, and one whose old connection went half-open
+ *   must still get a new one), and StreamHub drops a subscriber that stops reading
+ *   (stream-hub.ts), so neither connections nor buffers pile up.
  * Cut-offs are logged once per caller per minute. Register before installClusterAuth.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
-import { ConnectionCap, CutoffLog } from '@zkviz/shared/fastify';
+import { CutoffLog } from '@zkviz/shared/fastify';
 import type { NodeLimits } from '../config.js';
-import { sendError } from './errors.js';
 
 const WINDOW_MS = 60_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Counts a state stream from this caller until its response closes; false at the cap (429 sent). */
-    admitStream(request: FastifyRequest, reply: FastifyReply): boolean;
+    /** Counts a state stream from this caller until `res` closes; at the cap, the caller's oldest is closed. */
+    admitStream(request: FastifyRequest, res: ServerResponse): void;
   }
 }
 
@@ -40,17 +42,40 @@ async function controlLimitsPlugin(app: FastifyInstance, limits: NodeLimits): Pr
     if (request.routeOptions.config.clusterToken) await limiter.call(app, request, reply);
   });
 
-  const streams = new ConnectionCap(limits.streamsPerAddress);
-  app.decorate('admitStream', (request: FastifyRequest, reply: FastifyReply): boolean => {
-    const client = request.ip;
-    if (!streams.tryAcquire(client)) {
-      report('streams', client, { max: limits.streamsPerAddress }, 'caller at its state-stream cap: refusing more with 429');
-      void sendError(reply, 429, 'too_many_streams', `at most ${limits.streamsPerAddress} state streams per caller`);
-      return false;
-    }
-    reply.raw.once('close', () => streams.release(client));
-    return true;
-  });
+  const streams = new StreamSlots(limits.streamsPerAddress, (client) =>
+    report('streams', client, { max: limits.streamsPerAddress }, 'caller at its state-stream cap: closing its oldest stream for each new one'),
+  );
+  app.decorate('admitStream', (request: FastifyRequest, res: ServerResponse) => streams.admit(request.ip, res));
 }
 
 export const controlLimits = fp(controlLimitsPlugin, { name: 'zkviz-control-limits' });
+
+/** Open streams per caller, oldest first (a Set keeps insertion order). */
+export class StreamSlots {
+  private readonly open = new Map<string, Set<ServerResponse>>();
+
+  constructor(
+    private readonly maxPerCaller: number,
+    private readonly onEvict: (client: string) => void = () => {},
+  ) {}
+
+  admit(client: string, res: ServerResponse): void {
+    let mine = this.open.get(client);
+    if (!mine) this.open.set(client, (mine = new Set()));
+    while (mine.size >= this.maxPerCaller) {
+      const oldest = mine.values().next().value!;
+      mine.delete(oldest);
+      this.onEvict(client);
+      oldest.destroy();
+    }
+    mine.add(res);
+    res.once('close', () => {
+      mine.delete(res);
+      if (mine.size === 0 && this.open.get(client) === mine) this.open.delete(client);
+    });
+  }
+
+  count(client: string): number {
+    return this.open.get(client)?.size ?? 0;
+  }
+}
