@@ -1,6 +1,10 @@
 /** The budgets' arithmetic (fake clocks) and the read-route budget through the real gateway app. */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
+import WebSocket from 'ws';
+import type { ServerMessage } from '@zkviz/shared';
 import { ConnectionCap, CutoffLog } from '@zkviz/shared/fastify';
 import { buildGateway } from '../../src/gateway/app.js';
 import { loadConfig } from '../../src/gateway/config.js';
@@ -8,6 +12,17 @@ import { DEFAULT_LIMITS } from '../../src/gateway/limits/config.js';
 import { isReadRoute } from '../../src/gateway/limits/read-limit.js';
 import { TokenBucket } from '../../src/gateway/limits/token-bucket.js';
 import { FakeDiscovery, FakeLeaderClient, FakeStreams } from './fixtures.js';
+
+async function gatewayWith(limits: Parameters<typeof buildGateway>[0]['config']['limits']) {
+  const gw = await buildGateway({
+    config: { staticDir: '/nonexistent', allowedOrigins: [], killRateLimitPerMinute: 100, logLevel: 'silent', limits },
+    createDiscovery: () => new FakeDiscovery(),
+    createStreamConnector: () => new FakeStreams().connector,
+    leaderClient: new FakeLeaderClient(() => ({ statusCode: 202, body: null })),
+    logger: false,
+  });
+  return gw;
+}
 
 describe('TokenBucket', () => {
   it('allows a burst, then exactly the refill rate', () => {
@@ -120,6 +135,53 @@ describe('read budget', () => {
       const kill = await gw.app.inject({ method: 'POST', url: `/api/nodes/${'a'.repeat(32)}-n_0000000001/kill`, remoteAddress: '10.0.0.1' });
       assert.equal(kill.statusCode, 503);
     } finally {
+      await gw.app.close();
+    }
+  });
+});
+
+describe('/ws budgets (over fakes)', () => {
+  it('a connection over its message budget gets one rate_limited error and close 1008; the server stops answering it', async () => {
+    const gw = await gatewayWith({ wsMessageBurst: 3, wsMessagesPerSecond: 1 });
+    const address = await gw.app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const socket = new WebSocket(`${address.replace('http', 'ws')}/ws`);
+      const got: ServerMessage[] = [];
+      socket.on('message', (data) => got.push(JSON.parse(data.toString()) as ServerMessage));
+      socket.on('error', () => {});
+      await once(socket, 'open');
+      for (let i = 0; i < 50; i++) socket.send('{"type":"ping"}');
+      const [code] = (await once(socket, 'close')) as [number];
+      assert.equal(code, 1008);
+      const errors = got.filter((m) => m.type === 'error');
+      assert.deepEqual(errors.map((m) => m.type === 'error' && m.error), ['rate_limited'], 'told exactly once');
+      const pongs = got.filter((m) => m.type === 'pong').length;
+      assert.ok(pongs >= 3 && pongs < 50, `${pongs} pongs for 50 pings`);
+      assert.equal(got.findIndex((m) => m.type === 'error'), got.length - 1, 'nothing after the error');
+    } finally {
+      await gw.app.close();
+    }
+  });
+
+  it('the per-address cap refuses the next upgrade with 429 before a WebSocket exists', async () => {
+    const gw = await gatewayWith({ wsConnectionsPerAddress: 2 });
+    const address = await gw.app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `${address.replace('http', 'ws')}/ws`;
+    const open: WebSocket[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const s = new WebSocket(url);
+        await once(s, 'open');
+        open.push(s);
+      }
+      const refused = new WebSocket(url);
+      refused.on('error', () => {});
+      const [, res] = (await once(refused, 'unexpected-response')) as [unknown, IncomingMessage];
+      assert.equal(res.statusCode, 429);
+      res.resume();
+      refused.terminate();
+    } finally {
+      for (const s of open) s.terminate();
       await gw.app.close();
     }
   });
