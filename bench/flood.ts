@@ -73,7 +73,10 @@ async function drained(baseUrl: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const t = performance.now();
-    const ok = await fetch(`${baseUrl}/api/cluster`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).then((r) => r.arrayBuffer().then(() => r.ok), () => false);
+    const ok = await fetch(`${baseUrl}/api/cluster`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).then(
+      (r) => r.arrayBuffer().then(() => r.ok),
+      () => false,
+    );
     if (ok && performance.now() - t < 50) return;
     await sleep(100);
   }
@@ -173,7 +176,7 @@ export async function runFlood(ctx: Ctx): Promise<SectionResult> {
     facts.cutoffLogLines = cluster.gateway!.events.filter((e) => e.ev === 'rate-limited').map((e) => `${String(e.limit)} ${String(e.client)}`);
     facts.gatewayRunning = { default: cluster.gateway!.running, unlimited: unlimited.running };
   } finally {
-    zk.close();
+    await zk.close();
     await unlimited?.stop();
     await cluster.stop();
   }

@@ -66,7 +66,11 @@ describe('StreamHub', () => {
   });
   it('drops a subscriber that stopped reading once its backlog passes the bound, and only that one', () => {
     const dropped: number[] = [];
-    const hub = new StreamHub(() => true, (bytes) => dropped.push(bytes), 100);
+    const hub = new StreamHub(
+      () => true,
+      (bytes) => dropped.push(bytes),
+      100,
+    );
     class Backlogged extends FakeResponse {
       writableLength = 0;
       destroyed = false;

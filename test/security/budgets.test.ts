@@ -57,7 +57,8 @@ async function openViewer(localAddress = '127.0.0.1'): Promise<Viewer> {
 }
 
 const nextView = (v: Viewer, pred: (view: ClusterView) => boolean, what: string) => withTimeout(v.views.next(pred), 20_000, what);
-const settled = (view: ClusterView, n: number) => view.status === 'ok' && view.nodes.length === n && view.nodes.every((x) => x.role === 'leader' || x.watching !== null);
+const settled = (view: ClusterView, n: number) =>
+  view.status === 'ok' && view.nodes.length === n && view.nodes.every((x) => x.role === 'leader' || x.watching !== null);
 
 async function electionChildren(): Promise<string[]> {
   const { children } = await zk.getChildren(ELECTION_PATH);
@@ -104,7 +105,7 @@ before(async () => {
 
 after(async () => {
   viewer?.socket.terminate();
-  zk?.close();
+  await zk?.close();
   await cluster?.stop();
 });
 

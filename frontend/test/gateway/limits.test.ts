@@ -28,13 +28,19 @@ describe('TokenBucket', () => {
   it('allows a burst, then exactly the refill rate', () => {
     let now = 1_000;
     const bucket = new TokenBucket({ burst: 3, perSecond: 2 }, () => now);
-    assert.deepEqual([1, 2, 3, 4].map(() => bucket.take()), [true, true, true, false]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => bucket.take()),
+      [true, true, true, false],
+    );
     now += 499; // 0.998 tokens: not yet one
     assert.equal(bucket.take(), false);
     now += 1; // one token
     assert.deepEqual([bucket.take(), bucket.take()], [true, false]);
     now += 60_000; // a long pause refills to the burst, no further
-    assert.deepEqual([1, 2, 3, 4].map(() => bucket.take()), [true, true, true, false]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => bucket.take()),
+      [true, true, true, false],
+    );
   });
 
   it('a clock that goes backwards adds nothing', () => {
@@ -90,7 +96,12 @@ describe('limits configuration', () => {
     assert.deepEqual(loadConfig({}).limits, DEFAULT_LIMITS);
     const set = loadConfig({ READ_RATE_LIMIT_PER_MIN: '60', WS_CONNECTIONS_PER_ADDRESS: '3', WS_MESSAGE_BURST: '4', WS_MESSAGES_PER_SEC: '1' }).limits;
     assert.deepEqual(set, { readsPerMinute: 60, wsConnectionsPerAddress: 3, wsMessageBurst: 4, wsMessagesPerSecond: 1 });
-    for (const [name, value] of [['READ_RATE_LIMIT_PER_MIN', '0'], ['WS_CONNECTIONS_PER_ADDRESS', 'lots'], ['WS_MESSAGE_BURST', '1.5'], ['WS_MESSAGES_PER_SEC', '-1']]) {
+    for (const [name, value] of [
+      ['READ_RATE_LIMIT_PER_MIN', '0'],
+      ['WS_CONNECTIONS_PER_ADDRESS', 'lots'],
+      ['WS_MESSAGE_BURST', '1.5'],
+      ['WS_MESSAGES_PER_SEC', '-1'],
+    ]) {
       assert.throws(() => loadConfig({ [name!]: value }), new RegExp(name!));
     }
   });
@@ -126,7 +137,7 @@ describe('read budget', () => {
       const refused = await get('/api/events');
       assert.equal(refused.statusCode, 429);
       assert.deepEqual(Object.keys(refused.json()).sort(), ['error', 'message']);
-      assert.equal(refused.json().error, 'rate_limited');
+      assert.equal(refused.json<{ error: string }>().error, 'rate_limited');
       assert.ok(Number(refused.headers['retry-after']) > 0, `Retry-After: ${String(refused.headers['retry-after'])}`);
       assert.equal((await get('/api/cluster', '10.0.0.2')).statusCode, 200, 'another address has its own budget');
       const head = await gw.app.inject({ method: 'HEAD', url: '/api/cluster', remoteAddress: '10.0.0.1' });
@@ -154,10 +165,18 @@ describe('/ws budgets (over fakes)', () => {
       const [code] = (await once(socket, 'close')) as [number];
       assert.equal(code, 1008);
       const errors = got.filter((m) => m.type === 'error');
-      assert.deepEqual(errors.map((m) => m.type === 'error' && m.error), ['rate_limited'], 'told exactly once');
+      assert.deepEqual(
+        errors.map((m) => m.type === 'error' && m.error),
+        ['rate_limited'],
+        'told exactly once',
+      );
       const pongs = got.filter((m) => m.type === 'pong').length;
       assert.ok(pongs >= 3 && pongs < 50, `${pongs} pongs for 50 pings`);
-      assert.equal(got.findIndex((m) => m.type === 'error'), got.length - 1, 'nothing after the error');
+      assert.equal(
+        got.findIndex((m) => m.type === 'error'),
+        got.length - 1,
+        'nothing after the error',
+      );
     } finally {
       await gw.app.close();
     }

@@ -46,9 +46,7 @@ function rejectUpgrade(socket: Duplex, status: 403 | 404 | 429, reason: string):
   const { error, statusText } = UPGRADE_REFUSALS[status]!;
   const body = JSON.stringify({ error, message: reason });
   socket.end(
-    `HTTP/1.1 ${status} ${statusText}\r\n` +
-      'Content-Type: application/json\r\nConnection: close\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${statusText}\r\n` + 'Content-Type: application/json\r\nConnection: close\r\n' + `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
