@@ -23,5 +23,5 @@ test('an unknown mode is refused, never mapped to a known one', () => {
     assert.equal(isKillMode(bad), false, bad);
     assert.throws(() => killModeSpec(bad), /unknown kill mode/, bad);
   }
-  for (const bad of [null, undefined, 0, {}, ['crash']]) assert.equal(isKillMode(bad), false, String(bad));
+  for (const bad of [null, undefined, 0, {}, ['crash']]) assert.equal(isKillMode(bad), false, JSON.stringify(bad));
 });

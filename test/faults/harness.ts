@@ -507,12 +507,16 @@ export async function withCluster<T>(options: FaultClusterOptions, fn: (cluster:
     if (unplanned.length) throw new Error(`unplanned exits: ${unplanned.map((n) => `${n.name}\n${n.proc.tail(10)}`).join('\n')}`);
     return result;
   } catch (err) {
-    const e = err as Error;
-    if (process.env.ZKVIZ_FAULTS_TAILS !== '0') {
-      e.message += `\n--- acting intervals ---\n${describeIntervals(actingIntervals(cluster.nodes))}`;
-      for (const n of cluster.nodes) e.message += `\n--- ${n.name} (${n.running ? 'running' : 'exited'}) ---\n${n.proc.tail(12)}`;
+    if (process.env.ZKVIZ_FAULTS_TAILS === '0') throw err;
+    let tails = `\n--- acting intervals ---\n${describeIntervals(actingIntervals(cluster.nodes))}`;
+    for (const n of cluster.nodes) tails += `\n--- ${n.name} (${n.running ? 'running' : 'exited'}) ---\n${n.proc.tail(12)}`;
+    // Some errors (a fetch timeout's DOMException) have a read-only message: wrap those instead
+    // of masking them with a TypeError.
+    if (err instanceof Error && Object.getOwnPropertyDescriptor(err, 'message')?.writable) {
+      err.message += tails;
+      throw err;
     }
-    throw e;
+    throw new Error(`${String(err)}${tails}`, { cause: err });
   } finally {
     await cluster.stop();
   }

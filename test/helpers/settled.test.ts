@@ -36,7 +36,10 @@ test('each way of not being settled is named', () => {
   ];
   for (const [what, nodes, seen, expected] of cases) {
     const problems = settledProblems(nodes, seen);
-    assert.ok(problems.some((p) => expected.test(p)), `${what}: ${JSON.stringify(problems)}`);
+    assert.ok(
+      problems.some((p) => expected.test(p)),
+      `${what}: ${JSON.stringify(problems)}`,
+    );
   }
 });
 

@@ -4,13 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  COORDINATORS_REGISTRY_PATH,
-  ELECTION_PATH,
-  WORKERS_REGISTRY_PATH,
-  CLUSTER_TOKEN_HEADER,
-  NODE_ROUTES,
-} from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, CLUSTER_TOKEN_HEADER, NODE_ROUTES } from '@zkviz/shared';
 import type { ZkConnection } from '@zkviz/shared/zk';
 import { fetchJson, inSequenceOrder, settledProblems, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess } from '../helpers/index.js';
 
@@ -55,7 +49,11 @@ async function settled(): Promise<Status[]> {
   return waitUntil(
     async () => {
       const statuses = await Promise.all(live().map(status));
-      const tree = { election: await children(ELECTION_PATH), coordinators: await children(COORDINATORS_REGISTRY_PATH), workers: await children(WORKERS_REGISTRY_PATH) };
+      const tree = {
+        election: await children(ELECTION_PATH),
+        coordinators: await children(COORDINATORS_REGISTRY_PATH),
+        workers: await children(WORKERS_REGISTRY_PATH),
+      };
       const problems = settledProblems(
         statuses.map((s) => ({ ...s, name: s.znode ?? 'a node without a znode' })),
         tree,
