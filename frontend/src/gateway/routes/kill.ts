@@ -5,7 +5,16 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { CONTROL_TOKEN_HEADER, KILL_MODES, NODE_ID_SCHEMA_PATTERN, type ErrorBody, type KillAccepted, type KillMode, type KillRequestBody } from '@zkviz/shared';
+import {
+  CONTROL_TOKEN_HEADER,
+  DEFAULT_KILL_MODE,
+  KILL_MODES,
+  NODE_ID_SCHEMA_PATTERN,
+  type ErrorBody,
+  type KillAccepted,
+  type KillMode,
+  type KillRequestBody,
+} from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader/kill-client.js';
 import { errorBodySchema } from './schemas.js';
@@ -98,7 +107,7 @@ export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { f
     },
     async (req, reply) => {
       const { id } = req.params;
-      const mode: KillMode = req.body?.mode ?? 'crash';
+      const mode: KillMode = req.body?.mode ?? DEFAULT_KILL_MODE;
       const view = feed.view;
       if (view.status !== 'ok' || !view.leader || !view.leaderAddress) {
         return reply.code(503).send({ error: 'no_leader', message: 'no leader right now; re-election in progress' });
