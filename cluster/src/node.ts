@@ -2,7 +2,7 @@
  * One cluster node: the election, the leader duties it switches on and off, and how it dies.
  * The HTTP routes (server/) only ask this object questions; they hold no state of their own.
  */
-import { parseElectionZnode, type ClusterSnapshot, type KillMode } from '@zkviz/shared';
+import { killModeSpec, parseElectionZnode, safeguardOff, unknownKillMode, type ClusterSnapshot, type KillMode } from '@zkviz/shared';
 import { ZkConnection } from '@zkviz/shared/zk';
 import type { Logger } from 'pino';
 import type { NodeConfig } from './config.js';
@@ -23,12 +23,14 @@ export class ClusterNode {
   readonly zk: ZkConnection;
   readonly election: Election;
   /** Every leader message passes the freeze check first (see frozenJustNow). */
-  readonly streams = new StreamHub(() => !this.frozenJustNow());
+  readonly streams = new StreamHub(
+    () => !this.frozenJustNow(),
+    (bufferedBytes) => this.logger.warn({ ev: 'stream-dropped', bufferedBytes }, 'dropped a state stream subscriber that stopped reading'),
+  );
   readonly startedAt = Date.now();
   private observer: ClusterObserver | null = null;
   /** How this node took over, sent with every snapshot (the failover timeline's successor lane). */
   private readonly takeover = new TakeoverLog();
-  private actingAs: Leadership | null = null;
   private dying = false;
   private freezeTimer: NodeJS.Timeout | null = null;
   /** performance.now() of the freeze detector's last tick. */
@@ -46,13 +48,19 @@ export class ClusterNode {
     };
     this.zk = new ZkConnection({ connect: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs, log: (msg, f) => this.logger.info({ ev: 'zk', ...f }, msg) });
     this.election = new Election(this.zk, { address: config.advertisedAddress, startedAt: this.startedAt, pid: process.pid }, log);
-    this.election.on('acting', (acting, znode, reason) => (acting && znode ? this.startActing(znode) : this.stopActing(reason)));
+    this.election.on('acting', (acting, znode, reason) => (acting ? this.startActing(znode) : this.stopActing(znode, reason)));
   }
 
   /** The leadership this node is acting on right now, or null. Asking runs the freeze check. */
   get leadership(): Leadership | null {
     this.frozenJustNow();
-    return this.actingAs;
+    return this.actingAs();
+  }
+
+  /** Derived from the election machine, the one holder of "acting" (no copy kept here). */
+  private actingAs(): Leadership | null {
+    const { acting, electionZnode } = this.election.state;
+    return acting && electionZnode ? leadershipOf(electionZnode) : null;
   }
 
   get latestSnapshot(): ClusterSnapshot | null {
@@ -87,7 +95,7 @@ export class ClusterNode {
    * just before the tick, say — must not speak for a leadership that may be gone.
    */
   private frozenJustNow(): boolean {
-    if (!this.actingAs) return false;
+    if (!this.freezeTimer || safeguardOff('freeze-detector')) return false;
     const gap = performance.now() - this.lastTick - FREEZE_TICK_MS;
     const timeout = this.zk.currentSession?.timeoutMs ?? this.config.sessionTimeoutMs;
     if (gap <= timeout / 3) return false;
@@ -96,63 +104,77 @@ export class ClusterNode {
     return true;
   }
 
+  /** Leader duties on: called when the machine's leadership turns on (it already says acting). */
   private startActing(znode: string): void {
-    const token = parseElectionZnode(znode)?.sequence ?? -1;
-    this.actingAs = { id: znode, token };
+    const leadership = leadershipOf(znode);
     this.takeover.startActing(znode);
     this.watchForFreezes();
     // Tests and the chaos checker read these lines to check "at most one acting leader".
-    this.logger.info({ ev: 'acting-start', znode, token, at: Date.now() }, 'acting as leader');
-    this.streams.open(this.actingAs);
+    this.logger.info({ ev: 'acting-start', znode, token: leadership.token, at: Date.now() }, 'acting as leader');
+    this.streams.open(leadership);
     this.observer = new ClusterObserver(this.zk, znode, (ev, f) => this.logger.warn({ ev, ...f }, ev));
     this.observer.on('snapshot', (s) => this.streams.publish({ ...s, takeover: this.takeover.record }));
     this.observer.start();
   }
 
-  private stopActing(reason: string): void {
-    if (!this.actingAs) return;
-    const was = this.actingAs;
-    this.actingAs = null;
+  /** Leader duties off: called when the machine's leadership turns off, with the znode it was. */
+  private stopActing(znode: string, reason: string): void {
     this.takeover.stopActing();
     if (this.freezeTimer) clearInterval(this.freezeTimer);
     this.freezeTimer = null;
     this.observer?.stop();
     this.observer = null;
     this.streams.close();
-    this.logger.info({ ev: 'acting-stop', znode: was.id, token: was.token, reason, at: Date.now() }, 'stopped acting as leader');
+    this.logger.info({ ev: 'acting-stop', znode, token: leadershipOf(znode).token, reason, at: Date.now() }, 'stopped acting as leader');
   }
 
-  /** Dies as asked. `crash` leaves the session to expire; `graceful` closes it first. */
+  /**
+   * Dies as asked (modes: shared/src/kill-modes.ts). `crash` leaves the session to expire;
+   * `graceful` closes it first. Anything else throws before anything happens: an unknown mode
+   * must never pass for one of these.
+   */
   die(mode: KillMode): void {
+    killModeSpec(mode);
     if (this.dying) return;
     this.dying = true;
     this.logger.info({ ev: 'dying', mode, znode: this.election.state.electionZnode, at: Date.now() }, `killed (${mode})`);
-    if (mode === 'crash') {
-      // Let the "dying" line reach stdout first (tests and benchmarks time the failover from it);
-      // nothing else is flushed or closed, so the session is left to expire like a real crash.
-      let exited = false;
-      const crash = () => {
-        if (exited) return;
-        exited = true;
-        this.exit('crash');
-      };
-      this.logger.flush(crash);
-      setTimeout(crash, 200); // in case the destination never calls back
-      return;
+    switch (mode) {
+      case 'crash': {
+        // Let the "dying" line reach stdout first (tests and benchmarks time the failover from it);
+        // nothing else is flushed or closed, so the session is left to expire like a real crash.
+        let exited = false;
+        const crash = () => {
+          if (exited) return;
+          exited = true;
+          this.exit('crash');
+        };
+        this.logger.flush(crash);
+        setTimeout(crash, 200); // in case the destination never calls back
+        return;
+      }
+      case 'graceful':
+        void this.shutdown().finally(() => this.exit('graceful'));
+        return;
+      default:
+        throw unknownKillMode(mode);
     }
-    void this.shutdown().finally(() => this.exit('graceful'));
   }
 
   /** Graceful stop: leave the election (immediate failover) and close everything. */
   async shutdown(): Promise<void> {
-    this.stopActing('shutting down');
+    // Stopping the election stops acting first, synchronously (reason "stopping").
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
     await Promise.race([this.election.stop(), timeout]);
   }
 }
 
+function leadershipOf(znode: string): Leadership {
+  return { id: znode, token: parseElectionZnode(znode)?.sequence ?? -1 };
+}
+
+/** Ends the process the way the mode's table entry says (a crash is SIGKILL on ourselves: no handlers, no session close). */
 function defaultExit(mode: KillMode): void {
-  // SIGKILL on ourselves: no handlers, no session close, exactly like a crashed process.
-  if (mode === 'crash') process.kill(process.pid, 'SIGKILL');
-  else process.exit(0);
+  const { exit } = killModeSpec(mode);
+  if ('signal' in exit) process.kill(process.pid, exit.signal);
+  else process.exit(exit.code);
 }

@@ -48,6 +48,15 @@ describe('GET routes', () => {
     );
   });
 
+  it('failovers lists the recorded failovers (none yet) and refuses a query it does not know', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/api/failovers' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { failovers: [], capacity: 50 });
+    const bad = await h.app.inject({ method: 'GET', url: '/api/failovers?limit=5' });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json<{ error: string }>().error, 'bad_request');
+  });
+
   const notFound: Array<[string, string]> = [
     ['GET', '/api/nope'],
     ['GET', '/'], // page not built in this harness
