@@ -14,8 +14,10 @@ import { StreamHub } from './leader/stream-hub.js';
 const FREEZE_TICK_MS = 100;
 
 export interface Leadership {
+  /** Our election znode name. */
   id: string;
-  token: number;
+  /** Its sequence: every leader message carries it, and readers ignore lower ones. */
+  fencingToken: number;
 }
 
 export class ClusterNode {
@@ -90,11 +92,11 @@ export class ClusterNode {
   }
 
   private startActing(znode: string): void {
-    const token = parseElectionZnode(znode)?.sequence ?? -1;
-    this.actingAs = { id: znode, token };
+    const fencingToken = parseElectionZnode(znode)?.sequence ?? -1;
+    this.actingAs = { id: znode, fencingToken };
     this.watchForFreezes();
     // Tests and the chaos checker read these lines to check "at most one acting leader".
-    this.logger.info({ ev: 'acting-start', znode, token, at: Date.now() }, 'acting as leader');
+    this.logger.info({ ev: 'acting-start', znode, fencingToken, at: Date.now() }, 'acting as leader');
     this.streams.open(this.actingAs);
     this.observer = new ClusterObserver(this.zk, znode, (ev, f) => this.logger.warn({ ev, ...f }, ev));
     this.observer.on('snapshot', (s) => this.streams.publish(s));
@@ -110,7 +112,7 @@ export class ClusterNode {
     this.observer?.stop();
     this.observer = null;
     this.streams.close();
-    this.logger.info({ ev: 'acting-stop', znode: was.id, token: was.token, reason, at: Date.now() }, 'stopped acting as leader');
+    this.logger.info({ ev: 'acting-stop', znode: was.id, fencingToken: was.fencingToken, reason, at: Date.now() }, 'stopped acting as leader');
   }
 
   /** Dies as asked. `crash` leaves the session to expire; `graceful` closes it first. */

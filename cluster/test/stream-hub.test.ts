@@ -22,13 +22,13 @@ class FakeResponse extends EventEmitter {
   }
 }
 
-const snapshot = (version: number): ClusterSnapshot => ({ leader: 'x', leaderToken: 1, version, generatedAt: 0, nodes: [] });
+const snapshot = (version: number): ClusterSnapshot => ({ leader: 'x', fencingToken: 1, version, generatedAt: 0, nodes: [] });
 
 describe('StreamHub', () => {
   it('sends each snapshot to every subscriber and the latest one to a late subscriber', () => {
     const hub = new StreamHub();
     const a = new FakeResponse();
-    hub.open({ id: 'x', token: 1 });
+    hub.open({ id: 'x', fencingToken: 1 });
     hub.subscribe(a as unknown as ServerResponse);
     hub.publish(snapshot(1));
     const b = new FakeResponse();
@@ -42,7 +42,7 @@ describe('StreamHub', () => {
     let allowed = true;
     const hub = new StreamHub(() => allowed);
     const res = new FakeResponse();
-    hub.open({ id: 'x', token: 1 });
+    hub.open({ id: 'x', fencingToken: 1 });
     hub.subscribe(res as unknown as ServerResponse);
     hub.publish(snapshot(1));
     allowed = false; // e.g. the node has just found out it was frozen
@@ -55,7 +55,7 @@ describe('StreamHub', () => {
   it('close ends every stream and publishes nothing afterwards', () => {
     const hub = new StreamHub();
     const res = new FakeResponse();
-    hub.open({ id: 'x', token: 1 });
+    hub.open({ id: 'x', fencingToken: 1 });
     hub.subscribe(res as unknown as ServerResponse);
     hub.close();
     hub.publish(snapshot(3));

@@ -51,7 +51,7 @@ export interface ClusterSnapshot {
   /** Election znode name of the leader that produced the snapshot. */
   leader: string;
   /** Sequence of the leader's election znode: the fencing token. */
-  leaderToken: number;
+  fencingToken: number;
   /** Increases by one with every snapshot this leader emits. */
   version: number;
   /** Epoch ms the snapshot was assembled. */
@@ -63,7 +63,7 @@ export interface ClusterSnapshot {
 /** ndjson lines on the leader's internal stream (`GET /internal/cluster/stream`). */
 export type LeaderStreamMessage =
   | { type: 'snapshot'; snapshot: ClusterSnapshot }
-  | { type: 'heartbeat'; leader: string; leaderToken: number; at: number };
+  | { type: 'heartbeat'; leader: string; fencingToken: number; at: number };
 
 /**
  * Data of a registry entry (both registries); the child's name is the node's election znode name.
@@ -96,7 +96,8 @@ export interface ClusterView {
   status: GatewayStatus;
   /** Election znode name of the current leader, or null while there is none. */
   leader: string | null;
-  leaderToken: number | null;
+  /** Sequence of the leader's election znode, or null while there is none. */
+  fencingToken: number | null;
   leaderAddress: string | null;
   nodes: NodeView[];
   /** True when `nodes` is the last known table of a leader that is gone. */

@@ -118,7 +118,7 @@ interface GatewayView {
   at: number;
   status: string;
   leader: string | null;
-  leaderToken: number | null;
+  fencingToken: number | null;
   seq: number;
 }
 
@@ -170,7 +170,7 @@ async function main(): Promise<number> {
             const msg = JSON.parse(String(data)) as { type: string; view?: GatewayView };
             if (msg.type === 'snapshot' && msg.view) {
               const v = msg.view;
-              gatewayViews.push({ at: Date.now(), status: v.status, leader: v.leader, leaderToken: v.leaderToken, seq: v.seq });
+              gatewayViews.push({ at: Date.now(), status: v.status, leader: v.leader, fencingToken: v.fencingToken, seq: v.seq });
             }
           } catch {
             /* not JSON: ignore */
@@ -309,12 +309,12 @@ async function main(): Promise<number> {
   let highest = -1;
   const splitDetails: string[] = [];
   for (const v of gatewayViews) {
-    if (v.status !== 'ok' || v.leaderToken === null) continue;
-    if (v.leaderToken < highest) {
+    if (v.status !== 'ok' || v.fencingToken === null) continue;
+    if (v.fencingToken < highest) {
       gatewaySplit++;
-      splitDetails.push(`seq ${v.seq}: leader token ${v.leaderToken} after ${highest}`);
+      splitDetails.push(`seq ${v.seq}: leader token ${v.fencingToken} after ${highest}`);
     }
-    highest = Math.max(highest, v.leaderToken);
+    highest = Math.max(highest, v.fencingToken);
   }
   if (withGateway && gatewayViews.length === 0) gatewayNote = 'gateway pushed no views (ws failed?)';
 

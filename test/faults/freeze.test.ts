@@ -86,8 +86,8 @@ test('F11 leader frozen past the session timeout: resumes as a non-leader; the g
       const accepted = gw.events.filter((e) => e.ev === 'leader-switched' || e.ev === 'leader-restored');
       let highest = -1;
       for (const e of accepted) {
-        assert.ok(Number(e.token) >= highest, `gateway accepted ${String(e.leader)} (token ${String(e.token)}) after token ${highest}`);
-        highest = Math.max(highest, Number(e.token));
+        assert.ok(Number(e.fencingToken) >= highest, `gateway accepted ${String(e.leader)} (fencing token ${String(e.fencingToken)}) after ${highest}`);
+        highest = Math.max(highest, Number(e.fencingToken));
       }
       const afterSwitch = gw.events.slice(gw.events.findIndex((e) => e.ev === 'leader-switched' && e.leader === next.event.znode));
       assert.ok(!afterSwitch.some((e) => (e.ev === 'leader-switched' || e.ev === 'leader-restored') && e.leader === first.leaderZnode), 'gateway never accepted the old leader again');

@@ -122,7 +122,7 @@ export class FaultNode {
 export interface ActingInterval {
   node: string;
   znode: string;
-  token: number;
+  fencingToken: number;
   start: number;
   /** Infinity while still acting. */
   end: number;
@@ -137,7 +137,7 @@ export function actingIntervals(nodes: readonly FaultNode[]): ActingInterval[] {
     let open: ActingInterval | null = null;
     for (const e of node.proc.events) {
       if (e.ev === 'acting-start') {
-        open = { node: node.name, znode: String(e.znode), token: Number(e.token), start: Number(e.at), end: Infinity, endKnownBy: 'open' };
+        open = { node: node.name, znode: String(e.znode), fencingToken: Number(e.fencingToken), start: Number(e.at), end: Infinity, endKnownBy: 'open' };
         out.push(open);
       } else if (e.ev === 'acting-stop' && open) {
         open.end = Number(e.at);

@@ -41,7 +41,7 @@ export function assembleNodes(observed: ObservedCluster): NodeView[] {
 export function buildSnapshot(leader: string, version: number, now: number, observed: ObservedCluster): ClusterSnapshot {
   return {
     leader,
-    leaderToken: parseElectionZnode(leader)?.sequence ?? -1,
+    fencingToken: parseElectionZnode(leader)?.sequence ?? -1,
     version,
     generatedAt: now,
     nodes: assembleNodes(observed),

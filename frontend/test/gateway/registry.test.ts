@@ -25,7 +25,7 @@ describe('registry', () => {
     it(`${ok ? 'accepts' : 'skips'} ${name}`, () => {
       const parsed = parseRegistryEntry(child, Buffer.from(data));
       assert.equal(parsed.ok, ok);
-      if (parsed.ok) assert.deepEqual(parsed.leader, { id: nodeId(4), sequence: 4, address: '10.0.0.4:7000' });
+      if (parsed.ok) assert.deepEqual(parsed.leader, { id: nodeId(4), fencingToken: 4, address: '10.0.0.4:7000' });
     });
   }
 

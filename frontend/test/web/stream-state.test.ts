@@ -15,7 +15,7 @@ import {
 const view = (seq: number, status: ClusterView['status'] = 'ok'): ClusterView => ({
   status,
   leader: status === 'ok' ? 'L' : null,
-  leaderToken: status === 'ok' ? 1 : null,
+  fencingToken: status === 'ok' ? 1 : null,
   leaderAddress: null,
   nodes: [],
   stale: status === 'leaderless',

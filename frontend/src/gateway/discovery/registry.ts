@@ -35,5 +35,5 @@ export function parseRegistryEntry(child: ParsedElectionZnode, data: Buffer | st
   if (value.sequence !== undefined && value.sequence !== child.sequence) {
     return { ok: false, reason: `data sequence ${String(value.sequence)} does not match the znode name` };
   }
-  return { ok: true, leader: { id: child.name, sequence: child.sequence, address: value.address } };
+  return { ok: true, leader: { id: child.name, fencingToken: child.sequence, address: value.address } };
 }

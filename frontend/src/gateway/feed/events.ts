@@ -7,8 +7,8 @@ export function shortId(id: string): string {
   return at >= 0 ? id.slice(at + 1) : id;
 }
 
-export function leaderElectedEvent(leader: string, token: number, at: number): ClusterEvent {
-  return { at, kind: 'leader-elected', nodeId: leader, text: `${shortId(leader)} became leader (token ${token})` };
+export function leaderElectedEvent(leader: string, fencingToken: number, at: number): ClusterEvent {
+  return { at, kind: 'leader-elected', nodeId: leader, text: `${shortId(leader)} became leader (fencing token ${fencingToken})` };
 }
 
 export function leaderLostEvent(leader: string, at: number): ClusterEvent {
