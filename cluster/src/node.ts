@@ -7,8 +7,8 @@ import { ZkConnection } from '@zkviz/shared/zk';
 import type { Logger } from 'pino';
 import type { NodeConfig } from './config.js';
 import { Election } from './election/driver.js';
-import { ClusterObserver } from './leader/observer.js';
-import { StreamHub } from './leader/stream-hub.js';
+import { ClusterObserver } from './leadership/observer.js';
+import { StreamHub } from './leadership/stream-hub.js';
 
 /** The freeze detector's tick while acting. */
 const FREEZE_TICK_MS = 100;

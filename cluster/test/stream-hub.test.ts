@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
 import type { ClusterSnapshot } from '@zkviz/shared';
-import { StreamHub } from '../src/leader/stream-hub.js';
+import { StreamHub } from '../src/leadership/stream-hub.js';
 
 /** Just enough of a ServerResponse: records what was written. */
 class FakeResponse extends EventEmitter {

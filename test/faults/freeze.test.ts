@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import http from 'node:http';
 import { CLUSTER_TOKEN_HEADER, NODE_ROUTES } from '@zkviz/shared';
-import { LineSplitter } from '../../frontend/src/gateway/leader/messages.js';
+import { LineSplitter } from '../../frontend/src/gateway/leader-client/messages.js';
 import { actingIntervals, gatewayBuilt, overlaps, withCluster } from './harness.js';
 
 /** Subscribes to a node's leader stream; records every line with the time it arrived. */

@@ -4,7 +4,7 @@
  * In F11 the node-side safeguards (stop acting on suspension, the freeze detector) stop a deposed
  * leader before it says anything, so F11 cannot tell whether the gateway would have refused it.
  * Here the deposed leader ignores every safeguard: it is a rogue speaking the real stream protocol
- * (HTTP ndjson, as `cluster/src/leader/stream-hub.ts`) that goes on sending snapshots — ever newer
+ * (HTTP ndjson, as `cluster/src/leadership/stream-hub.ts`) that goes on sending snapshots — ever newer
  * ones — after the registry has moved to its successor, and then registers itself again under
  * its old (lower) fencing token. Real ZooKeeper, real gateway process, real WebSocket.
  *

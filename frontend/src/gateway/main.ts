@@ -7,8 +7,8 @@ import { buildGateway } from './app.js';
 import { GatewayClusterToken } from './cluster-token.js';
 import { loadConfig } from './config.js';
 import { ZkLeaderDiscovery } from './discovery/zk-discovery.js';
-import { httpLeaderClient } from './leader/kill-client.js';
-import { httpStreamConnector } from './leader/stream-client.js';
+import { httpLeaderClient } from './leader-client/kill-client.js';
+import { httpStreamConnector } from './leader-client/stream-client.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

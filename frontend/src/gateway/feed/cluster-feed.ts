@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { ClusterEvent, ClusterView, KillMode } from '@zkviz/shared';
 import type { LeaderDiscovery } from '../discovery/types.js';
-import type { StreamConnector, StreamHandle } from '../leader/stream-client.js';
+import type { StreamConnector, StreamHandle } from '../leader-client/stream-client.js';
 import { EventHistory, killRequestedEvent } from './events.js';
 import { applyInput, initialTrackerState, type TrackerInput, type TrackerState } from './leader-tracker.js';
 import type { FeedLog, RegisteredLeader } from './types.js';

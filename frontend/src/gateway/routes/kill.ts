@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CONTROL_TOKEN_HEADER, KILL_MODES, NODE_ID_SCHEMA_PATTERN, type ErrorBody, type KillAccepted, type KillMode, type KillRequestBody } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
-import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader/kill-client.js';
+import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader-client/kill-client.js';
 import { errorBodySchema } from './schemas.js';
 
 const killSchema = {
