@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { COORDINATORS_REGISTRY_PATH } from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, GATEWAY_ROUTES } from '@zkviz/shared';
 import {
   FaultCluster,
   actingIntervals,
@@ -164,7 +164,7 @@ async function main(): Promise<number> {
     if (cluster.gateway) {
       const connectWs = () => {
         if (stopping) return;
-        ws = new WebSocket(`ws://127.0.0.1:${cluster.gateway!.port}/ws`);
+        ws = new WebSocket(`ws://127.0.0.1:${cluster.gateway!.port}${GATEWAY_ROUTES.ws}`);
         ws.on('message', (data) => {
           try {
             const msg = JSON.parse(String(data)) as { type: string; view?: GatewayView };

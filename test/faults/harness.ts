@@ -21,6 +21,7 @@ import {
   ELECTION_PATH,
   WORKERS_REGISTRY_PATH,
   NODE_ROUTES,
+  type NodeSelfStatus,
 } from '@zkviz/shared';
 import { ZOK, ZNONODE, ZkConnection } from '@zkviz/shared/zk';
 import {
@@ -47,15 +48,6 @@ export const NODE_MAIN = process.env.ZKVIZ_FAULTS_NODE_ENTRY ?? NODE_ENTRY;
 export const GATEWAY_MAIN = process.env.ZKVIZ_FAULTS_GATEWAY_ENTRY ?? GATEWAY_ENTRY;
 export const gatewayBuilt = (): boolean => existsSync(GATEWAY_MAIN);
 
-export interface NodeStatusView {
-  znode: string | null;
-  role: string;
-  phase: string;
-  watching: string | null;
-  connected: boolean;
-  acting: boolean;
-  pid: number;
-}
 
 export class FaultNode {
   /** When the harness SIGKILLed it (the latest moment it can have acted). */
@@ -84,9 +76,9 @@ export class FaultNode {
     return this.proc.running;
   }
 
-  async status(): Promise<NodeStatusView> {
+  async status(): Promise<NodeSelfStatus> {
     const res = await fetch(`http://127.0.0.1:${this.port}${NODE_ROUTES.status}`, { signal: AbortSignal.timeout(3000) });
-    return (await res.json()) as NodeStatusView;
+    return (await res.json()) as NodeSelfStatus;
   }
 
   /** SIGKILL; resolves once it has exited. */
@@ -280,7 +272,7 @@ export interface SettledState {
   leader: FaultNode;
   leaderZnode: string;
   tree: Tree;
-  statuses: Map<FaultNode, NodeStatusView>;
+  statuses: Map<FaultNode, NodeSelfStatus>;
 }
 
 export class FaultCluster {
@@ -444,7 +436,7 @@ export class FaultCluster {
   private async checkSettled(expectLive?: FaultNode[]): Promise<SettledState | string> {
     const live = expectLive ?? this.live;
     const tree = await this.inspector!.tree(true);
-    const statuses = new Map<FaultNode, NodeStatusView>();
+    const statuses = new Map<FaultNode, NodeSelfStatus>();
     for (const node of live) {
       if (!node.running) return `${node.name} is not running`;
       try {

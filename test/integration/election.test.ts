@@ -12,16 +12,12 @@ import {
   NODE_ROUTES,
   parseElectionZnode,
   compareBySequence,
+  type NodeSelfStatus,
 } from '@zkviz/shared';
 import type { ZkConnection } from '@zkviz/shared/zk';
 import { fetchJson, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess } from '../helpers/index.js';
 
-interface Status {
-  znode: string | null;
-  role: string;
-  watching: string | null;
-  acting: boolean;
-}
+type Status = NodeSelfStatus;
 
 let cluster: LocalCluster;
 let zk: ZkConnection;

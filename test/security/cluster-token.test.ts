@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import {
   CLUSTER_TOKEN_HEADER,
   CLUSTER_TOKEN_ZNODE,
+  GATEWAY_ROUTES,
   NODE_ROUTES,
   readOrCreateClusterToken,
   type ClusterTokenStore,
@@ -121,7 +122,7 @@ describe('compose mode on real processes: CLUSTER_TOKEN unset everywhere', () =>
   }
 
   async function view(): Promise<ClusterView> {
-    return (await fetchJson<ClusterView>(`${cluster.url}/api/cluster`)).body;
+    return (await fetchJson<ClusterView>(`${cluster.url}${GATEWAY_ROUTES.cluster}`)).body;
   }
 
   it('the first process stores 32 random bytes as hex; exactly one created it', async () => {

@@ -13,6 +13,7 @@ import type { LeaderClient } from './leader-client/kill-client.js';
 import type { StreamConnector } from './leader-client/stream-client.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { installErrorHandlers } from './routes/errors.js';
+import { GATEWAY_ROUTES } from '@zkviz/shared';
 import { trackRouteMethods } from '@zkviz/shared/fastify';
 import { healthRoutes } from './routes/health.js';
 import { killRoutes } from './routes/kill.js';
@@ -76,7 +77,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(healthRoutes, { controlProtected: controlToken !== null });
   await app.register(clusterRoutes, { feed });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
-  app.get('/ws', { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
+  app.get(GATEWAY_ROUTES.ws, { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
   installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins });

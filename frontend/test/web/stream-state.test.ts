@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterEvent, ClusterView, ServerMessage } from '@zkviz/shared';
-import { formatDuration, shortId } from '../../src/web/format.js';
+import { shortId } from '@zkviz/shared';
+import { formatDuration } from '../../src/web/format.js';
 import {
   MAX_EVENTS,
   initialStreamState,

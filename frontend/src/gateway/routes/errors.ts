@@ -2,6 +2,7 @@
  * Every error leaves the gateway as JSON `{error, message}` — never an HTML page, never a stack.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GATEWAY_API_PREFIX, GATEWAY_ROUTES } from '@zkviz/shared';
 import type { AllowedMethods } from '@zkviz/shared/fastify';
 
 function codeFor(status: number, err: FastifyError): string {
@@ -33,7 +34,7 @@ export function installErrorHandlers(
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     // Client-side routes of the page fall back to index.html; the API and assets never do.
-    const wantsPage = req.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/') && path !== '/ws';
+    const wantsPage = req.method === 'GET' && !path.startsWith(GATEWAY_API_PREFIX) && !path.startsWith('/assets/') && path !== GATEWAY_ROUTES.ws;
     if (wantsPage && serveSpa && (req.headers.accept ?? '').includes('text/html')) return serveSpa(reply);
     // A known path asked with another method: 405 and what is allowed (fastify would say 404).
     const allowed = allowedMethods(path);

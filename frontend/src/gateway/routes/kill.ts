@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { CONTROL_TOKEN_HEADER, KILL_MODES, NODE_ID_SCHEMA_PATTERN, type ErrorBody, type KillAccepted, type KillMode, type KillRequestBody } from '@zkviz/shared';
+import { CONTROL_TOKEN_HEADER, GATEWAY_ROUTES, KILL_MODES, NODE_ID_SCHEMA_PATTERN, type ErrorBody, type KillAccepted, type KillMode, type KillRequestBody } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader-client/kill-client.js';
 import { errorBodySchema } from './schemas.js';
@@ -88,7 +88,7 @@ export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { f
     }
   };
   app.post<{ Params: { id: string }; Body: KillRequestBody | null | undefined }>(
-    '/api/nodes/:id/kill',
+    GATEWAY_ROUTES.kill,
     {
       schema: killSchema,
       config: { rateLimit: { max: rateLimitPerMinute, timeWindow: '1 minute' } },

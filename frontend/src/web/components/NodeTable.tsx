@@ -1,5 +1,5 @@
 import type { ClusterView, NodeView } from '@zkviz/shared';
-import { shortId } from '../format.js';
+import { shortId } from '@zkviz/shared';
 import { KillControls } from './KillControls.js';
 
 function NodeRow({ node, killDisabled }: { node: NodeView; killDisabled: boolean }) {

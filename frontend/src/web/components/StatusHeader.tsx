@@ -1,5 +1,5 @@
 import type { ClusterView } from '@zkviz/shared';
-import { shortId } from '../format.js';
+import { shortId } from '@zkviz/shared';
 import type { GatewayLink } from '../state/stream-state.js';
 
 const LINK_TEXT: Record<GatewayLink, string> = {
