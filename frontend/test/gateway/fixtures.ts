@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { ClusterSnapshot, LeaderKillRequest, LeaderStreamMessage, NodeView } from '@zkviz/shared';
 import type { DiscoveryEvents, LeaderDiscovery } from '../../src/gateway/discovery/types.js';
-import type { RegisteredLeader } from '../../src/gateway/feed/types.js';
+import type { RegisteredLeader } from '@zkviz/shared';
 import type { LeaderClient, LeaderReply } from '../../src/gateway/leader-client/kill-client.js';
 import type { StreamConnector, StreamHandlers } from '../../src/gateway/leader-client/stream-client.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LeaderStreamMessage } from '@zkviz/shared';
 import { applyInput, initialTrackerState, type TrackerInput, type TrackerOutput, type TrackerState } from '../../src/gateway/feed/leader-tracker.js';
-import type { RegisteredLeader } from '../../src/gateway/feed/types.js';
+import type { RegisteredLeader } from '@zkviz/shared';
 import { heartbeatMsg, nodeId, registered, snapshotMsg } from './fixtures.js';
 
 /** Replays inputs at the given times; returns the final output and everything emitted on the way. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRegistryEntry, rankRegistryChildren } from '../../src/gateway/discovery/registry.js';
+import { pickRegisteredLeader, rankRegistryChildren, readRegistryEntry } from '@zkviz/shared';
 import { loadConfig as parseConfigOrThrow } from '../../src/gateway/config.js';
 import { nodeId } from './fixtures.js';
 
@@ -11,7 +11,8 @@ describe('registry', () => {
     assert.deepEqual(garbage, ['junk', `${nodeId(1)}x`]);
   });
 
-  const child = rankRegistryChildren([nodeId(4)]).ranked[0]!;
+  // What the gateway's discovery does with one child (the same reader the nodes' fencing uses).
+  const parseRegistryEntry = (name: string, data: string) => pickRegisteredLeader([name], (n) => readRegistryEntry(n, data));
   const cases: Array<[name: string, data: string, ok: boolean]> = [
     ['a full entry', JSON.stringify({ id: nodeId(4), sequence: 4, address: '10.0.0.4:7000', registeredAt: 1 }), true],
     ['an entry with the address only', JSON.stringify({ address: '10.0.0.4:7000' }), true],
@@ -23,9 +24,9 @@ describe('registry', () => {
   ];
   for (const [name, data, ok] of cases) {
     it(`${ok ? 'accepts' : 'skips'} ${name}`, () => {
-      const parsed = parseRegistryEntry(child, Buffer.from(data));
-      assert.equal(parsed.ok, ok);
-      if (parsed.ok) assert.deepEqual(parsed.leader, { id: nodeId(4), fencingToken: 4, address: '10.0.0.4:7000' });
+      const parsed = parseRegistryEntry(nodeId(4), data);
+      assert.equal(parsed.leader !== null, ok);
+      if (parsed.leader) assert.deepEqual(parsed.leader, { id: nodeId(4), fencingToken: 4, address: '10.0.0.4:7000' });
     });
   }
 

@@ -10,9 +10,9 @@
  * The moment the registry moves away from a leader, that leader is dropped, whatever its stream
  * still sends.
  */
-import type { ClusterEvent, ClusterSnapshot, ClusterView, LeaderStreamMessage } from '@zkviz/shared';
+import type { ClusterEvent, ClusterSnapshot, ClusterView, LeaderStreamMessage, RegisteredLeader } from '@zkviz/shared';
 import { diffNodes, gatewayConnectedEvent, leaderElectedEvent, leaderLostEvent } from './events.js';
-import type { FeedNotice, RegisteredLeader } from './types.js';
+import type { FeedNotice } from './types.js';
 
 export interface TrackerState {
   /** undefined until the registry has been read once; null while it names no leader. */

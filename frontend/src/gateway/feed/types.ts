@@ -1,13 +1,3 @@
-/** The leader as the gateway learns it from /coordinators_service_registry. */
-export interface RegisteredLeader {
-  /** Election znode name (the registry child's name). */
-  id: string;
-  /** Sequence of its election znode (the registry child's name). */
-  fencingToken: number;
-  /** host:port of the leader's HTTP server. */
-  address: string;
-}
-
 /** Structured log lines tests and benchmarks parse from stdout. */
 export type FeedNotice =
   | { ev: 'leader-switched'; leader: string; fencingToken: number; at: number }
