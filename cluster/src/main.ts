@@ -1,6 +1,7 @@
 /** Entry point of a cluster node: config from the environment, then join the election. */
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError } from '@zkviz/shared/fastify';
+import { loadConfig } from './config.js';
 import { ClusterNode } from './node.js';
 import { buildNodeServer } from './server/app.js';
 

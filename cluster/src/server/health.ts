@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { NODE_ROUTES, type NodeSelfStatus } from '@zkviz/shared';
 import type { ClusterNode } from '../node.js';
-import { errorBodySchema } from './errors.js';
+import { errorBodySchema } from '@zkviz/shared/fastify';
 
 const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
 

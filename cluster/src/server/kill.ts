@@ -17,8 +17,7 @@ import {
   type NodeKillRequest,
 } from '@zkviz/shared';
 import type { ClusterNode } from '../node.js';
-import type { TokenHolder } from './auth.js';
-import { errorBodySchema, sendError } from './errors.js';
+import { errorBodySchema, sendError, type TokenHolder } from '@zkviz/shared/fastify';
 
 const ROUTE_TIMEOUT_MS = 2000;
 

@@ -3,7 +3,7 @@
  * outside world (ZooKeeper discovery, the leader's stream, the leader's kill route) comes in as a
  * dependency, so tests build the same gateway over fakes.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { GatewayConfig } from './config.js';
 import type { LeaderDiscovery } from './discovery/types.js';
@@ -12,12 +12,10 @@ import type { FeedLog } from './feed/types.js';
 import type { LeaderClient } from './leader-client/kill-client.js';
 import type { StreamConnector } from './leader-client/stream-client.js';
 import { clusterRoutes } from './routes/cluster.js';
-import { installErrorHandlers } from './routes/errors.js';
 import { GATEWAY_ROUTES } from '@zkviz/shared';
-import { trackRouteMethods } from '@zkviz/shared/fastify';
+import { errorBodySchema, jsonErrors, serverOptions } from '@zkviz/shared/fastify';
 import { healthRoutes } from './routes/health.js';
 import { killRoutes } from './routes/kill.js';
-import { errorBodySchema } from './routes/schemas.js';
 import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
 
@@ -48,20 +46,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
-  const app = Fastify({
-    logger: deps.logger ?? { level: deps.config.logLevel },
-    bodyLimit: 4 * 1024,
-    // Reject what the schemas do not allow instead of silently stripping or coercing it.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
-    // Router-level rejections (bad percent-encoding, a path parameter too long) skip the error
-    // handler; without this they would leave as fastify's own body, not `{error, message}`.
-    frameworkErrors: (err, _req, reply) => {
-      void (reply as unknown as FastifyReply).code(400).send({ error: 'bad_request', message: err.message.slice(0, 200) });
-    },
-  });
-  // JSON only: a text/plain body is refused (415) instead of being handed to a schema as a string.
-  app.removeContentTypeParser(['text/plain']);
-  const allowedMethods = trackRouteMethods(app);
+  const app = Fastify(serverOptions({ logger: deps.logger ?? { level: deps.config.logLevel } }));
   const controlToken = deps.config.controlToken ?? null;
   const log = app.log as FeedLog;
   const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
@@ -72,8 +57,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   });
 
   await app.register(rateLimit, { global: false });
-  const serveSpa = await registerStaticPage(app, deps.config.staticDir);
-  installErrorHandlers(app, serveSpa, allowedMethods);
+  const pageFallback = await registerStaticPage(app, deps.config.staticDir);
+  await app.register(jsonErrors, pageFallback ? { notFoundFallback: pageFallback } : {});
   await app.register(healthRoutes, { controlProtected: controlToken !== null });
   await app.register(clusterRoutes, { feed });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });

@@ -2,17 +2,26 @@
  * Gateway entry point: `node frontend/dist/gateway/main.js`. Configuration comes from the
  * environment (see config.ts); logs are JSON lines on stdout.
  */
+import { ClusterTokenSource, ConfigError } from '@zkviz/shared/fastify';
 import { ZkConnection } from '@zkviz/shared/zk';
 import { buildGateway } from './app.js';
-import { GatewayClusterToken } from './cluster-token.js';
 import { loadConfig } from './config.js';
 import { ZkLeaderDiscovery } from './discovery/zk-discovery.js';
 import { httpLeaderClient } from './leader-client/kill-client.js';
 import { httpStreamConnector } from './leader-client/stream-client.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const clusterToken = new GatewayClusterToken(config.clusterToken);
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`zkviz gateway: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const clusterToken = new ClusterTokenSource(config.clusterToken);
   const getToken = () => clusterToken.token;
   const { app } = await buildGateway({
     config,

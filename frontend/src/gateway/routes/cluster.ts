@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { GATEWAY_ROUTES } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
-import { errorBodySchema } from './schemas.js';
+import { errorBodySchema } from '@zkviz/shared/fastify';
 
 // ClusterView and ClusterEvent are defined in shared/src/protocol.ts; no response schema here so
 // that an additive field there reaches clients without being stripped by the serializer.

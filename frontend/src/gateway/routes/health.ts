@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { GATEWAY_ROUTES, type GatewayHealth } from '@zkviz/shared';
-import { errorBodySchema } from './schemas.js';
+import { errorBodySchema } from '@zkviz/shared/fastify';
 
 const healthSchema = {
   response: {
