@@ -2,7 +2,7 @@
  * Gateway entry point: `node frontend/dist/gateway/main.js`. Configuration comes from the
  * environment (see config.ts); logs are JSON lines on stdout.
  */
-import { ClusterTokenSource, ConfigError } from '@zkviz/shared/fastify';
+import { ClusterTokenSource, loadConfigOrExit } from '@zkviz/shared/fastify';
 import { ZkConnection } from '@zkviz/shared/zk';
 import { buildGateway } from './app.js';
 import { loadConfig } from './config.js';
@@ -11,16 +11,7 @@ import { httpLeaderClient } from './leader-client/kill-client.js';
 import { httpStreamConnector } from './leader-client/stream-client.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`zkviz gateway: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('zkviz gateway', () => loadConfig());
   const clusterToken = new ClusterTokenSource(config.clusterToken);
   const getToken = () => clusterToken.token;
   const { app } = await buildGateway({

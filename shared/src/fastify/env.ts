@@ -25,3 +25,14 @@ export function envInt(env: Env, name: string, fallback: number, min: number, ma
   }
   return value;
 }
+
+/** Loads a server's configuration; a ConfigError ends the process with its message and exit code 2 (a usage error). */
+export function loadConfigOrExit<T>(program: string, load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`${program}: ${err.message}`);
+    process.exit(2);
+  }
+}
