@@ -17,7 +17,7 @@ export function loadConfig(env: Env = process.env): NodeConfig {
   const port = envInt(env, 'PORT', DEFAULT_NODE_PORT, 0, 65535);
   const advertisedAddress = envString(env, 'ADVERTISED_ADDRESS', `${hostname()}:${port}`);
   if (!isValidAddress(advertisedAddress)) {
-    throw new ConfigError(`ADVERTISED_ADDRESS must be host:port (got "${advertisedAddress}")`);
+    throw new ConfigError(`ADVERTISED_ADDRESS must be host:port (got "${String(advertisedAddress)}")`);
   }
   return {
     zkConnect: envString(env, 'ZK_CONNECT', '127.0.0.1:2181'),

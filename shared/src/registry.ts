@@ -55,9 +55,9 @@ export function readRegistryEntry(name: string, data: Uint8Array | string | null
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'data is not a JSON object' };
   const o = value as Record<string, unknown>;
   if (!isValidAddress(o.address)) return { ok: false, reason: 'address missing or not host:port' };
-  if (o.id !== undefined && o.id !== name) return { ok: false, reason: `data id ${String(o.id).slice(0, 80)} does not match the znode name` };
+  if (o.id !== undefined && o.id !== name) return { ok: false, reason: `data id ${JSON.stringify(o.id).slice(0, 80)} does not match the znode name` };
   if (o.sequence !== undefined && o.sequence !== parsed.sequence) {
-    return { ok: false, reason: `data sequence ${String(o.sequence).slice(0, 20)} does not match the znode name` };
+    return { ok: false, reason: `data sequence ${JSON.stringify(o.sequence).slice(0, 20)} does not match the znode name` };
   }
   if (!optional(o.role, (v) => typeof v === 'string' && ROLES.has(v))) return { ok: false, reason: 'role is not leader, worker or candidate' };
   if (!optional(o.watching, (v) => v === null || (typeof v === 'string' && parseElectionZnode(v) !== null))) {

@@ -93,3 +93,68 @@ describe('shortId', () => {
     assert.equal(shortId('junk'), 'junk');
   });
 });
+
+// The strict validator's table (validate.test.ts before registry entries had one reader), on the
+// one rule: every field that is present must be right; a missing informational field is not garbage.
+const NAME = '0123456789abcdef0123456789abcdef-n_0000000007';
+const ENTRY = {
+  id: NAME,
+  sequence: 7,
+  role: 'leader',
+  watching: null,
+  address: '127.0.0.1:7001',
+  startedAt: 1_700_000_000_000,
+  pid: 4242,
+  sessionId: '0x100000abc',
+  updatedAt: 1_700_000_000_500,
+  registeredAt: 1_700_000_000_100,
+};
+const json = (value: unknown) => JSON.stringify(value);
+const entryOf = (name: string, data: Parameters<typeof readRegistryEntry>[1]) => {
+  const read = readRegistryEntry(name, data);
+  return read.ok ? read.entry : null;
+};
+
+describe('readRegistryEntry on whole entries', () => {
+  it('returns the entry when it is well formed and names its own znode', () => {
+    assert.deepEqual(entryOf(NAME, json(ENTRY)), ENTRY);
+    assert.deepEqual(entryOf(NAME, new TextEncoder().encode(json(ENTRY))), ENTRY);
+    const worker = { ...ENTRY, role: 'worker', watching: '0123456789abcdef0123456789abcdef-n_0000000006' };
+    assert.deepEqual(entryOf(NAME, json(worker)), worker);
+    // unknown fields are dropped, not passed on
+    assert.deepEqual(entryOf(NAME, json({ ...ENTRY, injected: '<script>' })), ENTRY);
+  });
+
+  it('refuses an entry stored under another name or a name that is no election znode', () => {
+    assert.equal(entryOf('0123456789abcdef0123456789abcdef-n_0000000008', json(ENTRY)), null);
+    assert.equal(entryOf('not-a-znode', json({ ...ENTRY, id: 'not-a-znode' })), null);
+  });
+
+  it('refuses each malformed field', () => {
+    const broken: Array<[string, unknown]> = [
+      ['id', 'ffffffffffffffffffffffffffffffff-n_0000000007'],
+      ['sequence', 8],
+      ['sequence', '7'],
+      ['role', 'king'],
+      ['watching', 'not-a-znode'],
+      ['watching', 6],
+      ['address', 'localhost'],
+      ['address', undefined],
+      ['startedAt', '1'],
+      ['pid', null],
+      ['updatedAt', Number.POSITIVE_INFINITY],
+      ['sessionId', 256],
+    ];
+    for (const [field, value] of broken) {
+      assert.equal(entryOf(NAME, json({ ...ENTRY, [field]: value })), null, `${field} = ${json(value)}`);
+    }
+    for (const bad of [null, undefined, '', '{', '[]', json([ENTRY])]) assert.equal(entryOf(NAME, bad), null, String(bad));
+  });
+
+  it('accepts an entry that leaves out an informational field (deciding who leads needs only name and address)', () => {
+    for (const field of ['role', 'registeredAt', 'watching', 'sessionId'] as const) {
+      const { [field]: _left, ...rest } = ENTRY;
+      assert.deepEqual(entryOf(NAME, json(rest)), rest, `without ${field}`);
+    }
+  });
+});

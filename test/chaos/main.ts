@@ -100,7 +100,10 @@ const FAULTS: [FaultKind, number][] = [
   ['start-stop-race', 2],
 ];
 // --faults a,b,c limits the run to those kinds (to reproduce one kind of fault alone).
-const only = values.faults?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = values.faults
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = only?.filter((k) => !FAULTS.some(([kind]) => kind === k)) ?? [];
 if (unknown.length) {
   console.error(`unknown fault kind(s): ${unknown.join(', ')}; known: ${FAULTS.map(([k]) => k).join(', ')}`);
@@ -125,7 +128,9 @@ interface GatewayView {
 async function main(): Promise<number> {
   const deadline = Date.now() + minutes * 60_000;
   const withGateway = gatewayBuilt();
-  log(`seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}`);
+  log(
+    `seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}`,
+  );
   const cluster = await FaultCluster.start({ nodes: nodeCount, sessionTimeoutMs: sessionMs, gateway: withGateway });
   let stopping = false;
   const cleanup = async () => {

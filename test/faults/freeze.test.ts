@@ -53,7 +53,10 @@ test('F11 leader frozen past the session timeout: resumes as a non-leader; the g
     const since = cluster.cursors();
     const gwSince = gw?.cursor() ?? 0;
     old.freeze();
-    const next = await cluster.nextActingStart(since, cluster.live.filter((n) => n !== old));
+    const next = await cluster.nextActingStart(
+      since,
+      cluster.live.filter((n) => n !== old),
+    );
     if (gw) await gw.waitFor((e) => e.ev === 'leader-switched' && e.leader === next.event.znode, { since: gwSince, timeoutMs: 20_000 });
     const thawAt = Date.now();
     old.thaw();

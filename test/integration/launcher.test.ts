@@ -62,9 +62,7 @@ describe('npm start (launcher/dist/main.js)', { skip: built ? false : 'not built
 
   it('a taken port is a one-line error and exit code 1', async () => {
     const server = createServer();
-    const port = await new Promise<number>((resolve) =>
-      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
-    );
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
     try {
       const proc = launch(['--port', String(port)]);
       const exit = await proc.exited;

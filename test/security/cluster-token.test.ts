@@ -111,7 +111,7 @@ describe('compose mode on real processes: CLUSTER_TOKEN unset everywhere', () =>
     zk = await zkClient(cluster.zkConnect);
   });
   after(async () => {
-    zk?.close();
+    void zk?.close();
     await cluster?.stop();
   });
 
@@ -142,10 +142,13 @@ describe('compose mode on real processes: CLUSTER_TOKEN unset everywhere', () =>
   });
 
   it('the gateway follows the leader with it (status ok, every node listed)', async () => {
-    const v = await waitUntil(async () => {
-      const current = await view();
-      return current.status === 'ok' && current.nodes.length === 3 ? current : null;
-    }, { timeoutMs: 20_000, description: 'the gateway to show 3 nodes' });
+    const v = await waitUntil(
+      async () => {
+        const current = await view();
+        return current.status === 'ok' && current.nodes.length === 3 ? current : null;
+      },
+      { timeoutMs: 20_000, description: 'the gateway to show 3 nodes' },
+    );
     assert.ok(v.leader);
   });
 
@@ -169,10 +172,13 @@ describe('compose mode on real processes: CLUSTER_TOKEN unset everywhere', () =>
   });
 
   it('kills through the gateway work end to end', async () => {
-    const v = await waitUntil(async () => {
-      const current = await view();
-      return current.status === 'ok' && current.nodes.length === 4 ? current : null;
-    }, { timeoutMs: 20_000, description: 'the gateway to show 4 nodes' });
+    const v = await waitUntil(
+      async () => {
+        const current = await view();
+        return current.status === 'ok' && current.nodes.length === 4 ? current : null;
+      },
+      { timeoutMs: 20_000, description: 'the gateway to show 4 nodes' },
+    );
     const victim = v.nodes.at(-1)!;
     const proc = cluster.nodes.find((n) => n.running && victim.address === `127.0.0.1:${n.port}`)!;
     assert.ok(proc, 'the victim process');

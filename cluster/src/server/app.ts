@@ -9,7 +9,9 @@ import { healthRoutes } from './health.js';
 import { killRoutes } from './kill.js';
 
 export async function buildNodeServer(node: ClusterNode, logger: Logger): Promise<FastifyInstance> {
-  const app = Fastify(serverOptions({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true }));
+  // typed as fastify's logger so the instance is the plain FastifyInstance the plugins take
+  const loggerInstance: FastifyBaseLogger = logger;
+  const app = Fastify(serverOptions({ loggerInstance, disableRequestLogging: true }));
   await app.register(jsonErrors);
   const tokens = new ClusterTokenSource(node.config.clusterToken);
   tokens.attach(node.zk, logger);

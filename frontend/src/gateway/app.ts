@@ -20,8 +20,7 @@ import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
-    Partial<Pick<GatewayConfig, 'controlToken'>>;
+  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> & Partial<Pick<GatewayConfig, 'controlToken'>>;
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;

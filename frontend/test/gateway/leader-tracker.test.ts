@@ -83,7 +83,10 @@ describe('leader tracker', () => {
     assert.equal(state.view.stale, true);
     assert.equal(state.view.leader, null);
     assert.equal(state.view.leaderlessSince, 50);
-    assert.deepEqual(state.view.nodes.map((n) => n.sequence), [1, 2]);
+    assert.deepEqual(
+      state.view.nodes.map((n) => n.sequence),
+      [1, 2],
+    );
   });
 
   it('keeps the first leaderless moment across further losses', () => {
@@ -106,7 +109,10 @@ describe('leader tracker', () => {
     ]);
     assert.equal(state.view.status, 'ok');
     assert.equal(state.view.lastFailover, null);
-    assert.deepEqual(notices.map((n) => n.ev), ['leader-switched', 'leader-lost', 'leader-restored']);
+    assert.deepEqual(
+      notices.map((n) => n.ev),
+      ['leader-switched', 'leader-lost', 'leader-restored'],
+    );
   });
 
   describe('fencing', () => {

@@ -126,8 +126,7 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
       : { ev: 'leader-restored', leader, fencingToken, at: now },
   );
   const since = state.view.leaderlessSince;
-  const lastFailover =
-    since !== null && isNewLeader ? { from: state.lastLeader, to: leader, durationMs: now - since, at: now } : state.view.lastFailover;
+  const lastFailover = since !== null && isNewLeader ? { from: state.lastLeader, to: leader, durationMs: now - since, at: now } : state.view.lastFailover;
   const view = nextView(
     state,
     {
