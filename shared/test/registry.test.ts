@@ -5,7 +5,18 @@ import { pickRegisteredLeader, rankRegistryChildren, readRegistryEntry, register
 const id = (seq: number, prefix = 'a') => `${prefix.repeat(32)}-n_${String(seq).padStart(10, '0')}`;
 
 describe('readRegistryEntry: the one rule for registry entries', () => {
-  const full = { id: id(4), sequence: 4, role: 'worker', watching: id(3), address: '10.0.0.4:7000', startedAt: 1, pid: 2, sessionId: 'ab', updatedAt: 3, registeredAt: 3 };
+  const full = {
+    id: id(4),
+    sequence: 4,
+    role: 'worker',
+    watching: id(3),
+    address: '10.0.0.4:7000',
+    startedAt: 1,
+    pid: 2,
+    sessionId: 'ab',
+    updatedAt: 3,
+    registeredAt: 3,
+  };
   const cases: Array<[what: string, name: string, data: string | null, reason: RegExp | null]> = [
     ['a full entry', id(4), JSON.stringify(full), null],
     ['the address only', id(4), JSON.stringify({ address: '[::1]:7000' }), null],
@@ -46,7 +57,10 @@ describe('readRegistryEntry: the one rule for registry entries', () => {
 describe('pickRegisteredLeader / registeredLeader', () => {
   it('ranks newest first and sets names that are not election znodes aside', () => {
     const { ranked, garbage } = rankRegistryChildren([id(3), 'junk', id(12, 'b'), `${id(1)}x`, id(7)]);
-    assert.deepEqual(ranked.map((r) => r.sequence), [12, 7, 3]);
+    assert.deepEqual(
+      ranked.map((r) => r.sequence),
+      [12, 7, 3],
+    );
     assert.deepEqual(garbage, ['junk', `${id(1)}x`]);
   });
 
@@ -58,7 +72,10 @@ describe('pickRegisteredLeader / registeredLeader', () => {
     ]);
     const pick = pickRegisteredLeader(['junk', ...data.keys()], (name) => readRegistryEntry(name, data.get(name)));
     assert.deepEqual(pick.leader, { id: id(5), fencingToken: 5, address: 'h:5' });
-    assert.deepEqual(pick.skipped.map((s) => s.name), ['junk', id(9)]);
+    assert.deepEqual(
+      pick.skipped.map((s) => s.name),
+      ['junk', id(9)],
+    );
   });
 
   function fakeZk(children: Record<string, string | number>): RegistryReads & { reads: string[] } {
@@ -79,7 +96,10 @@ describe('pickRegisteredLeader / registeredLeader', () => {
     const zk = fakeZk({ [id(3)]: JSON.stringify({ address: 'h:3' }), [id(9)]: -101, [id(5)]: JSON.stringify({ address: 'h:5' }) });
     const pick = await registeredLeader(zk);
     assert.equal(pick?.leader?.id, id(5));
-    assert.deepEqual(zk.reads.map((p) => p.slice(-13)), ['-n_0000000009', '-n_0000000005']);
+    assert.deepEqual(
+      zk.reads.map((p) => p.slice(-13)),
+      ['-n_0000000009', '-n_0000000005'],
+    );
   });
 
   it('says "unknown" (null), never "nobody", when ZooKeeper cannot answer', async () => {

@@ -22,15 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { COORDINATORS_REGISTRY_PATH, GATEWAY_ROUTES } from '@zkviz/shared';
-import {
-  FaultCluster,
-  actingIntervals,
-  gatewayBuilt,
-  hold,
-  overlaps,
-  type ActingInterval,
-  type FaultNode,
-} from '../faults/harness.js';
+import { FaultCluster, actingIntervals, gatewayBuilt, hold, overlaps, type ActingInterval, type FaultNode } from '../faults/harness.js';
 
 const { values } = parseArgs({
   options: {

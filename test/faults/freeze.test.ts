@@ -93,7 +93,10 @@ test('F11 leader frozen past the session timeout: resumes as a non-leader; the g
         highest = Math.max(highest, Number(e.fencingToken));
       }
       const afterSwitch = gw.events.slice(gw.events.findIndex((e) => e.ev === 'leader-switched' && e.leader === next.event.znode));
-      assert.ok(!afterSwitch.some((e) => (e.ev === 'leader-switched' || e.ev === 'leader-restored') && e.leader === first.leaderZnode), 'gateway never accepted the old leader again');
+      assert.ok(
+        !afterSwitch.some((e) => (e.ev === 'leader-switched' || e.ev === 'leader-restored') && e.leader === first.leaderZnode),
+        'gateway never accepted the old leader again',
+      );
       const view = (await (await fetch(`http://127.0.0.1:${gw.port}${GATEWAY_ROUTES.cluster}`)).json()) as { leader: string | null; status: string };
       assert.equal(view.leader, settled.leaderZnode);
       assert.equal(view.status, 'ok');

@@ -16,13 +16,7 @@
  *    is event-driven (ZooKeeper child watches + node log lines); the timeout is only a guard.
  */
 import { existsSync } from 'node:fs';
-import {
-  COORDINATORS_REGISTRY_PATH,
-  ELECTION_PATH,
-  WORKERS_REGISTRY_PATH,
-  NODE_ROUTES,
-  type NodeSelfStatus,
-} from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, NODE_ROUTES, type NodeSelfStatus } from '@zkviz/shared';
 import { ZOK, ZNONODE, ZkConnection } from '@zkviz/shared/zk';
 import {
   GATEWAY_ENTRY,
@@ -47,7 +41,6 @@ export const GUARD_MS = Number(process.env.ZKVIZ_FAULTS_GUARD_MS ?? 20_000);
 export const NODE_MAIN = process.env.ZKVIZ_FAULTS_NODE_ENTRY ?? NODE_ENTRY;
 export const GATEWAY_MAIN = process.env.ZKVIZ_FAULTS_GATEWAY_ENTRY ?? GATEWAY_ENTRY;
 export const gatewayBuilt = (): boolean => existsSync(GATEWAY_MAIN);
-
 
 export class FaultNode {
   /** When the harness SIGKILLed it (the latest moment it can have acted). */

@@ -54,7 +54,13 @@ describe('npm start (launcher/dist/main.js)', { skip: built ? false : 'not built
       assert.deepEqual(exit, { code: 0, signal: null });
       for (const pid of pids) assert.equal(alive(pid), false, `node pid ${pid} survived`);
       assert.equal(existsSync(zkDir), false, 'ZooKeeper temp dir removed');
-      assert.ok(!(await fetch(`http://127.0.0.1:${port}${GATEWAY_ROUTES.health}`).then(() => true, () => false)), 'gateway gone');
+      assert.ok(
+        !(await fetch(`http://127.0.0.1:${port}${GATEWAY_ROUTES.health}`).then(
+          () => true,
+          () => false,
+        )),
+        'gateway gone',
+      );
     } finally {
       await proc.stop();
     }

@@ -162,11 +162,7 @@ async function observerAnswer(client: ZkConnection, scenario: Scenario): Promise
   observer.start();
   try {
     const [snapshot] = await first;
-    assert.deepEqual(
-      snapshot.nodes.map((n) => n.id).sort(),
-      candidates(scenario).sort(),
-      'one row per election znode',
-    );
+    assert.deepEqual(snapshot.nodes.map((n) => n.id).sort(), candidates(scenario).sort(), 'one row per election znode');
     const leaders = snapshot.nodes.filter((n) => n.role === 'leader').map((n) => n.id);
     assert.ok(leaders.length <= 1, `at most one leader row, got ${leaders.join(', ')}`);
     return leaders[0] ?? null;

@@ -36,7 +36,10 @@ describe('leader tracker', () => {
     assert.equal(after.state.view.nodes.length, 3);
     assert.equal(after.state.view.lastFailover, null, 'connecting to an existing leader is not a failover');
     assert.deepEqual(after.notices, [{ ev: 'leader-switched', leader: nodeId(1), fencingToken: 1, at: 20 }]);
-    assert.deepEqual(after.events.map((e) => e.kind), ['gateway-connected']);
+    assert.deepEqual(
+      after.events.map((e) => e.kind),
+      ['gateway-connected'],
+    );
   });
 
   it('goes leaderless when the registry is empty at startup', () => {

@@ -120,11 +120,7 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
     events.push(...diffNodes(state.view.nodes, snapshot.nodes, now));
     if (isNewLeader) events.push(leaderElectedEvent(leader, fencingToken, now));
   }
-  notices.push(
-    isNewLeader
-      ? { ev: 'leader-switched', leader, fencingToken, at: now }
-      : { ev: 'leader-restored', leader, fencingToken, at: now },
-  );
+  notices.push(isNewLeader ? { ev: 'leader-switched', leader, fencingToken, at: now } : { ev: 'leader-restored', leader, fencingToken, at: now });
   const since = state.view.leaderlessSince;
   const lastFailover = since !== null && isNewLeader ? { from: state.lastLeader, to: leader, durationMs: now - since, at: now } : state.view.lastFailover;
   const view = nextView(

@@ -4,7 +4,16 @@
  * routes it to the target, and translates the leader's answer into the public error vocabulary.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { CONTROL_TOKEN_HEADER, GATEWAY_ROUTES, KILL_MODES, NODE_ID_SCHEMA_PATTERN, type ErrorBody, type KillAccepted, type KillMode, type KillRequestBody } from '@zkviz/shared';
+import {
+  CONTROL_TOKEN_HEADER,
+  GATEWAY_ROUTES,
+  KILL_MODES,
+  NODE_ID_SCHEMA_PATTERN,
+  type ErrorBody,
+  type KillAccepted,
+  type KillMode,
+  type KillRequestBody,
+} from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader-client/kill-client.js';
 import { errorBodySchema, sendError, tokenMatches } from '@zkviz/shared/fastify';
