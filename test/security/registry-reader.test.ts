@@ -26,8 +26,12 @@ import { buildNodeServer } from '../../cluster/src/server/app.js';
 import { ZkLeaderDiscovery } from '../../frontend/src/gateway/discovery/zk-discovery.js';
 import { useZooKeeper, waitForEvent, withTimeout } from '../helpers/index.js';
 
-const zk = useZooKeeper();
+// A 1 s tick lets the server grant the long sessions below (its maximum is 20 ticks).
+const zk = useZooKeeper({ tickTime: 1000 });
 const TOKEN = 'c'.repeat(64);
+// Generous: on a loaded machine a short session can be suspended mid-read, and then every reader
+// rightly answers "unknown" (fencing refuses, the observer waits), which is not what is tested here.
+const SESSION_TIMEOUT_MS = 20_000;
 const id = (seq: number, prefix = 'a') => `${prefix.repeat(32)}-n_${String(seq).padStart(10, '0')}`;
 /** The node that is asked to kill itself in the fencing check (never a leader candidate). */
 const SELF = id(1, 'e');
@@ -144,7 +148,7 @@ async function fencingAnswer(client: ZkConnection, scenario: Scenario): Promise<
 /** The gateway's discovery: whom does it report? */
 async function discoveryAnswer(): Promise<string | null> {
   const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-  const discovery = new ZkLeaderDiscovery(new ZkConnection({ connect: zk.connectString, sessionTimeoutMs: 4000 }), quiet);
+  const discovery = new ZkLeaderDiscovery(new ZkConnection({ connect: zk.connectString, sessionTimeoutMs: SESSION_TIMEOUT_MS }), quiet);
   const reported = waitForEvent<[RegisteredLeader | null]>(discovery, 'registry', { timeoutMs: 10_000 });
   discovery.start();
   try {
@@ -174,7 +178,7 @@ async function observerAnswer(client: ZkConnection, scenario: Scenario): Promise
 describe('the coordinators registry, read by the fencing, the discovery and the observer', () => {
   for (const scenario of scenarios) {
     it(`${scenario.name}: all three name ${scenario.expected ?? 'nobody'}`, async () => {
-      const client = await zk.client();
+      const client = await zk.client({ sessionTimeoutMs: SESSION_TIMEOUT_MS });
       await writeScenario(client, scenario);
       const answers = {
         fencing: await withTimeout(fencingAnswer(client, scenario), 15_000, 'fencing'),
