@@ -10,7 +10,16 @@ export interface NodeConfig {
   port: number;
   advertisedAddress: string;
   clusterToken: string | null;
+  limits: NodeLimits;
   logLevel: string;
+}
+
+/** Budgets per caller on the control routes (server/limits.ts); the gateway is one caller. */
+export interface NodeLimits {
+  /** Requests to token-protected routes per caller address per minute. */
+  controlPerMinute: number;
+  /** Open state streams per caller address (a gateway holds one; the rest is reconnect overlap). */
+  streamsPerAddress: number;
 }
 
 export function loadConfig(env: Env = process.env): NodeConfig {
@@ -26,6 +35,10 @@ export function loadConfig(env: Env = process.env): NodeConfig {
     port,
     advertisedAddress,
     clusterToken: envString(env, 'CLUSTER_TOKEN'),
+    limits: {
+      controlPerMinute: envInt(env, 'CONTROL_RATE_LIMIT_PER_MIN', 6000, 1, 10_000_000),
+      streamsPerAddress: envInt(env, 'STREAMS_PER_ADDRESS', 8, 1, 100_000),
+    },
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
   };
 }

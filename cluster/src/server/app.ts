@@ -7,6 +7,7 @@ import { clusterAuth } from './auth.js';
 import { clusterStateRoutes } from './cluster-state.js';
 import { healthRoutes } from './health.js';
 import { killRoutes } from './kill.js';
+import { controlLimits } from './limits.js';
 
 export async function buildNodeServer(node: ClusterNode, logger: Logger): Promise<FastifyInstance> {
   // typed as fastify's logger so the instance is the plain FastifyInstance the plugins take
@@ -15,6 +16,7 @@ export async function buildNodeServer(node: ClusterNode, logger: Logger): Promis
   await app.register(jsonErrors);
   const tokens = new ClusterTokenSource(node.config.clusterToken);
   tokens.attach(node.zk, logger);
+  await app.register(controlLimits, node.config.limits);
   await app.register(clusterAuth, { tokens });
   await app.register(healthRoutes(node));
   await app.register(clusterStateRoutes(node));

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
 import { ConfigError, envInt, envString, type Env } from '@zkviz/shared/fastify';
+import { loadLimits, type GatewayLimits } from './limits/config.js';
 
 export interface GatewayConfig {
   zkConnect: string;
@@ -24,6 +25,8 @@ export interface GatewayConfig {
   allowedOrigins: string[];
   /** Kill requests per client IP per minute. */
   killRateLimitPerMinute: number;
+  /** Read, connection and message budgets per client (limits/config.ts). */
+  limits: GatewayLimits;
   logLevel: string;
 }
 
@@ -60,6 +63,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     staticDir: envString(env, 'STATIC_DIR', defaultStaticDir()),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
     killRateLimitPerMinute: envInt(env, 'KILL_RATE_LIMIT_PER_MIN', 120, 1, 100_000),
+    limits: loadLimits((name, fallback, min, max) => envInt(env, name, fallback, min, max)),
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
   };
 }

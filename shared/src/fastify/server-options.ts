@@ -4,7 +4,9 @@ import type { FastifyReply, FastifyServerOptions } from 'fastify';
 /** Request bodies are tiny JSON objects on both servers (kill requests); anything bigger is refused (413). */
 export const BODY_LIMIT_BYTES = 4 * 1024;
 
-export function serverOptions(extra: Pick<FastifyServerOptions, 'logger' | 'loggerInstance' | 'disableRequestLogging'> = {}): FastifyServerOptions {
+export function serverOptions(
+  extra: Pick<FastifyServerOptions, 'logger' | 'loggerInstance' | 'disableRequestLogging' | 'logController'> = {},
+): FastifyServerOptions {
   return {
     ...extra,
     bodyLimit: BODY_LIMIT_BYTES,
