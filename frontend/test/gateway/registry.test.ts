@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pickRegisteredLeader, rankRegistryChildren, readRegistryEntry } from '@zkviz/shared';
+import { pickRegisteredLeader, readRegistryEntry } from '@zkviz/shared';
 import { loadConfig as parseConfigOrThrow } from '../../src/gateway/config.js';
 import { nodeId } from './fixtures.js';
 
 describe('registry', () => {
-  it('ranks election znodes newest first and sets garbage aside', () => {
-    const { ranked, garbage } = rankRegistryChildren([nodeId(3), 'junk', nodeId(12, 'b'), `${nodeId(1)}x`, nodeId(7)]);
-    assert.deepEqual(
-      ranked.map((r) => r.sequence),
-      [12, 7, 3],
-    );
-    assert.deepEqual(garbage, ['junk', `${nodeId(1)}x`]);
-  });
-
+  // Ranking (newest first, garbage names aside) is tested with the reader, in shared/test/registry.test.ts.
   // What the gateway's discovery does with one child (the same reader the nodes' fencing uses).
   const parseRegistryEntry = (name: string, data: string) => pickRegisteredLeader([name], (n) => readRegistryEntry(n, data));
   const cases: Array<[name: string, data: string, ok: boolean]> = [
