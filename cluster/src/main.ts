@@ -1,7 +1,8 @@
 /** Entry point of a cluster node: config from the environment, then join the election. */
 import { pino } from 'pino';
 import { startSafeguardSwitches } from '@zkviz/shared';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from '@zkviz/shared/fastify';
+import { loadConfig } from './config.js';
 import { ClusterNode } from './node.js';
 import { buildNodeServer } from './server/app.js';
 
@@ -9,16 +10,7 @@ const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: { svc: 'node
 
 async function main(): Promise<void> {
   startSafeguardSwitches('node', process, (message) => logger.warn({ ev: 'unsafe-safeguard-disabled' }, message));
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`zkviz node: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('zkviz node', () => loadConfig());
   const node = new ClusterNode(config, logger);
   const app = await buildNodeServer(node, logger);
   await app.listen({ host: config.host, port: config.port });

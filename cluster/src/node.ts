@@ -7,16 +7,18 @@ import { ZkConnection } from '@zkviz/shared/zk';
 import type { Logger } from 'pino';
 import type { NodeConfig } from './config.js';
 import { Election } from './election/driver.js';
-import { ClusterObserver } from './leader/observer.js';
-import { StreamHub } from './leader/stream-hub.js';
-import { TakeoverLog } from './leader/takeover.js';
+import { ClusterObserver } from './leadership/observer.js';
+import { StreamHub } from './leadership/stream-hub.js';
+import { TakeoverLog } from './leadership/takeover.js';
 
 /** The freeze detector's tick while acting. */
 const FREEZE_TICK_MS = 100;
 
 export interface Leadership {
+  /** Our election znode name. */
   id: string;
-  token: number;
+  /** Its sequence: every leader message carries it, and readers ignore lower ones. */
+  fencingToken: number;
 }
 
 export class ClusterNode {
@@ -110,7 +112,7 @@ export class ClusterNode {
     this.takeover.startActing(znode);
     this.watchForFreezes();
     // Tests and the chaos checker read these lines to check "at most one acting leader".
-    this.logger.info({ ev: 'acting-start', znode, token: leadership.token, at: Date.now() }, 'acting as leader');
+    this.logger.info({ ev: 'acting-start', znode, fencingToken: leadership.fencingToken, at: Date.now() }, 'acting as leader');
     this.streams.open(leadership);
     this.observer = new ClusterObserver(this.zk, znode, (ev, f) => this.logger.warn({ ev, ...f }, ev));
     this.observer.on('snapshot', (s) => this.streams.publish({ ...s, takeover: this.takeover.record }));
@@ -125,7 +127,7 @@ export class ClusterNode {
     this.observer?.stop();
     this.observer = null;
     this.streams.close();
-    this.logger.info({ ev: 'acting-stop', znode, token: leadershipOf(znode).token, reason, at: Date.now() }, 'stopped acting as leader');
+    this.logger.info({ ev: 'acting-stop', znode, fencingToken: leadershipOf(znode).fencingToken, reason, at: Date.now() }, 'stopped acting as leader');
   }
 
   /**
@@ -169,7 +171,7 @@ export class ClusterNode {
 }
 
 function leadershipOf(znode: string): Leadership {
-  return { id: znode, token: parseElectionZnode(znode)?.sequence ?? -1 };
+  return { id: znode, fencingToken: parseElectionZnode(znode)?.sequence ?? -1 };
 }
 
 /** Ends the process the way the mode's table entry says (a crash is SIGKILL on ourselves: no handlers, no session close). */

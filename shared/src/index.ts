@@ -4,3 +4,4 @@ export * from './kill-modes.js';
 export * from './http.js';
 export * from './validate.js';
 export * from './safeguards.js';
+export * from './registry.js';

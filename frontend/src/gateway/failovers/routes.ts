@@ -1,8 +1,8 @@
 /** GET /api/failovers — the recent failovers with their measured phases, newest first. */
 import type { FastifyPluginAsync } from 'fastify';
-import { FAILOVER_PHASES, KILL_MODES } from '@zkviz/shared';
+import { FAILOVER_PHASES, GATEWAY_ROUTES, KILL_MODES } from '@zkviz/shared';
+import { errorBodySchema } from '@zkviz/shared/fastify';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
-import { errorBodySchema } from '../routes/schemas.js';
 import { FAILOVER_HISTORY } from './recorder.js';
 
 const phaseSchema = {
@@ -43,7 +43,7 @@ const failoversSchema = {
 } as const;
 
 export const failoverRoutes: FastifyPluginAsync<{ feed: ClusterFeed }> = async (app, { feed }) => {
-  app.get('/api/failovers', { schema: failoversSchema }, async (_req, reply) => {
+  app.get(GATEWAY_ROUTES.failovers, { schema: failoversSchema }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');
     return { failovers: feed.recentFailovers, capacity: FAILOVER_HISTORY };
   });

@@ -3,13 +3,13 @@
  * leader's stream, and every resulting view/event is emitted once for the HTTP and WebSocket layers.
  */
 import { EventEmitter } from 'node:events';
-import { safeguardOff, type ClusterEvent, type ClusterView, type FailoverRecord, type KillMode } from '@zkviz/shared';
+import { safeguardOff, type ClusterEvent, type ClusterView, type FailoverRecord, type KillMode, type RegisteredLeader } from '@zkviz/shared';
 import { FailoverRecorder, type FailoverObservation } from '../failovers/recorder.js';
 import type { LeaderDiscovery } from '../discovery/types.js';
-import type { StreamConnector, StreamHandle } from '../leader/stream-client.js';
+import type { StreamConnector, StreamHandle } from '../leader-client/stream-client.js';
 import { EventHistory, killRequestedEvent } from './events.js';
 import { applyInput, initialTrackerState, type TrackerInput, type TrackerState } from './leader-tracker.js';
-import type { FeedLog, RegisteredLeader } from './types.js';
+import type { FeedLog } from './types.js';
 
 export interface FeedEvents {
   view: [view: ClusterView];

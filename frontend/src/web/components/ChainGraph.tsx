@@ -8,7 +8,8 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { ClusterView } from '@zkviz/shared';
 import { chainEdges, type ChainNode, type HeldWatches } from '../chain/edges.js';
 import { layoutChain, reversePath, type ArrowLayout, type MarkLayout } from '../chain/layout.js';
-import { formatDuration, shortId } from '../format.js';
+import { shortId } from '@zkviz/shared';
+import { formatDuration } from '../format.js';
 import { useNow } from '../hooks/useNow.js';
 import { KillControls } from './KillControls.js';
 

@@ -5,7 +5,8 @@
  */
 import type { FailoverPhase, FailoverRecord } from '@zkviz/shared';
 import { buildTimeline } from '../timeline/build.js';
-import { formatDuration, shortId } from '../format.js';
+import { shortId } from '@zkviz/shared';
+import { formatDuration } from '../format.js';
 
 const W = 760;
 const LABEL_W = 96;
