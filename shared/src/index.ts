@@ -2,3 +2,5 @@ export * from './paths.js';
 export * from './protocol.js';
 export * from './http.js';
 export * from './validate.js';
+export * from './slots.js';
+export * from './faults.js';

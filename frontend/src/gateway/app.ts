@@ -19,6 +19,8 @@ import { killRoutes } from './routes/kill.js';
 import { errorBodySchema } from './routes/schemas.js';
 import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
+import { capabilitiesOf, slotRoutes } from './slots/routes.js';
+import type { HostClient, SlotDirectory, SupervisorClient } from './slots/types.js';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
@@ -27,6 +29,12 @@ export interface GatewayDeps {
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
   leaderClient: LeaderClient;
+  /** Where the slot supervisors are (ZooKeeper); absent: no slot actions in this gateway. */
+  createSlotDirectory?(log: FeedLog): SlotDirectory;
+  /** Required with a slot directory. */
+  supervisorClient?: SupervisorClient;
+  /** The local-mode host (adds slots, controls ZooKeeper); absent in compose. */
+  hostClient?: HostClient | null;
   /** fastify logger option; tests pass false. */
   logger?: FastifyServerOptions['logger'];
   now?: () => number;
@@ -64,6 +72,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const controlToken = deps.config.controlToken ?? null;
   const log = app.log as FeedLog;
   const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
+  const directory = deps.createSlotDirectory?.(log) ?? null;
+  directory?.on('slots', (records) => feed.setSlots(records));
+  const host = deps.hostClient ?? null;
 
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
@@ -73,15 +84,29 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(rateLimit, { global: false });
   const serveSpa = await registerStaticPage(app, deps.config.staticDir);
   installErrorHandlers(app, serveSpa, allowedMethods);
-  await app.register(healthRoutes, { controlProtected: controlToken !== null });
+  await app.register(healthRoutes, { controlProtected: controlToken !== null, capabilities: capabilitiesOf({ directory, host }) });
   await app.register(clusterRoutes, { feed });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
   app.get('/ws', { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
+  await app.register(slotRoutes, {
+    feed,
+    directory,
+    supervisors: deps.supervisorClient ?? { act: () => Promise.reject(new Error('no supervisor client')) },
+    host,
+    rateLimitPerMinute: deps.config.killRateLimitPerMinute,
+    controlToken,
+  });
   installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins });
 
-  app.addHook('onReady', async () => feed.start());
-  app.addHook('onClose', async () => feed.stop());
+  app.addHook('onReady', async () => {
+    directory?.start();
+    feed.start();
+  });
+  app.addHook('onClose', async () => {
+    directory?.stop();
+    feed.stop();
+  });
   return { app, feed };
 }

@@ -9,15 +9,20 @@ import { loadConfig } from './config.js';
 import { ZkLeaderDiscovery } from './discovery/zk-discovery.js';
 import { httpLeaderClient } from './leader/kill-client.js';
 import { httpStreamConnector } from './leader/stream-client.js';
+import { ZkSlotDirectory } from './slots/directory.js';
+import { httpHostClient, httpSupervisorClient } from './slots/http-clients.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const clusterToken = new GatewayClusterToken(config.clusterToken);
   const getToken = () => clusterToken.token;
+  // One ZooKeeper session for the gateway: the leader discovery owns it (starts and closes it),
+  // the slot directory reads through it.
+  let zk: ZkConnection | null = null;
   const { app } = await buildGateway({
     config,
     createDiscovery: (log) => {
-      const zk = new ZkConnection({
+      zk = new ZkConnection({
         connect: config.zkConnect,
         sessionTimeoutMs: config.zkSessionTimeoutMs,
         log: (msg, fields) => log.info({ ...fields, component: 'zk' }, msg),
@@ -25,6 +30,9 @@ async function main(): Promise<void> {
       clusterToken.attach(zk, log);
       return new ZkLeaderDiscovery(zk, log);
     },
+    createSlotDirectory: (log) => new ZkSlotDirectory(zk!, log),
+    supervisorClient: httpSupervisorClient(getToken),
+    hostClient: config.hostControlUrl ? httpHostClient(config.hostControlUrl, getToken) : null,
     createStreamConnector: (log) => httpStreamConnector({ clusterToken: getToken, log }),
     leaderClient: httpLeaderClient({ clusterToken: getToken }),
   });

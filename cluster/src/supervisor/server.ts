@@ -1,0 +1,60 @@
+/**
+ * The supervisor's internal HTTP server: one route per row of the fault table, all behind the
+ * cluster token (the same check as the node's control routes), plus an open health route.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { FAULT_ACTIONS, SUPERVISOR_ROUTES, type FaultAction, type FaultBodies } from '@zkviz/shared';
+import { trackRouteMethods } from '@zkviz/shared/fastify';
+import type { Logger } from 'pino';
+import { installClusterAuth, type TokenHolder } from '../server/auth.js';
+import { errorBodySchema, sendError } from '../server/errors.js';
+import { runAction } from './actions.js';
+import type { Slot } from './slot.js';
+
+const acceptedSchema = {
+  type: 'object',
+  required: ['slot', 'action', 'state', 'until'],
+  properties: { slot: { type: 'string' }, action: { type: 'string' }, state: { type: 'string' }, until: { type: ['number', 'null'] } },
+} as const;
+
+export async function buildSupervisorServer(slot: Slot, tokens: TokenHolder, logger: Logger): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 4096,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    frameworkErrors: (err, _req, reply) => void sendError(reply, 400, 'bad_request', err.message.slice(0, 200)),
+  });
+  app.removeContentTypeParser(['text/plain']);
+  trackRouteMethods(app);
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, _request, reply) => {
+    const status = err.validation ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) {
+      logger.error({ err }, 'request failed');
+      return sendError(reply, 500, 'internal', 'internal error');
+    }
+    return sendError(reply, status, status === 415 ? 'unsupported_media_type' : status === 413 ? 'payload_too_large' : 'bad_request', err.message);
+  });
+  installClusterAuth(app, tokens);
+
+  app.get(SUPERVISOR_ROUTES.health, { schema: { response: { '4xx': errorBodySchema } } }, async () => ({ status: 'ok', slot: slot.name }));
+  app.get(SUPERVISOR_ROUTES.slot, { config: { clusterToken: true }, schema: { response: { '4xx': errorBodySchema } } }, async () => slot.view);
+
+  for (const row of FAULT_ACTIONS) {
+    const action: FaultAction = row.action;
+    app.post<{ Body: FaultBodies[typeof action] | null }>(
+      SUPERVISOR_ROUTES.action(action),
+      { config: { clusterToken: true }, schema: { body: row.body, response: { 202: acceptedSchema, '4xx': errorBodySchema, '5xx': errorBodySchema } } },
+      async (request, reply) => {
+        const outcome = runAction(slot, action, (request.body ?? {}) as FaultBodies[typeof action]);
+        if (!outcome.ok) {
+          return sendError(reply, 409, 'invalid_state', `cannot ${action} slot ${slot.name} while it is ${outcome.state} (allowed: ${row.allowedStates.join(', ')})`);
+        }
+        logger.info({ ev: 'slot-action', slot: slot.name, action, body: request.body ?? {}, at: Date.now() }, `slot action ${action}`);
+        return reply.code(202).send(outcome.accepted);
+      },
+    );
+  }
+  return app;
+}
