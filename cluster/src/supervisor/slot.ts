@@ -115,7 +115,7 @@ export class Slot extends EventEmitter<SlotEvents> {
   }
 
   private endAfter(ms: number, end: () => void): void {
-    this.endTimed();
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
       end();
