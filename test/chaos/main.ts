@@ -12,7 +12,12 @@
  *  - orphan znodes once settled (after every fault and at the end);
  *  - unplanned process exits.
  *
- *   npm run chaos -- --minutes 10 --nodes 8 [--seed 42] [--session-ms 1500] [--faults zk-restart,leader-sigkill]
+ *   npm run chaos -- --minutes 10 --nodes 8 [--seed 42] [--session-ms 1500] [--faults zk-restart,leader-sigkill] [--routes]
+ *
+ * --routes: every node runs in a slot under its supervisor (as in local mode and compose), and the
+ * node faults go through the gateway's routes, as a user clicks them: kills (crash, graceful) via
+ * POST /api/nodes/:id/kill, freezes and partitions via POST /api/slots/:slot/freeze|partition, and
+ * a killed node comes back via POST /api/slots/:slot/restart. ZooKeeper restarts stay the harness's.
  *
  * Loopback only; bounded in time; every process is stopped at the end (and on Ctrl-C).
  */
@@ -21,7 +26,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { COORDINATORS_REGISTRY_PATH } from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, type ClusterView } from '@zkviz/shared';
+import { fetchJson, killThroughGateway, waitUntil } from '../helpers/index.js';
 import {
   FaultCluster,
   actingIntervals,
@@ -40,8 +46,10 @@ const { values } = parseArgs({
     'session-ms': { type: 'string', default: '1500' },
     'settle-guard-ms': { type: 'string', default: '30000' },
     faults: { type: 'string' },
+    routes: { type: 'boolean', default: false },
   },
 });
+const viaRoutes = values.routes === true;
 const minutes = Number(values.minutes);
 const nodeCount = Number(values.nodes);
 const sessionMs = Number(values['session-ms']);
@@ -125,8 +133,12 @@ interface GatewayView {
 async function main(): Promise<number> {
   const deadline = Date.now() + minutes * 60_000;
   const withGateway = gatewayBuilt();
-  log(`seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}`);
-  const cluster = await FaultCluster.start({ nodes: nodeCount, sessionTimeoutMs: sessionMs, gateway: withGateway });
+  if (viaRoutes && !withGateway) {
+    console.error('--routes needs the gateway: run npm run build');
+    return 2;
+  }
+  log(`seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}; node faults ${viaRoutes ? "through the gateway's routes (supervised slots)" : 'by the harness (signals, proxies)'}`);
+  const cluster = await FaultCluster.start({ nodes: nodeCount, sessionTimeoutMs: sessionMs, gateway: withGateway, supervised: viaRoutes });
   let stopping = false;
   const cleanup = async () => {
     if (stopping) return;
@@ -139,6 +151,8 @@ async function main(): Promise<number> {
   const faults = new Map<FaultKind, number>();
   const freezes: { node: string; from: number; to: number }[] = [];
   const settleFailures: string[] = [];
+  /** Route calls that did not answer 202, or whose effect never came (--routes). */
+  const routeFailures: string[] = [];
   const registryChanges: { at: number; coordinators: string[] }[] = [];
   const gatewayViews: GatewayView[] = [];
   let gatewayNote = withGateway ? '' : 'gateway not built: no gateway-visible checks';
@@ -187,9 +201,10 @@ async function main(): Promise<number> {
     const first = await cluster.settle({ timeoutMs: settleGuardMs });
     log(`settled: leader ${first.leader.name} (${first.leaderZnode.slice(-13)})`);
 
-    const leaderNow = async (): Promise<FaultNode | null> => {
+    const leaderNow = async (): Promise<FaultNode | null> => (await settledNow())?.leader ?? null;
+    const settledNow = async () => {
       try {
-        return (await cluster.settle({ timeoutMs: settleGuardMs })).leader;
+        return await cluster.settle({ timeoutMs: settleGuardMs });
       } catch (err) {
         settleFailures.push((err as Error).message.split('\n')[0]!);
         dumpDiagnostics((err as Error).message);
@@ -206,14 +221,60 @@ async function main(): Promise<number> {
       writeFileSync(join(dir, 'nodes.txt'), `${why}\n\n${nodes.join('\n\n')}\n`);
       log(`diagnostics kept in ${dir}`);
     };
+    const gatewayUrl = cluster.gateway ? `http://127.0.0.1:${cluster.gateway.port}` : '';
+    const postJson = (path: string, body: unknown) =>
+      fetchJson<{ error?: string; message?: string }>(`${gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    /** The gateway shows `leader` leading and `target` in its table: what the page would show before the click. */
+    const gatewayShows = (leader: string, target: string) =>
+      waitUntil(
+        async () => {
+          const v = (await fetchJson<ClusterView>(`${gatewayUrl}/api/cluster`)).body;
+          return v.status === 'ok' && v.leader === leader && v.nodes.some((n) => n.id === target);
+        },
+        { timeoutMs: settleGuardMs, intervalMs: 50, description: `the gateway showing ${leader}`, on: [[cluster.gateway!, 'event']] },
+      );
+    const routeKill = async (node: FaultNode, znode: string, leaderZnode: string, mode: 'crash' | 'graceful') => {
+      await gatewayShows(leaderZnode, znode);
+      const since = node.proc.cursor();
+      node.expectExit = true;
+      const res = await killThroughGateway(gatewayUrl, znode, mode);
+      if (res.status !== 202) return void routeFailures.push(`kill ${mode} ${node.name}: ${res.status} ${JSON.stringify(res.body)}`);
+      await node.proc.waitFor('node-exit', { since, timeoutMs: settleGuardMs }).catch((err: Error) => routeFailures.push(`kill ${node.name}: ${err.message.split('\n')[0]}`));
+    };
+    const routeTimed = async (node: FaultNode, action: 'freeze' | 'partition', body: Record<string, unknown>, durationMs: number) => {
+      const since = node.proc.cursor();
+      const res = await postJson(`/api/slots/${node.name}/${action}`, { ...body, durationMs });
+      if (res.status !== 202) return void routeFailures.push(`${action} ${node.name}: ${res.status} ${JSON.stringify(res.body)}`);
+      const from = action === 'freeze' ? 'frozen' : 'partitioned';
+      await node.proc
+        .waitFor((e) => e.ev === 'slot-state' && e.from === from, { since, timeoutMs: durationMs + settleGuardMs })
+        .catch((err: Error) => routeFailures.push(`${action} ${node.name} never ended: ${err.message.split('\n')[0]}`));
+    };
+    /** Cut off for a random `from`–`to` session timeouts: the proxy (harness) or the partition route. */
+    const cut = (node: FaultNode, mode: 'reset' | 'drop', from: number, to: number) =>
+      viaRoutes ? routeTimed(node, 'partition', { style: mode }, Math.max(100, Math.round(between(from, to) * sessionMs))) : cutOff(node, mode, from, to);
     const replace = async () => {
+      if (viaRoutes) {
+        // A killed node comes back in its slot, as the page's Restart does.
+        for (const node of cluster.nodes.filter((n) => n.proc.running && !n.running)) {
+          const since = node.proc.cursor();
+          const res = await postJson(`/api/slots/${node.name}/restart`, {});
+          if (res.status !== 202) {
+            routeFailures.push(`restart ${node.name}: ${res.status} ${JSON.stringify(res.body)}`);
+            continue;
+          }
+          node.expectExit = false;
+          await node.proc.waitFor('node-spawned', { since, timeoutMs: settleGuardMs }).catch(() => undefined);
+        }
+      }
       while (cluster.live.length < nodeCount) await cluster.addNode();
     };
 
     while (Date.now() < deadline) {
       const kind = pickFault();
-      const leader = await leaderNow();
-      if (!leader) {
+      const settledBefore = await settledNow();
+      const leader = settledBefore?.leader ?? null;
+      if (!leader || !settledBefore) {
         log(`not settled before a fault: ${settleFailures[settleFailures.length - 1]}`);
         await replace();
         continue;
@@ -221,27 +282,31 @@ async function main(): Promise<number> {
       const workers = cluster.live.filter((n) => n !== leader);
       faults.set(kind, (faults.get(kind) ?? 0) + 1);
       const started = Date.now();
+      const znodeOf = (n: FaultNode) => settledBefore.statuses.get(n)!.znode!;
       switch (kind) {
         case 'leader-sigkill':
-          await leader.kill();
+          await (viaRoutes ? routeKill(leader, settledBefore.leaderZnode, settledBefore.leaderZnode, 'crash') : leader.kill());
           break;
         case 'leader-sigterm':
-          await leader.terminate();
+          await (viaRoutes ? routeKill(leader, settledBefore.leaderZnode, settledBefore.leaderZnode, 'graceful') : leader.terminate());
           break;
         case 'worker-sigkill':
-          if (workers.length) await pick(workers).kill();
+          if (workers.length) {
+            const victim = pick(workers);
+            await (viaRoutes ? routeKill(victim, znodeOf(victim), settledBefore.leaderZnode, 'crash') : victim.kill());
+          }
           break;
         case 'leader-reset-long':
-          await cutOff(leader, 'reset', 1.3, 2.5);
+          await cut(leader, 'reset', 1.3, 2.5);
           break;
         case 'leader-reset-short':
-          await cutOff(leader, 'reset', 0.05, 0.3);
+          await cut(leader, 'reset', 0.05, 0.3);
           break;
         case 'leader-partition-long':
-          await cutOff(leader, 'drop', 1.3, 2.5);
+          await cut(leader, 'drop', 1.3, 2.5);
           break;
         case 'worker-partition':
-          await cutOff(workers.length ? pick(workers) : leader, 'drop', 0.3, 2.5);
+          await cut(workers.length ? pick(workers) : leader, 'drop', 0.3, 2.5);
           break;
         case 'zk-restart':
         case 'zk-restart-wiped':
@@ -249,9 +314,13 @@ async function main(): Promise<number> {
           break;
         case 'leader-sigstop': {
           const from = Date.now();
-          leader.freeze();
-          await hold(between(1.3, 2.5) * sessionMs);
-          leader.thaw();
+          if (viaRoutes) {
+            await routeTimed(leader, 'freeze', {}, Math.round(between(1.3, 2.5) * sessionMs));
+          } else {
+            leader.freeze();
+            await hold(between(1.3, 2.5) * sessionMs);
+            leader.thaw();
+          }
           freezes.push({ node: leader.name, from, to: Date.now() });
           break;
         }
@@ -320,7 +389,7 @@ async function main(): Promise<number> {
 
   const orphanFailures = settleFailures.filter((s) => s.includes('orphan/extra'));
   console.log('\n================ chaos summary ================');
-  console.log(`seed ${initialSeed}, ${nodeCount} nodes, session timeout ${sessionMs} ms, ${minutes} min`);
+  console.log(`seed ${initialSeed}, ${nodeCount} nodes, session timeout ${sessionMs} ms, ${minutes} min${viaRoutes ? ", node faults through the gateway's routes" : ''}`);
   console.log('faults per kind:');
   for (const [kind] of FAULTS) console.log(`  ${kind.padEnd(22)} ${faults.get(kind) ?? 0}`);
   console.log(`total faults: ${[...faults.values()].reduce((a, b) => a + b, 0)}`);
@@ -333,10 +402,14 @@ async function main(): Promise<number> {
   for (const o of unexplained.slice(0, 10)) console.log(`  ${o.a.node} & ${o.b.node}: ${o.ms} ms at ${new Date(Math.max(o.a.start, o.b.start)).toISOString()}`);
   console.log(`settle failures (incl. orphans): ${settleFailures.length} (orphans: ${orphanFailures.length})`);
   for (const s of settleFailures.slice(0, 10)) console.log(`  ${s}`);
+  if (viaRoutes) {
+    console.log(`route calls failed (--routes): ${routeFailures.length}`);
+    for (const f of routeFailures.slice(0, 10)) console.log(`  ${f}`);
+  }
   console.log(`unplanned process exits: ${unplanned.length}`);
   for (const n of unplanned) console.log(`  ${n.name}: ${JSON.stringify(n.proc.exitStatus)}\n${n.proc.tail(8)}`);
 
-  const broken = gatewaySplit > 0 || unexplained.length > 0 || settleFailures.length > 0 || unplanned.length > 0;
+  const broken = gatewaySplit > 0 || unexplained.length > 0 || settleFailures.length > 0 || unplanned.length > 0 || routeFailures.length > 0;
   console.log(broken ? 'RESULT: INVARIANT BROKEN' : 'RESULT: all invariants held');
   return broken ? 1 : 0;
 }
