@@ -14,6 +14,7 @@ import {
 
 const view = (seq: number, status: ClusterView['status'] = 'ok'): ClusterView => ({
   status,
+  slots: [],
   leader: status === 'ok' ? 'L' : null,
   leaderToken: status === 'ok' ? 1 : null,
   leaderAddress: null,
