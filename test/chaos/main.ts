@@ -131,7 +131,6 @@ interface GatewayView {
 }
 
 async function main(): Promise<number> {
-  const deadline = Date.now() + minutes * 60_000;
   const withGateway = gatewayBuilt();
   if (viaRoutes && !withGateway) {
     console.error('--routes needs the gateway: run npm run build');
@@ -139,6 +138,8 @@ async function main(): Promise<number> {
   }
   log(`seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}; node faults ${viaRoutes ? "through the gateway's routes (supervised slots)" : 'by the harness (signals, proxies)'}`);
   const cluster = await FaultCluster.start({ nodes: nodeCount, sessionTimeoutMs: sessionMs, gateway: withGateway, supervised: viaRoutes });
+  // The run's minutes are faults, not start-up (which a loaded machine can stretch a lot).
+  const deadline = Date.now() + minutes * 60_000;
   let stopping = false;
   const cleanup = async () => {
     if (stopping) return;
