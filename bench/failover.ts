@@ -140,7 +140,7 @@ export async function zkRoundTrips(zkConnect: string, count: number): Promise<{ 
       await sleep(5);
     }
   } finally {
-    zk.close();
+    void zk.close();
   }
   return { read, write };
 }
@@ -248,9 +248,15 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
   const figures: Figure[] = [figure(section, eyeName, 'ms', totals, { targets })];
   if (mode === 'crash') {
     figures.push(
-      figure(section, `${eyeName} minus session timeout (${timeoutMs} ms)`, 'ms', totals.map((t) => t - timeoutMs), {
-        targets: [{ stat: 'p99', max: 250, label: 'p99 ≤ 250 ms' }],
-      }),
+      figure(
+        section,
+        `${eyeName} minus session timeout (${timeoutMs} ms)`,
+        'ms',
+        totals.map((t) => t - timeoutMs),
+        {
+          targets: [{ stat: 'p99', max: 250, label: 'p99 ≤ 250 ms' }],
+        },
+      ),
     );
   }
   if (frames.length) figures.push(figure(section, 'click → next animation frame after the DOM change', 'ms', frames));
@@ -368,7 +374,7 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
       await settleAll(cluster, eye, page, UI_NODES);
     }
   }
-  ctimeClient?.close();
+  void ctimeClient?.close();
   ctimeClient = null;
   const targets: Target[] = [
     { stat: 'p50', max: 30, label: 'p50 ≤ 30 ms' },

@@ -33,7 +33,11 @@ function parseArgs(argv: string[]): BenchOptions {
     const value = () => inline ?? argv[++i] ?? '';
     if (flag === '--quick') o.quick = true;
     else if (flag === '--only') {
-      const names = value().split(',').map((s) => s.trim()).filter(Boolean).flatMap((s) => (s === 'failover' ? ['graceful', 'crash'] : [s]));
+      const names = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .flatMap((s) => (s === 'failover' ? ['graceful', 'crash'] : [s]));
       for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section "${n}"\n${USAGE}`);
       o.only = new Set(names);
     } else if (flag === '--idle-seconds') o.idleSeconds = Number(value());
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   log(`machine: ${JSON.stringify(machine)}; ${options.quick ? 'quick' : 'full'} run; sections: ${SECTIONS.filter(want).join(', ')}`);
   // ZooKeeper version: ask a throwaway server (every section starts its own).
-  let zkVersion = 'unknown';
+  let zkVersion: string;
   {
     const zk = await startZooKeeper();
     zkVersion = zk.version;
@@ -154,7 +158,9 @@ async function main(): Promise<void> {
     markdownTable(figures),
     '',
     ...facts.flatMap(([name, r]) => [
-      `**${name}**: ${Object.entries(r.facts).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}`,
+      `**${name}**: ${Object.entries(r.facts)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(', ')}`,
       ...r.notes.map((n) => `- ${n}`),
       '',
     ]),

@@ -108,7 +108,10 @@ const FAULTS: [FaultKind, number][] = [
   ['start-stop-race', 2],
 ];
 // --faults a,b,c limits the run to those kinds (to reproduce one kind of fault alone).
-const only = values.faults?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = values.faults
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = only?.filter((k) => !FAULTS.some(([kind]) => kind === k)) ?? [];
 if (unknown.length) {
   console.error(`unknown fault kind(s): ${unknown.join(', ')}; known: ${FAULTS.map(([k]) => k).join(', ')}`);

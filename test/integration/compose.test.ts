@@ -133,7 +133,7 @@ describe('Dockerfiles', () => {
   ] as const) {
     it(`${file}: multi-stage, builds on bookworm, runs slim as user node`, () => {
       const text = readFileSync(join(REPO_ROOT, file), 'utf8');
-      const args = Object.fromEntries([...text.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+      const args = Object.fromEntries([...text.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!] as [string, string]));
       const froms = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!.replace(/^\$\{(\w+)\}$/, (_, k: string) => args[k] ?? k));
       assert.ok(froms.length >= 2, 'multi-stage');
       assert.ok(froms.includes('node:24-bookworm'), 'builds on node:24-bookworm (compiles the addon)');

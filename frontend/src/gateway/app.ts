@@ -23,8 +23,7 @@ import { capabilitiesOf, slotRoutes } from './slots/routes.js';
 import type { HostClient, SlotDirectory, SupervisorClient } from './slots/types.js';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
-    Partial<Pick<GatewayConfig, 'controlToken'>>;
+  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> & Partial<Pick<GatewayConfig, 'controlToken'>>;
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;

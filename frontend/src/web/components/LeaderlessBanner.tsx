@@ -10,9 +10,7 @@ export function LeaderlessBanner({ since }: { since: number }) {
       <span className="timer" data-testid="leaderless-timer">
         {formatDuration(now - since)}
       </span>
-      <p className="hint">
-        A crashed leader&apos;s znode stays until its ZooKeeper session times out; then the next node in line takes over.
-      </p>
+      <p className="hint">A crashed leader&apos;s znode stays until its ZooKeeper session times out; then the next node in line takes over.</p>
     </div>
   );
 }

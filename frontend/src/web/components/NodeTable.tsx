@@ -40,9 +40,7 @@ export function NodeTable({ view, killDisabled, linkDown = false }: { view: Clus
   const slots = new Map((view.slots ?? []).map((s) => [s.slot, s]));
   return (
     <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
-      <h2>
-        Nodes {view.stale && <span className="stale-tag">last known — stale</span>}
-      </h2>
+      <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
       {view.nodes.length === 0 && (view.slots ?? []).length === 0 ? (
         <p className="muted">No nodes yet.</p>
       ) : (
