@@ -67,7 +67,8 @@ export async function startHostControl(options: HostControlOptions): Promise<Hos
       { schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, body: emptyBody, response: { '4xx': errorBody } } },
       async (req, reply) => {
         const { id } = req.params;
-        if (id !== LOCAL_ZOOKEEPER_SERVER_ID) return send(reply, 404, 'unknown_server', `no ZooKeeper server ${id} (local mode runs server ${LOCAL_ZOOKEEPER_SERVER_ID})`);
+        if (id !== LOCAL_ZOOKEEPER_SERVER_ID)
+          return send(reply, 404, 'unknown_server', `no ZooKeeper server ${id} (local mode runs server ${LOCAL_ZOOKEEPER_SERVER_ID})`);
         const zk = options.zookeeper;
         if (!zk) return send(reply, 409, 'not_supported', 'ZooKeeper is external (--zk): stop and start it where it runs');
         const refused = await serially(async () => {

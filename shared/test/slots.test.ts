@@ -49,9 +49,18 @@ describe('the fault table', () => {
   });
 
   it('freezing and cutting off need a running node; restart needs a down one', () => {
-    assert.deepEqual(SLOT_STATES.filter((s) => isAllowed('freeze', s)), ['running']);
-    assert.deepEqual(SLOT_STATES.filter((s) => isAllowed('partition', s)), ['running']);
-    assert.deepEqual(SLOT_STATES.filter((s) => isAllowed('restart', s)), ['stopped', 'crashed']);
+    assert.deepEqual(
+      SLOT_STATES.filter((s) => isAllowed('freeze', s)),
+      ['running'],
+    );
+    assert.deepEqual(
+      SLOT_STATES.filter((s) => isAllowed('partition', s)),
+      ['running'],
+    );
+    assert.deepEqual(
+      SLOT_STATES.filter((s) => isAllowed('restart', s)),
+      ['stopped', 'crashed'],
+    );
     assert.ok(isAllowed('crash', 'frozen'), 'a frozen node can still be SIGKILLed');
   });
 });

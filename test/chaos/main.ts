@@ -28,15 +28,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { COORDINATORS_REGISTRY_PATH, type ClusterView } from '@zkviz/shared';
 import { fetchJson, killThroughGateway, waitUntil } from '../helpers/index.js';
-import {
-  FaultCluster,
-  actingIntervals,
-  gatewayBuilt,
-  hold,
-  overlaps,
-  type ActingInterval,
-  type FaultNode,
-} from '../faults/harness.js';
+import { FaultCluster, actingIntervals, gatewayBuilt, hold, overlaps, type ActingInterval, type FaultNode } from '../faults/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -139,7 +131,9 @@ async function main(): Promise<number> {
     console.error('--routes needs the gateway: run npm run build');
     return 2;
   }
-  log(`seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}; node faults ${viaRoutes ? "through the gateway's routes (supervised slots)" : 'by the harness (signals, proxies)'}`);
+  log(
+    `seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}; node faults ${viaRoutes ? "through the gateway's routes (supervised slots)" : 'by the harness (signals, proxies)'}`,
+  );
   const cluster = await FaultCluster.start({ nodes: nodeCount, sessionTimeoutMs: sessionMs, gateway: withGateway, supervised: viaRoutes });
   // The run's minutes are faults, not start-up (which a loaded machine can stretch a lot).
   const deadline = Date.now() + minutes * 60_000;
@@ -227,7 +221,11 @@ async function main(): Promise<number> {
     };
     const gatewayUrl = cluster.gateway ? `http://127.0.0.1:${cluster.gateway.port}` : '';
     const postJson = (path: string, body: unknown) =>
-      fetchJson<{ error?: string; message?: string }>(`${gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetchJson<{ error?: string; message?: string }>(`${gatewayUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     /** The gateway shows `leader` leading and `target` in its table: what the page would show before the click. */
     const gatewayShows = (leader: string, target: string) =>
       waitUntil(
@@ -243,7 +241,9 @@ async function main(): Promise<number> {
       node.expectExit = true;
       const res = await killThroughGateway(gatewayUrl, znode, mode);
       if (res.status !== 202) return void routeFailures.push(`kill ${mode} ${node.name}: ${res.status} ${JSON.stringify(res.body)}`);
-      await node.proc.waitFor('node-exit', { since, timeoutMs: settleGuardMs }).catch((err: Error) => routeFailures.push(`kill ${node.name}: ${err.message.split('\n')[0]}`));
+      await node.proc
+        .waitFor('node-exit', { since, timeoutMs: settleGuardMs })
+        .catch((err: Error) => routeFailures.push(`kill ${node.name}: ${err.message.split('\n')[0]}`));
     };
     const routeTimed = async (node: FaultNode, action: 'freeze' | 'partition', body: Record<string, unknown>, durationMs: number) => {
       const since = node.proc.cursor();
@@ -393,7 +393,9 @@ async function main(): Promise<number> {
 
   const orphanFailures = settleFailures.filter((s) => s.includes('orphan/extra'));
   console.log('\n================ chaos summary ================');
-  console.log(`seed ${initialSeed}, ${nodeCount} nodes, session timeout ${sessionMs} ms, ${minutes} min${viaRoutes ? ", node faults through the gateway's routes" : ''}`);
+  console.log(
+    `seed ${initialSeed}, ${nodeCount} nodes, session timeout ${sessionMs} ms, ${minutes} min${viaRoutes ? ", node faults through the gateway's routes" : ''}`,
+  );
   console.log('faults per kind:');
   for (const [kind] of FAULTS) console.log(`  ${kind.padEnd(22)} ${faults.get(kind) ?? 0}`);
   console.log(`total faults: ${[...faults.values()].reduce((a, b) => a + b, 0)}`);

@@ -34,7 +34,7 @@ after(async () => {
 async function settledTable(count: number): Promise<string> {
   await page.waitForFunction(
     (count) => {
-      const all = [...document.querySelectorAll('[data-testid="node-row"]')];
+      const all = Array.from(document.querySelectorAll('[data-testid="node-row"]'));
       const leaders = all.filter((tr) => tr.getAttribute('data-role') === 'leader');
       return (
         all.length === count &&
@@ -60,7 +60,9 @@ describe('fault actions from the page', () => {
     await row(slot).locator('[data-testid="slot-status"][data-state="frozen"]').waitFor(WAIT);
     assert.match((await row(slot).locator('[data-testid="slot-status"]').textContent()) ?? '', /frozen.*left/);
     await page.waitForFunction(
-      (slot) => document.querySelector('[data-testid="node-row"][data-role="leader"]')?.getAttribute('data-slot') !== slot && !!document.querySelector('[data-testid="node-row"][data-role="leader"]'),
+      (slot) =>
+        document.querySelector('[data-testid="node-row"][data-role="leader"]')?.getAttribute('data-slot') !== slot &&
+        !!document.querySelector('[data-testid="node-row"][data-role="leader"]'),
       slot,
       WAIT,
     );

@@ -59,7 +59,10 @@ describe('fault routes with CONTROL_TOKEN set (real gateway)', { skip: gatewayBu
       }
     }
     const after = await slotsRunning();
-    assert.deepEqual(after.slots.map((s) => [s.slot, s.since, s.znode]), before.slots.map((s) => [s.slot, s.since, s.znode]));
+    assert.deepEqual(
+      after.slots.map((s) => [s.slot, s.since, s.znode]),
+      before.slots.map((s) => [s.slot, s.since, s.znode]),
+    );
     assert.equal(cluster.zk!.serving, true, 'ZooKeeper still runs');
   });
 

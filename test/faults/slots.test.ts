@@ -16,15 +16,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { NODE_ROUTES, type ClusterView, type NodeView, type SlotView } from '@zkviz/shared';
-import {
-  fetchJson,
-  killThroughGateway,
-  startLocalCluster,
-  waitUntil,
-  type LocalCluster,
-  type LogEvent,
-  type ManagedProcess,
-} from '../helpers/index.js';
+import { fetchJson, killThroughGateway, startLocalCluster, waitUntil, type LocalCluster, type LogEvent, type ManagedProcess } from '../helpers/index.js';
 import { gatewayBuilt } from './harness.js';
 
 const SESSION_MS = 1500;
@@ -47,10 +39,13 @@ const wakeOn = () => [cluster.gateway!, ...cluster.nodes].map((p) => [p, 'event'
 
 /** Waits for a view the predicate accepts; re-checks on every log line of any process. */
 function viewUntil(description: string, accept: (v: ClusterView) => boolean): Promise<ClusterView> {
-  return waitUntil(async () => {
-    const v = await view();
-    return accept(v) ? v : null;
-  }, { timeoutMs: GUARD_MS, description, on: wakeOn() });
+  return waitUntil(
+    async () => {
+      const v = await view();
+      return accept(v) ? v : null;
+    },
+    { timeoutMs: GUARD_MS, description, on: wakeOn() },
+  );
 }
 
 const slotOf = (v: ClusterView, slot: string): SlotView | undefined => v.slots.find((s) => s.slot === slot);
@@ -87,7 +82,9 @@ function leaderOf(v: ClusterView) {
 /** Resolves with the first slot other than `except` whose node logs acting-start after the cursors. */
 function nextActing(cursors: Map<ManagedProcess, number>, except: ManagedProcess): Promise<{ proc: ManagedProcess; event: LogEvent }> {
   return Promise.any(
-    cluster.nodes.filter((p) => p !== except && p.running).map((p) => p.waitFor('acting-start', { since: cursors.get(p), timeoutMs: GUARD_MS }).then((event) => ({ proc: p, event }))),
+    cluster.nodes
+      .filter((p) => p !== except && p.running)
+      .map((p) => p.waitFor('acting-start', { since: cursors.get(p), timeoutMs: GUARD_MS }).then((event) => ({ proc: p, event }))),
   );
 }
 const cursors = () => new Map(cluster.nodes.map((p) => [p, p.cursor()]));
@@ -135,7 +132,11 @@ describe('fault actions through the gateway (local mode, supervised slots)', { s
       assert.equal(res.body.error, error, `${path} ${JSON.stringify(body)}`);
       assert.equal(typeof res.body.message, 'string');
     }
-    const plain = await fetchJson<{ error: string }>(url(`/api/slots/${slot}/freeze`), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"durationMs":500}' });
+    const plain = await fetchJson<{ error: string }>(url(`/api/slots/${slot}/freeze`), {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"durationMs":500}',
+    });
     assert.equal(plain.status, 415);
     const after = await settled(3);
     assert.deepEqual(
@@ -219,7 +220,9 @@ describe('fault actions through the gateway (local mode, supervised slots)', { s
     const down = await viewUntil(`slot ${slot} crashed`, (v) => slotOf(v, slot)?.state === 'crashed');
     assert.equal(slotOf(down, slot)!.znode, null, 'a down slot has no znode');
     assert.equal(slotOf(down, slot)!.pid, null);
-    const exit = proc(slot).events.filter((e) => e.ev === 'node-exit').at(-1);
+    const exit = proc(slot)
+      .events.filter((e) => e.ev === 'node-exit')
+      .at(-1);
     assert.equal(exit?.signal, 'SIGKILL', 'a crash is a real SIGKILL of the node process');
     // A down node cannot be frozen or cut off.
     for (const [path, body] of [
@@ -254,8 +257,7 @@ describe('fault actions through the gateway (local mode, supervised slots)', { s
 
   it('S7 stop ZooKeeper: zero acting leaders while it is down; start it: exactly one', async () => {
     await settled(4);
-    const status = async (p: ManagedProcess) =>
-      (await fetchJson<{ acting: boolean }>(`http://127.0.0.1:${p.port}${NODE_ROUTES.status}`)).body.acting;
+    const status = async (p: ManagedProcess) => (await fetchJson<{ acting: boolean }>(`http://127.0.0.1:${p.port}${NODE_ROUTES.status}`)).body.acting;
     const stopped = await post('/api/zookeeper/servers/1/stop');
     assert.equal(stopped.status, 202, JSON.stringify(stopped.body));
     assert.equal(cluster.zk!.serving, false);
@@ -270,10 +272,13 @@ describe('fault actions through the gateway (local mode, supervised slots)', { s
     const started = await post('/api/zookeeper/servers/1/start');
     assert.equal(started.status, 202, JSON.stringify(started.body));
     await settled(4);
-    const actingNow = await waitUntil(async () => {
-      const n = (await Promise.all(cluster.nodes.map(status))).filter(Boolean).length;
-      return n === 1 ? n : null;
-    }, { timeoutMs: GUARD_MS, description: 'exactly one acting leader', on: wakeOn() });
+    const actingNow = await waitUntil(
+      async () => {
+        const n = (await Promise.all(cluster.nodes.map(status))).filter(Boolean).length;
+        return n === 1 ? n : null;
+      },
+      { timeoutMs: GUARD_MS, description: 'exactly one acting leader', on: wakeOn() },
+    );
     assert.equal(actingNow, 1);
     const kinds = (await fetchJson<{ events: { kind: string }[] }>(url('/api/events'))).body.events.map((e) => e.kind);
     assert.ok(kinds.includes('zookeeper-stopped') && kinds.includes('zookeeper-started'));

@@ -25,7 +25,8 @@ export function loadSupervisorConfig(env: NodeJS.ProcessEnv = process.env): Supe
   const port = rawPort ? Number(rawPort) : DEFAULT_SUPERVISOR_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`SUPERVISOR_PORT must be a port number (got "${rawPort}")`);
   const advertisedAddress = env.SUPERVISOR_ADVERTISED_ADDRESS || `${hostname()}:${port}`;
-  if (!isValidAddress(advertisedAddress)) throw new ConfigError(`SUPERVISOR_ADVERTISED_ADDRESS must be host:port (got "${advertisedAddress}")`);
+  if (!isValidAddress(advertisedAddress))
+    throw new ConfigError(`SUPERVISOR_ADVERTISED_ADDRESS must be host:port (got ${JSON.stringify(env.SUPERVISOR_ADVERTISED_ADDRESS)})`);
   const timeout = Number(env.SESSION_TIMEOUT_MS || 4000);
   return {
     slot,

@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   const tokens = new ClusterTokenSource(config.clusterToken, zk, logger);
   const app = await buildSupervisorServer(slot, tokens, logger);
   await app.listen({ host: config.host, port: config.port });
-  logger.info({ ev: 'supervisor-listening', slot: config.slot, port: config.port, address: config.advertisedAddress, relay: relay.connectString }, 'supervisor listening');
+  logger.info(
+    { ev: 'supervisor-listening', slot: config.slot, port: config.port, address: config.advertisedAddress, relay: relay.connectString },
+    'supervisor listening',
+  );
   zk.start();
   slot.startNode();
 

@@ -9,7 +9,11 @@ import type { Logger } from 'pino';
 
 const RETRY_MS = 500;
 
-const normaliseSessionId = (id: string) => id.replace(/^0x/, '').replace(/^0+(?=.)/, '').toLowerCase();
+const normaliseSessionId = (id: string) =>
+  id
+    .replace(/^0x/, '')
+    .replace(/^0+(?=.)/, '')
+    .toLowerCase();
 
 export class SlotRegistration {
   private readonly path: string;

@@ -18,8 +18,10 @@ const acceptedSchema = {
 } as const;
 
 export async function buildSupervisorServer(slot: Slot, tokens: TokenHolder, logger: Logger): Promise<FastifyInstance> {
+  // typed as fastify's, not cast: a cast feeds fastify's generic inference (see server/app.ts)
+  const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance,
     disableRequestLogging: true,
     bodyLimit: 4096,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
@@ -47,9 +49,14 @@ export async function buildSupervisorServer(slot: Slot, tokens: TokenHolder, log
       SUPERVISOR_ROUTES.action(action),
       { config: { clusterToken: true }, schema: { body: row.body, response: { 202: acceptedSchema, '4xx': errorBodySchema, '5xx': errorBodySchema } } },
       async (request, reply) => {
-        const outcome = runAction(slot, action, (request.body ?? {}) as FaultBodies[typeof action]);
+        const outcome = runAction(slot, action, request.body ?? {});
         if (!outcome.ok) {
-          return sendError(reply, 409, 'invalid_state', `cannot ${action} slot ${slot.name} while it is ${outcome.state} (allowed: ${row.allowedStates.join(', ')})`);
+          return sendError(
+            reply,
+            409,
+            'invalid_state',
+            `cannot ${action} slot ${slot.name} while it is ${outcome.state} (allowed: ${row.allowedStates.join(', ')})`,
+          );
         }
         logger.info({ ev: 'slot-action', slot: slot.name, action, body: request.body ?? {}, at: Date.now() }, `slot action ${action}`);
         return reply.code(202).send(outcome.accepted);

@@ -2,14 +2,7 @@
  * The page's side of the fault actions: what this gateway can do (`/api/health` capabilities,
  * read once and shared by every menu) and one POST helper for the slot, host and ZooKeeper routes.
  */
-import {
-  CONTROL_TOKEN_HEADER,
-  type ErrorBody,
-  type FaultAction,
-  type FaultCapabilities,
-  type GatewayHealth,
-  type ZooKeeperServerOp,
-} from '@zkviz/shared';
+import { CONTROL_TOKEN_HEADER, type ErrorBody, type FaultAction, type FaultCapabilities, type GatewayHealth, type ZooKeeperServerOp } from '@zkviz/shared';
 import { getControlToken, markTokenNeeded } from './api.js';
 
 export type ActionOutcome = { ok: true; text: string } | { ok: false; error: string; message: string };
@@ -21,7 +14,7 @@ let loading: Promise<void> | null = null;
 const listeners = new Set<() => void>();
 
 export const capabilitiesStore = {
-  subscribe(listener: () => void): () => void {
+  subscribe(this: void, listener: () => void): () => void {
     listeners.add(listener);
     loading ??= fetch('/api/health')
       .then((res) => res.json() as Promise<Partial<GatewayHealth>>)
@@ -34,7 +27,9 @@ export const capabilitiesStore = {
       });
     return () => listeners.delete(listener);
   },
-  getSnapshot: (): FaultCapabilities => capabilities,
+  getSnapshot(this: void): FaultCapabilities {
+    return capabilities;
+  },
 };
 
 /** POSTs a fault route; never throws — a failure is an outcome to show. */
@@ -48,7 +43,11 @@ export async function postFault(path: string, body: object, done: string): Promi
     if (res.status === 202) return { ok: true, text: done };
     if (res.status === 401) {
       markTokenNeeded(token !== null);
-      return { ok: false, error: 'control_token_required', message: token ? 'wrong control token: enter it again above' : 'this needs the control token: enter it above' };
+      return {
+        ok: false,
+        error: 'control_token_required',
+        message: token ? 'wrong control token: enter it again above' : 'this needs the control token: enter it above',
+      };
     }
     return { ok: false, error: answer?.error ?? `http_${res.status}`, message: answer?.message ?? `gateway answered ${res.status}` };
   } catch {
@@ -65,5 +64,9 @@ export function addNode(): Promise<ActionOutcome> {
 }
 
 export function zookeeperServer(id: string, op: ZooKeeperServerOp): Promise<ActionOutcome> {
-  return postFault(`/api/zookeeper/servers/${encodeURIComponent(id)}/${op}`, {}, `ZooKeeper ${op === 'stop' ? 'stopped' : op === 'start' ? 'started' : 'restarted'}`);
+  return postFault(
+    `/api/zookeeper/servers/${encodeURIComponent(id)}/${op}`,
+    {},
+    `ZooKeeper ${op === 'stop' ? 'stopped' : op === 'start' ? 'started' : 'restarted'}`,
+  );
 }

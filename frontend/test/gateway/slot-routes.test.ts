@@ -57,11 +57,19 @@ async function build(options: { controlToken?: string; host?: boolean; rateLimit
     },
     async zookeeper(id: string, op: ZooKeeperServerOp) {
       calls.push(`zk ${id} ${op}`);
-      return id === '1' ? { statusCode: 202, body: { server: id, action: op, state: 'running', until: null } } : { statusCode: 404, body: { error: 'unknown_server', message: 'no' } };
+      return id === '1'
+        ? { statusCode: 202, body: { server: id, action: op, state: 'running', until: null } }
+        : { statusCode: 404, body: { error: 'unknown_server', message: 'no' } };
     },
   };
   const gateway = await buildGateway({
-    config: { staticDir: '/nonexistent', allowedOrigins: [], killRateLimitPerMinute: options.rateLimit ?? 1000, logLevel: 'silent', controlToken: options.controlToken ?? null },
+    config: {
+      staticDir: '/nonexistent',
+      allowedOrigins: [],
+      killRateLimitPerMinute: options.rateLimit ?? 1000,
+      logLevel: 'silent',
+      controlToken: options.controlToken ?? null,
+    },
     createDiscovery: () => new FakeDiscovery(),
     createStreamConnector: () => new FakeStreams().connector,
     leaderClient: new FakeLeaderClient(() => ({ statusCode: 202, body: {} })),
@@ -137,7 +145,13 @@ describe('fault routes: CONTROL_TOKEN unset', () => {
 
   it('the view carries the slots, down ones included', async () => {
     const view = (await g.app.inject({ method: 'GET', url: '/api/cluster' })).json<{ slots: { slot: string; state: string }[] }>();
-    assert.deepEqual(view.slots.map((s) => [s.slot, s.state]), [['node-1', 'running'], ['node-2', 'crashed']]);
+    assert.deepEqual(
+      view.slots.map((s) => [s.slot, s.state]),
+      [
+        ['node-1', 'running'],
+        ['node-2', 'crashed'],
+      ],
+    );
   });
 });
 
@@ -197,7 +211,14 @@ describe('fault routes: compose (no host control)', () => {
 
   it('health: no adding nodes, no ZooKeeper control', async () => {
     const res = await g.app.inject({ method: 'GET', url: '/api/health' });
-    assert.deepEqual(res.json<{ capabilities: object }>().capabilities, { kill: true, freeze: true, partition: true, restart: true, addNode: false, zookeeperControl: false });
+    assert.deepEqual(res.json<{ capabilities: object }>().capabilities, {
+      kill: true,
+      freeze: true,
+      partition: true,
+      restart: true,
+      addNode: false,
+      zookeeperControl: false,
+    });
   });
 });
 

@@ -22,8 +22,14 @@ describe('slot view', () => {
   it('joins slots to nodes by election znode and keeps seq increasing', () => {
     const base: ClusterView = { ...initialTrackerState(0).view, nodes: [node(1, 'leader', null), node(2, 'worker', 1)], seq: 4 };
     const view = withSlots(base, [rec('node-1'), rec('node-2', { state: 'crashed', znode: null, pid: null })], 3);
-    assert.deepEqual(view.nodes.map((n) => n.slot), ['node-1', null]);
-    assert.deepEqual(view.slots.map((s) => s.state), ['running', 'crashed']);
+    assert.deepEqual(
+      view.nodes.map((n) => n.slot),
+      ['node-1', null],
+    );
+    assert.deepEqual(
+      view.slots.map((s) => s.state),
+      ['running', 'crashed'],
+    );
     assert.equal(view.seq, 7);
     assert.ok(!('supervisor' in view.slots[0]!), 'the supervisor address stays internal');
   });
@@ -43,11 +49,17 @@ describe('slot view', () => {
   for (const [name, from, to, kind] of cases) {
     it(`${name} → ${kind ?? 'no event'}`, () => {
       const events = slotEvents([rec('s', from)], [rec('s', to)], 1000);
-      assert.deepEqual(events.map((e) => e.kind), kind ? [kind] : []);
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        kind ? [kind] : [],
+      );
     });
   }
 
   it('slots added and gone', () => {
-    assert.deepEqual(slotEvents([rec('a')], [rec('b')], 1).map((e) => e.kind), ['slot-added', 'slot-gone']);
+    assert.deepEqual(
+      slotEvents([rec('a')], [rec('b')], 1).map((e) => e.kind),
+      ['slot-added', 'slot-gone'],
+    );
   });
 });

@@ -11,7 +11,7 @@ async function post(url: string, token: string | null, body: unknown, timeoutMs:
   if (token) headers[CLUSTER_TOKEN_HEADER] = token;
   const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(timeoutMs) });
   const text = await res.text();
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : null;
   } catch {

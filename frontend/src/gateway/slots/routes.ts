@@ -62,7 +62,8 @@ const acceptedSchema = {
 const responses = { 202: acceptedSchema, '4xx': errorBodySchema, '5xx': errorBodySchema } as const;
 
 function errorOf(answer: HttpAnswer): Partial<ErrorBody> {
-  return (answer.body ?? {}) as Partial<ErrorBody>;
+  const body = answer.body;
+  return typeof body === 'object' && body !== null ? body : {};
 }
 
 /** A supervisor's or the host's answer in the gateway's vocabulary. */
@@ -95,19 +96,23 @@ export const slotRoutes: FastifyPluginAsync<SlotRoutesOptions> = async (app, opt
 
   for (const row of FAULT_ACTIONS) {
     if (row.target !== 'slot') continue;
-    app.post<{ Params: { slot: string }; Body: unknown }>(row.route, { ...common, schema: { params: slotParams, body: row.body, response: responses } }, async (req, reply) => {
-      const { slot } = req.params;
-      if (!directory) return reply.code(409).send({ error: 'not_supported', message: 'no slot supervisors in this mode' });
-      const record = directory.get(slot);
-      if (!record) return reply.code(404).send({ error: 'unknown_slot', message: `no slot ${slot}` });
-      try {
-        const answer = await supervisors.act(record.supervisor, row.action, req.body ?? {});
-        if (answer.statusCode === 202) req.log.info({ ev: 'slot-action', slot, action: row.action, body: req.body ?? {} }, `${row.action} ${slot}`);
-        return relay(reply, answer, `the supervisor of ${slot}`);
-      } catch (err) {
-        return unreachable(reply, err, `the supervisor of ${slot}`);
-      }
-    });
+    app.post<{ Params: { slot: string }; Body: unknown }>(
+      row.route,
+      { ...common, schema: { params: slotParams, body: row.body, response: responses } },
+      async (req, reply) => {
+        const { slot } = req.params;
+        if (!directory) return reply.code(409).send({ error: 'not_supported', message: 'no slot supervisors in this mode' });
+        const record = directory.get(slot);
+        if (!record) return reply.code(404).send({ error: 'unknown_slot', message: `no slot ${slot}` });
+        try {
+          const answer = await supervisors.act(record.supervisor, row.action, req.body ?? {});
+          if (answer.statusCode === 202) req.log.info({ ev: 'slot-action', slot, action: row.action, body: req.body ?? {} }, `${row.action} ${slot}`);
+          return relay(reply, answer, `the supervisor of ${slot}`);
+        } catch (err) {
+          return unreachable(reply, err, `the supervisor of ${slot}`);
+        }
+      },
+    );
   }
 
   const record = (event: Omit<ClusterEvent, 'at'>) => feed.recordEvent({ ...event, at: Date.now() });
@@ -124,20 +129,24 @@ export const slotRoutes: FastifyPluginAsync<SlotRoutesOptions> = async (app, opt
   });
 
   for (const op of ZOOKEEPER_SERVER_OPS) {
-    app.post<{ Params: { id: string } }>(`/api/zookeeper/servers/:id/${op}`, { ...common, schema: { params: serverParams, body: emptyBody, response: responses } }, async (req, reply) => {
-      if (!host) return reply.code(409).send({ error: 'not_supported', message: NOT_SUPPORTED_HINTS.zookeeperControl });
-      const { id } = req.params;
-      try {
-        const answer = await host.zookeeper(id, op);
-        if (answer.statusCode === 202) {
-          req.log.info({ ev: 'zookeeper-control', server: id, op }, `ZooKeeper server ${id}: ${op}`);
-          if (op !== 'start') record({ kind: 'zookeeper-stopped', nodeId: null, text: `ZooKeeper server ${id} stopped${op === 'restart' ? ' (restart)' : ''}` });
-          if (op !== 'stop') record({ kind: 'zookeeper-started', nodeId: null, text: `ZooKeeper server ${id} started` });
+    app.post<{ Params: { id: string } }>(
+      `/api/zookeeper/servers/:id/${op}`,
+      { ...common, schema: { params: serverParams, body: emptyBody, response: responses } },
+      async (req, reply) => {
+        if (!host) return reply.code(409).send({ error: 'not_supported', message: NOT_SUPPORTED_HINTS.zookeeperControl });
+        const { id } = req.params;
+        try {
+          const answer = await host.zookeeper(id, op);
+          if (answer.statusCode === 202) {
+            req.log.info({ ev: 'zookeeper-control', server: id, op }, `ZooKeeper server ${id}: ${op}`);
+            if (op !== 'start') record({ kind: 'zookeeper-stopped', nodeId: null, text: `ZooKeeper server ${id} stopped${op === 'restart' ? ' (restart)' : ''}` });
+            if (op !== 'stop') record({ kind: 'zookeeper-started', nodeId: null, text: `ZooKeeper server ${id} started` });
+          }
+          return relay(reply, answer, 'the host');
+        } catch (err) {
+          return unreachable(reply, err, 'the host');
         }
-        return relay(reply, answer, 'the host');
-      } catch (err) {
-        return unreachable(reply, err, 'the host');
-      }
-    });
+      },
+    );
   }
 };

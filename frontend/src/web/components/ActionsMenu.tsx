@@ -32,12 +32,29 @@ const capabilityOf: Record<FaultAction, keyof FaultCapabilities> = { crash: 'kil
 /** The menu entries of one table row, for this node/slot. */
 function entriesFor(action: FaultAction, label: string, node: NodeView | null, slot: string | null): Entry[] {
   const kill = (mode: 'crash' | 'graceful'): Entry[] =>
-    node ? [{ key: mode, action, label, run: async () => { const r = await killNode(node.id, mode); return r.ok ? { ok: true, text: `${mode} sent` } : r; } }] : [];
+    node
+      ? [
+          {
+            key: mode,
+            action,
+            label,
+            run: async () => {
+              const r = await killNode(node.id, mode);
+              return r.ok ? { ok: true, text: `${mode} sent` } : r;
+            },
+          },
+        ]
+      : [];
   if (action === 'crash' || action === 'graceful') return kill(action);
   if (!slot) return [];
   switch (action) {
     case 'freeze':
-      return [5000, 30_000].map((ms) => ({ key: `freeze-${ms}`, action, label: `${label} ${ms / 1000} s`, run: () => slotAction(slot, 'freeze', { durationMs: ms }, `frozen for ${ms / 1000} s`) }));
+      return [5000, 30_000].map((ms) => ({
+        key: `freeze-${ms}`,
+        action,
+        label: `${label} ${ms / 1000} s`,
+        run: () => slotAction(slot, 'freeze', { durationMs: ms }, `frozen for ${ms / 1000} s`),
+      }));
     case 'partition':
       return (['drop', 'reset'] as const).map((style) => ({
         key: `partition-${style}`,
@@ -88,7 +105,13 @@ export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; s
         <ul role="menu">
           {entries.map((entry) => (
             <li key={entry.key}>
-              <button type="button" role="menuitem" data-testid={`action-${entry.key}`} disabled={!allowed(entry.action)} onClick={() => void run(entry.key, entry.run)}>
+              <button
+                type="button"
+                role="menuitem"
+                data-testid={`action-${entry.key}`}
+                disabled={!allowed(entry.action)}
+                onClick={() => void run(entry.key, entry.run)}
+              >
                 {entry.label}
               </button>
             </li>
@@ -97,7 +120,15 @@ export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; s
             <li className="custom">
               <label>
                 Freeze for{' '}
-                <input type="number" min={FAULT_DURATION_MIN_MS / 1000} max={FAULT_DURATION_MAX_MS / 1000} step="0.1" value={customSeconds} onChange={(e) => setCustomSeconds(e.target.value)} data-testid="freeze-custom-seconds" />{' '}
+                <input
+                  type="number"
+                  min={FAULT_DURATION_MIN_MS / 1000}
+                  max={FAULT_DURATION_MAX_MS / 1000}
+                  step="0.1"
+                  value={customSeconds}
+                  onChange={(e) => setCustomSeconds(e.target.value)}
+                  data-testid="freeze-custom-seconds"
+                />{' '}
                 s
               </label>
               <button

@@ -28,7 +28,11 @@ function Restart({ slot }: { slot: SlotView }) {
       >
         Restart
       </button>
-      {outcome && !outcome.ok && <span className="outcome failed" role="status">{outcome.message}</span>}
+      {outcome && !outcome.ok && (
+        <span className="outcome failed" role="status">
+          {outcome.message}
+        </span>
+      )}
     </>
   );
 }

@@ -25,7 +25,14 @@ export function FaultToolbar({ disabled }: { disabled: boolean }) {
       )}
       {capabilities.zookeeperControl &&
         ZOOKEEPER_SERVER_OPS.map((op) => (
-          <button key={op} type="button" className="secondary" data-testid={`zookeeper-${op}`} disabled={pending !== null} onClick={() => void run(op, () => zookeeperServer(LOCAL_ZOOKEEPER_SERVER_ID, op))}>
+          <button
+            key={op}
+            type="button"
+            className="secondary"
+            data-testid={`zookeeper-${op}`}
+            disabled={pending !== null}
+            onClick={() => void run(op, () => zookeeperServer(LOCAL_ZOOKEEPER_SERVER_ID, op))}
+          >
             {pending === op ? 'Working…' : OP_LABEL[op]}
           </button>
         ))}
