@@ -58,6 +58,7 @@ export interface FaultActionRow {
 /** Alive in some form: the node process exists. */
 const ALIVE: readonly SlotState[] = ['starting', 'running', 'frozen', 'partitioned'];
 
+/** crash and graceful are the kill modes (shared/src/kill-modes.ts: how the node dies, the kill buttons); here they are rows so the menu and the supervisor cover every fault. */
 export const FAULT_ACTIONS = [
   {
     action: 'crash',

@@ -4,10 +4,9 @@
  */
 import type { FaultCapabilities } from './faults.js';
 import type { SlotView } from './slots.js';
+import type { KillMode } from './kill-modes.js';
 
 export type NodeRole = 'leader' | 'worker';
-export type KillMode = 'crash' | 'graceful';
-export const KILL_MODES: readonly KillMode[] = ['crash', 'graceful'];
 
 /**
  * What a node publishes about itself, as JSON, in the data of its registry entry.

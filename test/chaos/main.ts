@@ -28,7 +28,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { COORDINATORS_REGISTRY_PATH, type ClusterView } from '@zkviz/shared';
 import { fetchJson, killThroughGateway, waitUntil } from '../helpers/index.js';
-import { FaultCluster, actingIntervals, gatewayBuilt, hold, overlaps, type ActingInterval, type FaultNode } from '../faults/harness.js';
+import { FaultCluster, actingIntervals, gatewayBuilt, hold, overlaps, type ActingInterval, type FaultNode, type SettledState } from '../faults/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -73,48 +73,111 @@ async function cutOff(node: FaultNode, mode: 'reset' | 'drop', from: number, to:
 
 const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 
-type FaultKind =
-  | 'leader-sigkill'
-  | 'leader-sigterm'
-  | 'worker-sigkill'
-  | 'leader-reset-long'
-  | 'leader-reset-short'
-  | 'leader-partition-long'
-  | 'worker-partition'
-  | 'zk-restart'
-  | 'zk-restart-wiped'
-  | 'leader-sigstop'
-  | 'start-stop-race';
+interface Freeze {
+  node: string;
+  from: number;
+  to: number;
+}
 
-const FAULTS: [FaultKind, number][] = [
-  ['leader-sigkill', 3],
-  ['leader-sigterm', 2],
-  ['worker-sigkill', 2],
-  ['leader-reset-long', 2],
-  ['leader-reset-short', 2],
-  ['leader-partition-long', 3],
-  ['worker-partition', 2],
-  ['zk-restart', 1],
-  ['zk-restart-wiped', 0.5],
-  ['leader-sigstop', 2],
-  ['start-stop-race', 2],
+/**
+ * How the node faults are carried out: by the harness (signals, its proxies), or, with --routes,
+ * through the gateway's routes as a user clicks them. `cutOff` draws its duration (`between`) once
+ * either way, so a --seed replays the same draws.
+ */
+interface NodeFaults {
+  crash(node: FaultNode): Promise<void>;
+  terminate(node: FaultNode): Promise<void>;
+  cutOff(node: FaultNode, mode: 'reset' | 'drop', from: number, to: number): Promise<void>;
+  freeze(node: FaultNode, ms: number): Promise<void>;
+}
+
+const harnessFaults: NodeFaults = {
+  crash: (node) => node.kill(),
+  terminate: (node) => node.terminate(),
+  cutOff,
+  freeze: async (node, ms) => {
+    node.freeze();
+    await hold(ms);
+    node.thaw();
+  },
+};
+
+/** What a fault sees when it runs: the settled cluster's leader and workers, and the records it may add to. */
+interface FaultContext {
+  cluster: FaultCluster;
+  leader: FaultNode;
+  workers: FaultNode[];
+  freezes: Freeze[];
+  settleFailures: string[];
+  /** How node faults are carried out this run. */
+  via: NodeFaults;
+}
+
+/**
+ * The faults: one entry each, drawn with probability weight / total. A new fault is one entry.
+ * Entries draw their own random numbers (`pick`, `between`) in the order they always did, so a
+ * --seed replays the same run.
+ */
+interface Fault {
+  kind: string;
+  weight: number;
+  run: (ctx: FaultContext) => Promise<void>;
+}
+
+const FAULTS: readonly Fault[] = [
+  { kind: 'leader-sigkill', weight: 3, run: ({ leader, via }) => via.crash(leader) },
+  { kind: 'leader-sigterm', weight: 2, run: ({ leader, via }) => via.terminate(leader) },
+  {
+    kind: 'worker-sigkill',
+    weight: 2,
+    run: async ({ workers, via }) => {
+      if (workers.length) await via.crash(pick(workers));
+    },
+  },
+  { kind: 'leader-reset-long', weight: 2, run: ({ leader, via }) => via.cutOff(leader, 'reset', 1.3, 2.5) },
+  { kind: 'leader-reset-short', weight: 2, run: ({ leader, via }) => via.cutOff(leader, 'reset', 0.05, 0.3) },
+  { kind: 'leader-partition-long', weight: 3, run: ({ leader, via }) => via.cutOff(leader, 'drop', 1.3, 2.5) },
+  { kind: 'worker-partition', weight: 2, run: ({ leader, workers, via }) => via.cutOff(workers.length ? pick(workers) : leader, 'drop', 0.3, 2.5) },
+  { kind: 'zk-restart', weight: 1, run: ({ cluster }) => cluster.zk!.restart({ wipe: false }) },
+  { kind: 'zk-restart-wiped', weight: 0.5, run: ({ cluster }) => cluster.zk!.restart({ wipe: true }) },
+  {
+    kind: 'leader-sigstop',
+    weight: 2,
+    run: async ({ leader, freezes, via }) => {
+      const from = Date.now();
+      await via.freeze(leader, between(1.3, 2.5) * sessionMs);
+      freezes.push({ node: leader.name, from, to: Date.now() });
+    },
+  },
+  {
+    kind: 'start-stop-race',
+    weight: 2,
+    run: async ({ cluster, settleFailures }) => {
+      const temp = await cluster.addNode({ waitReady: false });
+      const trigger = pick(['listening', 'election-create', 'registry-register']);
+      await temp.proc.waitFor(trigger, { includeHistory: true, timeoutMs: settleGuardMs }).catch(() => undefined);
+      await temp.terminate();
+      const exit = await temp.proc.exited;
+      if (exit.code !== 0) settleFailures.push(`${temp.name} raced stop exited with ${JSON.stringify(exit)}`);
+    },
+  },
 ];
 // --faults a,b,c limits the run to those kinds (to reproduce one kind of fault alone).
 const only = values.faults
   ?.split(',')
   .map((s) => s.trim())
   .filter(Boolean);
-const unknown = only?.filter((k) => !FAULTS.some(([kind]) => kind === k)) ?? [];
+const unknown = only?.filter((k) => !FAULTS.some((f) => f.kind === k)) ?? [];
 if (unknown.length) {
-  console.error(`unknown fault kind(s): ${unknown.join(', ')}; known: ${FAULTS.map(([k]) => k).join(', ')}`);
+  console.error(`unknown fault kind(s): ${unknown.join(', ')}; known: ${FAULTS.map((f) => f.kind).join(', ')}`);
   process.exit(2);
 }
-const enabled = only ? FAULTS.filter(([kind]) => only.includes(kind)) : FAULTS;
-function pickFault(): FaultKind {
-  const total = enabled.reduce((s, [, w]) => s + w, 0);
+const enabled = only ? FAULTS.filter((f) => only.includes(f.kind)) : FAULTS;
+function pickFault(): Fault {
+  const total = enabled.reduce((s, f) => s + f.weight, 0);
   let r = random() * total;
-  for (const [kind, w] of enabled) if ((r -= w) < 0) return kind;
-  return enabled[0]![0];
+  for (const fault of enabled) if ((r -= fault.weight) < 0) return fault;
+  return enabled[0]!;
 }
 
 interface GatewayView {
@@ -146,8 +209,8 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
   process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
-  const faults = new Map<FaultKind, number>();
-  const freezes: { node: string; from: number; to: number }[] = [];
+  const faults = new Map<string, number>();
+  const freezes: Freeze[] = [];
   const settleFailures: string[] = [];
   /** Route calls that did not answer 202, or whose effect never came (--routes). */
   const routeFailures: string[] = [];
@@ -254,9 +317,16 @@ async function main(): Promise<number> {
         .waitFor((e) => e.ev === 'slot-state' && e.from === from, { since, timeoutMs: durationMs + settleGuardMs })
         .catch((err: Error) => routeFailures.push(`${action} ${node.name} never ended: ${err.message.split('\n')[0]}`));
     };
-    /** Cut off for a random `from`–`to` session timeouts: the proxy (harness) or the partition route. */
-    const cut = (node: FaultNode, mode: 'reset' | 'drop', from: number, to: number) =>
-      viaRoutes ? routeTimed(node, 'partition', { style: mode }, Math.max(100, Math.round(between(from, to) * sessionMs))) : cutOff(node, mode, from, to);
+    /** The node faults through the gateway's routes, for the cluster as settled before this fault. */
+    const routeFaults = (settled: SettledState): NodeFaults => {
+      const znodeOf = (n: FaultNode) => settled.statuses.get(n)!.znode!;
+      return {
+        crash: (node) => routeKill(node, znodeOf(node), settled.leaderZnode, 'crash'),
+        terminate: (node) => routeKill(node, znodeOf(node), settled.leaderZnode, 'graceful'),
+        cutOff: (node, mode, from, to) => routeTimed(node, 'partition', { style: mode }, Math.max(100, Math.round(between(from, to) * sessionMs))),
+        freeze: (node, ms) => routeTimed(node, 'freeze', {}, Math.max(100, Math.round(ms))),
+      };
+    };
     const replace = async () => {
       if (viaRoutes) {
         // A killed node comes back in its slot, as the page's Restart does.
@@ -275,7 +345,7 @@ async function main(): Promise<number> {
     };
 
     while (Date.now() < deadline) {
-      const kind = pickFault();
+      const fault = pickFault();
       const settledBefore = await settledNow();
       const leader = settledBefore?.leader ?? null;
       if (!leader || !settledBefore) {
@@ -284,63 +354,12 @@ async function main(): Promise<number> {
         continue;
       }
       const workers = cluster.live.filter((n) => n !== leader);
-      faults.set(kind, (faults.get(kind) ?? 0) + 1);
+      faults.set(fault.kind, (faults.get(fault.kind) ?? 0) + 1);
       const started = Date.now();
-      const znodeOf = (n: FaultNode) => settledBefore.statuses.get(n)!.znode!;
-      switch (kind) {
-        case 'leader-sigkill':
-          await (viaRoutes ? routeKill(leader, settledBefore.leaderZnode, settledBefore.leaderZnode, 'crash') : leader.kill());
-          break;
-        case 'leader-sigterm':
-          await (viaRoutes ? routeKill(leader, settledBefore.leaderZnode, settledBefore.leaderZnode, 'graceful') : leader.terminate());
-          break;
-        case 'worker-sigkill':
-          if (workers.length) {
-            const victim = pick(workers);
-            await (viaRoutes ? routeKill(victim, znodeOf(victim), settledBefore.leaderZnode, 'crash') : victim.kill());
-          }
-          break;
-        case 'leader-reset-long':
-          await cut(leader, 'reset', 1.3, 2.5);
-          break;
-        case 'leader-reset-short':
-          await cut(leader, 'reset', 0.05, 0.3);
-          break;
-        case 'leader-partition-long':
-          await cut(leader, 'drop', 1.3, 2.5);
-          break;
-        case 'worker-partition':
-          await cut(workers.length ? pick(workers) : leader, 'drop', 0.3, 2.5);
-          break;
-        case 'zk-restart':
-        case 'zk-restart-wiped':
-          await cluster.zk!.restart({ wipe: kind === 'zk-restart-wiped' });
-          break;
-        case 'leader-sigstop': {
-          const from = Date.now();
-          if (viaRoutes) {
-            await routeTimed(leader, 'freeze', {}, Math.round(between(1.3, 2.5) * sessionMs));
-          } else {
-            leader.freeze();
-            await hold(between(1.3, 2.5) * sessionMs);
-            leader.thaw();
-          }
-          freezes.push({ node: leader.name, from, to: Date.now() });
-          break;
-        }
-        case 'start-stop-race': {
-          const temp = await cluster.addNode({ waitReady: false });
-          const trigger = pick(['listening', 'election-create', 'registry-register']);
-          await temp.proc.waitFor(trigger, { includeHistory: true, timeoutMs: settleGuardMs }).catch(() => undefined);
-          await temp.terminate();
-          const exit = await temp.proc.exited;
-          if (exit.code !== 0) settleFailures.push(`${temp.name} raced stop exited with ${JSON.stringify(exit)}`);
-          break;
-        }
-      }
+      await fault.run({ cluster, leader, workers, freezes, settleFailures, via: viaRoutes ? routeFaults(settledBefore) : harnessFaults });
       await replace();
       const after = await leaderNow();
-      log(`${kind.padEnd(22)} → ${after ? `leader ${after.name}` : 'NOT SETTLED'} after ${Date.now() - started} ms`);
+      log(`${fault.kind.padEnd(22)} → ${after ? `leader ${after.name}` : 'NOT SETTLED'} after ${Date.now() - started} ms`);
       await hold(between(100, 600));
     }
 
@@ -397,7 +416,7 @@ async function main(): Promise<number> {
     `seed ${initialSeed}, ${nodeCount} nodes, session timeout ${sessionMs} ms, ${minutes} min${viaRoutes ? ", node faults through the gateway's routes" : ''}`,
   );
   console.log('faults per kind:');
-  for (const [kind] of FAULTS) console.log(`  ${kind.padEnd(22)} ${faults.get(kind) ?? 0}`);
+  for (const { kind } of FAULTS) console.log(`  ${kind.padEnd(22)} ${faults.get(kind) ?? 0}`);
   console.log(`total faults: ${[...faults.values()].reduce((a, b) => a + b, 0)}`);
   console.log(`acting intervals: ${intervals.length}; coordinators registry changes: ${registryChanges.length}; gateway views: ${gatewayViews.length}`);
   console.log(`longest leaderless gap: ${longestGap} ms (from ${gapAt ? new Date(gapAt).toISOString() : '-'})`);

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
+import { loadLimits, type GatewayLimits } from './limits/config.js';
 
 export interface GatewayConfig {
   zkConnect: string;
@@ -28,6 +29,8 @@ export interface GatewayConfig {
    * Unset in compose, where those actions answer 409 not_supported with the command to run.
    */
   hostControlUrl: string | null;
+  /** Read, connection and message budgets per client (limits/config.ts). */
+  limits: GatewayLimits;
   logLevel: string;
 }
 
@@ -90,6 +93,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
     killRateLimitPerMinute: intFromEnv(env, 'KILL_RATE_LIMIT_PER_MIN', 120, 1, 100_000),
     hostControlUrl: hostControlUrl(env.HOST_CONTROL_URL),
+    limits: loadLimits((name, fallback, min, max) => intFromEnv(env, name, fallback, min, max)),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };
 }

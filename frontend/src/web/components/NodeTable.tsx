@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { ClusterView, NodeView, SlotView } from '@zkviz/shared';
 import { shortId } from '../format.js';
 import { ActionsMenu } from './ActionsMenu.js';
@@ -5,60 +6,100 @@ import { DownSlotRows } from './DownSlotRows.js';
 import { KillControls } from './KillControls.js';
 import { SlotStatus } from './SlotStatus.js';
 
-const COLUMNS = 5;
+interface CellContext {
+  killDisabled: boolean;
+  /** The page has no live link to the gateway: no fault actions either. */
+  linkDown: boolean;
+  /** The slot this node runs in, if a supervisor owns it. */
+  slot: SlotView | null;
+}
 
-function NodeRow({ node, slot, killDisabled, linkDown }: { node: NodeView; slot: SlotView | null; killDisabled: boolean; linkDown: boolean }) {
-  const isLeader = node.role === 'leader';
-  return (
-    <tr
-      className={[isLeader ? 'leader-row' : '', slot && slot.state !== 'running' ? `slot-${slot.state}` : ''].join(' ').trim() || undefined}
-      data-testid="node-row"
-      data-node-id={node.id}
-      data-role={node.role}
-      data-slot={slot?.slot}
-      data-slot-state={slot?.state}
-    >
-      <td>
+/** One entry per column: its header and how a node fills its cell. A new column is one entry. */
+interface NodeColumn {
+  key: string;
+  /** Header text; a column without one (the actions) gets `ariaLabel` instead. */
+  header?: string;
+  ariaLabel?: string;
+  className?: string;
+  cell: (node: NodeView, ctx: CellContext) => ReactNode;
+}
+
+const none = <span className="muted">—</span>;
+
+const NODE_COLUMNS: readonly NodeColumn[] = [
+  {
+    key: 'znode',
+    header: 'Znode',
+    cell: (node, ctx) => (
+      <>
         <span className="znode-short">{shortId(node.id)}</span>
         <span className="znode-full">{node.id}</span>
-        {slot && <SlotStatus slot={slot} />}
-      </td>
-      <td>{isLeader ? <span className="badge leader">leader</span> : <span className="badge">{node.role}</span>}</td>
-      <td className="mono">{node.watching ? <span title={node.watching}>{shortId(node.watching)}</span> : <span className="muted">—</span>}</td>
-      <td className="mono">{node.address ?? <span className="muted">—</span>}</td>
-      <td>
-        <div className="row-actions">
-          <KillControls id={node.id} disabled={killDisabled} />
-          <ActionsMenu node={node} slot={slot} disabled={linkDown} />
-        </div>
-      </td>
+        {ctx.slot && <SlotStatus slot={ctx.slot} />}
+      </>
+    ),
+  },
+  {
+    key: 'type',
+    header: 'Type',
+    cell: (node) => (node.role === 'leader' ? <span className="badge leader">leader</span> : <span className="badge">{node.role}</span>),
+  },
+  {
+    key: 'watching',
+    header: 'Watching',
+    className: 'mono',
+    cell: (node) => (node.watching ? <span title={node.watching}>{shortId(node.watching)}</span> : none),
+  },
+  { key: 'address', header: 'Address', className: 'mono', cell: (node) => node.address ?? none },
+  {
+    key: 'actions',
+    ariaLabel: 'Actions',
+    cell: (node, ctx) => (
+      <div className="row-actions">
+        <KillControls id={node.id} disabled={ctx.killDisabled} />
+        <ActionsMenu node={node} slot={ctx.slot} disabled={ctx.linkDown} />
+      </div>
+    ),
+  },
+];
+
+function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
+  const slot = ctx.slot;
+  const classes = [node.role === 'leader' ? 'leader-row' : '', slot && slot.state !== 'running' ? `slot-${slot.state}` : ''].filter(Boolean).join(' ');
+  return (
+    <tr className={classes || undefined} data-testid="node-row" data-node-id={node.id} data-role={node.role} data-slot={slot?.slot} data-slot-state={slot?.state}>
+      {NODE_COLUMNS.map((column) => (
+        <td key={column.key} className={column.className}>
+          {column.cell(node, ctx)}
+        </td>
+      ))}
     </tr>
   );
 }
 
 export function NodeTable({ view, killDisabled, linkDown = false }: { view: ClusterView; killDisabled: boolean; linkDown?: boolean }) {
-  const slots = new Map((view.slots ?? []).map((s) => [s.slot, s]));
+  const slots = new Map(view.slots.map((s) => [s.slot, s]));
+  const ctxOf = (node: NodeView): CellContext => ({ killDisabled, linkDown, slot: node.slot ? (slots.get(node.slot) ?? null) : null });
   return (
     <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
       <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
-      {view.nodes.length === 0 && (view.slots ?? []).length === 0 ? (
+      {view.nodes.length === 0 && view.slots.length === 0 ? (
         <p className="muted">No nodes yet.</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th>Znode</th>
-              <th>Type</th>
-              <th>Watching</th>
-              <th>Address</th>
-              <th aria-label="Actions" />
+              {NODE_COLUMNS.map((column) => (
+                <th key={column.key} aria-label={column.ariaLabel}>
+                  {column.header}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {view.nodes.map((node) => (
-              <NodeRow key={node.id} node={node} slot={node.slot ? (slots.get(node.slot) ?? null) : null} killDisabled={killDisabled} linkDown={linkDown} />
+              <NodeRow key={node.id} node={node} ctx={ctxOf(node)} />
             ))}
-            <DownSlotRows view={view} columns={COLUMNS} />
+            <DownSlotRows view={view} columns={NODE_COLUMNS.length} />
           </tbody>
         </table>
       )}
