@@ -1,5 +1,6 @@
 /** Entry point of a cluster node: config from the environment, then join the election. */
 import { pino } from 'pino';
+import { startSafeguardSwitches } from '@zkviz/shared';
 import { ConfigError, loadConfig } from './config.js';
 import { ClusterNode } from './node.js';
 import { buildNodeServer } from './server/app.js';
@@ -7,6 +8,7 @@ import { buildNodeServer } from './server/app.js';
 const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: { svc: 'node', pid: process.pid } });
 
 async function main(): Promise<void> {
+  startSafeguardSwitches('node', process, (message) => logger.warn({ ev: 'unsafe-safeguard-disabled' }, message));
   let config;
   try {
     config = loadConfig();

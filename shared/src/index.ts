@@ -5,3 +5,4 @@ export * from './http.js';
 export * from './validate.js';
 export * from './slots.js';
 export * from './faults.js';
+export * from './safeguards.js';

@@ -40,9 +40,12 @@ export const TICK_MS = 100;
 /** Failure guard for "eventually" waits. Never an asserted duration. */
 export const GUARD_MS = Number(process.env.ZKVIZ_FAULTS_GUARD_MS ?? 20_000);
 
-/** Node entry; the safeguard-removal runs point this at a patched copy. */
-export const NODE_MAIN = process.env.ZKVIZ_FAULTS_NODE_ENTRY ?? NODE_ENTRY;
-export const GATEWAY_MAIN = process.env.ZKVIZ_FAULTS_GATEWAY_ENTRY ?? GATEWAY_ENTRY;
+/**
+ * The built node and gateway. Safeguard-removal runs (safeguards.sh) use these same builds with
+ * named switches in the environment, which every child inherits (see shared/src/safeguards.ts).
+ */
+export const NODE_MAIN = NODE_ENTRY;
+export const GATEWAY_MAIN = GATEWAY_ENTRY;
 export const gatewayBuilt = (): boolean => existsSync(GATEWAY_MAIN);
 
 export interface NodeStatusView {

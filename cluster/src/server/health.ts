@@ -42,7 +42,7 @@ export function healthRoutes(node: ClusterNode): FastifyPluginAsync {
       return {
         znode: s.electionZnode,
         role: s.role,
-        phase: s.phase,
+        phase: node.election.phase,
         watching: s.watching,
         connected: s.connected,
         acting: node.leadership !== null,

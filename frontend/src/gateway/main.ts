@@ -2,6 +2,7 @@
  * Gateway entry point: `node frontend/dist/gateway/main.js`. Configuration comes from the
  * environment (see config.ts); logs are JSON lines on stdout.
  */
+import { startSafeguardSwitches } from '@zkviz/shared';
 import { ZkConnection } from '@zkviz/shared/zk';
 import { buildGateway } from './app.js';
 import { GatewayClusterToken } from './cluster-token.js';
@@ -13,6 +14,7 @@ import { ZkSlotDirectory } from './slots/directory.js';
 import { httpHostClient, httpSupervisorClient } from './slots/http-clients.js';
 
 async function main(): Promise<void> {
+  startSafeguardSwitches('gateway', process, (message) => console.error(JSON.stringify({ level: 'warn', ev: 'unsafe-safeguard-disabled', msg: message })));
   const config = loadConfig();
   const clusterToken = new GatewayClusterToken(config.clusterToken);
   const getToken = () => clusterToken.token;

@@ -3,7 +3,7 @@
  * leader's stream, and every resulting view/event is emitted once for the HTTP and WebSocket layers.
  */
 import { EventEmitter } from 'node:events';
-import type { ClusterEvent, ClusterView, KillMode, SlotRecord } from '@zkviz/shared';
+import { safeguardOff, type ClusterEvent, type ClusterView, type KillMode, type SlotRecord } from '@zkviz/shared';
 import type { LeaderDiscovery } from '../discovery/types.js';
 import type { StreamConnector, StreamHandle } from '../leader/stream-client.js';
 import { slotEvents, withSlots } from '../slots/view.js';
@@ -90,7 +90,7 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     const current = this.stream?.leader;
     if (current && wanted && current.id === wanted.id && current.address === wanted.address) return;
     if (this.stream) {
-      this.stream.handle.stop();
+      if (!safeguardOff('gateway-drop-stream')) this.stream.handle.stop();
       this.stream = null;
     }
     if (!wanted || !this.started) return;

@@ -10,7 +10,7 @@
  * The moment the registry moves away from a leader, that leader is dropped, whatever its stream
  * still sends.
  */
-import type { ClusterEvent, ClusterSnapshot, ClusterView, LeaderStreamMessage } from '@zkviz/shared';
+import { safeguardOff, type ClusterEvent, type ClusterSnapshot, type ClusterView, type LeaderStreamMessage } from '@zkviz/shared';
 import { diffNodes, gatewayConnectedEvent, leaderElectedEvent, leaderLostEvent } from './events.js';
 import type { FeedNotice, RegisteredLeader } from './types.js';
 
@@ -156,11 +156,13 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
 
 function onStreamMessage(state: TrackerState, via: string, message: LeaderStreamMessage, now: number): TrackerOutput {
   const registered = state.registry;
-  if (!registered || via !== registered.id) return unchanged(state, 'stream of a leader that is no longer registered');
+  // The fencing rules; switched off only by a safeguard-removal fault run (read once at start).
+  const fencing = !safeguardOff('gateway-fencing');
+  if (!registered || (fencing && via !== registered.id)) return unchanged(state, 'stream of a leader that is no longer registered');
   const claimed = message.type === 'snapshot' ? message.snapshot.leader : message.leader;
   const token = message.type === 'snapshot' ? message.snapshot.leaderToken : message.leaderToken;
-  if (claimed !== registered.id) return unchanged(state, `message names ${claimed}, registry names ${registered.id}`);
-  if (token < state.highestToken) return unchanged(state, `token ${token} below accepted ${state.highestToken}`);
+  if (fencing && claimed !== registered.id) return unchanged(state, `message names ${claimed}, registry names ${registered.id}`);
+  if (fencing && token < state.highestToken) return unchanged(state, `token ${token} below accepted ${state.highestToken}`);
 
   // Heartbeats only keep the stream alive (the stream client's idle timer); they change nothing here.
   if (message.type === 'heartbeat') return unchanged(state);
