@@ -24,6 +24,7 @@ export const GATEWAY_ROUTES = {
   cluster: '/api/cluster',
   events: '/api/events',
   kill: '/api/nodes/:id/kill',
+  slots: '/api/slots',
   ws: '/ws',
 } as const;
 /** Prefix of every JSON route (the page's client-side routes and the SPA fallback never match it). */
