@@ -3,6 +3,7 @@ import { ChainView } from './components/ChainView.js';
 import { ControlToken } from './components/ControlToken.js';
 import { EventTimeline } from './components/EventTimeline.js';
 import { FailoverTimeline } from './components/FailoverTimeline.js';
+import { FaultToolbar } from './components/FaultToolbar.js';
 import { FailoverNotice } from './components/FailoverNotice.js';
 import { LeaderlessBanner } from './components/LeaderlessBanner.js';
 import { NodeTable } from './components/NodeTable.js';
@@ -23,8 +24,9 @@ export function App() {
         <ControlToken />
         {leaderless && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} />}
         {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
-        {view ? <NodeTable view={view} killDisabled={killDisabled} /> : <p className="card muted">Connecting…</p>}
-        {view && <ChainGraph view={view} killDisabled={killDisabled} />}
+        <FaultToolbar disabled={link !== 'live'} />
+        {view ? <NodeTable view={view} killDisabled={killDisabled} linkDown={link !== 'live'} /> : <p className="card muted">Connecting…</p>}
+        {view && <ChainGraph view={view} killDisabled={killDisabled} linkDown={link !== 'live'} />}
         {view?.lastFailover && <FailoverTimeline failover={view.lastFailover} pagePhases={pagePhases} clock={gatewayClock()} />}
         <div className="columns">
           {view && <ChainView nodes={view.nodes} />}

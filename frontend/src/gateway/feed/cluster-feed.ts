@@ -3,10 +3,11 @@
  * leader's stream, and every resulting view/event is emitted once for the HTTP and WebSocket layers.
  */
 import { EventEmitter } from 'node:events';
-import { safeguardOff, type ClusterEvent, type ClusterView, type FailoverRecord, type KillMode, type RegisteredLeader } from '@zkviz/shared';
+import { safeguardOff, type ClusterEvent, type ClusterView, type FailoverRecord, type KillMode, type RegisteredLeader, type SlotRecord } from '@zkviz/shared';
 import { FailoverRecorder, type FailoverObservation } from '../failovers/recorder.js';
 import type { LeaderDiscovery } from '../discovery/types.js';
 import type { StreamConnector, StreamHandle } from '../leader-client/stream-client.js';
+import { slotEvents, withSlots } from '../slots/view.js';
 import { EventHistory, killRequestedEvent } from './events.js';
 import { applyInput, initialTrackerState, type TrackerInput, type TrackerState } from './leader-tracker.js';
 import type { FeedLog } from './types.js';
@@ -22,6 +23,9 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   private readonly failovers = new FailoverRecorder();
   private stream: { leader: RegisteredLeader; handle: StreamHandle } | null = null;
   private started = false;
+  /** What the slot supervisors published (null until first read); joined into every view. */
+  private slots: SlotRecord[] | null = null;
+  private slotChanges = 0;
 
   constructor(
     private readonly discovery: LeaderDiscovery,
@@ -35,7 +39,7 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
 
   /** The tracker's view, its lastFailover completed with the measured phases. */
   get view(): ClusterView {
-    const view = this.state.view;
+    const view = withSlots(this.state.view, this.slots ?? [], this.slotChanges);
     const last = view.lastFailover;
     const recorded = last ? this.failovers.find(last.at, last.to) : null;
     return recorded ? { ...view, lastFailover: recorded } : view;
@@ -64,6 +68,21 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.discovery.stop();
     this.stream?.handle.stop();
     this.stream = null;
+  }
+
+  /** The slot records changed: a new view, and timeline entries for what the change means. */
+  setSlots(records: SlotRecord[]): void {
+    const before = this.slots;
+    this.slots = records;
+    this.slotChanges++;
+    // The first read is what was already there, not news.
+    if (before) for (const event of slotEvents(before, records, this.now())) this.publishEvent(event);
+    this.emit('view', this.view);
+  }
+
+  /** An entry for the timeline from elsewhere (ZooKeeper server control). */
+  recordEvent(event: ClusterEvent): void {
+    this.publishEvent(event);
   }
 
   /** Adds a kill to the timeline once the leader accepted it; `requestedAt` is when the request arrived. */

@@ -5,12 +5,13 @@
  * along the arrow to the one node its deletion wakes. Geometry is in chain/layout.ts.
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { ClusterView } from '@zkviz/shared';
+import type { ClusterView, NodeView, SlotView } from '@zkviz/shared';
 import { chainEdges, type ChainNode, type HeldWatches } from '../chain/edges.js';
 import { layoutChain, reversePath, type ArrowLayout, type MarkLayout } from '../chain/layout.js';
 import { shortId } from '@zkviz/shared';
 import { formatDuration } from '../format.js';
 import { useNow } from '../hooks/useNow.js';
+import { ActionsMenu } from './ActionsMenu.js';
 import { KillControls } from './KillControls.js';
 
 /** Drawing width in SVG units; the SVG scales to its card. */
@@ -19,17 +20,14 @@ const FIRE_MS = 900;
 
 /** Fields of issue 10 (ZooKeeper facts) and issue 11 (slots) read when present. */
 type GraphNode = ChainNode & { role: string; liveness?: 'alive' | 'ghost'; sessionExpiresAt?: number | null; slot?: string | null };
-interface SlotLike {
-  slot: string;
-  state: string;
-  znode: string | null;
-}
 
 export interface ChainGraphProps {
   view: ClusterView;
   /** Data watches per session from ZooKeeper (`wchc`), when known. */
   heldWatches?: HeldWatches | null;
   killDisabled: boolean;
+  /** The page's link to the gateway is down: the fault actions are off. */
+  linkDown: boolean;
 }
 
 interface Firing {
@@ -38,7 +36,7 @@ interface Firing {
   to: string;
 }
 
-export function ChainGraph({ view, heldWatches, killDisabled }: ChainGraphProps) {
+export function ChainGraph({ view, heldWatches, killDisabled, linkDown }: ChainGraphProps) {
   const nodes = view.nodes as GraphNode[];
   const layout = useMemo(
     () =>
@@ -49,8 +47,7 @@ export function ChainGraph({ view, heldWatches, killDisabled }: ChainGraphProps)
       ),
     [nodes, heldWatches],
   );
-  const slots = ((view as { slots?: SlotLike[] }).slots ?? []).filter((s) => s.znode);
-  const slotOf = new Map(slots.map((s) => [s.znode!, s]));
+  const slotOf = new Map<string, SlotView>((view.slots ?? []).filter((s) => s.znode).map((s) => [s.znode!, s]));
   const [menuFor, setMenuFor] = useState<string | null>(null);
   const firing = useFiringWatch(layout.arrows, layout.marks);
   const now = useNow(
@@ -121,6 +118,7 @@ export function ChainGraph({ view, heldWatches, killDisabled }: ChainGraphProps)
         <div className="chain-menu" role="dialog" aria-label={`Actions for ${shortId(menuNode.id)}`} data-testid="chain-menu">
           <strong>{shortId(menuNode.id)}</strong>
           <KillControls id={menuNode.id} disabled={killDisabled} />
+          <ActionsMenu node={view.nodes.find((n): n is NodeView => n.id === menuNode.id) ?? null} slot={slotOf.get(menuNode.id) ?? null} disabled={linkDown} />
           <button type="button" onClick={() => setMenuFor(null)}>
             Close
           </button>
