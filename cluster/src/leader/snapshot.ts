@@ -3,7 +3,7 @@
  * election znodes (the truth about who is in the election); role and `watching` come from each
  * node's own registry entry, i.e. what the node itself says it does.
  */
-import { compareBySequence, parseElectionZnode, type ClusterSnapshot, type ElectionZnodeData, type NodeView, type RegistryEntry } from '@zkviz/shared';
+import { compareBySequence, parseElectionZnode, type ClusterSnapshot, type ElectionZnodeData, type NodeClaim, type RegistryEntry } from '@zkviz/shared';
 
 export interface ObservedCluster {
   /** Election children (names) with their create-time data, if read yet. */
@@ -12,8 +12,8 @@ export interface ObservedCluster {
   workers: Map<string, RegistryEntry | null>;
 }
 
-export function assembleNodes(observed: ObservedCluster): NodeView[] {
-  const rows: NodeView[] = [];
+export function assembleNodes(observed: ObservedCluster): NodeClaim[] {
+  const rows: NodeClaim[] = [];
   const parsed = [...observed.election.keys()]
     .map(parseElectionZnode)
     .filter((p): p is NonNullable<typeof p> => p !== null)

@@ -19,6 +19,8 @@ import { killRoutes } from './routes/kill.js';
 import { errorBodySchema } from './routes/schemas.js';
 import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
+import type { ZooKeeperViewSource } from './zookeeper/view-source.js';
+import { zookeeperRoutes } from './zookeeper/plugin.js';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
@@ -26,6 +28,8 @@ export interface GatewayDeps {
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
+  /** What ZooKeeper itself sees (four-letter words + znode reads); absent or null: the view is off. */
+  createZooKeeperView?(log: FeedLog): ZooKeeperViewSource | null;
   leaderClient: LeaderClient;
   /** fastify logger option; tests pass false. */
   logger?: FastifyServerOptions['logger'];
@@ -75,6 +79,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   installErrorHandlers(app, serveSpa, allowedMethods);
   await app.register(healthRoutes, { controlProtected: controlToken !== null });
   await app.register(clusterRoutes, { feed });
+  await app.register(zookeeperRoutes, { feed, source: deps.createZooKeeperView?.(log) ?? null });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
   app.get('/ws', { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),

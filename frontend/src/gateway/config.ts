@@ -23,6 +23,8 @@ export interface GatewayConfig {
   allowedOrigins: string[];
   /** Kill requests per client IP per minute. */
   killRateLimitPerMinute: number;
+  /** Read what ZooKeeper itself sees (four-letter words, znodes): `ZOOKEEPER_VIEW=off` turns it off (the bench compares). */
+  zookeeperView: boolean;
   logLevel: string;
 }
 
@@ -36,6 +38,14 @@ function intFromEnv(env: Env, name: string, fallback: number, min: number, max: 
     throw new Error(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'on' || raw === 'true' || raw === '1') return true;
+  if (raw === 'off' || raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be on or off, got ${JSON.stringify(env[name])}`);
 }
 
 /** Origins are compared as `new URL(x).origin` so trailing slashes and case do not matter. */
@@ -77,6 +87,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     staticDir: env.STATIC_DIR?.trim() || defaultStaticDir(),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
     killRateLimitPerMinute: intFromEnv(env, 'KILL_RATE_LIMIT_PER_MIN', 120, 1, 100_000),
+    zookeeperView: onOff(env, 'ZOOKEEPER_VIEW', true),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };
 }

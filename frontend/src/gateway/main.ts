@@ -9,15 +9,18 @@ import { loadConfig } from './config.js';
 import { ZkLeaderDiscovery } from './discovery/zk-discovery.js';
 import { httpLeaderClient } from './leader/kill-client.js';
 import { httpStreamConnector } from './leader/stream-client.js';
+import { ZooKeeperViewSource } from './zookeeper/view-source.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const clusterToken = new GatewayClusterToken(config.clusterToken);
   const getToken = () => clusterToken.token;
+  // One session for the gateway: discovery, the cluster token and the ZooKeeper view's znode reads.
+  let zk: ZkConnection | null = null;
   const { app } = await buildGateway({
     config,
     createDiscovery: (log) => {
-      const zk = new ZkConnection({
+      zk = new ZkConnection({
         connect: config.zkConnect,
         sessionTimeoutMs: config.zkSessionTimeoutMs,
         log: (msg, fields) => log.info({ ...fields, component: 'zk' }, msg),
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
       clusterToken.attach(zk, log);
       return new ZkLeaderDiscovery(zk, log);
     },
+    createZooKeeperView: (log) => (config.zookeeperView ? new ZooKeeperViewSource({ connectString: config.zkConnect, zk, log }) : null),
     createStreamConnector: (log) => httpStreamConnector({ clusterToken: getToken, log }),
     leaderClient: httpLeaderClient({ clusterToken: getToken }),
   });

@@ -3,7 +3,7 @@
  * leader's stream, and every resulting view/event is emitted once for the HTTP and WebSocket layers.
  */
 import { EventEmitter } from 'node:events';
-import type { ClusterEvent, ClusterView, KillMode } from '@zkviz/shared';
+import type { ClusterEvent, ClusterView, KillMode, ZooKeeperView } from '@zkviz/shared';
 import type { LeaderDiscovery } from '../discovery/types.js';
 import type { StreamConnector, StreamHandle } from '../leader/stream-client.js';
 import { EventHistory, killRequestedEvent } from './events.js';
@@ -13,6 +13,10 @@ import type { FeedLog, RegisteredLeader } from './types.js';
 export interface FeedEvents {
   view: [view: ClusterView];
   event: [event: ClusterEvent];
+  /** What ZooKeeper itself sees, as the ZooKeeper view source last read it. */
+  zookeeper: [view: ZooKeeperView];
+  /** The leader accepted a kill (the process is about to exit). */
+  kill: [target: string, mode: KillMode];
 }
 
 export class ClusterFeed extends EventEmitter<FeedEvents> {
@@ -55,9 +59,21 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.stream = null;
   }
 
+  /** The latest ZooKeeperView, or null when the view is off or not read yet. */
+  get zookeeper(): ZooKeeperView | null {
+    return this.state.zookeeper;
+  }
+
+  /** A new ZooKeeperView: the rows are re-checked against it (see zookeeper/node-facts.ts). */
+  setZooKeeperView(view: ZooKeeperView): void {
+    this.apply({ type: 'zookeeper', view });
+    this.emit('zookeeper', view);
+  }
+
   /** Adds a kill to the timeline once the leader accepted it. */
   recordKill(target: string, mode: KillMode): void {
     this.publishEvent(killRequestedEvent(target, mode, this.now()));
+    this.emit('kill', target, mode);
   }
 
   private readonly onRegistry = (leader: RegisteredLeader | null): void => {

@@ -1,5 +1,5 @@
 /** Builders for timeline entries, plus the snapshot diff that produces join/leave entries. */
-import type { ClusterEvent, KillMode, NodeView } from '@zkviz/shared';
+import type { ClusterEvent, KillMode } from '@zkviz/shared';
 
 /** `n_0000000007` — the readable tail of an election znode name. */
 export function shortId(id: string): string {
@@ -24,7 +24,7 @@ export function killRequestedEvent(target: string, mode: KillMode, at: number): 
 }
 
 /** Nodes that appeared and disappeared between two tables, in sequence order. */
-export function diffNodes(before: readonly NodeView[], after: readonly NodeView[], at: number): ClusterEvent[] {
+export function diffNodes(before: readonly { id: string }[], after: readonly { id: string }[], at: number): ClusterEvent[] {
   const beforeIds = new Set(before.map((n) => n.id));
   const afterIds = new Set(after.map((n) => n.id));
   const events: ClusterEvent[] = [];

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { ClusterEvent, ClusterView, ServerMessage } from '@zkviz/shared';
+import type { ClusterEvent, ClusterView, ServerMessage, ZooKeeperView } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { parseClientMessage } from './client-messages.js';
 import { KeepLatestSender } from './keep-latest.js';
@@ -26,6 +26,8 @@ export interface WsHubOptions {
 interface Client {
   socket: WebSocket;
   sender: KeepLatestSender;
+  /** ZooKeeper views supersede each other like snapshots: their own keep-latest slot. */
+  zookeeperSender: KeepLatestSender;
   alive: boolean;
 }
 
@@ -45,6 +47,7 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, clientTracking: false });
   const clients = new Set<Client>();
   let latestSnapshot = encode({ type: 'snapshot', view: feed.view });
+  let latestZooKeeper = feed.zookeeper ? encode({ type: 'zookeeper', view: feed.zookeeper }) : null;
 
   const onView = (view: ClusterView) => {
     latestSnapshot = encode({ type: 'snapshot', view });
@@ -54,8 +57,13 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
     const data = encode({ type: 'event', event });
     for (const client of clients) client.sender.sendAlways(data);
   };
+  const onZooKeeper = (view: ZooKeeperView) => {
+    latestZooKeeper = encode({ type: 'zookeeper', view });
+    for (const client of clients) client.zookeeperSender.sendSnapshot(latestZooKeeper);
+  };
   feed.on('view', onView);
   feed.on('event', onEvent);
+  feed.on('zookeeper', onZooKeeper);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -69,9 +77,10 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
   app.server.on('upgrade', onUpgrade);
 
   function onConnection(socket: WebSocket): void {
-    const client: Client = { socket, sender: new KeepLatestSender(socket), alive: true };
+    const client: Client = { socket, sender: new KeepLatestSender(socket), zookeeperSender: new KeepLatestSender(socket), alive: true };
     clients.add(client);
     client.sender.sendSnapshot(latestSnapshot);
+    if (latestZooKeeper) client.zookeeperSender.sendSnapshot(latestZooKeeper);
     for (const event of feed.recentEvents) client.sender.sendAlways(encode({ type: 'event', event }));
 
     socket.on('pong', () => {
@@ -110,6 +119,7 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
     app.server.off('upgrade', onUpgrade);
     feed.off('view', onView);
     feed.off('event', onEvent);
+    feed.off('zookeeper', onZooKeeper);
     for (const client of clients) client.socket.close(1001, 'gateway shutting down');
     clients.clear();
     wss.close();
