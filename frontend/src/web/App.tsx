@@ -5,10 +5,13 @@ import { FailoverNotice } from './components/FailoverNotice.js';
 import { LeaderlessBanner } from './components/LeaderlessBanner.js';
 import { NodeTable } from './components/NodeTable.js';
 import { StatusHeader } from './components/StatusHeader.js';
+import { ZooKeeperPanel } from './components/ZooKeeperPanel.js';
 import { useClusterStream } from './hooks/useClusterStream.js';
+import { pendingTakeover } from './state/takeover.js';
 
 export function App() {
-  const { link, view, events } = useClusterStream();
+  const { link, view, events, zookeeper } = useClusterStream();
+  const sessionTimeouts = new Map((zookeeper?.sessions ?? []).flatMap((s) => (s.timeoutMs !== null ? [[s.id, s.timeoutMs] as const] : [])));
   const leaderless = view?.status === 'leaderless';
   const killDisabled = link !== 'live' || view?.status !== 'ok';
   return (
@@ -16,13 +19,14 @@ export function App() {
       <StatusHeader link={link} view={view} />
       <main>
         <ControlToken />
-        {leaderless && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} />}
+        {leaderless && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
         {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
-        {view ? <NodeTable view={view} killDisabled={killDisabled} /> : <p className="card muted">Connecting…</p>}
+        {view ? <NodeTable view={view} killDisabled={killDisabled} sessionTimeouts={sessionTimeouts} /> : <p className="card muted">Connecting…</p>}
         <div className="columns">
           {view && <ChainView nodes={view.nodes} />}
           <EventTimeline events={events} />
         </div>
+        <ZooKeeperPanel zk={zookeeper} view={view} />
       </main>
     </div>
   );

@@ -1,17 +1,24 @@
 import type { ClusterView, NodeView } from '@zkviz/shared';
 import { shortId } from '../format.js';
 import { KillControls } from './KillControls.js';
+import { LivenessNote, WatchingCell } from './NodeFacts.js';
 
-function NodeRow({ node, killDisabled }: { node: NodeView; killDisabled: boolean }) {
+function NodeRow({ node, killDisabled, timeoutMs }: { node: NodeView; killDisabled: boolean; timeoutMs: number | null }) {
   const isLeader = node.role === 'leader';
+  const className = [isLeader ? 'leader-row' : '', node.liveness === 'ghost' ? 'ghost-row' : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <tr className={isLeader ? 'leader-row' : undefined} data-testid="node-row" data-node-id={node.id} data-role={node.role}>
+    <tr className={className} id={`node-${node.id}`} data-testid="node-row" data-node-id={node.id} data-role={node.role} data-liveness={node.liveness}>
       <td>
         <span className="znode-short">{shortId(node.id)}</span>
         <span className="znode-full">{node.id}</span>
       </td>
-      <td>{isLeader ? <span className="badge leader">leader</span> : <span className="badge">{node.role}</span>}</td>
-      <td className="mono">{node.watching ? <span title={node.watching}>{shortId(node.watching)}</span> : <span className="muted">—</span>}</td>
+      <td>
+        {isLeader ? <span className="badge leader">leader</span> : <span className="badge">{node.role}</span>}
+        <LivenessNote node={node} timeoutMs={timeoutMs} />
+      </td>
+      <td className="mono">
+        <WatchingCell node={node} />
+      </td>
       <td className="mono">{node.address ?? <span className="muted">—</span>}</td>
       <td>
         <KillControls id={node.id} disabled={killDisabled} />
@@ -20,7 +27,7 @@ function NodeRow({ node, killDisabled }: { node: NodeView; killDisabled: boolean
   );
 }
 
-export function NodeTable({ view, killDisabled }: { view: ClusterView; killDisabled: boolean }) {
+export function NodeTable({ view, killDisabled, sessionTimeouts }: { view: ClusterView; killDisabled: boolean; sessionTimeouts?: ReadonlyMap<string, number> }) {
   return (
     <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
       <h2>
@@ -41,7 +48,7 @@ export function NodeTable({ view, killDisabled }: { view: ClusterView; killDisab
           </thead>
           <tbody>
             {view.nodes.map((node) => (
-              <NodeRow key={node.id} node={node} killDisabled={killDisabled} />
+              <NodeRow key={node.id} node={node} killDisabled={killDisabled} timeoutMs={(node.session && sessionTimeouts?.get(node.session)) || null} />
             ))}
           </tbody>
         </table>
