@@ -130,7 +130,7 @@ export class ZooKeeperViewSource extends EventEmitter<ZooKeeperViewEvents> {
   }
 
   private wordOptions(): FourLetterOptions {
-    return { timeoutMs: this.options.wordTimeoutMs ?? 500, maxBytes: this.options.maxBytes };
+    return { timeoutMs: this.options.wordTimeoutMs ?? 1000, maxBytes: this.options.maxBytes };
   }
 
   private async ask(server: ZooKeeperServerAddress, word: ViewWord): Promise<void> {
