@@ -24,7 +24,8 @@ type Section = (typeof SECTIONS)[number];
 const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--idle-seconds N]
   --quick           few samples, small sizes (smoke run, ~2–3 min)
   --only a,b        run only these sections ("failover" = graceful,crash)
-  --idle-seconds N  idle CPU window per cluster size in the nodes section (default 30, quick 10)`;
+  --idle-seconds N  idle CPU window per cluster size in the nodes section (default 30, quick 10)
+  --zookeeper-view on|off  the gateway's ZooKeeper view (default on); compare failover with it off`;
 
 function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = { quick: false, only: null, idleSeconds: NaN };
@@ -37,6 +38,11 @@ function parseArgs(argv: string[]): BenchOptions {
       for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section "${n}"\n${USAGE}`);
       o.only = new Set(names);
     } else if (flag === '--idle-seconds') o.idleSeconds = Number(value());
+    else if (flag === '--zookeeper-view') {
+      const v = value();
+      if (v !== 'on' && v !== 'off') throw new Error(`--zookeeper-view takes on or off\n${USAGE}`);
+      o.zookeeperView = v === 'on';
+    }
     else if (flag === '-h' || flag === '--help') {
       console.log(USAGE);
       process.exit(0);
