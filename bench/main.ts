@@ -138,6 +138,7 @@ async function main(): Promise<void> {
     git: { commit: git('rev-parse --short HEAD'), dirty: git('status --porcelain -- cluster frontend/src shared launcher') !== '' },
     machine: { ...machine, zookeeper: zkVersion, loadavgAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
     negotiatedSessionTimeoutMs: sessionTimeouts,
+    zookeeperView: options.zookeeperView !== false,
     uiClusterNodes: UI_NODES,
     results,
   };
