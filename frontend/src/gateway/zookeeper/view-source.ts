@@ -98,8 +98,14 @@ export class ZooKeeperViewSource extends EventEmitter<ZooKeeperViewEvents> {
     this.interval = this.fastTimer = null;
   }
 
-  /** A kill of this node was routed: watch `cons` closely until its connection is gone. */
+  /**
+   * A kill of this node was routed (or whoever runs the process is about to end it): watch `cons`
+   * closely until its connection is gone. Only crashes: a graceful stop deletes its own znodes,
+   * which the child watches report, and never leaves a ghost; polling then would only load
+   * ZooKeeper during the failover.
+   */
   expectExit(nodeId: string, mode: KillMode = 'crash'): void {
+    if (mode !== 'crash') return;
     this.pending.set(nodeId, { until: this.now() + (this.options.pendingWindowMs ?? 5000), mode });
     this.scheduleFast();
   }
