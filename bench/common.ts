@@ -44,7 +44,6 @@ export interface Ctx {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-
 // ---------------------------------------------------------------------------------------------
 // Machine and /proc
 // ---------------------------------------------------------------------------------------------
@@ -161,10 +160,14 @@ export class ViewWatcher extends EventEmitter<{ view: [ReceivedView] }> {
   static async open(baseUrl: string): Promise<ViewWatcher> {
     const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`);
     const w = new ViewWatcher(socket);
-    await withTimeout(new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    }), 5000, 'the WebSocket to open');
+    await withTimeout(
+      new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      }),
+      5000,
+      'the WebSocket to open',
+    );
     return w;
   }
 
@@ -259,7 +262,9 @@ export function firstOf(
 ): Promise<{ proc: ManagedProcess; event: LogEvent }> {
   return withTimeout(
     Promise.any(
-      procs.filter((p) => p.running).map((p) => p.waitFor(pred, { since: from.get(p) ?? p.cursor(), timeoutMs: timeoutMs + 1000 }).then((event) => ({ proc: p, event }))),
+      procs
+        .filter((p) => p.running)
+        .map((p) => p.waitFor(pred, { since: from.get(p) ?? p.cursor(), timeoutMs: timeoutMs + 1000 }).then((event) => ({ proc: p, event }))),
     ),
     timeoutMs,
     what,
@@ -373,7 +378,7 @@ export async function openInstrumentedPage(browser: import('playwright-core').Br
 }
 
 export async function pageMarks(page: import('playwright-core').Page): Promise<PageMarks> {
-  return (await page.evaluate('window.__bench')) as PageMarks;
+  return page.evaluate<PageMarks>('window.__bench');
 }
 
 /** Forgets the marks recorded so far (keeps the current leader/rows state). */
@@ -415,7 +420,12 @@ export async function waitInPage(page: import('playwright-core').Page, condition
 /** Settled in the gateway and (if given) rendered in the page. */
 export async function settleAll(cluster: LocalCluster, eye: ViewWatcher, page: import('playwright-core').Page | null, n: number): Promise<ClusterView> {
   const { view } = await waitSettled(eye, n);
-  if (page) await waitPageShows(page, view.nodes.map((x) => x.id), view.leader!);
+  if (page)
+    await waitPageShows(
+      page,
+      view.nodes.map((x) => x.id),
+      view.leader!,
+    );
   void cluster;
   return view;
 }

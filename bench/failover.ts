@@ -141,7 +141,7 @@ export async function zkRoundTrips(zkConnect: string, count: number): Promise<{ 
       await sleep(5);
     }
   } finally {
-    zk.close();
+    void zk.close();
   }
   return { read, write };
 }
@@ -249,9 +249,15 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
   const figures: Figure[] = [figure(section, eyeName, 'ms', totals, { targets })];
   if (mode === 'crash') {
     figures.push(
-      figure(section, `${eyeName} minus session timeout (${timeoutMs} ms)`, 'ms', totals.map((t) => t - timeoutMs), {
-        targets: [{ stat: 'p99', max: 250, label: 'p99 ≤ 250 ms' }],
-      }),
+      figure(
+        section,
+        `${eyeName} minus session timeout (${timeoutMs} ms)`,
+        'ms',
+        totals.map((t) => t - timeoutMs),
+        {
+          targets: [{ stat: 'p99', max: 250, label: 'p99 ≤ 250 ms' }],
+        },
+      ),
     );
   }
   if (frames.length) figures.push(figure(section, 'click → next animation frame after the DOM change', 'ms', frames));
@@ -369,7 +375,7 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
       await settleAll(cluster, eye, page, UI_NODES);
     }
   }
-  ctimeClient?.close();
+  void ctimeClient?.close();
   ctimeClient = null;
   const targets: Target[] = [
     { stat: 'p50', max: 30, label: 'p50 ≤ 30 ms' },

@@ -34,7 +34,11 @@ function parseArgs(argv: string[]): BenchOptions {
     const value = () => inline ?? argv[++i] ?? '';
     if (flag === '--quick') o.quick = true;
     else if (flag === '--only') {
-      const names = value().split(',').map((s) => s.trim()).filter(Boolean).flatMap((s) => (s === 'failover' ? ['graceful', 'crash'] : [s]));
+      const names = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .flatMap((s) => (s === 'failover' ? ['graceful', 'crash'] : [s]));
       for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section "${n}"\n${USAGE}`);
       o.only = new Set(names);
     } else if (flag === '--idle-seconds') o.idleSeconds = Number(value());
@@ -42,8 +46,7 @@ function parseArgs(argv: string[]): BenchOptions {
       const v = value();
       if (v !== 'on' && v !== 'off') throw new Error(`--zookeeper-view takes on or off\n${USAGE}`);
       o.zookeeperView = v === 'on';
-    }
-    else if (flag === '-h' || flag === '--help') {
+    } else if (flag === '-h' || flag === '--help') {
       console.log(USAGE);
       process.exit(0);
     } else throw new Error(`unknown option "${argv[i]}"\n${USAGE}`);
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   log(`machine: ${JSON.stringify(machine)}; ${options.quick ? 'quick' : 'full'} run; sections: ${SECTIONS.filter(want).join(', ')}`);
   // ZooKeeper version: ask a throwaway server (every section starts its own).
-  let zkVersion = 'unknown';
+  let zkVersion: string;
   {
     const zk = await startZooKeeper();
     zkVersion = zk.version;
@@ -161,7 +164,9 @@ async function main(): Promise<void> {
     markdownTable(figures),
     '',
     ...facts.flatMap(([name, r]) => [
-      `**${name}**: ${Object.entries(r.facts).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}`,
+      `**${name}**: ${Object.entries(r.facts)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(', ')}`,
       ...r.notes.map((n) => `- ${n}`),
       '',
     ]),

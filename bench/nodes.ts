@@ -99,9 +99,7 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
         zkWrites: mntrDelta(m0, m1, 'zk_cnt_updatelatency'),
         failoverDyingToActingMs: eventTime(acting) - eventTime(dying),
       };
-      figures.push(
-        figure(section, 'failover: nodes notified (predecessor-deleted)', 'count', [woken], { targets: [{ stat: 'max', max: 1, label: '= 1' }] }),
-      );
+      figures.push(figure(section, 'failover: nodes notified (predecessor-deleted)', 'count', [woken], { targets: [{ stat: 'max', max: 1, label: '= 1' }] }));
       figures.push(figure(section, 'failover: ZooKeeper delete-watch notifications', 'count', [herd.zkDeletedWatchersNotified]));
       figures.push(figure(section, 'failover: ZooKeeper reads (all clients)', 'count', [herd.zkReads]));
       facts[`n${n}`] = {

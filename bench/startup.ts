@@ -26,11 +26,11 @@ export async function runStartup(ctx: Ctx): Promise<SectionResult> {
     const child = spawn('npm', ['start', '--', '--port', String(port)], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     try {
       const url = await withTimeout(
         new Promise<string>((resolve, reject) => {
-          createInterface({ input: child.stdout! }).on('line', (line) => {
+          createInterface({ input: child.stdout }).on('line', (line) => {
             const m = /Open:\s+(http\S+)/.exec(line);
             if (m) resolve(m[1]!);
           });

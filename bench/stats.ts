@@ -62,9 +62,7 @@ export function figure(section: string, name: string, unit: string, values: read
 export function verdict(f: Figure): string {
   if (!f.targets?.length) return '';
   if (!f.summary) return 'n/a';
-  return f.targets
-    .map((t) => `${t.label}: ${f.summary![t.stat] <= t.max ? 'met' : '**MISSED**'}`)
-    .join('; ');
+  return f.targets.map((t) => `${t.label}: ${f.summary![t.stat] <= t.max ? 'met' : '**MISSED**'}`).join('; ');
 }
 
 export function fmt(v: number): string {

@@ -25,7 +25,10 @@ class Viewers {
   private readonly child: ChildProcess;
   private readonly waiters = new Set<(m: ChildMsg) => void>();
   constructor() {
-    this.child = fork(fileURLToPath(new URL('./viewer-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(fileURLToPath(new URL('./viewer-child.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.child.on('message', (m: ChildMsg) => {
       for (const w of [...this.waiters]) w(m);
     });
@@ -36,7 +39,11 @@ class Viewers {
   send(m: unknown): void {
     this.child.send(m as never);
   }
-  next<T extends ChildMsg['type']>(type: T, timeoutMs: number, pred: (m: Extract<ChildMsg, { type: T }>) => boolean = () => true): Promise<Extract<ChildMsg, { type: T }>> {
+  next<T extends ChildMsg['type']>(
+    type: T,
+    timeoutMs: number,
+    pred: (m: Extract<ChildMsg, { type: T }>) => boolean = () => true,
+  ): Promise<Extract<ChildMsg, { type: T }>> {
     let waiter!: (m: ChildMsg) => void;
     const p = new Promise<Extract<ChildMsg, { type: T }>>((resolve, reject) => {
       waiter = (m) => {
@@ -187,12 +194,14 @@ export async function runViewers(ctx: Ctx): Promise<SectionResult> {
     facts.workerEntryVanished = entryVanished;
     facts.nodeSessions = cluster.nodes.map((p) => new Set(p.events.filter((e) => e.ev === 'zk' && e.timeoutMs !== undefined).map((e) => e.session)).size);
     facts.gatewayLeaderEvents = cluster.gateway!.events.filter((e) => e.ev === 'leader-lost' || e.ev === 'leader-switched').length;
-    figures.push(figure(section, 'gateway peak RSS (VmHWM) after all sizes', 'MB', [mb(procSample(gwPid)?.hwmKb)], {
-      targets: [{ stat: 'max', max: 200, label: '≤ 200 MB' }],
-    }));
+    figures.push(
+      figure(section, 'gateway peak RSS (VmHWM) after all sizes', 'MB', [mb(procSample(gwPid)?.hwmKb)], {
+        targets: [{ stat: 'max', max: 200, label: '≤ 200 MB' }],
+      }),
+    );
   } finally {
     eye.close();
-    zk.close();
+    void zk.close();
     await cluster.stop();
   }
   return { figures, facts, notes };

@@ -28,7 +28,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const port = int(env, 'PORT', DEFAULT_NODE_PORT, 0, 65535);
   const advertisedAddress = env.ADVERTISED_ADDRESS || `${hostname()}:${port}`;
   if (!isValidAddress(advertisedAddress)) {
-    throw new ConfigError(`ADVERTISED_ADDRESS must be host:port (got "${advertisedAddress}")`);
+    throw new ConfigError(`ADVERTISED_ADDRESS must be host:port (got "${String(advertisedAddress)}")`);
   }
   return {
     zkConnect: env.ZK_CONNECT || '127.0.0.1:2181',

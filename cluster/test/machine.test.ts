@@ -115,7 +115,10 @@ test('predecessor deleted: re-read the children before deciding, keep showing th
 
   // OTHER1 is still there: re-link to it rather than lead.
   const relinked = run([listed(2, [OTHER1, MINE5])], state);
-  assert.deepEqual(relinked.commands.find((c) => c.type === 'watch'), { type: 'watch', sessionId: SESSION, epoch: 2, znode: OTHER1 });
+  assert.deepEqual(
+    relinked.commands.find((c) => c.type === 'watch'),
+    { type: 'watch', sessionId: SESSION, epoch: 2, znode: OTHER1 },
+  );
 });
 
 test('a deleted event for a node we no longer watch is ignored', () => {
@@ -148,7 +151,10 @@ test('promoted worker: leaves the workers registry before it registers as coordi
 test('own znode missing (e.g. after data loss): join again, and stop acting meanwhile', () => {
   const { state: leader } = leading();
   const reconnected = run([{ type: 'suspended' }, { type: 'connected', sessionId: SESSION, reconnected: true, candidateId: 'ignored' }], leader);
-  assert.deepEqual(reconnected.commands, [{ type: 'stopActing', reason: 'connection suspended' }, { type: 'list', sessionId: SESSION, epoch: 2 }]);
+  assert.deepEqual(reconnected.commands, [
+    { type: 'stopActing', reason: 'connection suspended' },
+    { type: 'list', sessionId: SESSION, epoch: 2 },
+  ]);
   const { state, commands } = run([listed(2, [OTHER1])], reconnected.state);
   assert.ok(commands.some((c) => c.type === 'unregister' && c.registry === 'coordinators'));
   assert.equal(commands.at(-1)?.type, 'create');
@@ -158,7 +164,10 @@ test('own znode missing (e.g. after data loss): join again, and stop acting mean
 
 test('/election itself missing: re-create parents, then join', () => {
   const { state: leader } = leading();
-  const { state, commands } = run([{ type: 'suspended' }, { type: 'connected', sessionId: SESSION, reconnected: true, candidateId: 'x' }, listed(2, [], ZNONODE)], leader);
+  const { state, commands } = run(
+    [{ type: 'suspended' }, { type: 'connected', sessionId: SESSION, reconnected: true, candidateId: 'x' }, listed(2, [], ZNONODE)],
+    leader,
+  );
   assert.deepEqual(commands.at(-1), { type: 'ensureParents', sessionId: SESSION, then: 'create' });
   const joined = step(state, { type: 'parentsEnsured', sessionId: SESSION, rc: ZOK, then: 'create' });
   assert.deepEqual(joined.commands, [{ type: 'create', sessionId: SESSION, candidateId: ME }]);
@@ -191,8 +200,17 @@ test('session lost: stop acting, forget the old znode; the next session joins un
   const again = run([{ type: 'connected', sessionId: 'new', reconnected: false, candidateId: NEXT }], lost.state);
   assert.deepEqual(again.commands, [{ type: 'create', sessionId: 'new', candidateId: NEXT }]);
   // The old session's znode may still be listed for a moment; it is not ours.
-  const decided = run([{ type: 'created', sessionId: 'new', rc: ZOK, znode: `/election/${name(NEXT, 7)}` }, { type: 'listed', sessionId: 'new', epoch: 2, rc: ZOK, children: [MINE5, name(NEXT, 7)] }], again.state);
-  assert.deepEqual(decided.commands.find((c) => c.type === 'watch'), { type: 'watch', sessionId: 'new', epoch: 2, znode: MINE5 });
+  const decided = run(
+    [
+      { type: 'created', sessionId: 'new', rc: ZOK, znode: `/election/${name(NEXT, 7)}` },
+      { type: 'listed', sessionId: 'new', epoch: 2, rc: ZOK, children: [MINE5, name(NEXT, 7)] },
+    ],
+    again.state,
+  );
+  assert.deepEqual(
+    decided.commands.find((c) => c.type === 'watch'),
+    { type: 'watch', sessionId: 'new', epoch: 2, znode: MINE5 },
+  );
 });
 
 test('create reply lost: the list finds our znode by its prefix and adopts it instead of creating another', () => {
@@ -219,7 +237,11 @@ test('create reply lost and the create did not happen: create again after the li
 });
 
 test('missing /election on create: parents are created, then the create is retried', () => {
-  const { commands } = run([connected, { type: 'created', sessionId: SESSION, rc: ZNONODE }, { type: 'parentsEnsured', sessionId: SESSION, rc: ZOK, then: 'create' }]);
+  const { commands } = run([
+    connected,
+    { type: 'created', sessionId: SESSION, rc: ZNONODE },
+    { type: 'parentsEnsured', sessionId: SESSION, rc: ZOK, then: 'create' },
+  ]);
   assert.deepEqual(types(commands), ['create', 'ensureParents', 'create']);
 });
 
@@ -242,21 +264,14 @@ test('stop during an in-flight create deletes the znode once the create complete
   const stopping = run([connected, { type: 'stop' }]);
   assert.deepEqual(types(stopping.commands), ['create'], 'waits for the create');
   const { state, commands } = run([created()], stopping.state);
-  assert.deepEqual(commands, [
-    { type: 'delete', sessionId: SESSION, znode: MINE5 },
-    { type: 'closeSession' },
-  ]);
+  assert.deepEqual(commands, [{ type: 'delete', sessionId: SESSION, znode: MINE5 }, { type: 'closeSession' }]);
   assert.equal(state.lifecycle, 'stopped');
 });
 
 test('graceful stop of a leader: stop acting, delete the znode, close the session', () => {
   const { state: leader } = leading();
   const { commands } = step(leader, { type: 'stop' });
-  assert.deepEqual(commands, [
-    { type: 'stopActing', reason: 'stopping' },
-    { type: 'delete', sessionId: SESSION, znode: MINE5 },
-    { type: 'closeSession' },
-  ]);
+  assert.deepEqual(commands, [{ type: 'stopActing', reason: 'stopping' }, { type: 'delete', sessionId: SESSION, znode: MINE5 }, { type: 'closeSession' }]);
 });
 
 test('a registration answer after losing leadership does not start acting', () => {

@@ -49,9 +49,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   const started = Date.now();
-  process.stderr.write(
-    `zkviz: starting ${args.zk ? `${args.nodes} nodes against ZooKeeper at ${args.zk}` : `ZooKeeper and ${args.nodes} nodes`}...\n`,
-  );
+  process.stderr.write(`zkviz: starting ${args.zk ? `${args.nodes} nodes against ZooKeeper at ${args.zk}` : `ZooKeeper and ${args.nodes} nodes`}...\n`);
   try {
     cluster = await startLocalCluster({
       nodes: args.nodes,

@@ -190,7 +190,9 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
       if (entry.seq > from && predicate(entry.event)) return Promise.resolve(entry.event);
     }
     if (this.exitInfo) {
-      return Promise.reject(new Error(`${this.name} (pid ${this.pid}) had already exited (${describeExit(this.exitInfo)}) while waiting for ${what}\n${this.tail()}`));
+      return Promise.reject(
+        new Error(`${this.name} (pid ${this.pid}) had already exited (${describeExit(this.exitInfo)}) while waiting for ${what}\n${this.tail()}`),
+      );
     }
     return new Promise<LogEvent>((resolve, reject) => {
       const cleanup = () => {
@@ -199,12 +201,12 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
         this.off('exit', onExit);
       };
       const onEvent = (event: LogEvent) => {
-        let ok = false;
+        let ok: boolean;
         try {
           ok = predicate(event);
         } catch (err) {
           cleanup();
-          reject(err as Error);
+          reject(err instanceof Error ? err : new Error(String(err)));
           return;
         }
         if (ok) {

@@ -77,10 +77,8 @@ export class ZooKeeperNotFoundError extends Error {
   }
 }
 
-export const ZOOKEEPER_MISSING =
-  'ZooKeeper not found: install it (sudo apt-get install zookeeper) or set ZOOKEEPER_HOME, or pass --zk host:port';
-export const JAVA_MISSING =
-  'Java not found (ZooKeeper needs it): install it (sudo apt-get install default-jre-headless) or set JAVA_HOME, or pass --zk host:port';
+export const ZOOKEEPER_MISSING = 'ZooKeeper not found: install it (sudo apt-get install zookeeper) or set ZOOKEEPER_HOME, or pass --zk host:port';
+export const JAVA_MISSING = 'Java not found (ZooKeeper needs it): install it (sudo apt-get install default-jre-headless) or set JAVA_HOME, or pass --zk host:port';
 
 const DEBIAN_HOME = '/usr/share/zookeeper';
 const DEBIAN_JAVA_DIR = '/usr/share/java';
@@ -301,7 +299,7 @@ export async function waitForZooKeeper(
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let aborted: string | null = null;
   void options.abort?.then((why) => (aborted = why));
-  let last = 'no answer yet';
+  let last: string;
   for (;;) {
     if (aborted) throw new Error(aborted);
     try {
@@ -436,7 +434,7 @@ class LocalZooKeeper implements ZooKeeperServer {
     } catch (err) {
       await proc.kill();
       const msg = (err as Error).message;
-      throw new Error(msg.includes('zookeeper.log') ? msg : `${msg}\n  zookeeper.log:\n${this.logTail(15)}`);
+      throw new Error(msg.includes('zookeeper.log') ? msg : `${msg}\n  zookeeper.log:\n${this.logTail(15)}`, { cause: err });
     }
     this.startupMs = Date.now() - started;
   }
@@ -494,12 +492,30 @@ export async function startZooKeeper(options: StartZooKeeperOptions = {}): Promi
   const cfgPath = join(dir, 'zoo.cfg');
   writeFileSync(
     cfgPath,
-    renderZooCfg({ port, host, dataDir, tickTime, maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 60_000, fsync: options.fsync ?? false, fourLetterWords: options.fourLetterWords }),
+    renderZooCfg({
+      port,
+      host,
+      dataDir,
+      tickTime,
+      maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 60_000,
+      fsync: options.fsync ?? false,
+      fourLetterWords: options.fourLetterWords,
+    }),
   );
   writeFileSync(join(dir, 'log4j.properties'), renderLog4jProperties(dir));
   writeFileSync(join(dir, 'logback.xml'), renderLogbackXml(dir));
 
-  const server = new LocalZooKeeper(install, host, port, dir, dataDir, options.dataDir === undefined, cfgPath, options.startTimeoutMs ?? 30_000, options.heapMb ?? 256);
+  const server = new LocalZooKeeper(
+    install,
+    host,
+    port,
+    dir,
+    dataDir,
+    options.dataDir === undefined,
+    cfgPath,
+    options.startTimeoutMs ?? 30_000,
+    options.heapMb ?? 256,
+  );
   try {
     await server.launch();
   } catch (err) {

@@ -29,8 +29,7 @@ const DEBIAN = [
 const JAVA = ['/usr/bin/java'];
 const PATH = { PATH: '/usr/local/bin:/usr/bin:/bin' };
 
-const oneLine = (expected: string) => (err: unknown) =>
-  err instanceof ZooKeeperNotFoundError && err.message === expected && !err.message.includes('\n');
+const oneLine = (expected: string) => (err: unknown) => err instanceof ZooKeeperNotFoundError && err.message === expected && !err.message.includes('\n');
 
 describe('findZooKeeper', () => {
   it('finds the Debian package with a log4j binding on the classpath', () => {
@@ -44,7 +43,14 @@ describe('findZooKeeper', () => {
 
   it('prefers ZOOKEEPER_HOME (Apache tarball layout)', () => {
     const home = '/opt/apache-zookeeper-3.9.3-bin';
-    const files = [...DEBIAN, ...JAVA, `${home}/lib/zookeeper-3.9.3.jar`, `${home}/lib/zookeeper-jute-3.9.3.jar`, `${home}/lib/logback-classic-1.2.13.jar`, `${home}/bin/zkServer.sh`];
+    const files = [
+      ...DEBIAN,
+      ...JAVA,
+      `${home}/lib/zookeeper-3.9.3.jar`,
+      `${home}/lib/zookeeper-jute-3.9.3.jar`,
+      `${home}/lib/logback-classic-1.2.13.jar`,
+      `${home}/bin/zkServer.sh`,
+    ];
     const zk = findZooKeeper(fakeHost(files, { ...PATH, ZOOKEEPER_HOME: home }));
     assert.equal(zk.layout, 'tarball');
     assert.equal(zk.source, 'ZOOKEEPER_HOME');

@@ -23,7 +23,10 @@ describe('ManagedProcess', () => {
     assert.equal((await p.waitFor('listening', { includeHistory: true })).port, 1);
     const info = await p.exited;
     assert.deepEqual(info, { code: 0, signal: null });
-    assert.deepEqual(p.events.map((e) => e.ev), ['listening', 'acting-start']);
+    assert.deepEqual(
+      p.events.map((e) => e.ev),
+      ['listening', 'acting-start'],
+    );
     assert.ok(p.output.includes('not json'));
     assert.ok(p.output.includes('stderr: to stderr'));
   });
@@ -36,7 +39,10 @@ describe('ManagedProcess', () => {
 
   it('rejects when the process exits first, with its output', async () => {
     const p = fakeChild(`console.error('boom: cannot connect'); process.exit(3);`);
-    await assert.rejects(p.waitFor('listening', { timeoutMs: 5000 }), (err: Error) => /exited \(code 3\)/.test(err.message) && /boom: cannot connect/.test(err.message));
+    await assert.rejects(
+      p.waitFor('listening', { timeoutMs: 5000 }),
+      (err: Error) => /exited \(code 3\)/.test(err.message) && /boom: cannot connect/.test(err.message),
+    );
     await assert.rejects(p.waitFor('listening'), /had already exited \(code 3\)/);
   });
 
@@ -77,8 +83,9 @@ describe('ports', () => {
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     try {
       assert.equal(await isPortFree(port), false);
-      await assert.rejects(assertPortFree(port, 'gateway', 'choose another with --port'), (err: unknown) =>
-        err instanceof PortInUseError && err.message === `Port ${port} is already in use (gateway): choose another with --port`,
+      await assert.rejects(
+        assertPortFree(port, 'gateway', 'choose another with --port'),
+        (err: unknown) => err instanceof PortInUseError && err.message === `Port ${port} is already in use (gateway): choose another with --port`,
       );
     } finally {
       server.close();

@@ -71,7 +71,7 @@ describe('javaArgs', () => {
 });
 
 describe('parseSrvrVersion', () => {
-  it('reads the version and drops Debian\'s unexpanded build suffix', () => {
+  it("reads the version and drops Debian's unexpanded build suffix", () => {
     assert.equal(parseSrvrVersion('Zookeeper version: 3.9.3-c26634f, built on 2024-10-17 23:21 UTC\nMode: standalone\n'), '3.9.3-c26634f');
     assert.equal(parseSrvrVersion('Zookeeper version: 3.8.0-${mvngit.commit.id}, built on 2024-06-16\n'), '3.8.0');
     assert.equal(parseSrvrVersion('This ZooKeeper instance is not currently serving requests'), null);

@@ -85,9 +85,7 @@ export interface ClusterSnapshot {
 }
 
 /** ndjson lines on the leader's internal stream (`GET /internal/cluster/stream`). */
-export type LeaderStreamMessage =
-  | { type: 'snapshot'; snapshot: ClusterSnapshot }
-  | { type: 'heartbeat'; leader: string; leaderToken: number; at: number };
+export type LeaderStreamMessage = { type: 'snapshot'; snapshot: ClusterSnapshot } | { type: 'heartbeat'; leader: string; leaderToken: number; at: number };
 
 /**
  * Data of a registry entry (both registries); the child's name is the node's election znode name.

@@ -43,7 +43,9 @@ describe('srvr', () => {
   });
   test('3.9 quorum leader: release version, an extra Proposal sizes line', () => {
     // StatCommand in 3.9.3: the same lines, plus `Proposal sizes last/min/max` on a leader.
-    const text = fixture('srvr').replace('3.8.0-${mvngit.commit.id}', '3.9.3-c26634f34490bb0ea7a09cc51e05ede3b4e320ee').replace('Mode: standalone', 'Mode: leader') + 'Proposal sizes last/min/max: 36/32/120\n';
+    const text =
+      fixture('srvr').replace('3.8.0-${mvngit.commit.id}', '3.9.3-c26634f34490bb0ea7a09cc51e05ede3b4e320ee').replace('Mode: standalone', 'Mode: leader') +
+      'Proposal sizes last/min/max: 36/32/120\n';
     const r = parseSrvr(text);
     assert.ok(r.ok);
     assert.equal(r.value.version, '3.9.3-c26634f34490bb0ea7a09cc51e05ede3b4e320ee');
@@ -96,10 +98,15 @@ describe('cons', () => {
   test('after a crash the session has no connection', () => {
     const r = parseCons(fixture('cons-after-crash'));
     assert.ok(r.ok);
-    assert.equal(r.value.some((c) => c.sessionId === WORKER1), false);
+    assert.equal(
+      r.value.some((c) => c.sessionId === WORKER1),
+      false,
+    );
   });
   test('IPv6 peer (3.9 prints InetSocketAddress the same way)', () => {
-    const r = parseCons(' /0:0:0:0:0:0:0:1:50356[1](queued=0,recved=3,sent=3,sid=0x300000d42930001,lop=PING,est=1,to=18000,lzxid=0xffffffffffffffff,lresp=5,llat=0,minlat=0,avglat=0,maxlat=0)\n');
+    const r = parseCons(
+      ' /0:0:0:0:0:0:0:1:50356[1](queued=0,recved=3,sent=3,sid=0x300000d42930001,lop=PING,est=1,to=18000,lzxid=0xffffffffffffffff,lresp=5,llat=0,minlat=0,avglat=0,maxlat=0)\n',
+    );
     assert.ok(r.ok);
     assert.equal(r.value[0]!.address, '0:0:0:0:0:0:0:1:50356');
     assert.equal(r.value[0]!.sessionId, '0x300000d42930001');
@@ -128,7 +135,8 @@ describe('dump', () => {
     assert.ok(r.value.ephemerals.get(WORKER1)!.includes(N1));
   });
   test('quorum leader form (3.5–3.9 LeaderSessionTracker): timeouts, no expiry times', () => {
-    const text = 'SessionTracker dump:\nGlobal Sessions(2):\n0x100000d21e00000\t18000ms\n0x300000d42930000\t30000ms\nephemeral nodes dump:\nSessions with Ephemerals (1):\n0x100000d21e00000:\n\t/controller\nConnections dump:\n';
+    const text =
+      'SessionTracker dump:\nGlobal Sessions(2):\n0x100000d21e00000\t18000ms\n0x300000d42930000\t30000ms\nephemeral nodes dump:\nSessions with Ephemerals (1):\n0x100000d21e00000:\n\t/controller\nConnections dump:\n';
     const r = parseDump(text);
     assert.ok(r.ok);
     assert.equal(r.value.expiryBuckets, null);
@@ -139,7 +147,9 @@ describe('dump', () => {
     assert.deepEqual(r.value.ephemerals.get('0x100000d21e00000'), ['/controller']);
   });
   test('follower form: only the tracker name', () => {
-    const r = parseDump('SessionTracker dump:\norg.apache.zookeeper.server.quorum.LearnerSessionTracker@7241fb18\nephemeral nodes dump:\nSessions with Ephemerals (0):\n');
+    const r = parseDump(
+      'SessionTracker dump:\norg.apache.zookeeper.server.quorum.LearnerSessionTracker@7241fb18\nephemeral nodes dump:\nSessions with Ephemerals (0):\n',
+    );
     assert.ok(r.ok);
     assert.equal(r.value.expiryBuckets, null);
     assert.equal(r.value.globalSessions, null);

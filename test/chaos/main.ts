@@ -22,15 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { COORDINATORS_REGISTRY_PATH } from '@zkviz/shared';
-import {
-  FaultCluster,
-  actingIntervals,
-  gatewayBuilt,
-  hold,
-  overlaps,
-  type ActingInterval,
-  type FaultNode,
-} from '../faults/harness.js';
+import { FaultCluster, actingIntervals, gatewayBuilt, hold, overlaps, type ActingInterval, type FaultNode } from '../faults/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -100,7 +92,10 @@ const FAULTS: [FaultKind, number][] = [
   ['start-stop-race', 2],
 ];
 // --faults a,b,c limits the run to those kinds (to reproduce one kind of fault alone).
-const only = values.faults?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = values.faults
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = only?.filter((k) => !FAULTS.some(([kind]) => kind === k)) ?? [];
 if (unknown.length) {
   console.error(`unknown fault kind(s): ${unknown.join(', ')}; known: ${FAULTS.map(([k]) => k).join(', ')}`);
@@ -125,7 +120,9 @@ interface GatewayView {
 async function main(): Promise<number> {
   const deadline = Date.now() + minutes * 60_000;
   const withGateway = gatewayBuilt();
-  log(`seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}`);
+  log(
+    `seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}`,
+  );
   const cluster = await FaultCluster.start({ nodes: nodeCount, sessionTimeoutMs: sessionMs, gateway: withGateway });
   let stopping = false;
   const cleanup = async () => {

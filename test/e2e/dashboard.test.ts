@@ -56,7 +56,10 @@ describe('dashboard in Chromium', () => {
     assert.equal(await rows().count(), 4);
     // The leader's row names no predecessor; every worker row names one.
     const watching = await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-role')));
-    assert.deepEqual(watching.filter((r) => r === 'leader'), ['leader']);
+    assert.deepEqual(
+      watching.filter((r) => r === 'leader'),
+      ['leader'],
+    );
   });
 
   test('Kill on the leader row shows the re-election state, then a new leader row', async () => {

@@ -53,7 +53,10 @@ test('F11 leader frozen past the session timeout: resumes as a non-leader; the g
     const since = cluster.cursors();
     const gwSince = gw?.cursor() ?? 0;
     old.freeze();
-    const next = await cluster.nextActingStart(since, cluster.live.filter((n) => n !== old));
+    const next = await cluster.nextActingStart(
+      since,
+      cluster.live.filter((n) => n !== old),
+    );
     if (gw) await gw.waitFor((e) => e.ev === 'leader-switched' && e.leader === next.event.znode, { since: gwSince, timeoutMs: 20_000 });
     const thawAt = Date.now();
     old.thaw();
@@ -90,7 +93,10 @@ test('F11 leader frozen past the session timeout: resumes as a non-leader; the g
         highest = Math.max(highest, Number(e.token));
       }
       const afterSwitch = gw.events.slice(gw.events.findIndex((e) => e.ev === 'leader-switched' && e.leader === next.event.znode));
-      assert.ok(!afterSwitch.some((e) => (e.ev === 'leader-switched' || e.ev === 'leader-restored') && e.leader === first.leaderZnode), 'gateway never accepted the old leader again');
+      assert.ok(
+        !afterSwitch.some((e) => (e.ev === 'leader-switched' || e.ev === 'leader-restored') && e.leader === first.leaderZnode),
+        'gateway never accepted the old leader again',
+      );
       const view = (await (await fetch(`http://127.0.0.1:${gw.port}/api/cluster`)).json()) as { leader: string | null; status: string };
       assert.equal(view.leader, settled.leaderZnode);
       assert.equal(view.status, 'ok');

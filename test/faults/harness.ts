@@ -16,12 +16,7 @@
  *    is event-driven (ZooKeeper child watches + node log lines); the timeout is only a guard.
  */
 import { existsSync } from 'node:fs';
-import {
-  COORDINATORS_REGISTRY_PATH,
-  ELECTION_PATH,
-  WORKERS_REGISTRY_PATH,
-  NODE_ROUTES,
-} from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, NODE_ROUTES } from '@zkviz/shared';
 import { ZOK, ZNONODE, ZkConnection } from '@zkviz/shared/zk';
 import {
   GATEWAY_ENTRY,
@@ -71,7 +66,7 @@ export class FaultNode {
     readonly proc: ManagedProcess,
     readonly proxy: TcpProxy,
   ) {
-    proc.exited.then(() => {
+    void proc.exited.then(() => {
       this.exitAt = Date.now();
     });
   }
@@ -181,9 +176,7 @@ export function overlaps(intervals: readonly ActingInterval[]): Overlap[] {
 }
 
 export function describeIntervals(intervals: readonly ActingInterval[]): string {
-  return intervals
-    .map((i) => `  ${i.node} ${i.znode.slice(-13)} [${i.start} .. ${i.end === Infinity ? 'open' : i.end}] (${i.endKnownBy})`)
-    .join('\n');
+  return intervals.map((i) => `  ${i.node} ${i.znode.slice(-13)} [${i.start} .. ${i.end === Infinity ? 'open' : i.end}] (${i.endKnownBy})`).join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,7 +195,20 @@ export class ZkInspector {
   private listeners = new Set<() => void>();
 
   constructor(connect: string) {
-    this.conn = new ZkConnection({ connect, sessionTimeoutMs: 4000, logLevel: process.env.ZKVIZ_FAULTS_DEBUG ? 3 : 0, log: process.env.ZKVIZ_FAULTS_DEBUG ? (m, f) => console.error('inspector', Date.now(), m, JSON.stringify(f, (k, v) => (k === 'code' && typeof v === 'object' ? 'obj' : v))) : undefined });
+    this.conn = new ZkConnection({
+      connect,
+      sessionTimeoutMs: 4000,
+      logLevel: process.env.ZKVIZ_FAULTS_DEBUG ? 3 : 0,
+      log: process.env.ZKVIZ_FAULTS_DEBUG
+        ? (m, f) =>
+            console.error(
+              'inspector',
+              Date.now(),
+              m,
+              JSON.stringify(f, (k, v: unknown) => (k === 'code' && typeof v === 'object' ? 'obj' : v)),
+            )
+        : undefined,
+    });
   }
 
   async start(timeoutMs = GUARD_MS): Promise<void> {
@@ -260,7 +266,7 @@ export class ZkInspector {
   }
 
   close(): void {
-    this.conn.close();
+    void this.conn.close();
   }
 }
 
@@ -368,16 +374,12 @@ export class FaultCluster {
    * nodes not in the map count from the beginning).
    */
   async nextActingStart(since: Map<FaultNode, number>, among: FaultNode[] = this.live, timeoutMs = GUARD_MS): Promise<{ node: FaultNode; event: LogEvent }> {
-    const waits = among.map((node) =>
-      node.proc
-        .waitFor('acting-start', { since: since.get(node) ?? 0, timeoutMs })
-        .then((event) => ({ node, event })),
-    );
+    const waits = among.map((node) => node.proc.waitFor('acting-start', { since: since.get(node) ?? 0, timeoutMs }).then((event) => ({ node, event })));
     try {
       return await Promise.any(waits);
     } catch (err) {
       const reasons = (err as AggregateError).errors?.map((e: Error) => e.message.split('\n')[0]).join('\n  ') ?? String(err);
-      throw new Error(`no node started acting:\n  ${reasons}\n${describeIntervals(actingIntervals(this.nodes))}`);
+      throw new Error(`no node started acting:\n  ${reasons}\n${describeIntervals(actingIntervals(this.nodes))}`, { cause: err });
     }
   }
 
@@ -546,7 +548,5 @@ export function seqOf(znode: string): number {
 
 /** Live nodes of a settled state in election order (lowest sequence first). */
 export function inElectionOrder(settled: SettledState): { node: FaultNode; znode: string; watching: string | null }[] {
-  return [...settled.statuses]
-    .map(([node, s]) => ({ node, znode: s.znode!, watching: s.watching }))
-    .sort((a, b) => seqOf(a.znode) - seqOf(b.znode));
+  return [...settled.statuses].map(([node, s]) => ({ node, znode: s.znode!, watching: s.watching })).sort((a, b) => seqOf(a.znode) - seqOf(b.znode));
 }

@@ -15,7 +15,7 @@ test('F1 leader SIGKILL: a new leader after the session expires, never two at on
     assert.notEqual(next.node, first.leader);
     const settled = await cluster.settle();
     assert.equal(settled.leader, next.node);
-    assert.ok(!settled.tree.election.includes(first.leaderZnode), 'the killed leader\'s znode is gone');
+    assert.ok(!settled.tree.election.includes(first.leaderZnode), "the killed leader's znode is gone");
     cluster.assertAtMostOneActing();
   });
 });
@@ -44,7 +44,7 @@ test('F3 middle worker SIGKILL: its successor re-links to the right predecessor,
     const order = inElectionOrder(first);
     // Every worker watches exactly its predecessor.
     for (let i = 1; i < order.length; i++) assert.equal(order[i]!.watching, order[i - 1]!.znode, `${order[i]!.node.name} watches its predecessor`);
-    const [leader, before, victim, successor] = order as [typeof order[0], typeof order[0], typeof order[0], typeof order[0]];
+    const [leader, before, victim, successor] = order as [(typeof order)[0], (typeof order)[0], (typeof order)[0], (typeof order)[0]];
     const since = successor.node.proc.cursor();
     await victim.node.kill();
     // The successor's watch fires when the victim's session expires; it must re-link to `before`.

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ELECTION_PATH } from '@zkviz/shared';
 import { ZK_OP } from '../helpers/tcp-proxy.js';
-import { inElectionOrder, withCluster, type FaultNode } from './harness.js';
+import { inElectionOrder, withCluster } from './harness.js';
 
 for (const which of ['worker', 'leader'] as const) {
   test(`F4 predecessor (${which}) deleted between list and watch: the joiner looks again and links right`, async () => {
@@ -18,9 +18,8 @@ for (const which of ['worker', 'leader'] as const) {
       const predecessor = order[order.length - 1]!; // the joiner's predecessor-to-be
       const expectedNext = order.length > 1 ? order[order.length - 2]! : null;
       let held = 0;
-      let joiner: FaultNode | null = null;
       const since = cluster.cursors();
-      joiner = await cluster.addNode({
+      const joiner = await cluster.addNode({
         beforeStart: (proxy) =>
           proxy.interceptRequests((req) => {
             if (held > 0 || req.op !== ZK_OP.getData || req.watch !== true || req.path !== `${ELECTION_PATH}/${predecessor.znode}`) return 'forward';
@@ -73,7 +72,10 @@ test('F10 create reply lost: the server made the znode, the node adopts it by pr
     assert.ok(lostCreate, 'the proxy saw the election create');
     const settled = await cluster.settle();
     const status = settled.statuses.get(joiner)!;
-    assert.ok(status.znode?.startsWith(String(lostCreate).slice(ELECTION_PATH.length + 1)), `adopted the znode of the lost create (${status.znode} vs ${lostCreate})`);
+    assert.ok(
+      status.znode?.startsWith(String(lostCreate).slice(ELECTION_PATH.length + 1)),
+      `adopted the znode of the lost create (${status.znode} vs ${String(lostCreate)})`,
+    );
     // settle() already proved /election holds exactly one znode per node; say it plainly too.
     const mine = settled.tree.election.filter((z) => z.startsWith(String(lostCreate).slice(ELECTION_PATH.length + 1)));
     assert.equal(mine.length, 1);

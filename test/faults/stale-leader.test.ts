@@ -144,11 +144,18 @@ test('F11b a deposed leader that keeps streaming: the gateway drops it and never
 
     const after = views.filter((v) => v.seq > firstSuccessorView.seq);
     const rogueViews = after.filter((v) => v.leader === rogueId || v.nodes.some((n) => n.id === nodeId(4)));
-    assert.deepEqual(rogueViews.map((v) => v.seq), [], 'views showing the deposed leader after the successor');
+    assert.deepEqual(
+      rogueViews.map((v) => v.seq),
+      [],
+      'views showing the deposed leader after the successor',
+    );
     assert.equal(rogue.connected, 0, 'the gateway still holds a stream to the deposed leader');
     assert.ok(rogue.closed >= 1, 'the gateway closed the deposed leader stream');
     assert.equal(rogue.opened, rogueOpensBeforeMove, 'the gateway connected to the deposed leader again (its re-registration has a lower token)');
-    assert.ok(after.every((v) => v.leader === successorId), `leaders shown after the successor: ${[...new Set(after.map((v) => v.leader))].join(', ')}`);
+    assert.ok(
+      after.every((v) => v.leader === successorId),
+      `leaders shown after the successor: ${[...new Set(after.map((v) => v.leader))].join(', ')}`,
+    );
   } finally {
     ws.close();
     await gateway.stop();

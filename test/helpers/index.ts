@@ -11,6 +11,7 @@
  */
 import { after, before } from 'node:test';
 import type { EventEmitter } from 'node:events';
+import { inspect } from 'node:util';
 import { ZkConnection, type SessionInfo } from '@zkviz/shared/zk';
 import {
   startLocalCluster,
@@ -75,7 +76,7 @@ export async function waitUntil<T>(
 ): Promise<NonNullable<T>> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = null;
+  let lastError: unknown;
   let wake: (() => void) | null = null;
   const poke = () => wake?.();
   for (const [emitter, ev] of options.on ?? []) emitter.on(ev, poke);
@@ -83,14 +84,14 @@ export async function waitUntil<T>(
     for (;;) {
       try {
         const value = await check();
-        if (value) return value as NonNullable<T>;
+        if (value) return value;
         lastError = null;
       } catch (err) {
         lastError = err;
       }
       const left = deadline - Date.now();
       if (left <= 0) {
-        const why = lastError ? `; last error: ${(lastError as Error).message ?? String(lastError)}` : '';
+        const why = lastError ? `; last error: ${lastError instanceof Error ? lastError.message : inspect(lastError)}` : '';
         throw new Error(`timed out after ${timeoutMs} ms waiting until ${options.description ?? check.toString()}${why}`);
       }
       await new Promise<void>((resolve) => {
@@ -128,7 +129,7 @@ export async function zkClient(connect: string, options: ZkClientOptions = {}): 
   try {
     await connected;
   } catch (err) {
-    conn.close();
+    void conn.close();
     throw err;
   }
   return conn;
@@ -153,7 +154,7 @@ export function useZooKeeper(options: StartZooKeeperOptions = {}): SharedZooKeep
     server = await startZooKeeper(options);
   });
   after(async () => {
-    for (const c of clients.splice(0)) c.close();
+    for (const c of clients.splice(0)) void c.close();
     await server?.stop();
   });
   const get = (): ZooKeeperServer => {

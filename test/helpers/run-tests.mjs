@@ -99,7 +99,6 @@ if (isMain) {
     if (signal) {
       process.removeAllListeners(signal);
       process.kill(process.pid, signal);
-    }
-    else process.exit(process.exitCode || (code ?? 1));
+    } else process.exit(process.exitCode || (code ?? 1));
   });
 }

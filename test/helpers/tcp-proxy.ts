@@ -292,16 +292,7 @@ function splitHostPort(target: string): [string, number] {
 }
 
 /** Ops whose request body starts with a path string. */
-const PATH_OPS = new Set<number>([
-  ZK_OP.create,
-  ZK_OP.delete,
-  ZK_OP.exists,
-  ZK_OP.getData,
-  ZK_OP.setData,
-  ZK_OP.getChildren,
-  ZK_OP.getChildren2,
-  ZK_OP.create2,
-]);
+const PATH_OPS = new Set<number>([ZK_OP.create, ZK_OP.delete, ZK_OP.exists, ZK_OP.getData, ZK_OP.setData, ZK_OP.getChildren, ZK_OP.getChildren2, ZK_OP.create2]);
 const WATCH_OPS = new Set<number>([ZK_OP.exists, ZK_OP.getData, ZK_OP.getChildren, ZK_OP.getChildren2]);
 
 function parseRequest(connection: number, frame: Buffer): ZkRequest | null {

@@ -49,7 +49,10 @@ describe('docker-compose.yml', () => {
     assert.ok(Number(env.ZOO_TICK_TIME) <= 500, `ZOO_TICK_TIME=${env.ZOO_TICK_TIME} keeps session expiry fast`);
     assert.match(env.ZOO_4LW_COMMANDS_WHITELIST ?? '', /\bruok\b/, 'the healthcheck needs ruok whitelisted');
     // Exactly what is used: ruok for the healthcheck, the gateway's ZooKeeper view words; nothing broader.
-    const whitelist = String(env.ZOO_4LW_COMMANDS_WHITELIST).split(',').map((w) => w.trim()).sort();
+    const whitelist = String(env.ZOO_4LW_COMMANDS_WHITELIST)
+      .split(',')
+      .map((w) => w.trim())
+      .sort();
     assert.deepEqual(whitelist, ['ruok', ...VIEW_WORDS].sort());
     assert.equal(zk.ports, undefined, 'ZooKeeper is not published to the host');
   });
@@ -137,7 +140,7 @@ describe('Dockerfiles', () => {
   ] as const) {
     it(`${file}: multi-stage, builds on bookworm, runs slim as user node`, () => {
       const text = readFileSync(join(REPO_ROOT, file), 'utf8');
-      const args = Object.fromEntries([...text.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+      const args = Object.fromEntries([...text.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!] as [string, string]));
       const froms = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!.replace(/^\$\{(\w+)\}$/, (_, k: string) => args[k] ?? k));
       assert.ok(froms.length >= 2, 'multi-stage');
       assert.ok(froms.includes('node:24-bookworm'), 'builds on node:24-bookworm (compiles the addon)');

@@ -32,7 +32,7 @@ before(async () => {
 });
 
 after(async () => {
-  zk?.close();
+  void zk?.close();
   await cluster?.stop();
 });
 
@@ -66,7 +66,16 @@ async function settled(): Promise<Status[]> {
       const coordinators = await children(COORDINATORS_REGISTRY_PATH);
       const workers = (await children(WORKERS_REGISTRY_PATH)).sort();
       if (JSON.stringify(coordinators) !== JSON.stringify([sorted[0]!.znode])) return null;
-      if (JSON.stringify(workers) !== JSON.stringify(sorted.slice(1).map((s) => s.znode).sort())) return null;
+      if (
+        JSON.stringify(workers) !==
+        JSON.stringify(
+          sorted
+            .slice(1)
+            .map((s) => s.znode)
+            .sort(),
+        )
+      )
+        return null;
       return sorted;
     },
     { timeoutMs: 20_000, description: 'the cluster to settle', on: cluster.nodes.map((n) => [n, 'event'] as [ManagedProcess, string]) },
@@ -101,7 +110,7 @@ describe('election on a real ZooKeeper', () => {
     const [leader] = await settled();
     const { rc, data } = await zk.getData(`${COORDINATORS_REGISTRY_PATH}/${leader!.znode}`);
     assert.equal(rc, 0);
-    const entry = JSON.parse(data!.toString());
+    const entry = JSON.parse(data!.toString()) as { id: string; role: string; address: string };
     assert.equal(entry.id, leader!.znode);
     assert.equal(entry.role, 'leader');
     assert.match(entry.address, /^127\.0\.0\.1:\d+$/);
@@ -182,6 +191,10 @@ describe('election on a real ZooKeeper', () => {
       body: JSON.stringify({ target: sorted[1]!.znode, mode: 'crash', leader: unknown }),
     });
     assert.equal(stale.status, 409);
-    assert.deepEqual((await settled()).map((s) => s.znode), sorted.map((s) => s.znode), 'nobody died');
+    assert.deepEqual(
+      (await settled()).map((s) => s.znode),
+      sorted.map((s) => s.znode),
+      'nobody died',
+    );
   });
 });

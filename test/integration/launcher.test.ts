@@ -54,7 +54,13 @@ describe('npm start (launcher/dist/main.js)', { skip: built ? false : 'not built
       assert.deepEqual(exit, { code: 0, signal: null });
       for (const pid of pids) assert.equal(alive(pid), false, `node pid ${pid} survived`);
       assert.equal(existsSync(zkDir), false, 'ZooKeeper temp dir removed');
-      assert.ok(!(await fetch(`http://127.0.0.1:${port}/api/health`).then(() => true, () => false)), 'gateway gone');
+      assert.ok(
+        !(await fetch(`http://127.0.0.1:${port}/api/health`).then(
+          () => true,
+          () => false,
+        )),
+        'gateway gone',
+      );
     } finally {
       await proc.stop();
     }
@@ -62,9 +68,7 @@ describe('npm start (launcher/dist/main.js)', { skip: built ? false : 'not built
 
   it('a taken port is a one-line error and exit code 1', async () => {
     const server = createServer();
-    const port = await new Promise<number>((resolve) =>
-      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
-    );
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
     try {
       const proc = launch(['--port', String(port)]);
       const exit = await proc.exited;

@@ -81,10 +81,13 @@ describe('ZooKeeper view on a settled chain, crash and graceful kills', () => {
 
   test('every election znode but the newest is watched by exactly one session, its successor; every watch confirmed', async () => {
     const view = await settled(4);
-    const zk = await waitUntil(async () => {
-      const z = (await fetchJson<ZooKeeperView>(`${cluster.url}/api/zookeeper`)).body;
-      return z.source.includes('wchc') && z.source.includes('znodes') && z.znodes.filter((n) => n.path.startsWith('/election/')).length === 4 ? z : null;
-    }, { timeoutMs: 10_000 });
+    const zk = await waitUntil(
+      async () => {
+        const z = (await fetchJson<ZooKeeperView>(`${cluster.url}/api/zookeeper`)).body;
+        return z.source.includes('wchc') && z.source.includes('znodes') && z.znodes.filter((n) => n.path.startsWith('/election/')).length === 4 ? z : null;
+      },
+      { timeoutMs: 10_000 },
+    );
     assert.equal(zk.servers[0]!.mode, 'standalone');
     assert.equal(zk.servers[0]!.state, 'up');
     const election = zk.znodes.filter((z) => z.path.startsWith('/election/')).sort((a, b) => a.path.slice(-10).localeCompare(b.path.slice(-10)));
@@ -115,8 +118,8 @@ describe('ZooKeeper view on a settled chain, crash and graceful kills', () => {
     t.diagnostic(`${role} ghost shown ${ghost.at - exitedAt} ms after the exit was seen here`);
     // The server's expiry: in the future, and at most one session timeout (plus two ticks) away.
     assert.ok(ghost.node.sessionExpiresAt !== null, 'ghost has an expiry');
-    assert.ok(ghost.node.sessionExpiresAt! > ghost.at, 'expiry in the future');
-    assert.ok(ghost.node.sessionExpiresAt! <= ghost.at + SESSION_TIMEOUT_MS + 2 * TICK_MS, 'expiry within one session timeout + two ticks');
+    assert.ok(ghost.node.sessionExpiresAt > ghost.at, 'expiry in the future');
+    assert.ok(ghost.node.sessionExpiresAt <= ghost.at + SESSION_TIMEOUT_MS + 2 * TICK_MS, 'expiry within one session timeout + two ticks');
     assert.equal(ghost.node.session, target.session);
     if (role === 'leader') {
       assert.equal(ws.messages.find((m) => m.at === ghost.at && m.message.type === 'snapshot')!.message.type, 'snapshot');
@@ -127,7 +130,11 @@ describe('ZooKeeper view on a settled chain, crash and graceful kills', () => {
       on: [[ws, 'changed']],
       description: `${role} row gone after expiry`,
     });
-    await waitUntil(() => !ws.zookeeper?.sessions.some((s) => s.id === target.session), { timeoutMs: 5000, on: [[ws, 'changed']], description: 'session gone from the view' });
+    await waitUntil(() => !ws.zookeeper?.sessions.some((s) => s.id === target.session), {
+      timeoutMs: 5000,
+      on: [[ws, 'changed']],
+      description: 'session gone from the view',
+    });
     await cluster.addNode();
     return ghost;
   }
@@ -175,17 +182,26 @@ describe('ZooKeeper view when the words are refused, a server is down, or it ans
   });
 
   test('refused: the panel names the setting; the table is unaffected', async () => {
-    const view = await waitUntil(async () => {
-      const v = (await fetchJson<ClusterView>(`${cluster.url}/api/cluster`)).body;
-      return v.status === 'ok' && v.nodes.length === 3 && v.nodes.every((n) => n.role !== 'candidate') && v.nodes.every((n) => n.session !== null) ? v : null;
-    }, { timeoutMs: 30_000 });
-    const zk = await waitUntil(async () => {
-      const z = (await fetchJson<ZooKeeperView>(`${cluster.url}/api/zookeeper`)).body;
-      return z.servers[0]?.mode && z.problems.length >= 4 ? z : null;
-    }, { timeoutMs: 10_000 });
+    const view = await waitUntil(
+      async () => {
+        const v = (await fetchJson<ClusterView>(`${cluster.url}/api/cluster`)).body;
+        return v.status === 'ok' && v.nodes.length === 3 && v.nodes.every((n) => n.role !== 'candidate') && v.nodes.every((n) => n.session !== null) ? v : null;
+      },
+      { timeoutMs: 30_000 },
+    );
+    const zk = await waitUntil(
+      async () => {
+        const z = (await fetchJson<ZooKeeperView>(`${cluster.url}/api/zookeeper`)).body;
+        return z.servers[0]?.mode && z.problems.length >= 4 ? z : null;
+      },
+      { timeoutMs: 10_000 },
+    );
     assert.equal(zk.servers[0]!.state, 'refusing');
     assert.equal(zk.servers[0]!.mode, 'standalone', 'srvr is allowed and still read');
-    const refused = zk.problems.filter((p) => p.kind === 'refused').map((p) => p.source).sort();
+    const refused = zk.problems
+      .filter((p) => p.kind === 'refused')
+      .map((p) => p.source)
+      .sort();
     assert.deepEqual(refused, ['cons', 'dump', 'mntr', 'wchc']);
     for (const p of zk.problems) assert.match(p.fix ?? '', /4lw\.commands\.whitelist/);
     assert.ok(zk.source.includes('znodes'));
@@ -204,19 +220,31 @@ describe('ZooKeeper view when the words are refused, a server is down, or it ans
       clusterToken: cluster.clusterToken,
     });
     const url = `http://127.0.0.1:${second.port}`;
-    const zk = await waitUntil(async () => {
-      const z = (await fetchJson<ZooKeeperView>(`${url}/api/zookeeper`)).body;
-      return z.servers.length === 3 && z.problems.some((p) => p.kind === 'garbage') && z.servers[0]?.mode ? z : null;
-    }, { timeoutMs: 20_000 });
-    assert.deepEqual(zk.servers.map((s) => s.state), ['refusing', 'down', 'up']);
+    const zk = await waitUntil(
+      async () => {
+        const z = (await fetchJson<ZooKeeperView>(`${url}/api/zookeeper`)).body;
+        return z.servers.length === 3 && z.problems.some((p) => p.kind === 'garbage') && z.servers[0]?.mode ? z : null;
+      },
+      { timeoutMs: 20_000 },
+    );
+    assert.deepEqual(
+      zk.servers.map((s) => s.state),
+      ['refusing', 'down', 'up'],
+    );
     assert.ok(zk.problems.some((p) => p.server === `127.0.0.1:${dead}` && p.kind === 'down'));
     assert.ok(zk.problems.some((p) => p.server === `127.0.0.1:${garbagePort}` && p.kind === 'garbage'));
-    const view = await waitUntil(async () => {
-      const v = (await fetchJson<ClusterView>(`${url}/api/cluster`)).body;
-      return v.status === 'ok' && v.nodes.length === 3 ? v : null;
-    }, { timeoutMs: 20_000 });
+    const view = await waitUntil(
+      async () => {
+        const v = (await fetchJson<ClusterView>(`${url}/api/cluster`)).body;
+        return v.status === 'ok' && v.nodes.length === 3 ? v : null;
+      },
+      { timeoutMs: 20_000 },
+    );
     const first = (await fetchJson<ClusterView>(`${cluster.url}/api/cluster`)).body;
-    assert.deepEqual(view.nodes.map((n) => n.id), first.nodes.map((n) => n.id));
+    assert.deepEqual(
+      view.nodes.map((n) => n.id),
+      first.nodes.map((n) => n.id),
+    );
     assert.equal((await fetchJson(`${url}/api/health`)).status, 200);
   });
 });

@@ -40,7 +40,7 @@ describe('startZooKeeper', () => {
     const deleted = new Promise<string>((resolve) => {
       void c.getData('/itest/eph', (kind, path) => kind === 'deleted' && resolve(path));
     });
-    other.close();
+    void other.close();
     assert.equal(await deleted, '/itest/eph');
     assert.equal((await c.getData('/itest/eph')).rc, ZNONODE);
   });
@@ -65,7 +65,7 @@ describe('startZooKeeper', () => {
     try {
       assert.equal((await afterRestart.getData('/restart-test/a')).rc, ZOK, 'data survives a plain restart');
     } finally {
-      afterRestart.close();
+      void afterRestart.close();
     }
 
     // Listen before the wipe. The wiped server refuses the old client outright (it has seen a
@@ -79,7 +79,7 @@ describe('startZooKeeper', () => {
       assert.equal((await afterWipe.getData('/restart-test/a')).rc, ZNONODE, 'a wiped restart forgets everything');
       assert.equal((await afterWipe.getData('/itest')).rc, ZNONODE);
     } finally {
-      afterWipe.close();
+      void afterWipe.close();
     }
     const [, reason] = await lost;
     assert.ok(reason === 'local-timeout' || reason === 'expired', `lost: ${reason}`);

@@ -5,14 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import {
-  CLUSTER_TOKEN_HEADER,
-  CLUSTER_TOKEN_ZNODE,
-  NODE_ROUTES,
-  readOrCreateClusterToken,
-  type ClusterTokenStore,
-  type ClusterView,
-} from '@zkviz/shared';
+import { CLUSTER_TOKEN_HEADER, CLUSTER_TOKEN_ZNODE, NODE_ROUTES, readOrCreateClusterToken, type ClusterTokenStore, type ClusterView } from '@zkviz/shared';
 import type { ZkConnection } from '@zkviz/shared/zk';
 import { loadConfig } from '../../cluster/src/config.js';
 import { ClusterNode } from '../../cluster/src/node.js';
@@ -110,7 +103,7 @@ describe('compose mode on real processes: CLUSTER_TOKEN unset everywhere', () =>
     zk = await zkClient(cluster.zkConnect);
   });
   after(async () => {
-    zk?.close();
+    void zk?.close();
     await cluster?.stop();
   });
 
@@ -141,10 +134,13 @@ describe('compose mode on real processes: CLUSTER_TOKEN unset everywhere', () =>
   });
 
   it('the gateway follows the leader with it (status ok, every node listed)', async () => {
-    const v = await waitUntil(async () => {
-      const current = await view();
-      return current.status === 'ok' && current.nodes.length === 3 ? current : null;
-    }, { timeoutMs: 20_000, description: 'the gateway to show 3 nodes' });
+    const v = await waitUntil(
+      async () => {
+        const current = await view();
+        return current.status === 'ok' && current.nodes.length === 3 ? current : null;
+      },
+      { timeoutMs: 20_000, description: 'the gateway to show 3 nodes' },
+    );
     assert.ok(v.leader);
   });
 
@@ -168,10 +164,13 @@ describe('compose mode on real processes: CLUSTER_TOKEN unset everywhere', () =>
   });
 
   it('kills through the gateway work end to end', async () => {
-    const v = await waitUntil(async () => {
-      const current = await view();
-      return current.status === 'ok' && current.nodes.length === 4 ? current : null;
-    }, { timeoutMs: 20_000, description: 'the gateway to show 4 nodes' });
+    const v = await waitUntil(
+      async () => {
+        const current = await view();
+        return current.status === 'ok' && current.nodes.length === 4 ? current : null;
+      },
+      { timeoutMs: 20_000, description: 'the gateway to show 4 nodes' },
+    );
     const victim = v.nodes.at(-1)!;
     const proc = cluster.nodes.find((n) => n.running && victim.address === `127.0.0.1:${n.port}`)!;
     assert.ok(proc, 'the victim process');

@@ -96,13 +96,27 @@ function randomPath(): string {
 function randomRequest(): { method: string; path: string; headers: Record<string, string>; body?: Buffer | string } {
   const method = pick(['GET', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']);
   const headers: Record<string, string> = {};
-  if (rand() < 0.8) headers['content-type'] = pick(['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/octet-stream', randomString(10).replace(/[^\x21-\x7e]/g, 'x') || 'x']);
+  if (rand() < 0.8)
+    headers['content-type'] = pick([
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data',
+      'application/octet-stream',
+      randomString(10).replace(/[^\x21-\x7e]/g, 'x') || 'x',
+    ]);
   if (rand() < 0.3) headers.origin = pick(['https://evil.example', 'null', 'http://127.0.0.1']);
   if (rand() < 0.2) headers['x-zkviz-control-token'] = randomString(20).replace(/[^\x21-\x7e]/g, 'x');
   if (rand() < 0.2) headers['x-zkviz-cluster-token'] = randomString(20).replace(/[^\x21-\x7e]/g, 'x');
   let body: Buffer | string | undefined;
   if (method !== 'GET' && method !== 'HEAD' && rand() < 0.85) {
-    body = pick([() => JSON.stringify(randomJson()), () => randomBytes(200), () => JSON.stringify({ mode: pick(['crash', 'graceful']) }), () => 'x'.repeat(int(10_000))])();
+    body = pick([
+      () => JSON.stringify(randomJson()),
+      () => randomBytes(200),
+      () => JSON.stringify({ mode: pick(['crash', 'graceful']) }),
+      () => 'x'.repeat(int(10_000)),
+    ])();
   }
   // Raw bytes in the path are refused by Node's own client; send them percent-encoded instead.
   const path = randomPath().replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c));
@@ -129,7 +143,7 @@ before(async () => {
   znodesBefore = await election();
 });
 after(async () => {
-  zk?.close();
+  void zk?.close();
   await cluster?.stop();
 });
 
@@ -150,7 +164,8 @@ describe(`fuzz (seed ${SEED}; replay with ZKVIZ_FUZZ_SEED=${SEED})`, () => {
       if (res.status >= 400 && req.method !== 'HEAD') {
         try {
           const body = JSON.parse(res.body) as Record<string, unknown>;
-          if (typeof body.error !== 'string' || typeof body.message !== 'string') failures.push(`#${i} ${req.method} ${req.path}: error body ${res.body.slice(0, 200)}`);
+          if (typeof body.error !== 'string' || typeof body.message !== 'string')
+            failures.push(`#${i} ${req.method} ${req.path}: error body ${res.body.slice(0, 200)}`);
         } catch {
           failures.push(`#${i} ${req.method} ${req.path} → ${res.status}: not JSON: ${res.body.slice(0, 200)}`);
         }
@@ -215,7 +230,10 @@ describe(`fuzz (seed ${SEED}; replay with ZKVIZ_FUZZ_SEED=${SEED})`, () => {
   it('afterwards: the gateway answers, every node runs, /election is unchanged', async () => {
     assert.deepEqual((await fetchJson(`${cluster.url}/api/health`)).body, { status: 'ok', controlProtected: false });
     assert.ok(cluster.gateway!.running);
-    assert.ok(cluster.nodes.every((n) => n.running), 'every node process still runs');
+    assert.ok(
+      cluster.nodes.every((n) => n.running),
+      'every node process still runs',
+    );
     assert.deepEqual(await election(), znodesBefore);
     assert.ok(!cluster.nodes.some((n) => n.events.some((e) => e.ev === 'dying')), 'no node was told to die');
   });

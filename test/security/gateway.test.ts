@@ -93,7 +93,11 @@ describe('gateway routes: methods', () => {
   }
 
   it('answers no CORS preflight and never sends Access-Control-Allow-Origin', async () => {
-    for (const [method, url] of [['OPTIONS', killUrl(KNOWN)], ['GET', '/api/cluster'], ['GET', '/api/health']] as const) {
+    for (const [method, url] of [
+      ['OPTIONS', killUrl(KNOWN)],
+      ['GET', '/api/cluster'],
+      ['GET', '/api/health'],
+    ] as const) {
       const res = await gw.app.inject({
         method,
         url,
@@ -142,7 +146,13 @@ describe('gateway routes: kill input', () => {
     { name: 'form-encoded', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'mode=crash', status: 415, error: 'unsupported_media_type' },
     { name: 'multipart', headers: { 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x--', status: 415, error: 'unsupported_media_type' },
     { name: 'xml', headers: { 'content-type': 'application/xml' }, payload: '<mode>crash</mode>', status: 415, error: 'unsupported_media_type' },
-    { name: 'oversized JSON (8 KiB)', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ mode: 'x'.repeat(8192) }), status: 413, error: 'payload_too_large' },
+    {
+      name: 'oversized JSON (8 KiB)',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ mode: 'x'.repeat(8192) }),
+      status: 413,
+      error: 'payload_too_large',
+    },
     { name: 'invalid JSON', headers: { 'content-type': 'application/json' }, payload: '{"mode":', status: 400, error: 'bad_request' },
     { name: 'JSON array', headers: { 'content-type': 'application/json' }, payload: '["crash"]', status: 400, error: 'bad_request' },
     { name: 'JSON string', headers: { 'content-type': 'application/json' }, payload: '"crash"', status: 400, error: 'bad_request' },
@@ -165,7 +175,10 @@ describe('gateway routes: kill input', () => {
     const calls = gw.leaderClient.calls.length;
     const res = await gw.app.inject({ method: 'POST', url: killUrl(KNOWN), payload: { mode: 'graceful' } });
     assert.equal(res.statusCode, 202);
-    assert.deepEqual(gw.leaderClient.calls.slice(calls).map((c) => c.request), [{ target: KNOWN, mode: 'graceful' }]);
+    assert.deepEqual(
+      gw.leaderClient.calls.slice(calls).map((c) => c.request),
+      [{ target: KNOWN, mode: 'graceful' }],
+    );
   });
 });
 
@@ -238,11 +251,11 @@ describe('gateway: kill rate limit', () => {
         const res = await gw.app.inject({ method: 'POST', url: killUrl(KNOWN), payload: { mode: 'crash' }, remoteAddress: '10.0.0.1' });
         statuses.push(res.statusCode);
         if (res.statusCode === 429) {
-          retryAfter = res.headers['retry-after'] as string | undefined;
+          retryAfter = res.headers['retry-after'];
           assertErrorBody(res.body, 'rate_limited');
         }
       }
-      assert.deepEqual(statuses, [...Array(5).fill(202), ...Array(7).fill(429)]);
+      assert.deepEqual(statuses, [...Array<number>(5).fill(202), ...Array<number>(7).fill(429)]);
       assert.ok(retryAfter && Number(retryAfter) > 0, `Retry-After: ${String(retryAfter)}`);
       assert.equal(gw.leaderClient.calls.length, 5, 'only the allowed kills reached the leader');
       // Per client: another address is not limited by the first one's flood.
@@ -314,7 +327,9 @@ describe('gateway: /ws', () => {
   it('an oversized message closes that connection with 1009; others and the server carry on', async () => {
     const bystander = await connect();
     const { socket } = await connect();
-    const [code] = (await Promise.all([once(socket, 'close'), socket.send('x'.repeat(64 * 1024))]))[0] as [number];
+    const closed = once(socket, 'close');
+    socket.send('x'.repeat(64 * 1024));
+    const [code] = (await closed) as [number];
     assert.equal(code, 1009);
     bystander.socket.send('{"type":"ping"}');
     assert.equal((await bystander.queue.next((m) => m.type === 'pong')).type, 'pong');
@@ -358,7 +373,7 @@ describe('gateway: /ws', () => {
 describe('ws hub: dead clients', () => {
   it('a client that stops answering pings is cut off', async () => {
     const app = Fastify({ logger: false });
-    const silent: FeedLog = { info() {}, warn() {}, error() {}, debug() {} } as unknown as FeedLog;
+    const silent: FeedLog = { info() {}, warn() {}, error() {}, debug() {} };
     const feed = new ClusterFeed(new FakeDiscovery(), new FakeStreams().connector, silent);
     installWsHub(app, { feed, allowedOrigins: [], heartbeatMs: 20 });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });

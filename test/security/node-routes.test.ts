@@ -48,7 +48,7 @@ before(async () => {
 });
 
 after(async () => {
-  zk?.close();
+  void zk?.close();
   await cluster?.stop();
 });
 
@@ -127,22 +127,89 @@ describe('node routes: cluster token', () => {
 describe('node routes: bodies and ids', () => {
   const cases: Array<{ name: string; path: string; headers?: Record<string, string>; body: () => string; status: number; error: string }> = [
     { name: 'text/plain', path: NODE_ROUTES.routeKill, headers: { 'content-type': 'text/plain' }, body: () => 'kill', status: 415, error: 'unsupported_media_type' },
-    { name: 'form', path: NODE_ROUTES.routeKill, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: () => 'target=x', status: 415, error: 'unsupported_media_type' },
-    { name: 'oversized', path: NODE_ROUTES.routeKill, body: () => JSON.stringify({ target: workerId, mode: 'crash', pad: 'x'.repeat(8000) }), status: 413, error: 'payload_too_large' },
+    {
+      name: 'form',
+      path: NODE_ROUTES.routeKill,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: () => 'target=x',
+      status: 415,
+      error: 'unsupported_media_type',
+    },
+    {
+      name: 'oversized',
+      path: NODE_ROUTES.routeKill,
+      body: () => JSON.stringify({ target: workerId, mode: 'crash', pad: 'x'.repeat(8000) }),
+      status: 413,
+      error: 'payload_too_large',
+    },
     { name: 'invalid JSON', path: NODE_ROUTES.routeKill, body: () => '{"target":', status: 400, error: 'bad_request' },
     { name: 'empty JSON body', path: NODE_ROUTES.routeKill, body: () => '', status: 400, error: 'bad_request' },
     { name: 'missing mode', path: NODE_ROUTES.routeKill, body: () => JSON.stringify({ target: workerId }), status: 400, error: 'bad_request' },
-    { name: 'extra property', path: NODE_ROUTES.routeKill, body: () => JSON.stringify({ target: workerId, mode: 'crash', all: true }), status: 400, error: 'bad_request' },
-    { name: 'path traversal id', path: NODE_ROUTES.routeKill, body: () => JSON.stringify({ target: '../../etc/passwd', mode: 'crash' }), status: 400, error: 'bad_request' },
+    {
+      name: 'extra property',
+      path: NODE_ROUTES.routeKill,
+      body: () => JSON.stringify({ target: workerId, mode: 'crash', all: true }),
+      status: 400,
+      error: 'bad_request',
+    },
+    {
+      name: 'path traversal id',
+      path: NODE_ROUTES.routeKill,
+      body: () => JSON.stringify({ target: '../../etc/passwd', mode: 'crash' }),
+      status: 400,
+      error: 'bad_request',
+    },
     { name: 'absurd id', path: NODE_ROUTES.routeKill, body: () => JSON.stringify({ target: 'a'.repeat(3000), mode: 'crash' }), status: 400, error: 'bad_request' },
-    { name: 'upper-case id', path: NODE_ROUTES.routeKill, body: () => JSON.stringify({ target: workerId.toUpperCase(), mode: 'crash' }), status: 400, error: 'bad_request' },
+    {
+      name: 'upper-case id',
+      path: NODE_ROUTES.routeKill,
+      body: () => JSON.stringify({ target: workerId.toUpperCase(), mode: 'crash' }),
+      status: 400,
+      error: 'bad_request',
+    },
     { name: 'id as a number', path: NODE_ROUTES.routeKill, body: () => JSON.stringify({ target: 1, mode: 'crash' }), status: 400, error: 'bad_request' },
-    { name: 'id as an array of every node', path: NODE_ROUTES.routeKill, body: () => JSON.stringify({ target: [workerId, leaderId], mode: 'crash' }), status: 400, error: 'bad_request' },
-    { name: 'unknown well-formed id', path: NODE_ROUTES.routeKill, body: () => JSON.stringify({ target: `${'e'.repeat(32)}-n_0000009999`, mode: 'crash' }), status: 404, error: 'unknown_node' },
-    { name: 'self-kill: another node’s id sent to this node', path: NODE_ROUTES.selfKill, body: () => JSON.stringify({ target: leaderId, mode: 'crash', leader: leaderId }), status: 409, error: 'wrong_node' },
-    { name: 'self-kill: stale (unknown) leader', path: NODE_ROUTES.selfKill, body: () => JSON.stringify({ target: workerId, mode: 'crash', leader: `${'e'.repeat(32)}-n_0000000000` }), status: 409, error: 'stale_leader' },
-    { name: 'self-kill: a worker claiming to lead', path: NODE_ROUTES.selfKill, body: () => JSON.stringify({ target: workerId, mode: 'crash', leader: znodesBefore.find((z) => z !== leaderId && z !== workerId)! }), status: 409, error: 'stale_leader' },
-    { name: 'self-kill: malformed leader', path: NODE_ROUTES.selfKill, body: () => JSON.stringify({ target: workerId, mode: 'crash', leader: 'me' }), status: 400, error: 'bad_request' },
+    {
+      name: 'id as an array of every node',
+      path: NODE_ROUTES.routeKill,
+      body: () => JSON.stringify({ target: [workerId, leaderId], mode: 'crash' }),
+      status: 400,
+      error: 'bad_request',
+    },
+    {
+      name: 'unknown well-formed id',
+      path: NODE_ROUTES.routeKill,
+      body: () => JSON.stringify({ target: `${'e'.repeat(32)}-n_0000009999`, mode: 'crash' }),
+      status: 404,
+      error: 'unknown_node',
+    },
+    {
+      name: 'self-kill: another node’s id sent to this node',
+      path: NODE_ROUTES.selfKill,
+      body: () => JSON.stringify({ target: leaderId, mode: 'crash', leader: leaderId }),
+      status: 409,
+      error: 'wrong_node',
+    },
+    {
+      name: 'self-kill: stale (unknown) leader',
+      path: NODE_ROUTES.selfKill,
+      body: () => JSON.stringify({ target: workerId, mode: 'crash', leader: `${'e'.repeat(32)}-n_0000000000` }),
+      status: 409,
+      error: 'stale_leader',
+    },
+    {
+      name: 'self-kill: a worker claiming to lead',
+      path: NODE_ROUTES.selfKill,
+      body: () => JSON.stringify({ target: workerId, mode: 'crash', leader: znodesBefore.find((z) => z !== leaderId && z !== workerId)! }),
+      status: 409,
+      error: 'stale_leader',
+    },
+    {
+      name: 'self-kill: malformed leader',
+      path: NODE_ROUTES.selfKill,
+      body: () => JSON.stringify({ target: workerId, mode: 'crash', leader: 'me' }),
+      status: 400,
+      error: 'bad_request',
+    },
   ];
   for (const c of cases) {
     it(`${c.name} → ${c.status}`, async () => {
@@ -166,7 +233,10 @@ describe('node routes: bodies and ids', () => {
 
 describe('node routes: aftermath', () => {
   it('nobody died: every process runs and /election is unchanged', async () => {
-    assert.ok(cluster.nodes.every((n) => n.running), 'all node processes still running');
+    assert.ok(
+      cluster.nodes.every((n) => n.running),
+      'all node processes still running',
+    );
     assert.deepEqual(await electionChildren(), znodesBefore);
     assert.ok(!cluster.nodes.some((n) => n.events.some((e) => e.ev === 'dying')), 'no node logged dying');
   });

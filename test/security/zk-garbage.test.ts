@@ -18,7 +18,7 @@ before(async () => {
   zk = await zkClient(cluster.zkConnect);
 });
 after(async () => {
-  zk?.close();
+  void zk?.close();
   await cluster?.stop();
 });
 
@@ -82,7 +82,10 @@ describe('garbage in ZooKeeper', () => {
     });
     const after = await tableIsRight(4);
     assert.equal(after.leader, before.leader, 'the leader did not change');
-    assert.ok(cluster.nodes.every((n) => n.running), 'every node still runs');
+    assert.ok(
+      cluster.nodes.every((n) => n.running),
+      'every node still runs',
+    );
     assert.ok(cluster.gateway!.running, 'the gateway still runs');
     assert.equal((await fetchJson(`${cluster.url}/api/health`)).status, 200);
 

@@ -275,5 +275,8 @@ function withoutTimes(json: string): string {
 
 /** The client prints session ids as unpadded hex; the stat's ephemeralOwner the same way. */
 function normaliseSessionId(id: string): string {
-  return id.replace(/^0x/, '').replace(/^0+(?=.)/, '').toLowerCase();
+  return id
+    .replace(/^0x/, '')
+    .replace(/^0+(?=.)/, '')
+    .toLowerCase();
 }

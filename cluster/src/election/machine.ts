@@ -192,11 +192,9 @@ export function step(state: ElectionState, event: ElectionEvent): Step {
     }
 
     case 'lost': {
-      const next = stopActing(
-        { ...state, ...WITHOUT_SESSION, phase: state.lifecycle === 'running' ? 'connecting' : state.phase },
-        'session lost',
-      );
-      if (state.lifecycle === 'stopping') return { state: { ...next.state, lifecycle: 'stopped', phase: 'stopped' }, commands: [...next.commands, { type: 'closeSession' }] };
+      const next = stopActing({ ...state, ...WITHOUT_SESSION, phase: state.lifecycle === 'running' ? 'connecting' : state.phase }, 'session lost');
+      if (state.lifecycle === 'stopping')
+        return { state: { ...next.state, lifecycle: 'stopped', phase: 'stopped' }, commands: [...next.commands, { type: 'closeSession' }] };
       return next;
     }
 

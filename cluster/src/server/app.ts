@@ -28,8 +28,10 @@ function codeFor(status: number): string {
 }
 
 export async function buildNodeServer(node: ClusterNode, logger: Logger): Promise<FastifyInstance> {
+  // typed as fastify's logger so the instance is the plain FastifyInstance the plugins take
+  const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance,
     disableRequestLogging: true,
     bodyLimit: 4096,
     // Reject what the schemas do not allow instead of silently stripping or coercing it.

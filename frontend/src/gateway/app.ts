@@ -23,8 +23,7 @@ import type { ZooKeeperViewSource } from './zookeeper/view-source.js';
 import { zookeeperRoutes } from './zookeeper/plugin.js';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
-    Partial<Pick<GatewayConfig, 'controlToken'>>;
+  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> & Partial<Pick<GatewayConfig, 'controlToken'>>;
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;

@@ -72,13 +72,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   return {
     zkConnect: env.ZK_CONNECT?.trim() || '127.0.0.1:2181',
     // SESSION_TIMEOUT_MS is what the nodes read; accept it too so one setting covers the cluster.
-    zkSessionTimeoutMs: intFromEnv(
-      env,
-      env.ZK_SESSION_TIMEOUT_MS ? 'ZK_SESSION_TIMEOUT_MS' : 'SESSION_TIMEOUT_MS',
-      4000,
-      200,
-      120_000,
-    ),
+    zkSessionTimeoutMs: intFromEnv(env, env.ZK_SESSION_TIMEOUT_MS ? 'ZK_SESSION_TIMEOUT_MS' : 'SESSION_TIMEOUT_MS', 4000, 200, 120_000),
     port: intFromEnv(env, 'PORT', DEFAULT_GATEWAY_PORT, 0, 65_535),
     // Loopback unless told otherwise: the compose file sets HOST=0.0.0.0 inside the container.
     host: env.HOST?.trim() || '127.0.0.1',

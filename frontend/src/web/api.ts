@@ -44,11 +44,11 @@ export interface ControlTokenState {
 
 let snapshot: ControlTokenState = { needed: false, rejected: false, hasToken: false };
 export const controlTokenStore = {
-  subscribe(listener: () => void): () => void {
+  subscribe(this: void, listener: () => void): () => void {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
-  getSnapshot(): ControlTokenState {
+  getSnapshot(this: void): ControlTokenState {
     const hasToken = getControlToken() !== null;
     if (snapshot.needed !== tokenNeeded || snapshot.rejected !== tokenRejected || snapshot.hasToken !== hasToken) {
       snapshot = { needed: tokenNeeded, rejected: tokenRejected, hasToken };

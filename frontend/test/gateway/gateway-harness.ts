@@ -28,9 +28,7 @@ export async function buildHarness(
 ): Promise<Harness> {
   const discovery = new FakeDiscovery();
   const streams = new FakeStreams();
-  const leaderClient = new FakeLeaderClient(
-    options.answer ?? ((r) => ({ statusCode: 202, body: { id: r.target, mode: r.mode, routedVia: 'leader' } })),
-  );
+  const leaderClient = new FakeLeaderClient(options.answer ?? ((r) => ({ statusCode: 202, body: { id: r.target, mode: r.mode, routedVia: 'leader' } })));
   const gateway = await buildGateway({
     config: {
       staticDir: options.staticDir ?? '/nonexistent',

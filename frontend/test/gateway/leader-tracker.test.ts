@@ -36,7 +36,10 @@ describe('leader tracker', () => {
     assert.equal(after.state.view.nodes.length, 3);
     assert.equal(after.state.view.lastFailover, null, 'connecting to an existing leader is not a failover');
     assert.deepEqual(after.notices, [{ ev: 'leader-switched', leader: nodeId(1), token: 1, at: 20 }]);
-    assert.deepEqual(after.events.map((e) => e.kind), ['gateway-connected']);
+    assert.deepEqual(
+      after.events.map((e) => e.kind),
+      ['gateway-connected'],
+    );
   });
 
   it('goes leaderless when the registry is empty at startup', () => {
@@ -83,7 +86,10 @@ describe('leader tracker', () => {
     assert.equal(state.view.stale, true);
     assert.equal(state.view.leader, null);
     assert.equal(state.view.leaderlessSince, 50);
-    assert.deepEqual(state.view.nodes.map((n) => n.sequence), [1, 2]);
+    assert.deepEqual(
+      state.view.nodes.map((n) => n.sequence),
+      [1, 2],
+    );
   });
 
   it('keeps the first leaderless moment across further losses', () => {
@@ -106,7 +112,10 @@ describe('leader tracker', () => {
     ]);
     assert.equal(state.view.status, 'ok');
     assert.equal(state.view.lastFailover, null);
-    assert.deepEqual(notices.map((n) => n.ev), ['leader-switched', 'leader-lost', 'leader-restored']);
+    assert.deepEqual(
+      notices.map((n) => n.ev),
+      ['leader-switched', 'leader-lost', 'leader-restored'],
+    );
   });
 
   describe('fencing', () => {

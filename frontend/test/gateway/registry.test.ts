@@ -7,7 +7,10 @@ import { nodeId } from './fixtures.js';
 describe('registry', () => {
   it('ranks election znodes newest first and sets garbage aside', () => {
     const { ranked, garbage } = rankRegistryChildren([nodeId(3), 'junk', nodeId(12, 'b'), `${nodeId(1)}x`, nodeId(7)]);
-    assert.deepEqual(ranked.map((r) => r.sequence), [12, 7, 3]);
+    assert.deepEqual(
+      ranked.map((r) => r.sequence),
+      [12, 7, 3],
+    );
     assert.deepEqual(garbage, ['junk', `${nodeId(1)}x`]);
   });
 

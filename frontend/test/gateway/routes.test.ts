@@ -52,7 +52,10 @@ describe('GET routes', () => {
   it('events lists the recent timeline', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/api/events' });
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(res.json<{ events: Array<{ kind: string }> }>().events.map((e) => e.kind), ['gateway-connected']);
+    assert.deepEqual(
+      res.json<{ events: Array<{ kind: string }> }>().events.map((e) => e.kind),
+      ['gateway-connected'],
+    );
   });
 
   const notFound: Array<[string, string]> = [

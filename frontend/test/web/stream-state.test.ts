@@ -47,7 +47,10 @@ describe('page stream state', () => {
     const first = run([{ type: 'socket-open' }, msg({ type: 'event', event: event(1) }), msg({ type: 'event', event: event(2) })]);
     assert.equal(first.events.length, 2);
     const again = run([{ type: 'socket-closed' }, { type: 'socket-open' }, msg({ type: 'event', event: event(1) })], first);
-    assert.deepEqual(again.events.map((e) => e.at), [1]);
+    assert.deepEqual(
+      again.events.map((e) => e.at),
+      [1],
+    );
   });
 
   it(`keeps at most ${MAX_EVENTS} events, newest last`, () => {
@@ -72,11 +75,26 @@ describe('page stream state', () => {
   }
 
   it('backs off reconnects up to 5 s with jitter', () => {
-    assert.equal(reconnectDelayMs(0, () => 0.5), 250);
-    assert.equal(reconnectDelayMs(3, () => 0.5), 2000);
-    assert.equal(reconnectDelayMs(30, () => 0.5), 5000);
-    assert.equal(reconnectDelayMs(30, () => 0), 3750);
-    assert.equal(reconnectDelayMs(30, () => 1), 6250);
+    assert.equal(
+      reconnectDelayMs(0, () => 0.5),
+      250,
+    );
+    assert.equal(
+      reconnectDelayMs(3, () => 0.5),
+      2000,
+    );
+    assert.equal(
+      reconnectDelayMs(30, () => 0.5),
+      5000,
+    );
+    assert.equal(
+      reconnectDelayMs(30, () => 0),
+      3750,
+    );
+    assert.equal(
+      reconnectDelayMs(30, () => 1),
+      6250,
+    );
   });
 
   it('formats ids and durations for people', () => {

@@ -31,14 +31,7 @@ export const ZOO_EPHEMERAL_SEQUENTIAL = 3;
  * session can no longer be trusted. Never read these as "the node does not exist".
  */
 export function isConnectionProblem(rc: number): boolean {
-  return (
-    rc === ZCONNECTIONLOSS ||
-    rc === ZOPERATIONTIMEOUT ||
-    rc === ZINVALIDSTATE ||
-    rc === ZSESSIONEXPIRED ||
-    rc === ZCLOSING ||
-    rc === ZSESSIONMOVED
-  );
+  return rc === ZCONNECTIONLOSS || rc === ZOPERATIONTIMEOUT || rc === ZINVALIDSTATE || rc === ZSESSIONEXPIRED || rc === ZCLOSING || rc === ZSESSIONMOVED;
 }
 
 const NAMES: Record<number, string> = {

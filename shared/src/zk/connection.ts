@@ -88,7 +88,11 @@ interface NativeClient extends EventEmitter {
   close(): void;
   a_create(path: string, data: string | Buffer, flags: number, cb: (rc: number, err: string, path: string) => void): number;
   a_get(path: string, watch: boolean, cb: (rc: number, err: string, stat: ZkStat, data: Buffer | string | null) => void): number;
-  aw_get(path: string, w: (type: number, state: number, path: string) => void, cb: (rc: number, err: string, stat: ZkStat, data: Buffer | string | null) => void): number;
+  aw_get(
+    path: string,
+    w: (type: number, state: number, path: string) => void,
+    cb: (rc: number, err: string, stat: ZkStat, data: Buffer | string | null) => void,
+  ): number;
   a_get_children(path: string, watch: boolean, cb: (rc: number, err: string, children: string[]) => void): number;
   aw_get_children(path: string, w: (type: number, state: number, path: string) => void, cb: (rc: number, err: string, children: string[]) => void): number;
   a_set(path: string, data: string | Buffer, version: number, cb: (rc: number, err: string, stat: ZkStat) => void): number;
@@ -206,13 +210,16 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     // as long as the errors last. A leader that never hears 'connecting' keeps acting while another
     // takes over (seen in the F6 fault test: no suspension for 10 s). So we also read the handle's
     // state, which the C client updates at once, and suspend on it.
-    const statePoll = setInterval(() => {
-      if (client !== this.client) {
-        clearInterval(statePoll);
-        return;
-      }
-      if (this.connected && client.state !== ZOO_CONNECTED_STATE) suspend();
-    }, Math.max(50, Math.min(250, Math.floor(this.options.sessionTimeoutMs / 6))));
+    const statePoll = setInterval(
+      () => {
+        if (client !== this.client) {
+          clearInterval(statePoll);
+          return;
+        }
+        if (this.connected && client.state !== ZOO_CONNECTED_STATE) suspend();
+      },
+      Math.max(50, Math.min(250, Math.floor(this.options.sessionTimeoutMs / 6))),
+    );
     statePoll.unref();
 
     // The addon emits ('close', <the client object>, <state code>): the code is the SECOND argument.
@@ -298,10 +305,7 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
    * with ZCLOSING if the client is dropped first, or with the call's own error code if the client
    * refused it synchronously (a closed client never calls back).
    */
-  private call<T extends { rc: number }>(
-    invoke: (client: NativeClient, done: (result: T) => void) => number,
-    failed: (rc: number) => T,
-  ): Promise<T> {
+  private call<T extends { rc: number }>(invoke: (client: NativeClient, done: (result: T) => void) => number, failed: (rc: number) => T): Promise<T> {
     const client = this.client;
     if (!client) return Promise.resolve(failed(ZCLOSING));
     return new Promise<T>((resolve) => {
@@ -344,9 +348,8 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
   }
 
   getData(path: string, watcher?: Watcher): Promise<{ rc: number; stat?: ZkStat; data?: Buffer }> {
-    const onData = (done: (r: { rc: number; stat?: ZkStat; data?: Buffer }) => void) =>
-      (rc: number, _e: string, stat: ZkStat, data: Buffer | string | null) =>
-        done(rc === ZOK ? { rc, stat, data: data == null ? Buffer.alloc(0) : Buffer.from(data) } : { rc });
+    const onData = (done: (r: { rc: number; stat?: ZkStat; data?: Buffer }) => void) => (rc: number, _e: string, stat: ZkStat, data: Buffer | string | null) =>
+      done(rc === ZOK ? { rc, stat, data: data == null ? Buffer.alloc(0) : Buffer.from(data) } : { rc });
     return this.call(
       (c, done) => (watcher ? c.aw_get(path, this.wrapWatcher(watcher), onData(done)) : c.a_get(path, false, onData(done))),
       (rc) => ({ rc }),
@@ -357,18 +360,23 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     const onChildren = (done: (r: { rc: number; children?: string[] }) => void) => (rc: number, _e: string, children: string[]) =>
       done(rc === ZOK ? { rc, children: children ?? [] } : { rc });
     return this.call(
-      (c, done) =>
-        watcher ? c.aw_get_children(path, this.wrapWatcher(watcher), onChildren(done)) : c.a_get_children(path, false, onChildren(done)),
+      (c, done) => (watcher ? c.aw_get_children(path, this.wrapWatcher(watcher), onChildren(done)) : c.a_get_children(path, false, onChildren(done))),
       (rc) => ({ rc }),
     );
   }
 
   setData(path: string, data: string | Buffer, version = -1): Promise<{ rc: number }> {
-    return this.call((c, done) => c.a_set(path, data, version, (rc) => done({ rc })), (rc) => ({ rc }));
+    return this.call(
+      (c, done) => c.a_set(path, data, version, (rc) => done({ rc })),
+      (rc) => ({ rc }),
+    );
   }
 
   delete(path: string, version = -1): Promise<{ rc: number }> {
-    return this.call((c, done) => c.a_delete_(path, version, (rc) => done({ rc })), (rc) => ({ rc }));
+    return this.call(
+      (c, done) => c.a_delete_(path, version, (rc) => done({ rc })),
+      (rc) => ({ rc }),
+    );
   }
 
   /** Creates a persistent path and its parents; an existing node counts as success. */

@@ -129,14 +129,9 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
     events.push(...diffNodes(state.view.nodes, snapshot.nodes, now));
     if (isNewLeader) events.push(leaderElectedEvent(leader, leaderToken, now));
   }
-  notices.push(
-    isNewLeader
-      ? { ev: 'leader-switched', leader, token: leaderToken, at: now }
-      : { ev: 'leader-restored', leader, token: leaderToken, at: now },
-  );
+  notices.push(isNewLeader ? { ev: 'leader-switched', leader, token: leaderToken, at: now } : { ev: 'leader-restored', leader, token: leaderToken, at: now });
   const since = state.view.leaderlessSince;
-  const lastFailover =
-    since !== null && isNewLeader ? { from: state.lastLeader, to: leader, durationMs: now - since, at: now } : state.view.lastFailover;
+  const lastFailover = since !== null && isNewLeader ? { from: state.lastLeader, to: leader, durationMs: now - since, at: now } : state.view.lastFailover;
   const view = nextView(
     state,
     {

@@ -52,7 +52,7 @@ export function httpLeaderClient(options: { clusterToken: ClusterTokenOption; ti
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', (err) => reject(new LeaderUnreachableError(err.message, false)));
           res.on('end', () => {
-            let body: unknown = null;
+            let body: unknown;
             try {
               body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
             } catch {

@@ -3,13 +3,7 @@
  * znodes read through the gateway's session, and what earlier `cons` reads taught (when each
  * session was last answered, the servers' elapsed clocks). Pure: no I/O, `now` passed in.
  */
-import type {
-  ZooKeeperProblem,
-  ZooKeeperServerView,
-  ZooKeeperSessionView,
-  ZooKeeperView,
-  ZooKeeperZnodeView,
-} from '@zkviz/shared';
+import type { ZooKeeperProblem, ZooKeeperServerView, ZooKeeperSessionView, ZooKeeperView, ZooKeeperZnodeView } from '@zkviz/shared';
 import { ELECTION_PATH } from '@zkviz/shared';
 import {
   parseCons,
@@ -147,11 +141,7 @@ export function rememberConnections(lastSeen: Map<string, LastSeen>, serverId: n
  * connection was found gone, if later) and the moment it was found gone: the middle of that is
  * the estimate. `dump` prints the expiry to the second, which bounds it.
  */
-export function expiryOf(
-  id: string,
-  input: Pick<BuildInput, 'clocks' | 'lastSeen'>,
-  bucket: { second: number | null; receivedAt: number } | null,
-): number | null {
+export function expiryOf(id: string, input: Pick<BuildInput, 'clocks' | 'lastSeen'>, bucket: { second: number | null; receivedAt: number } | null): number | null {
   const seen = input.lastSeen.get(id);
   let wall: number | null = null;
   if (seen) {

@@ -37,6 +37,8 @@ export function sameFacts(a: readonly NodeView[], b: readonly NodeView[]): boole
   if (a.length !== b.length) return false;
   return a.every((n, i) => {
     const m = b[i]!;
-    return n.id === m.id && n.session === m.session && n.liveness === m.liveness && n.sessionExpiresAt === m.sessionExpiresAt && n.watchConfirmed === m.watchConfirmed;
+    return (
+      n.id === m.id && n.session === m.session && n.liveness === m.liveness && n.sessionExpiresAt === m.sessionExpiresAt && n.watchConfirmed === m.watchConfirmed
+    );
   });
 }

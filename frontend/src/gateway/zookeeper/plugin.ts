@@ -27,7 +27,17 @@ export function emptyZooKeeperView(now: number, off: boolean): ZooKeeperView {
     znodes: [],
     updatedAt: now,
     source: [],
-    problems: off ? [{ server: 'gateway', source: 'gateway', kind: 'down', message: 'the ZooKeeper view is switched off on this gateway', fix: 'unset ZOOKEEPER_VIEW (or set it to on)' }] : [],
+    problems: off
+      ? [
+          {
+            server: 'gateway',
+            source: 'gateway',
+            kind: 'down',
+            message: 'the ZooKeeper view is switched off on this gateway',
+            fix: 'unset ZOOKEEPER_VIEW (or set it to on)',
+          },
+        ]
+      : [],
   };
 }
 

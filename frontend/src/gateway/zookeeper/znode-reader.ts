@@ -70,9 +70,7 @@ export class ZnodeReader {
         if (listed.rc === ZNONODE) continue;
         return { ok: false, message: `listing ${path}: ${rcName(listed.rc)}` };
       }
-      const children = await Promise.all(
-        [...listed.children].sort().map(async (name) => ({ name, got: await this.zk.getData(`${path}/${name}`) })),
-      );
+      const children = await Promise.all([...listed.children].sort().map(async (name) => ({ name, got: await this.zk.getData(`${path}/${name}`) })));
       for (const { name, got } of children) {
         if (got.rc === ZNONODE) continue; // deleted between the list and the read; the watch fires
         if (got.rc !== ZOK || !got.stat) return { ok: false, message: `reading ${path}/${name}: ${rcName(got.rc)}` };

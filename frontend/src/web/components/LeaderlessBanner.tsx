@@ -15,14 +15,12 @@ export function LeaderlessBanner({ since, takeover }: { since: number; takeover?
       {takeover ? (
         <p className="hint" data-testid="takeover">
           Leader {shortId(takeover.ghost.id)} is a ghost: its process is gone, but ZooKeeper holds its session{' '}
-          {takeover.ghost.sessionExpiresAt !== null && <Countdown until={takeover.ghost.sessionExpiresAt} totalMs={null} />}. When ZooKeeper deletes
-          its znode, {takeover.successor ? <strong>{shortId(takeover.successor.id)}</strong> : 'the next node in line'}
+          {takeover.ghost.sessionExpiresAt !== null && <Countdown until={takeover.ghost.sessionExpiresAt} totalMs={null} />}. When ZooKeeper deletes its znode,{' '}
+          {takeover.successor ? <strong>{shortId(takeover.successor.id)}</strong> : 'the next node in line'}
           {takeover.successor?.watching === takeover.ghost.id ? ' (watching it)' : ''} takes over.
         </p>
       ) : (
-        <p className="hint">
-          A crashed leader&apos;s znode stays until its ZooKeeper session times out; then the next node in line takes over.
-        </p>
+        <p className="hint">A crashed leader&apos;s znode stays until its ZooKeeper session times out; then the next node in line takes over.</p>
       )}
     </div>
   );

@@ -30,9 +30,7 @@ function NodeRow({ node, killDisabled, timeoutMs }: { node: NodeView; killDisabl
 export function NodeTable({ view, killDisabled, sessionTimeouts }: { view: ClusterView; killDisabled: boolean; sessionTimeouts?: ReadonlyMap<string, number> }) {
   return (
     <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
-      <h2>
-        Nodes {view.stale && <span className="stale-tag">last known — stale</span>}
-      </h2>
+      <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
       {view.nodes.length === 0 ? (
         <p className="muted">No nodes yet.</p>
       ) : (

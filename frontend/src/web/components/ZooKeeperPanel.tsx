@@ -25,7 +25,11 @@ function Problems({ problems }: { problems: ZooKeeperProblem[] }) {
       {[...seen.values()].map(({ p, servers }) => (
         <li key={`${p.source}|${p.kind}|${servers.join()}`} data-kind={p.kind} data-source={p.source}>
           <strong>{p.source}</strong> {p.kind === 'refused' ? 'refused' : p.kind} on {servers.join(', ')}: <span className="muted">{p.message}</span>
-          {p.fix && <div className="fix" data-testid="zk-fix">To fix: {p.fix}</div>}
+          {p.fix && (
+            <div className="fix" data-testid="zk-fix">
+              To fix: {p.fix}
+            </div>
+          )}
         </li>
       ))}
     </ul>
@@ -103,14 +107,37 @@ function Znode({ znode, sessions, rows }: { znode: ZooKeeperZnodeView; sessions:
       </summary>
       <table className="stat">
         <tbody>
-          <tr><th>czxid / mzxid</th><td className="mono">{s.czxid} / {s.mzxid}</td></tr>
-          <tr><th>ctime / mtime</th><td className="mono">{formatClock(s.ctime)} / {formatClock(s.mtime)}</td></tr>
-          <tr><th>version</th><td>{s.version}</td></tr>
-          <tr><th>ephemeralOwner</th><td><OwnerLinks owner={s.ephemeralOwner} sessions={sessions} rows={rows} /></td></tr>
-          <tr><th>dataLength</th><td>{s.dataLength}</td></tr>
+          <tr>
+            <th>czxid / mzxid</th>
+            <td className="mono">
+              {s.czxid} / {s.mzxid}
+            </td>
+          </tr>
+          <tr>
+            <th>ctime / mtime</th>
+            <td className="mono">
+              {formatClock(s.ctime)} / {formatClock(s.mtime)}
+            </td>
+          </tr>
+          <tr>
+            <th>version</th>
+            <td>{s.version}</td>
+          </tr>
+          <tr>
+            <th>ephemeralOwner</th>
+            <td>
+              <OwnerLinks owner={s.ephemeralOwner} sessions={sessions} rows={rows} />
+            </td>
+          </tr>
+          <tr>
+            <th>dataLength</th>
+            <td>{s.dataLength}</td>
+          </tr>
         </tbody>
       </table>
-      <pre className="znode-data" data-testid="znode-data">{prettyData(znode.data)}</pre>
+      <pre className="znode-data" data-testid="znode-data">
+        {prettyData(znode.data)}
+      </pre>
     </details>
   );
 }
@@ -125,7 +152,13 @@ function ZnodeTree({ zk, sessions, rows }: { zk: ZooKeeperView; sessions: Map<st
           <div key={parent} className="zk-parent">
             <div className="mono">
               {parent}{' '}
-              {node ? <span className="muted">({node.stat.numChildren} children, cversion {node.stat.cversion})</span> : <span className="muted">(absent)</span>}
+              {node ? (
+                <span className="muted">
+                  ({node.stat.numChildren} children, cversion {node.stat.cversion})
+                </span>
+              ) : (
+                <span className="muted">(absent)</span>
+              )}
             </div>
             {children.map((child) => (
               <Znode key={child.path} znode={child} sessions={sessions} rows={rows} />
@@ -155,20 +188,26 @@ function Sessions({ zk, rows }: { zk: ZooKeeperView; rows: Set<string> }) {
           <tr key={s.id} id={`session-${s.id}`} data-testid="zk-session" data-session={s.id} data-connected={String(s.connected)}>
             <td className="mono">{s.id}</td>
             <td>
-              {s.owner === null ? (
-                <span className="muted">—</span>
-              ) : rows.has(s.owner) ? (
-                <a href={`#node-${s.owner}`}>{shortId(s.owner)}</a>
-              ) : (
-                shortId(s.owner)
-              )}
+              {s.owner === null ? <span className="muted">—</span> : rows.has(s.owner) ? <a href={`#node-${s.owner}`}>{shortId(s.owner)}</a> : shortId(s.owner)}
             </td>
             <td>
-              {s.connected === true ? `on ${s.server}` : s.connected === false ? <strong className="warn">no connection</strong> : <span className="muted">unknown</span>}
+              {s.connected === true ? (
+                `on ${s.server}`
+              ) : s.connected === false ? (
+                <strong className="warn">no connection</strong>
+              ) : (
+                <span className="muted">unknown</span>
+              )}
               {s.timeoutMs !== null && <span className="muted"> · timeout {s.timeoutMs} ms</span>}
             </td>
             <td className="mono">{s.watches.length === 0 ? <span className="muted">—</span> : s.watches.map((w) => <div key={w}>{w}</div>)}</td>
-            <td>{s.connected === false && s.expiresAt !== null ? <Countdown until={s.expiresAt} totalMs={s.timeoutMs} /> : <span className="muted">renewed by pings</span>}</td>
+            <td>
+              {s.connected === false && s.expiresAt !== null ? (
+                <Countdown until={s.expiresAt} totalMs={s.timeoutMs} />
+              ) : (
+                <span className="muted">renewed by pings</span>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -181,7 +220,12 @@ export function ZooKeeperPanel({ zk, view }: { zk: ZooKeeperView | null; view: C
   return (
     <section className="card zk-panel" data-testid="zk-panel">
       <h2>
-        What ZooKeeper sees {zk && <span className="muted small">read {formatClock(zk.updatedAt)} · {zk.source.join(', ') || 'nothing answered'}</span>}
+        What ZooKeeper sees{' '}
+        {zk && (
+          <span className="muted small">
+            read {formatClock(zk.updatedAt)} · {zk.source.join(', ') || 'nothing answered'}
+          </span>
+        )}
       </h2>
       {!zk ? (
         <p className="muted">Waiting for the gateway&apos;s first ZooKeeper read…</p>

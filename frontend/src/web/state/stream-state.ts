@@ -74,7 +74,13 @@ export function parseServerMessage(raw: unknown): ServerMessage | null {
 function isZooKeeperView(v: unknown): v is ZooKeeperView {
   const z = v as Partial<ZooKeeperView> | null;
   return (
-    typeof z === 'object' && z !== null && Array.isArray(z.servers) && Array.isArray(z.sessions) && Array.isArray(z.znodes) && Array.isArray(z.problems) && Array.isArray(z.source)
+    typeof z === 'object' &&
+    z !== null &&
+    Array.isArray(z.servers) &&
+    Array.isArray(z.sessions) &&
+    Array.isArray(z.znodes) &&
+    Array.isArray(z.problems) &&
+    Array.isArray(z.source)
   );
 }
 

@@ -18,7 +18,11 @@ const GATEWAY = '0x100000d896e0003';
 const [server] = serversOf('127.0.0.1:2181');
 
 function znode(path: string, owner: string): ZooKeeperZnodeView {
-  return { path, stat: { czxid: '0x1', mzxid: '0x1', ctime: 1, mtime: 1, version: 0, cversion: 0, ephemeralOwner: owner, dataLength: 0, numChildren: 0 }, data: null };
+  return {
+    path,
+    stat: { czxid: '0x1', mzxid: '0x1', ctime: 1, mtime: 1, version: 0, cversion: 0, ephemeralOwner: owner, dataLength: 0, numChildren: 0 },
+    data: null,
+  };
 }
 const ZNODES: ZooKeeperZnodeView[] = [znode('/election', '0x0'), ...N.map((n, i) => znode(`/election/${n}`, SESSION[i]!))];
 
@@ -63,12 +67,15 @@ describe('buildZooKeeperView', () => {
     assert.equal(s.epoch, 0);
     assert.equal(s.counter, 0x17);
     assert.equal(s.watchCount, 9);
-    assert.deepEqual(view.sessions.map((x) => [x.id, x.owner, x.connected]), [
-      [SESSION[1], N[1], true],
-      [SESSION[0], N[0], true],
-      [SESSION[2], N[2], true],
-      [GATEWAY, 'gateway', true],
-    ]);
+    assert.deepEqual(
+      view.sessions.map((x) => [x.id, x.owner, x.connected]),
+      [
+        [SESSION[1], N[1], true],
+        [SESSION[0], N[0], true],
+        [SESSION[2], N[2], true],
+        [GATEWAY, 'gateway', true],
+      ],
+    );
     assert.deepEqual(view.sessions.find((x) => x.id === SESSION[2])!.watches, [`/election/${N[1]}`]);
     assert.equal(view.sessions.find((x) => x.id === GATEWAY)!.timeoutMs, 4000);
     // Every election znode but the newest is watched by exactly one session: its successor's.
@@ -80,11 +87,14 @@ describe('buildZooKeeperView', () => {
 
   test('rows: session from ephemeralOwner, every claimed watch confirmed, nobody a ghost', () => {
     const nodes = withZooKeeperFacts([0, 1, 2].map(claim), buildZooKeeperView(input('')));
-    assert.deepEqual(nodes.map((n) => [n.session, n.liveness, n.watchConfirmed]), [
-      [SESSION[0], 'alive', null],
-      [SESSION[1], 'alive', true],
-      [SESSION[2], 'alive', true],
-    ]);
+    assert.deepEqual(
+      nodes.map((n) => [n.session, n.liveness, n.watchConfirmed]),
+      [
+        [SESSION[0], 'alive', null],
+        [SESSION[1], 'alive', true],
+        [SESSION[2], 'alive', true],
+      ],
+    );
   });
 
   test('after a crash: the session is held without a connection, so its row is a ghost', () => {
@@ -112,15 +122,25 @@ describe('buildZooKeeperView', () => {
     assert.equal(view.servers[0]!.state, 'refusing');
     assert.equal(view.servers[0]!.mode, 'standalone');
     assert.deepEqual(view.source, ['srvr', 'mntr', 'znodes']);
-    assert.deepEqual(view.problems.map((p) => [p.source, p.kind]), [['cons', 'refused'], ['dump', 'refused'], ['wchc', 'refused']]);
+    assert.deepEqual(
+      view.problems.map((p) => [p.source, p.kind]),
+      [
+        ['cons', 'refused'],
+        ['dump', 'refused'],
+        ['wchc', 'refused'],
+      ],
+    );
     assert.equal(view.problems[0]!.fix, whitelistFix('cons'));
-    assert.match(view.problems[0]!.fix!, /4lw\.commands\.whitelist.*ZOO_4LW_COMMANDS_WHITELIST/);
+    assert.match(view.problems[0]!.fix, /4lw\.commands\.whitelist.*ZOO_4LW_COMMANDS_WHITELIST/);
     const nodes = withZooKeeperFacts([0, 1, 2].map(claim), view);
-    assert.deepEqual(nodes.map((n) => [n.session, n.liveness, n.watchConfirmed]), [
-      [SESSION[0], 'alive', null],
-      [SESSION[1], 'alive', null],
-      [SESSION[2], 'alive', null],
-    ]);
+    assert.deepEqual(
+      nodes.map((n) => [n.session, n.liveness, n.watchConfirmed]),
+      [
+        [SESSION[0], 'alive', null],
+        [SESSION[1], 'alive', null],
+        [SESSION[2], 'alive', null],
+      ],
+    );
   });
 
   test('a server down and garbage answers: clear problems, no exception', () => {
@@ -134,7 +154,10 @@ describe('buildZooKeeperView', () => {
         { server: b!, answers: { srvr: down('srvr'), mntr: down('mntr'), cons: down('cons'), dump: down('dump'), wchc: down('wchc') } },
       ],
     });
-    assert.deepEqual(view.servers.map((s) => s.state), ['up', 'down']);
+    assert.deepEqual(
+      view.servers.map((s) => s.state),
+      ['up', 'down'],
+    );
     assert.equal(view.servers[0]!.mode, null);
     assert.ok(view.problems.filter((p) => p.server === a!.address).every((p) => p.kind === 'garbage'));
     assert.ok(view.problems.filter((p) => p.server === b!.address).every((p) => p.kind === 'down'));
@@ -182,7 +205,12 @@ describe('serversOf', () => {
   test('hosts, ports, chroot and IPv6', () => {
     assert.deepEqual(
       serversOf('zk1:2181, zk2:2182,[::1]:2183,zk4/zkviz').map((s) => [s.id, s.host, s.port]),
-      [[1, 'zk1', 2181], [2, 'zk2', 2182], [3, '::1', 2183], [4, 'zk4', 2181]],
+      [
+        [1, 'zk1', 2181],
+        [2, 'zk2', 2182],
+        [3, '::1', 2183],
+        [4, 'zk4', 2181],
+      ],
     );
     assert.deepEqual(serversOf(''), []);
   });

@@ -8,7 +8,11 @@ import { nodeId, registered, snapshotMsg } from '../fixtures.js';
 
 const session = (seq: number) => `0x${(0x1000 + seq).toString(16)}`;
 function znode(seq: number): ZooKeeperZnodeView {
-  return { path: `/election/${nodeId(seq)}`, stat: { czxid: '0x1', mzxid: '0x1', ctime: 1, mtime: 1, version: 0, cversion: 0, ephemeralOwner: session(seq), dataLength: 0, numChildren: 0 }, data: null };
+  return {
+    path: `/election/${nodeId(seq)}`,
+    stat: { czxid: '0x1', mzxid: '0x1', ctime: 1, mtime: 1, version: 0, cversion: 0, ephemeralOwner: session(seq), dataLength: 0, numChildren: 0 },
+    data: null,
+  };
 }
 function zk(seqs: number[], ghosts: number[] = []): ZooKeeperView {
   return {
@@ -49,11 +53,14 @@ describe('tracker with ZooKeeper facts', () => {
   it('rows get their session and confirmed watches; a repeat of the same facts is not a new view', () => {
     const { state, viewChanges } = run([...leader1, [3, { type: 'zookeeper', view: zk([1, 2, 3]) }], [4, { type: 'zookeeper', view: zk([1, 2, 3]) }]]);
     assert.equal(viewChanges, 2, 'the snapshot, then the facts once');
-    assert.deepEqual(state.view.nodes.map((n) => [n.session, n.liveness, n.watchConfirmed]), [
-      [session(1), 'alive', null],
-      [session(2), 'alive', true],
-      [session(3), 'alive', true],
-    ]);
+    assert.deepEqual(
+      state.view.nodes.map((n) => [n.session, n.liveness, n.watchConfirmed]),
+      [
+        [session(1), 'alive', null],
+        [session(2), 'alive', true],
+        [session(3), 'alive', true],
+      ],
+    );
   });
 
   it('a crashed leader stays in the stale table as a ghost; the banner names its watcher', () => {
@@ -77,7 +84,10 @@ describe('tracker with ZooKeeper facts', () => {
       [3, { type: 'zookeeper', view: zk([1, 2, 3]) }],
       [4, { type: 'stream-message', via: nodeId(1), message: snapshotMsg(1, [1, 2, 3, 4], 2) }],
     ]);
-    assert.deepEqual(state.view.nodes.map((n) => n.session), [session(1), session(2), session(3), null]);
+    assert.deepEqual(
+      state.view.nodes.map((n) => n.session),
+      [session(1), session(2), session(3), null],
+    );
   });
 
   it('facts a leader sends itself are ignored', () => {

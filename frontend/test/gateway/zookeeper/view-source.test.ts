@@ -53,7 +53,10 @@ describe('ZooKeeperViewSource', () => {
     source.start();
     const view = await nextView(source, () => true);
     source.stop();
-    assert.deepEqual(view.servers.map((s) => s.state), ['refusing', 'down', 'up']);
+    assert.deepEqual(
+      view.servers.map((s) => s.state),
+      ['refusing', 'down', 'up'],
+    );
     assert.deepEqual(view.source, []);
     assert.ok(view.problems.some((p) => p.server === 'a:1' && p.kind === 'refused' && p.fix?.includes('4lw.commands.whitelist')));
     assert.ok(view.problems.some((p) => p.server === 'b:2' && p.kind === 'timeout'));

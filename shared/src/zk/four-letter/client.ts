@@ -20,8 +20,7 @@ export type FourLetterFailure =
   | 'not-serving';
 
 export type FourLetterAnswer =
-  | { ok: true; word: FourLetterWord; text: string; ms: number }
-  | { ok: false; word: FourLetterWord; failure: FourLetterFailure; message: string; ms: number };
+  { ok: true; word: FourLetterWord; text: string; ms: number } | { ok: false; word: FourLetterWord; failure: FourLetterFailure; message: string; ms: number };
 
 export interface FourLetterOptions {
   /** Whole exchange, connect included. Default 500 ms. */

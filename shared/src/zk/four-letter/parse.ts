@@ -72,7 +72,10 @@ export function parseSrvr(text: string): Parsed<SrvrAnswer> {
     ints[key] = Number(raw);
   }
   return ok({
-    version: version.split(',')[0]!.trim().replace(/-\$\{[^}]*\}$/, ''),
+    version: version
+      .split(',')[0]!
+      .trim()
+      .replace(/-\$\{[^}]*\}$/, ''),
     latency: { min: Number(lat[1]), avg: Number(lat[2]), max: Number(lat[3]) },
     received: ints.received!,
     sent: ints.sent!,
@@ -114,7 +117,7 @@ export function parseMntr(text: string): Parsed<MntrAnswer> {
     if (m) values[m[1]!] = m[2]!;
   }
   if (!('zk_version' in values)) return bad('no zk_version line');
-  const int = (key: string) => (values[key] !== undefined && /^\d+$/.test(values[key]!) ? Number(values[key]) : null);
+  const int = (key: string) => (values[key] !== undefined && /^\d+$/.test(values[key]) ? Number(values[key]) : null);
   return ok({
     values,
     watchCount: int('zk_watch_count'),
@@ -188,9 +191,7 @@ export function parseCons(text: string): Parsed<ConsConnection[]> {
       timeoutMs: num('to'),
       lastZxid: kv.has('lzxid') && HEX.test(kv.get('lzxid')!) ? normalizeHex(kv.get('lzxid')!) : null,
       lastResponseElapsed: num('lresp'),
-      latency: latencies.every((v) => v !== null)
-        ? { last: latencies[0]!, min: latencies[1]!, avg: latencies[2]!, max: latencies[3]! }
-        : null,
+      latency: latencies.every((v) => v !== null) ? { last: latencies[0]!, min: latencies[1]!, avg: latencies[2]!, max: latencies[3]! } : null,
     });
   }
   // The asking connection itself is always listed, so a real answer is never empty.
