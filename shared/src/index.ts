@@ -1,4 +1,5 @@
 export * from './paths.js';
 export * from './protocol.js';
+export * from './kill-modes.js';
 export * from './http.js';
 export * from './validate.js';

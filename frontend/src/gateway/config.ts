@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
+import { loadLimits, type GatewayLimits } from './limits/config.js';
 
 export interface GatewayConfig {
   zkConnect: string;
@@ -23,6 +24,8 @@ export interface GatewayConfig {
   allowedOrigins: string[];
   /** Kill requests per client IP per minute. */
   killRateLimitPerMinute: number;
+  /** Read, connection and message budgets per client (limits/config.ts). */
+  limits: GatewayLimits;
   /** Read what ZooKeeper itself sees (four-letter words, znodes): `ZOOKEEPER_VIEW=off` turns it off (the bench compares). */
   zookeeperView: boolean;
   logLevel: string;
@@ -81,6 +84,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     staticDir: env.STATIC_DIR?.trim() || defaultStaticDir(),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
     killRateLimitPerMinute: intFromEnv(env, 'KILL_RATE_LIMIT_PER_MIN', 120, 1, 100_000),
+    limits: loadLimits((name, fallback, min, max) => intFromEnv(env, name, fallback, min, max)),
     zookeeperView: onOff(env, 'ZOOKEEPER_VIEW', true),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };

@@ -15,8 +15,6 @@ export interface ZooKeeperPluginOptions {
   feed: ClusterFeed;
   /** null: the view is off (`ZOOKEEPER_VIEW=off`); the route then answers an empty view saying so. */
   source: ZooKeeperViewSource | null;
-  /** Same limit as the other read routes, when they have one. */
-  rateLimit?: { max: number; timeWindow: string | number };
 }
 
 /** What `GET /api/zookeeper` answers before the first read, or with the view off. */
@@ -46,10 +44,11 @@ function claimsKey(view: ClusterView): string {
   return `${view.status}|${view.nodes.map((n) => `${n.id}:${n.role}:${n.watching ?? ''}`).join(',')}`;
 }
 
-export const zookeeperRoutes: FastifyPluginAsync<ZooKeeperPluginOptions> = async (app, { feed, source, rateLimit }) => {
+export const zookeeperRoutes: FastifyPluginAsync<ZooKeeperPluginOptions> = async (app, { feed, source }) => {
   // Additive fields in protocol.ts must reach clients unstripped: no response schema for 200.
+  // Rate-limited with every other GET /api/* route (limits/read-limit.ts: one budget per client).
   const schema = { response: { '4xx': errorBodySchema, '5xx': errorBodySchema } } as const;
-  app.get(ZOOKEEPER_ROUTE, { schema, ...(rateLimit ? { config: { rateLimit } } : {}) }, async (_req, reply) => {
+  app.get(ZOOKEEPER_ROUTE, { schema }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');
     return source?.view ?? emptyZooKeeperView(Date.now(), source === null);
   });

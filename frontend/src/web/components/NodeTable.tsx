@@ -1,33 +1,80 @@
+import type { ReactNode } from 'react';
 import type { ClusterView, NodeView } from '@zkviz/shared';
 import { shortId } from '../format.js';
 import { KillControls } from './KillControls.js';
 import { LivenessNote, WatchingCell } from './NodeFacts.js';
 
-function NodeRow({ node, killDisabled, timeoutMs }: { node: NodeView; killDisabled: boolean; timeoutMs: number | null }) {
-  const isLeader = node.role === 'leader';
-  const className = [isLeader ? 'leader-row' : '', node.liveness === 'ghost' ? 'ghost-row' : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <tr className={className} id={`node-${node.id}`} data-testid="node-row" data-node-id={node.id} data-role={node.role} data-liveness={node.liveness}>
-      <td>
+interface CellContext {
+  killDisabled: boolean;
+  /** Negotiated session timeouts by session id (the ZooKeeper view), for a ghost's countdown bar. */
+  sessionTimeouts?: ReadonlyMap<string, number>;
+}
+
+/** One entry per column: its header and how a node fills its cell. A new column is one entry. */
+interface NodeColumn {
+  key: string;
+  /** Header text; a column without one (the actions) gets `ariaLabel` instead. */
+  header?: string;
+  ariaLabel?: string;
+  className?: string;
+  cell: (node: NodeView, ctx: CellContext) => ReactNode;
+}
+
+const none = <span className="muted">—</span>;
+
+const NODE_COLUMNS: readonly NodeColumn[] = [
+  {
+    key: 'znode',
+    header: 'Znode',
+    cell: (node) => (
+      <>
         <span className="znode-short">{shortId(node.id)}</span>
         <span className="znode-full">{node.id}</span>
-      </td>
-      <td>
-        {isLeader ? <span className="badge leader">leader</span> : <span className="badge">{node.role}</span>}
-        <LivenessNote node={node} timeoutMs={timeoutMs} />
-      </td>
-      <td className="mono">
-        <WatchingCell node={node} />
-      </td>
-      <td className="mono">{node.address ?? <span className="muted">—</span>}</td>
-      <td>
-        <KillControls id={node.id} disabled={killDisabled} />
-      </td>
+      </>
+    ),
+  },
+  {
+    key: 'type',
+    header: 'Type',
+    cell: (node, ctx) => (
+      <>
+        {node.role === 'leader' ? <span className="badge leader">leader</span> : <span className="badge">{node.role}</span>}
+        <LivenessNote node={node} timeoutMs={(node.session && ctx.sessionTimeouts?.get(node.session)) || null} />
+      </>
+    ),
+  },
+  {
+    key: 'watching',
+    header: 'Watching',
+    className: 'mono',
+    // ✓ when ZooKeeper holds the watch the node claims, a warning when it does not (NodeFacts.tsx).
+    cell: (node) => <WatchingCell node={node} />,
+  },
+  { key: 'address', header: 'Address', className: 'mono', cell: (node) => node.address ?? none },
+  { key: 'actions', ariaLabel: 'Actions', cell: (node, ctx) => <KillControls id={node.id} disabled={ctx.killDisabled} /> },
+];
+
+function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
+  return (
+    <tr
+      className={[node.role === 'leader' ? 'leader-row' : '', node.liveness === 'ghost' ? 'ghost-row' : ''].filter(Boolean).join(' ') || undefined}
+      id={`node-${node.id}`}
+      data-testid="node-row"
+      data-node-id={node.id}
+      data-role={node.role}
+      data-liveness={node.liveness}
+    >
+      {NODE_COLUMNS.map((column) => (
+        <td key={column.key} className={column.className}>
+          {column.cell(node, ctx)}
+        </td>
+      ))}
     </tr>
   );
 }
 
 export function NodeTable({ view, killDisabled, sessionTimeouts }: { view: ClusterView; killDisabled: boolean; sessionTimeouts?: ReadonlyMap<string, number> }) {
+  const ctx: CellContext = { killDisabled, sessionTimeouts };
   return (
     <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
       <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
@@ -37,16 +84,16 @@ export function NodeTable({ view, killDisabled, sessionTimeouts }: { view: Clust
         <table>
           <thead>
             <tr>
-              <th>Znode</th>
-              <th>Type</th>
-              <th>Watching</th>
-              <th>Address</th>
-              <th aria-label="Actions" />
+              {NODE_COLUMNS.map((column) => (
+                <th key={column.key} aria-label={column.ariaLabel}>
+                  {column.header}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {view.nodes.map((node) => (
-              <NodeRow key={node.id} node={node} killDisabled={killDisabled} timeoutMs={(node.session && sessionTimeouts?.get(node.session)) || null} />
+              <NodeRow key={node.id} node={node} ctx={ctx} />
             ))}
           </tbody>
         </table>
