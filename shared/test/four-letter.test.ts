@@ -214,7 +214,8 @@ describe('refusals and the client', () => {
   test('nothing listening: down', async () => {
     const s = await fakeServer(() => {});
     await s.close();
-    const r = await sendFourLetterWord('127.0.0.1', s.port, 'srvr');
+    // A long timeout: the refusal must come first however loaded the machine is.
+    const r = await sendFourLetterWord('127.0.0.1', s.port, 'srvr', { timeoutMs: 30_000 });
     assert.equal(!r.ok && r.failure, 'down');
   });
   test('a server that never answers: timeout', async () => {
@@ -241,7 +242,7 @@ describe('refusals and the client', () => {
   });
   test('a complete answer is returned as text', async () => {
     const s = await fakeServer((socket) => socket.on('data', () => socket.end(fixture('srvr'))));
-    const r = await sendFourLetterWord('127.0.0.1', s.port, 'srvr');
+    const r = await sendFourLetterWord('127.0.0.1', s.port, 'srvr', { timeoutMs: 30_000 });
     assert.ok(r.ok);
     assert.equal(r.text, fixture('srvr'));
     await s.close();
