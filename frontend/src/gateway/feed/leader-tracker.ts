@@ -6,24 +6,33 @@
  * Fencing lives here. A stream message counts only when
  *   - it arrived on the stream opened for the leader the registry names right now, and
  *   - the message itself names that leader, and
- *   - its token is not lower than the highest token accepted so far.
+ *   - its fencing token is not lower than the highest one accepted so far.
  * The moment the registry moves away from a leader, that leader is dropped, whatever its stream
  * still sends.
  */
-import type { ClusterEvent, ClusterSnapshot, ClusterView, LeaderStreamMessage, NodeClaim, ZooKeeperView } from '@zkviz/shared';
+import {
+  safeguardOff,
+  type ClusterEvent,
+  type ClusterSnapshot,
+  type ClusterView,
+  type LeaderStreamMessage,
+  type NodeClaim,
+  type RegisteredLeader,
+  type ZooKeeperView,
+} from '@zkviz/shared';
 import { sameFacts, withZooKeeperFacts } from '../zookeeper/node-facts.js';
 import { diffNodes, gatewayConnectedEvent, leaderElectedEvent, leaderLostEvent } from './events.js';
-import type { FeedNotice, RegisteredLeader } from './types.js';
+import type { FeedNotice } from './types.js';
 
 export interface TrackerState {
   /** undefined until the registry has been read once; null while it names no leader. */
   registry: RegisteredLeader | null | undefined;
   /** The leader whose stream is delivering accepted messages, if any. */
-  live: { id: string; token: number; version: number } | null;
+  live: { id: string; fencingToken: number; version: number } | null;
   /** The last leader we ever accepted; `from` of the next failover. */
   lastLeader: string | null;
   /** Highest fencing token accepted so far; older leaders are never accepted again. */
-  highestToken: number;
+  highestFencingToken: number;
   /** The rows as the leader last reported them; `view.nodes` is these checked against `zookeeper`. */
   claims: NodeClaim[];
   /** The latest ZooKeeperView, or null before the first (or with the view off). */
@@ -54,13 +63,13 @@ export function initialTrackerState(now: number): TrackerState {
     registry: undefined,
     live: null,
     lastLeader: null,
-    highestToken: -1,
+    highestFencingToken: -1,
     claims: [],
     zookeeper: null,
     view: {
       status: 'connecting',
       leader: null,
-      leaderToken: null,
+      fencingToken: null,
       leaderAddress: null,
       nodes: [],
       stale: false,
@@ -87,7 +96,7 @@ function becomeLeaderless(state: TrackerState, now: number): ClusterView {
     {
       status: 'leaderless',
       leader: null,
-      leaderToken: null,
+      fencingToken: null,
       leaderAddress: null,
       stale: state.view.nodes.length > 0,
       leaderlessSince: state.view.leaderlessSince ?? now,
@@ -119,7 +128,7 @@ function onRegistry(state: TrackerState, leader: RegisteredLeader | null, now: n
 }
 
 function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address: string, now: number): TrackerOutput {
-  const { leader, leaderToken } = snapshot;
+  const { leader, fencingToken } = snapshot;
   const isNewLeader = state.lastLeader !== leader;
   const events: ClusterEvent[] = [];
   const notices: FeedNotice[] = [];
@@ -127,9 +136,9 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
     events.push(gatewayConnectedEvent(leader, now));
   } else {
     events.push(...diffNodes(state.view.nodes, snapshot.nodes, now));
-    if (isNewLeader) events.push(leaderElectedEvent(leader, leaderToken, now));
+    if (isNewLeader) events.push(leaderElectedEvent(leader, fencingToken, now));
   }
-  notices.push(isNewLeader ? { ev: 'leader-switched', leader, token: leaderToken, at: now } : { ev: 'leader-restored', leader, token: leaderToken, at: now });
+  notices.push(isNewLeader ? { ev: 'leader-switched', leader, fencingToken, at: now } : { ev: 'leader-restored', leader, fencingToken, at: now });
   const since = state.view.leaderlessSince;
   const lastFailover = since !== null && isNewLeader ? { from: state.lastLeader, to: leader, durationMs: now - since, at: now } : state.view.lastFailover;
   const view = nextView(
@@ -137,7 +146,7 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
     {
       status: 'ok',
       leader,
-      leaderToken,
+      fencingToken,
       leaderAddress: address,
       nodes: withZooKeeperFacts(snapshot.nodes, state.zookeeper),
       stale: false,
@@ -149,9 +158,9 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
   return {
     state: {
       ...state,
-      live: { id: leader, token: leaderToken, version: snapshot.version },
+      live: { id: leader, fencingToken, version: snapshot.version },
       lastLeader: leader,
-      highestToken: Math.max(state.highestToken, leaderToken),
+      highestFencingToken: Math.max(state.highestFencingToken, fencingToken),
       claims: snapshot.nodes,
       view,
     },
@@ -164,11 +173,13 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
 
 function onStreamMessage(state: TrackerState, via: string, message: LeaderStreamMessage, now: number): TrackerOutput {
   const registered = state.registry;
-  if (!registered || via !== registered.id) return unchanged(state, 'stream of a leader that is no longer registered');
+  // The fencing rules; switched off only by a safeguard-removal fault run (read once at start).
+  const fencing = !safeguardOff('gateway-fencing');
+  if (!registered || (fencing && via !== registered.id)) return unchanged(state, 'stream of a leader that is no longer registered');
   const claimed = message.type === 'snapshot' ? message.snapshot.leader : message.leader;
-  const token = message.type === 'snapshot' ? message.snapshot.leaderToken : message.leaderToken;
-  if (claimed !== registered.id) return unchanged(state, `message names ${claimed}, registry names ${registered.id}`);
-  if (token < state.highestToken) return unchanged(state, `token ${token} below accepted ${state.highestToken}`);
+  const fencingToken = message.type === 'snapshot' ? message.snapshot.fencingToken : message.fencingToken;
+  if (fencing && claimed !== registered.id) return unchanged(state, `message names ${claimed}, registry names ${registered.id}`);
+  if (fencing && fencingToken < state.highestFencingToken) return unchanged(state, `fencing token ${fencingToken} below accepted ${state.highestFencingToken}`);
 
   // Heartbeats only keep the stream alive (the stream client's idle timer); they change nothing here.
   if (message.type === 'heartbeat') return unchanged(state);
@@ -183,7 +194,7 @@ function onStreamMessage(state: TrackerState, via: string, message: LeaderStream
       ...state,
       live: { ...state.live, version: snapshot.version },
       claims: snapshot.nodes,
-      view: nextView(state, { nodes: withZooKeeperFacts(snapshot.nodes, state.zookeeper), leaderToken: snapshot.leaderToken }, now),
+      view: nextView(state, { nodes: withZooKeeperFacts(snapshot.nodes, state.zookeeper), fencingToken: snapshot.fencingToken }, now),
     },
     viewChanged: true,
     events,

@@ -4,12 +4,12 @@
  * (facts for the table's rows); the feed only ever asks the source to read again.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { ClusterView, KillMode, ZooKeeperView } from '@zkviz/shared';
+import { GATEWAY_ROUTES, type ClusterView, type KillMode, type ZooKeeperView } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
-import { errorBodySchema } from '../routes/schemas.js';
+import { errorBodySchema } from '@zkviz/shared/fastify';
 import type { ZooKeeperViewSource } from './view-source.js';
 
-export const ZOOKEEPER_ROUTE = '/api/zookeeper';
+export const ZOOKEEPER_ROUTE = GATEWAY_ROUTES.zookeeper;
 
 export interface ZooKeeperPluginOptions {
   feed: ClusterFeed;

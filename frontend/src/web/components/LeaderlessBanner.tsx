@@ -1,4 +1,5 @@
-import { formatDuration, shortId } from '../format.js';
+import { shortId } from '@zkviz/shared';
+import { formatDuration } from '../format.js';
 import { useNow } from '../hooks/useNow.js';
 import type { Takeover } from '../state/takeover.js';
 import { Countdown } from './Countdown.js';

@@ -3,7 +3,7 @@
  * claims, and a ghost's countdown. Kept out of NodeTable so the table's layout can change freely.
  */
 import type { NodeView } from '@zkviz/shared';
-import { shortId } from '../format.js';
+import { shortId } from '@zkviz/shared';
 import { Countdown } from './Countdown.js';
 
 export function WatchingCell({ node }: { node: NodeView }) {

@@ -5,7 +5,8 @@
  * ZooKeeperView (four-letter words and its own znode reads), nothing from the nodes.
  */
 import type { ClusterView, ZooKeeperProblem, ZooKeeperServerView, ZooKeeperSessionView, ZooKeeperView, ZooKeeperZnodeView } from '@zkviz/shared';
-import { formatClock, shortId } from '../format.js';
+import { shortId } from '@zkviz/shared';
+import { formatClock } from '../format.js';
 import { Countdown } from './Countdown.js';
 
 const PARENTS = ['/election', '/coordinators_service_registry', '/workers_service_registry'];

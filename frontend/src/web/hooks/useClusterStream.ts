@@ -3,6 +3,7 @@
  * restarts, and treats a silent socket as dead (a ping every 10 s must get *something* back), so a
  * laptop waking from sleep does not sit on a half-open connection showing an old leader.
  */
+import { GATEWAY_ROUTES } from '@zkviz/shared';
 import { useEffect, useReducer } from 'react';
 import { initialStreamState, parseServerMessage, reconnectDelayMs, streamReducer, type StreamState } from '../state/stream-state.js';
 
@@ -11,7 +12,7 @@ const SILENCE_LIMIT_MS = 25_000;
 
 function gatewaySocketUrl(): string {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${window.location.host}/ws`;
+  return `${scheme}://${window.location.host}${GATEWAY_ROUTES.ws}`;
 }
 
 export function useClusterStream(): StreamState {
