@@ -1,6 +1,6 @@
 /** The view source over a fake four-letter-word sender that replays answers recorded from ZooKeeper 3.8. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import type { ZooKeeperView } from '@zkviz/shared';
 import type { FourLetterAnswer, FourLetterWord } from '@zkviz/shared/zk/four-letter';
@@ -22,6 +22,13 @@ function nextView(source: ZooKeeperViewSource, until: (v: ZooKeeperView) => bool
 }
 
 describe('ZooKeeperViewSource', () => {
+  // The source's timers are unref'd (a gateway's server keeps the process alive); here nothing else does.
+  let keepAlive: NodeJS.Timeout;
+  before(() => {
+    keepAlive = setInterval(() => {}, 1000);
+  });
+  after(() => clearInterval(keepAlive));
+
   it('a pending crash kill: cons polled quickly, the ghost published from it', async () => {
     let crashed = false;
     const asked: FourLetterWord[] = [];
@@ -31,8 +38,9 @@ describe('ZooKeeperViewSource', () => {
       return { ok: true, word, text: fixture(name), ms: 0 };
     };
     const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000 });
+    const firstView = nextView(source, () => true);
     source.start();
-    const first = await nextView(source, () => true);
+    const first = await firstView;
     assert.ok(first.sessions.find((s) => s.id === CRASHED)?.connected);
     const fullReads = asked.filter((w) => w === 'dump').length;
     source.expectExit('ce46ca11240e130023c670c7c45986ab-n_0000000001', 'crash');
@@ -50,8 +58,9 @@ describe('ZooKeeperViewSource', () => {
       return { ok: true, word, text: '\u0000\u0001 not zookeeper', ms: 0 };
     };
     const source = new ZooKeeperViewSource({ connectString: 'a:1,b:2,c:3', zk: null, log, send, intervalMs: 3_600_000 });
+    const firstView = nextView(source, () => true);
     source.start();
-    const view = await nextView(source, () => true);
+    const view = await firstView;
     source.stop();
     assert.deepEqual(
       view.servers.map((s) => s.state),
