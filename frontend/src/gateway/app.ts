@@ -20,6 +20,8 @@ import { healthRoutes } from './routes/health.js';
 import { killRoutes } from './routes/kill.js';
 import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
+import { capabilitiesOf, slotRoutes } from './slots/routes.js';
+import type { HostClient, SlotDirectory, SupervisorClient } from './slots/types.js';
 import type { ZooKeeperViewSource } from './zookeeper/view-source.js';
 import { zookeeperRoutes } from './zookeeper/plugin.js';
 
@@ -32,6 +34,12 @@ export interface GatewayDeps {
   /** What ZooKeeper itself sees (four-letter words + znode reads); absent or null: the view is off. */
   createZooKeeperView?(log: FeedLog): ZooKeeperViewSource | null;
   leaderClient: LeaderClient;
+  /** Where the slot supervisors are (ZooKeeper); absent: no slot actions in this gateway. */
+  createSlotDirectory?(log: FeedLog): SlotDirectory;
+  /** Required with a slot directory. */
+  supervisorClient?: SupervisorClient;
+  /** The local-mode host (adds slots, controls ZooKeeper); absent in compose. */
+  hostClient?: HostClient | null;
   /** fastify logger option; tests pass false. */
   logger?: FastifyServerOptions['logger'];
   now?: () => number;
@@ -64,6 +72,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...deps.config.limits };
   const log = app.log as FeedLog;
   const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
+  const directory = deps.createSlotDirectory?.(log) ?? null;
+  directory?.on('slots', (records) => feed.setSlots(records));
+  const host = deps.hostClient ?? null;
 
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
@@ -74,16 +85,30 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(readLimit, { perMinute: limits.readsPerMinute });
   const pageFallback = await registerStaticPage(app, deps.config.staticDir);
   await app.register(jsonErrors, pageFallback ? { notFoundFallback: pageFallback } : {});
-  await app.register(healthRoutes, { controlProtected: controlToken !== null });
+  await app.register(healthRoutes, { controlProtected: controlToken !== null, capabilities: capabilitiesOf({ directory, host }) });
   await app.register(clusterRoutes, { feed });
   await app.register(zookeeperRoutes, { feed, source: deps.createZooKeeperView?.(log) ?? null });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
   app.get(GATEWAY_ROUTES.ws, { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
+  await app.register(slotRoutes, {
+    feed,
+    directory,
+    supervisors: deps.supervisorClient ?? { act: () => Promise.reject(new Error('no supervisor client')) },
+    host,
+    rateLimitPerMinute: deps.config.killRateLimitPerMinute,
+    controlToken,
+  });
   installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, limits });
 
-  app.addHook('onReady', async () => feed.start());
-  app.addHook('onClose', async () => feed.stop());
+  app.addHook('onReady', async () => {
+    directory?.start();
+    feed.start();
+  });
+  app.addHook('onClose', async () => {
+    directory?.stop();
+    feed.stop();
+  });
   return { app, feed };
 }

@@ -10,6 +10,8 @@ import { loadConfig } from './config.js';
 import { ZkLeaderDiscovery } from './discovery/zk-discovery.js';
 import { httpLeaderClient } from './leader-client/kill-client.js';
 import { httpStreamConnector } from './leader-client/stream-client.js';
+import { ZkSlotDirectory } from './slots/directory.js';
+import { httpHostClient, httpSupervisorClient } from './slots/http-clients.js';
 import { ZooKeeperViewSource } from './zookeeper/view-source.js';
 
 async function main(): Promise<void> {
@@ -17,7 +19,8 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit('zkviz gateway', () => loadConfig());
   const clusterToken = new ClusterTokenSource(config.clusterToken);
   const getToken = () => clusterToken.token;
-  // One session for the gateway: discovery, the cluster token and the ZooKeeper view's znode reads.
+  // One ZooKeeper session for the gateway: the leader discovery owns it (starts and closes it),
+  // the slot directory reads through it.
   let zk: ZkConnection | null = null;
   const { app } = await buildGateway({
     config,
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
       return new ZkLeaderDiscovery(zk, log);
     },
     createZooKeeperView: (log) => (config.zookeeperView ? new ZooKeeperViewSource({ connectString: config.zkConnect, zk, log }) : null),
+    createSlotDirectory: (log) => new ZkSlotDirectory(zk!, log),
+    supervisorClient: httpSupervisorClient(getToken),
+    hostClient: config.hostControlUrl ? httpHostClient(config.hostControlUrl, getToken) : null,
     createStreamConnector: (log) => httpStreamConnector({ clusterToken: getToken, log }),
     leaderClient: httpLeaderClient({ clusterToken: getToken }),
   });

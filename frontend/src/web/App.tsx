@@ -1,6 +1,7 @@
 import { ChainView } from './components/ChainView.js';
 import { ControlToken } from './components/ControlToken.js';
 import { EventTimeline } from './components/EventTimeline.js';
+import { FaultToolbar } from './components/FaultToolbar.js';
 import { FailoverNotice } from './components/FailoverNotice.js';
 import { LeaderlessBanner } from './components/LeaderlessBanner.js';
 import { NodeTable } from './components/NodeTable.js';
@@ -21,7 +22,12 @@ export function App() {
         <ControlToken />
         {leaderless && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
         {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
-        {view ? <NodeTable view={view} killDisabled={killDisabled} sessionTimeouts={sessionTimeouts} /> : <p className="card muted">Connecting…</p>}
+        <FaultToolbar disabled={link !== 'live'} />
+        {view ? (
+          <NodeTable view={view} killDisabled={killDisabled} linkDown={link !== 'live'} sessionTimeouts={sessionTimeouts} />
+        ) : (
+          <p className="card muted">Connecting…</p>
+        )}
         <div className="columns">
           {view && <ChainView nodes={view.nodes} />}
           <EventTimeline events={events} />

@@ -1,11 +1,18 @@
 import type { ReactNode } from 'react';
-import type { ClusterView, NodeView } from '@zkviz/shared';
+import type { ClusterView, NodeView, SlotView } from '@zkviz/shared';
 import { shortId } from '@zkviz/shared';
+import { ActionsMenu } from './ActionsMenu.js';
+import { DownSlotRows } from './DownSlotRows.js';
 import { KillControls } from './KillControls.js';
+import { SlotStatus } from './SlotStatus.js';
 import { LivenessNote, WatchingCell } from './NodeFacts.js';
 
 interface CellContext {
   killDisabled: boolean;
+  /** The page has no live link to the gateway: no fault actions either. */
+  linkDown: boolean;
+  /** The slot this node runs in, if a supervisor owns it. */
+  slot: SlotView | null;
   /** Negotiated session timeouts by session id (the ZooKeeper view), for a ghost's countdown bar. */
   sessionTimeouts?: ReadonlyMap<string, number>;
 }
@@ -26,10 +33,11 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
   {
     key: 'znode',
     header: 'Znode',
-    cell: (node) => (
+    cell: (node, ctx) => (
       <>
         <span className="znode-short">{shortId(node.id)}</span>
         <span className="znode-full">{node.id}</span>
+        {ctx.slot && <SlotStatus slot={ctx.slot} />}
       </>
     ),
   },
@@ -51,18 +59,37 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
     cell: (node) => <WatchingCell node={node} />,
   },
   { key: 'address', header: 'Address', className: 'mono', cell: (node) => node.address ?? none },
-  { key: 'actions', ariaLabel: 'Actions', cell: (node, ctx) => <KillControls id={node.id} disabled={ctx.killDisabled} /> },
+  {
+    key: 'actions',
+    ariaLabel: 'Actions',
+    cell: (node, ctx) => (
+      <div className="row-actions">
+        <KillControls id={node.id} disabled={ctx.killDisabled} />
+        <ActionsMenu node={node} slot={ctx.slot} disabled={ctx.linkDown} />
+      </div>
+    ),
+  },
 ];
 
 function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
+  const slot = ctx.slot;
+  const classes = [
+    node.role === 'leader' ? 'leader-row' : '',
+    slot && slot.state !== 'running' ? `slot-${slot.state}` : '',
+    node.liveness === 'ghost' ? 'ghost-row' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <tr
-      className={[node.role === 'leader' ? 'leader-row' : '', node.liveness === 'ghost' ? 'ghost-row' : ''].filter(Boolean).join(' ') || undefined}
+      className={classes || undefined}
       id={`node-${node.id}`}
+      data-liveness={node.liveness}
       data-testid="node-row"
       data-node-id={node.id}
       data-role={node.role}
-      data-liveness={node.liveness}
+      data-slot={slot?.slot}
+      data-slot-state={slot?.state}
     >
       {NODE_COLUMNS.map((column) => (
         <td key={column.key} className={column.className}>
@@ -73,12 +100,23 @@ function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
   );
 }
 
-export function NodeTable({ view, killDisabled, sessionTimeouts }: { view: ClusterView; killDisabled: boolean; sessionTimeouts?: ReadonlyMap<string, number> }) {
-  const ctx: CellContext = { killDisabled, sessionTimeouts };
+export function NodeTable({
+  view,
+  killDisabled,
+  linkDown = false,
+  sessionTimeouts,
+}: {
+  view: ClusterView;
+  killDisabled: boolean;
+  linkDown?: boolean;
+  sessionTimeouts?: ReadonlyMap<string, number>;
+}) {
+  const slots = new Map(view.slots.map((s) => [s.slot, s]));
+  const ctxOf = (node: NodeView): CellContext => ({ killDisabled, linkDown, sessionTimeouts, slot: node.slot ? (slots.get(node.slot) ?? null) : null });
   return (
     <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
       <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
-      {view.nodes.length === 0 ? (
+      {view.nodes.length === 0 && view.slots.length === 0 ? (
         <p className="muted">No nodes yet.</p>
       ) : (
         <table>
@@ -93,8 +131,9 @@ export function NodeTable({ view, killDisabled, sessionTimeouts }: { view: Clust
           </thead>
           <tbody>
             {view.nodes.map((node) => (
-              <NodeRow key={node.id} node={node} ctx={ctx} />
+              <NodeRow key={node.id} node={node} ctx={ctxOf(node)} />
             ))}
+            <DownSlotRows view={view} columns={NODE_COLUMNS.length} />
           </tbody>
         </table>
       )}
