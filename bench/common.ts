@@ -18,6 +18,8 @@ export { withTimeout };
 // ---------------------------------------------------------------------------------------------
 
 export interface BenchOptions {
+  /** `--zookeeper-view off`: the gateway without its ZooKeeper view (ZOOKEEPER_VIEW=off), to compare failover times. */
+  zookeeperView?: boolean;
   quick: boolean;
   only: Set<string> | null;
   /** Seconds of idle CPU measurement per cluster size (nodes section). */

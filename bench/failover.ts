@@ -47,7 +47,8 @@ export interface UiRig {
 }
 
 export async function openUiRig(ctx: Ctx): Promise<UiRig> {
-  const cluster = await startLocalCluster({ nodes: UI_NODES });
+  const cluster = await startLocalCluster({ nodes: UI_NODES, gatewayEnv: { ZOOKEEPER_VIEW: ctx.options.zookeeperView === false ? 'off' : 'on' } });
+  ctx.log(`  gateway ZooKeeper view: ${ctx.options.zookeeperView === false ? 'off' : 'on'}`);
   const url = cluster.url!;
   const eye = await ViewWatcher.open(url);
   await settleAll(cluster, eye, null, UI_NODES);

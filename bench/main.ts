@@ -25,7 +25,8 @@ type Section = (typeof SECTIONS)[number];
 const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--idle-seconds N]
   --quick           few samples, small sizes (smoke run, ~2–3 min)
   --only a,b        run only these sections ("failover" = graceful,crash)
-  --idle-seconds N  idle CPU window per cluster size in the nodes section (default 30, quick 10)`;
+  --idle-seconds N  idle CPU window per cluster size in the nodes section (default 30, quick 10)
+  --zookeeper-view on|off  the gateway's ZooKeeper view (default on); compare failover with it off`;
 
 function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = { quick: false, only: null, idleSeconds: NaN };
@@ -42,7 +43,11 @@ function parseArgs(argv: string[]): BenchOptions {
       for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section "${n}"\n${USAGE}`);
       o.only = new Set(names);
     } else if (flag === '--idle-seconds') o.idleSeconds = Number(value());
-    else if (flag === '-h' || flag === '--help') {
+    else if (flag === '--zookeeper-view') {
+      const v = value();
+      if (v !== 'on' && v !== 'off') throw new Error(`--zookeeper-view takes on or off\n${USAGE}`);
+      o.zookeeperView = v === 'on';
+    } else if (flag === '-h' || flag === '--help') {
       console.log(USAGE);
       process.exit(0);
     } else throw new Error(`unknown option "${argv[i]}"\n${USAGE}`);
@@ -138,6 +143,7 @@ async function main(): Promise<void> {
     git: { commit: git('rev-parse --short HEAD'), dirty: git('status --porcelain -- cluster frontend/src shared launcher') !== '' },
     machine: { ...machine, zookeeper: zkVersion, loadavgAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
     negotiatedSessionTimeoutMs: sessionTimeouts,
+    zookeeperView: options.zookeeperView !== false,
     uiClusterNodes: UI_NODES,
     results,
   };

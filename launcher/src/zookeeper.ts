@@ -184,6 +184,8 @@ export interface ZooCfgOptions {
   maxSessionTimeoutMs: number;
   /** fsync the transaction log (ZooKeeper's default). Off makes a throwaway server much faster. */
   fsync: boolean;
+  /** `4lw.commands.whitelist`; default `*` (local mode allows every four-letter word). */
+  fourLetterWords?: string;
 }
 
 /** zoo.cfg for a standalone throwaway server. */
@@ -202,7 +204,7 @@ export function renderZooCfg(o: ZooCfgOptions): string {
     // every node, the gateway, tests and benchmarks connect from 127.0.0.1: no per-IP cap
     'maxClientCnxns=0',
     'admin.enableServer=false',
-    '4lw.commands.whitelist=*',
+    `4lw.commands.whitelist=${o.fourLetterWords ?? '*'}`,
     'standaloneEnabled=true',
     'reconfigEnabled=false',
     `forceSync=${o.fsync ? 'yes' : 'no'}`,
@@ -332,6 +334,8 @@ export interface StartZooKeeperOptions {
   maxSessionTimeoutMs?: number;
   /** fsync the transaction log; default false (throwaway server). */
   fsync?: boolean;
+  /** `4lw.commands.whitelist`, e.g. `srvr,ruok` to test a server that refuses the rest; default `*`. */
+  fourLetterWords?: string;
   /** How long to wait for the server to serve; default 30 000 ms. */
   startTimeoutMs?: number;
   /** Use this installation instead of `findZooKeeper()`. */
@@ -505,7 +509,18 @@ export async function startZooKeeper(options: StartZooKeeperOptions = {}): Promi
   trackDir(dir);
   const dataDir = options.dataDir ?? join(dir, 'data');
   const cfgPath = join(dir, 'zoo.cfg');
-  writeFileSync(cfgPath, renderZooCfg({ port, host, dataDir, tickTime, maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 60_000, fsync: options.fsync ?? false }));
+  writeFileSync(
+    cfgPath,
+    renderZooCfg({
+      port,
+      host,
+      dataDir,
+      tickTime,
+      maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 60_000,
+      fsync: options.fsync ?? false,
+      fourLetterWords: options.fourLetterWords,
+    }),
+  );
   writeFileSync(join(dir, 'log4j.properties'), renderLog4jProperties(dir));
   writeFileSync(join(dir, 'logback.xml'), renderLogbackXml(dir));
 

@@ -24,6 +24,7 @@ export const GATEWAY_ROUTES = {
   cluster: '/api/cluster',
   events: '/api/events',
   failovers: '/api/failovers',
+  zookeeper: '/api/zookeeper',
   kill: '/api/nodes/:id/kill',
   slots: '/api/slots',
   ws: '/ws',

@@ -8,8 +8,29 @@ import type { KillMode } from './kill-modes.js';
 
 export type NodeRole = 'leader' | 'worker';
 
-/** One row of the table. */
-export interface NodeView {
+/**
+ * What ZooKeeper itself says about a node, next to what the node claims (gateway-side, from the
+ * ZooKeeperView; see frontend/src/gateway/zookeeper).
+ */
+export interface NodeZooKeeperFacts {
+  /** Hex id of the session that owns the node's election znode (its `ephemeralOwner`), or null if unknown. */
+  session: string | null;
+  /**
+   * `ghost`: ZooKeeper still holds the session (and the znode) but no server has a connection for
+   * it: the process is gone (or cut off) and the session is waiting to expire.
+   */
+  liveness: 'alive' | 'ghost';
+  /** While a ghost: the server's expiry time for the session (epoch ms); null otherwise or if unknown. */
+  sessionExpiresAt: number | null;
+  /**
+   * true when ZooKeeper holds a data watch by this node's session on the znode it says it watches,
+   * false when it does not; null when unknown or the node watches nothing.
+   */
+  watchConfirmed: boolean | null;
+}
+
+/** A row as the leader reports it: what the nodes claim. */
+export interface NodeClaim {
   id: string;
   sequence: number;
   role: NodeRole | 'candidate';
@@ -25,6 +46,9 @@ export interface NodeView {
   slot?: string | null;
 }
 
+/** One row of the table: the claim, checked against ZooKeeper. */
+export interface NodeView extends NodeClaim, NodeZooKeeperFacts {}
+
 /** The cluster as the acting leader sees it through its ZooKeeper watches. */
 export interface ClusterSnapshot {
   /** Election znode name of the leader that produced the snapshot. */
@@ -36,12 +60,12 @@ export interface ClusterSnapshot {
   /** Epoch ms the snapshot was assembled. */
   generatedAt: number;
   /** Sorted by sequence. */
-  nodes: NodeView[];
+  nodes: NodeClaim[];
   /** How this leader took over, on its own clock (absent from nodes that predate it). */
   takeover?: TakeoverRecord | null;
 }
 
-/** The successor's own stamps of its takeover (cluster/src/leader/takeover.ts). */
+/** The successor's own stamps of its takeover (cluster/src/leadership/takeover.ts). */
 export interface TakeoverRecord {
   leader: string;
   /** The znode whose deletion woke it, or null if it led from the start. */
@@ -200,6 +224,7 @@ export interface ClusterEvent {
 export type ServerMessage =
   | { type: 'snapshot'; view: ClusterView }
   | { type: 'event'; event: ClusterEvent }
+  | { type: 'zookeeper'; view: ZooKeeperView }
   | { type: 'pong'; at: number }
   | { type: 'error'; error: string; message: string };
 
@@ -242,4 +267,97 @@ export interface GatewayHealth {
   controlProtected: boolean;
   /** Which fault actions work in this mode. */
   capabilities: FaultCapabilities;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What ZooKeeper itself sees (`GET /api/zookeeper`, `{"type":"zookeeper"}` on /ws)
+// ---------------------------------------------------------------------------------------------
+
+export type ZooKeeperServerState = 'up' | 'down' | 'refusing';
+
+/** One server of the gateway's connect string, as its `srvr`/`mntr` answer it. */
+export interface ZooKeeperServerView {
+  /** Position in the connect string, from 1. */
+  id: number;
+  /** host:port as in the connect string. */
+  address: string;
+  /** `refusing`: it answers, but refuses a four-letter word zkviz needs (see `problems`). */
+  state: ZooKeeperServerState;
+  mode: 'standalone' | 'leader' | 'follower' | 'observer' | 'read-only' | null;
+  /** Last zxid, `0x…`. */
+  zxid: string | null;
+  /** The zxid's high 32 bits (the leader epoch) and low 32 bits (the counter). */
+  epoch: number | null;
+  counter: number | null;
+  version: string | null;
+  latency: { min: number; avg: number; max: number } | null;
+  connections: number | null;
+  outstanding: number | null;
+  znodeCount: number | null;
+  watchCount: number | null;
+}
+
+export interface ZooKeeperSessionView {
+  /** `0x…` */
+  id: string;
+  /** Negotiated timeout (from `cons`), null while no connection says it. */
+  timeoutMs: number | null;
+  /** Node id whose election znode the session owns, `"gateway"` for the gateway's own, or null. */
+  owner: string | null;
+  /** Address of the server holding its connection, or null. */
+  server: string | null;
+  /** A server has a connection for it (`cons`); null when not every server answered `cons`. */
+  connected: boolean | null;
+  /** The server's expiry time (epoch ms): `dump`'s bucket, refined with `cons` (see README); null if unknown. */
+  expiresAt: number | null;
+  /** Ephemeral znodes it owns (`dump`). */
+  ephemerals: string[];
+  /** Paths it holds data watches on (`wchc`). */
+  watches: string[];
+}
+
+export interface ZooKeeperZnodeStat {
+  czxid: string;
+  mzxid: string;
+  ctime: number;
+  mtime: number;
+  version: number;
+  cversion: number;
+  /** `0x…`; `0x0` for a persistent znode. */
+  ephemeralOwner: string;
+  dataLength: number;
+  numChildren: number;
+}
+
+export interface ZooKeeperZnodeView {
+  path: string;
+  stat: ZooKeeperZnodeStat;
+  /** The data as UTF-8 (at most 4 KiB; longer data is cut), null when empty. */
+  data: string | null;
+}
+
+export type ZooKeeperProblemKind = 'refused' | 'down' | 'timeout' | 'too-large' | 'not-serving' | 'garbage';
+
+/** Why a part of the view is missing, with the fix when there is one. */
+export interface ZooKeeperProblem {
+  server: string;
+  /** The four-letter word, or `znodes` for the reads through the gateway's session. */
+  source: string;
+  kind: ZooKeeperProblemKind;
+  message: string;
+  /** What to change, e.g. the whitelist setting, or null. */
+  fix: string | null;
+}
+
+export interface ZooKeeperView {
+  servers: ZooKeeperServerView[];
+  /** Sorted by id. */
+  sessions: ZooKeeperSessionView[];
+  /** The three paths and their children, parents first. */
+  znodes: ZooKeeperZnodeView[];
+  /** Epoch ms of the last read (gateway clock). */
+  updatedAt: number;
+  /** Which sources answered in the last read: four-letter words and `znodes`. */
+  source: string[];
+  problems: ZooKeeperProblem[];
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../../launcher/src/index.js';
+import { VIEW_WORDS } from '../../frontend/src/gateway/zookeeper/build-view.js';
 
 type Dict = Record<string, unknown>;
 const composePath = join(REPO_ROOT, 'docker-compose.yml');
@@ -47,6 +48,12 @@ describe('docker-compose.yml', () => {
     const env = envOf(zk);
     assert.ok(Number(env.ZOO_TICK_TIME) <= 500, `ZOO_TICK_TIME=${env.ZOO_TICK_TIME} keeps session expiry fast`);
     assert.match(env.ZOO_4LW_COMMANDS_WHITELIST ?? '', /\bruok\b/, 'the healthcheck needs ruok whitelisted');
+    // Exactly what is used: ruok for the healthcheck, the gateway's ZooKeeper view words; nothing broader.
+    const whitelist = String(env.ZOO_4LW_COMMANDS_WHITELIST)
+      .split(',')
+      .map((w) => w.trim())
+      .sort();
+    assert.deepEqual(whitelist, ['ruok', ...VIEW_WORDS].sort());
     assert.equal(zk.ports, undefined, 'ZooKeeper is not published to the host');
   });
 

@@ -69,6 +69,7 @@ describe('gateway routes: methods', () => {
     { url: '/api/cluster', allow: 'GET, HEAD', wrong: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] },
     { url: '/api/events', allow: 'GET, HEAD', wrong: ['POST', 'PUT', 'DELETE'] },
     { url: '/api/failovers', allow: 'GET, HEAD', wrong: ['POST', 'PUT', 'DELETE'] },
+    { url: '/api/zookeeper', allow: 'GET, HEAD', wrong: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] },
     { url: killUrl(KNOWN), allow: 'POST', wrong: ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] },
     { url: '/ws', allow: 'GET, HEAD', wrong: ['POST', 'PUT', 'DELETE'] },
   ];
@@ -236,7 +237,7 @@ describe('gateway: presenter mode (CONTROL_TOKEN)', () => {
   });
 
   it('watching needs no token', async () => {
-    for (const url of ['/api/cluster', '/api/events', '/api/health', '/api/failovers']) {
+    for (const url of ['/api/cluster', '/api/events', '/api/health', '/api/failovers', '/api/zookeeper']) {
       assert.equal((await guarded.app.inject(url)).statusCode, 200, url);
     }
   });

@@ -11,7 +11,7 @@ import {
   pickRegisteredLeader,
   type ClusterSnapshot,
   type ElectionZnodeData,
-  type NodeView,
+  type NodeClaim,
   type ParsedRegistryEntry,
   type RegistryEntryRead,
 } from '@zkviz/shared';
@@ -28,8 +28,8 @@ export interface ObservedCluster {
 
 const usable = (read: ObservedEntry | undefined): ParsedRegistryEntry | null => (read?.ok ? read.entry : null);
 
-export function assembleNodes(observed: ObservedCluster): NodeView[] {
-  const rows: NodeView[] = [];
+export function assembleNodes(observed: ObservedCluster): NodeClaim[] {
+  const rows: NodeClaim[] = [];
   const parsed = [...observed.election.keys()]
     .map(parseElectionZnode)
     .filter((p): p is NonNullable<typeof p> => p !== null)

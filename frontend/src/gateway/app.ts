@@ -23,6 +23,8 @@ import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
 import { capabilitiesOf, slotRoutes } from './slots/routes.js';
 import type { HostClient, SlotDirectory, SupervisorClient } from './slots/types.js';
+import type { ZooKeeperViewSource } from './zookeeper/view-source.js';
+import { zookeeperRoutes } from './zookeeper/plugin.js';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
@@ -30,6 +32,8 @@ export interface GatewayDeps {
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
+  /** What ZooKeeper itself sees (four-letter words + znode reads); absent or null: the view is off. */
+  createZooKeeperView?(log: FeedLog): ZooKeeperViewSource | null;
   leaderClient: LeaderClient;
   /** Where the slot supervisors are (ZooKeeper); absent: no slot actions in this gateway. */
   createSlotDirectory?(log: FeedLog): SlotDirectory;
@@ -85,6 +89,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(healthRoutes, { controlProtected: controlToken !== null, capabilities: capabilitiesOf({ directory, host }) });
   await app.register(clusterRoutes, { feed });
   await app.register(failoverRoutes, { feed });
+  await app.register(zookeeperRoutes, { feed, source: deps.createZooKeeperView?.(log) ?? null });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
   app.get(GATEWAY_ROUTES.ws, { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),

@@ -32,7 +32,17 @@ export interface GatewayConfig {
   hostControlUrl: string | null;
   /** Read, connection and message budgets per client (limits/config.ts). */
   limits: GatewayLimits;
+  /** Read what ZooKeeper itself sees (four-letter words, znodes): `ZOOKEEPER_VIEW=off` turns it off (the bench compares). */
+  zookeeperView: boolean;
   logLevel: string;
+}
+
+function onOff(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'on' || raw === 'true' || raw === '1') return true;
+  if (raw === 'off' || raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be on or off, got ${JSON.stringify(env[name])}`);
 }
 
 /** Origins are compared as `new URL(x).origin` so trailing slashes and case do not matter. */
@@ -83,6 +93,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     killRateLimitPerMinute: envInt(env, 'KILL_RATE_LIMIT_PER_MIN', 120, 1, 100_000),
     hostControlUrl: hostControlUrl(env.HOST_CONTROL_URL),
     limits: loadLimits((name, fallback, min, max) => envInt(env, name, fallback, min, max)),
+    zookeeperView: onOff(env, 'ZOOKEEPER_VIEW', true),
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
   };
 }

@@ -12,6 +12,7 @@ import { httpLeaderClient } from './leader-client/kill-client.js';
 import { httpStreamConnector } from './leader-client/stream-client.js';
 import { ZkSlotDirectory } from './slots/directory.js';
 import { httpHostClient, httpSupervisorClient } from './slots/http-clients.js';
+import { ZooKeeperViewSource } from './zookeeper/view-source.js';
 
 async function main(): Promise<void> {
   startSafeguardSwitches('gateway', process, (message) => console.error(JSON.stringify({ level: 'warn', ev: 'unsafe-safeguard-disabled', msg: message })));
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       clusterToken.attach(zk, log);
       return new ZkLeaderDiscovery(zk, log);
     },
+    createZooKeeperView: (log) => (config.zookeeperView ? new ZooKeeperViewSource({ connectString: config.zkConnect, zk, log }) : null),
     createSlotDirectory: (log) => new ZkSlotDirectory(zk!, log),
     supervisorClient: httpSupervisorClient(getToken),
     hostClient: config.hostControlUrl ? httpHostClient(config.hostControlUrl, getToken) : null,

@@ -1,6 +1,6 @@
 /** Builders shared by the gateway tests. */
 import { EventEmitter } from 'node:events';
-import type { ClusterSnapshot, LeaderKillRequest, LeaderStreamMessage, NodeView } from '@zkviz/shared';
+import type { ClusterSnapshot, LeaderKillRequest, LeaderStreamMessage, NodeClaim } from '@zkviz/shared';
 import type { DiscoveryEvents, LeaderDiscovery } from '../../src/gateway/discovery/types.js';
 import type { RegisteredLeader } from '@zkviz/shared';
 import type { LeaderClient, LeaderReply } from '../../src/gateway/leader-client/kill-client.js';
@@ -15,7 +15,7 @@ export function registered(seq: number, port = 7000 + seq): RegisteredLeader {
   return { id: nodeId(seq), fencingToken: seq, address: `127.0.0.1:${port}` };
 }
 
-export function node(seq: number, role: NodeView['role'], watching: number | null): NodeView {
+export function node(seq: number, role: NodeClaim['role'], watching: number | null): NodeClaim {
   return {
     id: nodeId(seq),
     sequence: seq,

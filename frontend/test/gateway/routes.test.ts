@@ -24,6 +24,16 @@ describe('GET routes', () => {
     });
   });
 
+  it('zookeeper answers a view; without a ZooKeeper view source it says it is off', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/api/zookeeper' });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['cache-control'], 'no-store');
+    const body = res.json<{ servers: unknown[]; source: string[]; problems: { fix: string | null }[] }>();
+    assert.deepEqual(body.servers, []);
+    assert.deepEqual(body.source, []);
+    assert.match(body.problems[0]!.fix ?? '', /ZOOKEEPER_VIEW/);
+  });
+
   it('cluster is connecting before discovery answers, then shows the leader', async () => {
     const before = (await h.app.inject({ method: 'GET', url: '/api/cluster' })).json<ClusterView>();
     assert.equal(before.status, 'connecting');

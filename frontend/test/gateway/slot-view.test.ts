@@ -1,3 +1,4 @@
+import { withZooKeeperFacts } from '../../src/gateway/zookeeper/node-facts.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterView, SlotRecord } from '@zkviz/shared';
@@ -20,7 +21,7 @@ const rec = (slot: string, patch: Partial<SlotRecord> = {}): SlotRecord => ({
 
 describe('slot view', () => {
   it('joins slots to nodes by election znode and keeps seq increasing', () => {
-    const base: ClusterView = { ...initialTrackerState(0).view, nodes: [node(1, 'leader', null), node(2, 'worker', 1)], seq: 4 };
+    const base: ClusterView = { ...initialTrackerState(0).view, nodes: withZooKeeperFacts([node(1, 'leader', null), node(2, 'worker', 1)], null), seq: 4 };
     const view = withSlots(base, [rec('node-1'), rec('node-2', { state: 'crashed', znode: null, pid: null })], 3);
     assert.deepEqual(
       view.nodes.map((n) => n.slot),

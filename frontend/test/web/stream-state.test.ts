@@ -105,4 +105,13 @@ describe('page stream state', () => {
     assert.equal(formatDuration(1234), '1.2 s');
     assert.equal(formatDuration(125_000), '2 min 5 s');
   });
+
+  it('keeps the latest zookeeper view; rejects malformed ones', () => {
+    const zk = { servers: [], sessions: [], znodes: [], updatedAt: 1, source: ['srvr'], problems: [] };
+    const parsed = parseServerMessage(JSON.stringify({ type: 'zookeeper', view: zk }));
+    assert.ok(parsed);
+    assert.deepEqual(run([{ type: 'socket-open' }, msg(parsed)]).zookeeper, zk);
+    assert.equal(parseServerMessage(JSON.stringify({ type: 'zookeeper', view: { servers: 'x' } })), null);
+    assert.equal(parseServerMessage(JSON.stringify({ type: 'zookeeper' })), null);
+  });
 });

@@ -3,7 +3,16 @@
  * leader's stream, and every resulting view/event is emitted once for the HTTP and WebSocket layers.
  */
 import { EventEmitter } from 'node:events';
-import { safeguardOff, type ClusterEvent, type ClusterView, type FailoverRecord, type KillMode, type RegisteredLeader, type SlotRecord } from '@zkviz/shared';
+import {
+  safeguardOff,
+  type ClusterEvent,
+  type ClusterView,
+  type FailoverRecord,
+  type KillMode,
+  type RegisteredLeader,
+  type SlotRecord,
+  type ZooKeeperView,
+} from '@zkviz/shared';
 import { FailoverRecorder, type FailoverObservation } from '../failovers/recorder.js';
 import type { LeaderDiscovery } from '../discovery/types.js';
 import type { StreamConnector, StreamHandle } from '../leader-client/stream-client.js';
@@ -15,6 +24,10 @@ import type { FeedLog } from './types.js';
 export interface FeedEvents {
   view: [view: ClusterView];
   event: [event: ClusterEvent];
+  /** What ZooKeeper itself sees, as the ZooKeeper view source last read it. */
+  zookeeper: [view: ZooKeeperView];
+  /** The leader accepted a kill (the process is about to exit). */
+  kill: [target: string, mode: KillMode];
 }
 
 export class ClusterFeed extends EventEmitter<FeedEvents> {
@@ -70,6 +83,17 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.stream = null;
   }
 
+  /** The latest ZooKeeperView, or null when the view is off or not read yet. */
+  get zookeeper(): ZooKeeperView | null {
+    return this.state.zookeeper;
+  }
+
+  /** A new ZooKeeperView: the rows are re-checked against it (see zookeeper/node-facts.ts). */
+  setZooKeeperView(view: ZooKeeperView): void {
+    this.apply({ type: 'zookeeper', view });
+    this.emit('zookeeper', view);
+  }
+
   /** The slot records changed: a new view, and timeline entries for what the change means. */
   setSlots(records: SlotRecord[]): void {
     const before = this.slots;
@@ -89,6 +113,7 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   recordKill(target: string, mode: KillMode, requestedAt: number = this.now()): void {
     this.observeFailover({ type: 'kill-requested', target, mode, leader: this.state.view.leader, at: requestedAt });
     this.publishEvent(killRequestedEvent(target, mode, this.now()));
+    this.emit('kill', target, mode);
   }
 
   private readonly onRegistry = (leader: RegisteredLeader | null): void => {

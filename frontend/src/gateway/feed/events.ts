@@ -1,5 +1,5 @@
 /** Builders for timeline entries, plus the snapshot diff that produces join/leave entries. */
-import { shortId, type ClusterEvent, type KillMode, type NodeView } from '@zkviz/shared';
+import { shortId, type ClusterEvent, type KillMode } from '@zkviz/shared';
 
 export function leaderElectedEvent(leader: string, fencingToken: number, at: number): ClusterEvent {
   return { at, kind: 'leader-elected', nodeId: leader, text: `${shortId(leader)} became leader (fencing token ${fencingToken})` };
@@ -18,7 +18,7 @@ export function killRequestedEvent(target: string, mode: KillMode, at: number): 
 }
 
 /** Nodes that appeared and disappeared between two tables, in sequence order. */
-export function diffNodes(before: readonly NodeView[], after: readonly NodeView[], at: number): ClusterEvent[] {
+export function diffNodes(before: readonly { id: string }[], after: readonly { id: string }[], at: number): ClusterEvent[] {
   const beforeIds = new Set(before.map((n) => n.id));
   const afterIds = new Set(after.map((n) => n.id));
   const events: ClusterEvent[] = [];

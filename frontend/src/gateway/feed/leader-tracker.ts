@@ -10,7 +10,17 @@
  * The moment the registry moves away from a leader, that leader is dropped, whatever its stream
  * still sends.
  */
-import { safeguardOff, type ClusterEvent, type ClusterSnapshot, type ClusterView, type LeaderStreamMessage, type RegisteredLeader } from '@zkviz/shared';
+import {
+  safeguardOff,
+  type ClusterEvent,
+  type ClusterSnapshot,
+  type ClusterView,
+  type LeaderStreamMessage,
+  type NodeClaim,
+  type RegisteredLeader,
+  type ZooKeeperView,
+} from '@zkviz/shared';
+import { sameFacts, withZooKeeperFacts } from '../zookeeper/node-facts.js';
 import { diffNodes, gatewayConnectedEvent, leaderElectedEvent, leaderLostEvent } from './events.js';
 import type { FeedNotice } from './types.js';
 
@@ -23,6 +33,10 @@ export interface TrackerState {
   lastLeader: string | null;
   /** Highest fencing token accepted so far; older leaders are never accepted again. */
   highestFencingToken: number;
+  /** The rows as the leader last reported them; `view.nodes` is these checked against `zookeeper`. */
+  claims: NodeClaim[];
+  /** The latest ZooKeeperView, or null before the first (or with the view off). */
+  zookeeper: ZooKeeperView | null;
   view: ClusterView;
 }
 
@@ -30,7 +44,9 @@ export type TrackerInput =
   | { type: 'registry'; leader: RegisteredLeader | null }
   /** `via` is the leader id the stream was opened for. */
   | { type: 'stream-message'; via: string; message: LeaderStreamMessage }
-  | { type: 'stream-down'; via: string; reason: string };
+  | { type: 'stream-down'; via: string; reason: string }
+  /** A new ZooKeeperView: re-check the rows against it (never changes who leads). */
+  | { type: 'zookeeper'; view: ZooKeeperView | null };
 
 export interface TrackerOutput {
   state: TrackerState;
@@ -48,6 +64,8 @@ export function initialTrackerState(now: number): TrackerState {
     live: null,
     lastLeader: null,
     highestFencingToken: -1,
+    claims: [],
+    zookeeper: null,
     view: {
       status: 'connecting',
       leader: null,
@@ -134,7 +152,7 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
       leader,
       fencingToken,
       leaderAddress: address,
-      nodes: snapshot.nodes,
+      nodes: withZooKeeperFacts(snapshot.nodes, state.zookeeper),
       stale: false,
       leaderlessSince: null,
       lastFailover,
@@ -147,6 +165,7 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
       live: { id: leader, fencingToken, version: snapshot.version },
       lastLeader: leader,
       highestFencingToken: Math.max(state.highestFencingToken, fencingToken),
+      claims: snapshot.nodes,
       view,
     },
     viewChanged: true,
@@ -178,7 +197,8 @@ function onStreamMessage(state: TrackerState, via: string, message: LeaderStream
     state: {
       ...state,
       live: { ...state.live, version: snapshot.version },
-      view: nextView(state, { nodes: snapshot.nodes, fencingToken: snapshot.fencingToken }, now),
+      claims: snapshot.nodes,
+      view: nextView(state, { nodes: withZooKeeperFacts(snapshot.nodes, state.zookeeper), fencingToken: snapshot.fencingToken }, now),
     },
     viewChanged: true,
     events,
@@ -196,6 +216,14 @@ function onStreamDown(state: TrackerState, via: string, now: number): TrackerOut
   return unchanged(state);
 }
 
+/** Facts only: the same rows (claims), re-checked; a new view only when a fact changed. */
+function onZooKeeper(state: TrackerState, zookeeper: ZooKeeperView | null, now: number): TrackerOutput {
+  const nodes = withZooKeeperFacts(state.claims, zookeeper);
+  const next: TrackerState = { ...state, zookeeper };
+  if (sameFacts(nodes, state.view.nodes)) return unchanged(next);
+  return { state: { ...next, view: nextView(next, { nodes }, now) }, viewChanged: true, events: [], notices: [], rejected: null };
+}
+
 export function applyInput(state: TrackerState, input: TrackerInput, now: number): TrackerOutput {
   switch (input.type) {
     case 'registry':
@@ -204,5 +232,7 @@ export function applyInput(state: TrackerState, input: TrackerInput, now: number
       return onStreamMessage(state, input.via, input.message, now);
     case 'stream-down':
       return onStreamDown(state, input.via, now);
+    case 'zookeeper':
+      return onZooKeeper(state, input.view, now);
   }
 }

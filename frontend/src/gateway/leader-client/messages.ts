@@ -2,7 +2,7 @@
  * Validation of what the leader sends. The stream is trusted only as far as its shape: a line
  * that is not a well-formed LeaderStreamMessage is dropped (and logged), never half-applied.
  */
-import type { ClusterSnapshot, LeaderStreamMessage, NodeView } from '@zkviz/shared';
+import type { ClusterSnapshot, LeaderStreamMessage, NodeClaim } from '@zkviz/shared';
 
 const ROLES = new Set(['leader', 'worker', 'candidate']);
 
@@ -14,7 +14,7 @@ const isStrOrNull = (v: unknown): v is string | null => v === null || typeof v =
 const isNumOrNull = (v: unknown): v is number | null => v === null || isNum(v);
 const isBoolOrMissing = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
 
-function isNodeView(value: unknown): value is NodeView {
+function isNodeView(value: unknown): value is NodeClaim {
   return (
     isRecord(value) &&
     typeof value.id === 'string' &&

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { GATEWAY_ROUTES, type ClusterEvent, type ClusterView, type ServerMessage } from '@zkviz/shared';
+import { GATEWAY_ROUTES, type ClusterEvent, type ClusterView, type ServerMessage, type ZooKeeperView } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { DEFAULT_LIMITS, type GatewayLimits } from '../limits/config.js';
 import { WsLimits } from '../limits/ws-limits.js';
@@ -28,6 +28,8 @@ export interface WsHubOptions {
 interface Client {
   socket: WebSocket;
   sender: KeepLatestSender;
+  /** ZooKeeper views supersede each other like snapshots: their own keep-latest slot. */
+  zookeeperSender: KeepLatestSender;
   alive: boolean;
   /** Over its message budget: told once, closing; every further message is ignored unread. */
   cutOff: boolean;
@@ -55,6 +57,7 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
   const clients = new Set<Client>();
   const limits = new WsLimits({ ...DEFAULT_LIMITS, ...options.limits }, app.log);
   let latestSnapshot = encode({ type: 'snapshot', view: feed.view });
+  let latestZooKeeper = feed.zookeeper ? encode({ type: 'zookeeper', view: feed.zookeeper }) : null;
 
   const onView = (view: ClusterView) => {
     latestSnapshot = encode({ type: 'snapshot', view });
@@ -64,8 +67,13 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
     const data = encode({ type: 'event', event });
     for (const client of clients) client.sender.sendAlways(data);
   };
+  const onZooKeeper = (view: ZooKeeperView) => {
+    latestZooKeeper = encode({ type: 'zookeeper', view });
+    for (const client of clients) client.zookeeperSender.sendSnapshot(latestZooKeeper);
+  };
   feed.on('view', onView);
   feed.on('event', onEvent);
+  feed.on('zookeeper', onZooKeeper);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -82,10 +90,11 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
   app.server.on('upgrade', onUpgrade);
 
   function onConnection(socket: WebSocket, address: string): void {
-    const client: Client = { socket, sender: new KeepLatestSender(socket), alive: true, cutOff: false };
+    const client: Client = { socket, sender: new KeepLatestSender(socket), zookeeperSender: new KeepLatestSender(socket), alive: true, cutOff: false };
     const budget = limits.messageBudget();
     clients.add(client);
     client.sender.sendSnapshot(latestSnapshot);
+    if (latestZooKeeper) client.zookeeperSender.sendSnapshot(latestZooKeeper);
     for (const event of feed.recentEvents) client.sender.sendAlways(encode({ type: 'event', event }));
 
     socket.on('pong', () => {
@@ -131,6 +140,7 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
     app.server.off('upgrade', onUpgrade);
     feed.off('view', onView);
     feed.off('event', onEvent);
+    feed.off('zookeeper', onZooKeeper);
     for (const client of clients) client.socket.close(1001, 'gateway shutting down');
     clients.clear();
     wss.close();

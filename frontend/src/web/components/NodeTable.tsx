@@ -5,6 +5,7 @@ import { ActionsMenu } from './ActionsMenu.js';
 import { DownSlotRows } from './DownSlotRows.js';
 import { KillControls } from './KillControls.js';
 import { SlotStatus } from './SlotStatus.js';
+import { LivenessNote, WatchingCell } from './NodeFacts.js';
 
 interface CellContext {
   killDisabled: boolean;
@@ -12,6 +13,8 @@ interface CellContext {
   linkDown: boolean;
   /** The slot this node runs in, if a supervisor owns it. */
   slot: SlotView | null;
+  /** Negotiated session timeouts by session id (the ZooKeeper view), for a ghost's countdown bar. */
+  sessionTimeouts?: ReadonlyMap<string, number>;
 }
 
 /** One entry per column: its header and how a node fills its cell. A new column is one entry. */
@@ -41,13 +44,19 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
   {
     key: 'type',
     header: 'Type',
-    cell: (node) => (node.role === 'leader' ? <span className="badge leader">leader</span> : <span className="badge">{node.role}</span>),
+    cell: (node, ctx) => (
+      <>
+        {node.role === 'leader' ? <span className="badge leader">leader</span> : <span className="badge">{node.role}</span>}
+        <LivenessNote node={node} timeoutMs={(node.session && ctx.sessionTimeouts?.get(node.session)) || null} />
+      </>
+    ),
   },
   {
     key: 'watching',
     header: 'Watching',
     className: 'mono',
-    cell: (node) => (node.watching ? <span title={node.watching}>{shortId(node.watching)}</span> : none),
+    // ✓ when ZooKeeper holds the watch the node claims, a warning when it does not (NodeFacts.tsx).
+    cell: (node) => <WatchingCell node={node} />,
   },
   { key: 'address', header: 'Address', className: 'mono', cell: (node) => node.address ?? none },
   {
@@ -64,9 +73,24 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
 
 function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
   const slot = ctx.slot;
-  const classes = [node.role === 'leader' ? 'leader-row' : '', slot && slot.state !== 'running' ? `slot-${slot.state}` : ''].filter(Boolean).join(' ');
+  const classes = [
+    node.role === 'leader' ? 'leader-row' : '',
+    slot && slot.state !== 'running' ? `slot-${slot.state}` : '',
+    node.liveness === 'ghost' ? 'ghost-row' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
-    <tr className={classes || undefined} data-testid="node-row" data-node-id={node.id} data-role={node.role} data-slot={slot?.slot} data-slot-state={slot?.state}>
+    <tr
+      className={classes || undefined}
+      id={`node-${node.id}`}
+      data-liveness={node.liveness}
+      data-testid="node-row"
+      data-node-id={node.id}
+      data-role={node.role}
+      data-slot={slot?.slot}
+      data-slot-state={slot?.state}
+    >
       {NODE_COLUMNS.map((column) => (
         <td key={column.key} className={column.className}>
           {column.cell(node, ctx)}
@@ -76,9 +100,19 @@ function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
   );
 }
 
-export function NodeTable({ view, killDisabled, linkDown = false }: { view: ClusterView; killDisabled: boolean; linkDown?: boolean }) {
+export function NodeTable({
+  view,
+  killDisabled,
+  linkDown = false,
+  sessionTimeouts,
+}: {
+  view: ClusterView;
+  killDisabled: boolean;
+  linkDown?: boolean;
+  sessionTimeouts?: ReadonlyMap<string, number>;
+}) {
   const slots = new Map(view.slots.map((s) => [s.slot, s]));
-  const ctxOf = (node: NodeView): CellContext => ({ killDisabled, linkDown, slot: node.slot ? (slots.get(node.slot) ?? null) : null });
+  const ctxOf = (node: NodeView): CellContext => ({ killDisabled, linkDown, sessionTimeouts, slot: node.slot ? (slots.get(node.slot) ?? null) : null });
   return (
     <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
       <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>

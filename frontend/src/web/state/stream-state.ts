@@ -2,7 +2,7 @@
  * What the page knows, as a pure reducer over WebSocket life and server messages. The hook feeds
  * it; components only read the result. Kept free of React and the DOM so it is unit-tested in Node.
  */
-import type { ClusterEvent, ClusterView, ServerMessage } from '@zkviz/shared';
+import type { ClusterEvent, ClusterView, ServerMessage, ZooKeeperView } from '@zkviz/shared';
 
 /** The page's link to the gateway (not the cluster's health: that is `view.status`). */
 export type GatewayLink = 'connecting' | 'live' | 'reconnecting';
@@ -12,13 +12,15 @@ export interface StreamState {
   view: ClusterView | null;
   /** Oldest first, at most MAX_EVENTS. */
   events: ClusterEvent[];
+  /** What ZooKeeper itself sees (`zookeeper` messages), null until the first. */
+  zookeeper: ZooKeeperView | null;
 }
 
 export type StreamAction = { type: 'socket-open' } | { type: 'socket-closed' } | { type: 'message'; message: ServerMessage };
 
 export const MAX_EVENTS = 50;
 
-export const initialStreamState: StreamState = { link: 'connecting', view: null, events: [] };
+export const initialStreamState: StreamState = { link: 'connecting', view: null, events: [], zookeeper: null };
 
 export function streamReducer(state: StreamState, action: StreamAction): StreamState {
   switch (action.type) {
@@ -38,6 +40,8 @@ function onMessage(state: StreamState, message: ServerMessage): StreamState {
     case 'snapshot':
       // One socket delivers in order and each snapshot is complete: the latest simply replaces.
       return { ...state, view: message.view };
+    case 'zookeeper':
+      return { ...state, zookeeper: message.view };
     case 'event': {
       const events = [...state.events, message.event];
       return { ...state, events: events.length > MAX_EVENTS ? events.slice(events.length - MAX_EVENTS) : events };
@@ -62,8 +66,22 @@ export function parseServerMessage(raw: unknown): ServerMessage | null {
     return value as ServerMessage;
   }
   if (m.type === 'event' && typeof m.event === 'object' && m.event !== null) return value as ServerMessage;
+  if (m.type === 'zookeeper' && isZooKeeperView(m.view)) return value as ServerMessage;
   if (m.type === 'pong' || m.type === 'error') return value as ServerMessage;
   return null;
+}
+
+function isZooKeeperView(v: unknown): v is ZooKeeperView {
+  const z = v as Partial<ZooKeeperView> | null;
+  return (
+    typeof z === 'object' &&
+    z !== null &&
+    Array.isArray(z.servers) &&
+    Array.isArray(z.sessions) &&
+    Array.isArray(z.znodes) &&
+    Array.isArray(z.problems) &&
+    Array.isArray(z.source)
+  );
 }
 
 /** Reconnect delay after `attempt` failures: 250 ms doubling to 5 s, with jitter so a classroom of tabs does not reconnect in lockstep. */

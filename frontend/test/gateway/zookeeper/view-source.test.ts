@@ -1,0 +1,99 @@
+/** The view source over a fake four-letter-word sender that replays answers recorded from ZooKeeper 3.8. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import type { ZooKeeperView } from '@zkviz/shared';
+import type { FourLetterAnswer, FourLetterWord } from '@zkviz/shared/zk/four-letter';
+import { ZooKeeperViewSource } from '../../../src/gateway/zookeeper/view-source.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../../../shared/test/fixtures/zookeeper-3.8/${name}.txt`, import.meta.url), 'utf8');
+const log = { info() {}, warn() {}, error() {}, debug() {} };
+const CRASHED = '0x100000d896e0000';
+
+function nextView(source: ZooKeeperViewSource, until: (v: ZooKeeperView) => boolean): Promise<ZooKeeperView> {
+  return new Promise((resolve) => {
+    const on = (v: ZooKeeperView) => {
+      if (!until(v)) return;
+      source.off('view', on);
+      resolve(v);
+    };
+    source.on('view', on);
+  });
+}
+
+describe('ZooKeeperViewSource', () => {
+  // The source's timers are unref'd (a gateway's server keeps the process alive); here nothing else does.
+  let keepAlive: NodeJS.Timeout;
+  before(() => {
+    keepAlive = setInterval(() => {}, 1000);
+  });
+  after(() => clearInterval(keepAlive));
+
+  it('a pending crash kill: cons polled quickly, the ghost published from it', async () => {
+    let crashed = false;
+    const asked: FourLetterWord[] = [];
+    const send = async (_h: string, _p: number, word: FourLetterWord): Promise<FourLetterAnswer> => {
+      asked.push(word);
+      const name = crashed && ['cons', 'dump', 'wchc'].includes(word) ? `${word}-after-crash` : word;
+      return { ok: true, word, text: fixture(name), ms: 0 };
+    };
+    const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000 });
+    const firstView = nextView(source, () => true);
+    source.start();
+    const first = await firstView;
+    assert.ok(first.sessions.find((s) => s.id === CRASHED)?.connected);
+    const fullReads = asked.filter((w) => w === 'dump').length;
+    source.expectExit('ce46ca11240e130023c670c7c45986ab-n_0000000001', 'crash');
+    crashed = true;
+    const ghost = await nextView(source, (v) => v.sessions.some((s) => s.id === CRASHED && s.connected === false));
+    assert.ok(asked.filter((w) => w === 'cons').length > fullReads, 'cons was polled on its own');
+    assert.ok(ghost.sessions.find((s) => s.id === CRASHED)!.expiresAt !== null);
+    source.stop();
+  });
+
+  it('refusing, hanging and garbage servers: a view with problems, never a throw', async () => {
+    const send = async (host: string, port: number, word: FourLetterWord): Promise<FourLetterAnswer> => {
+      if (port === 1) return { ok: false, word, failure: 'refused', message: `${word} is not executed because it is not in the whitelist.`, ms: 0 };
+      if (port === 2) return { ok: false, word, failure: 'timeout', message: `no answer from ${host}`, ms: 1000 };
+      return { ok: true, word, text: '\u0000\u0001 not zookeeper', ms: 0 };
+    };
+    const source = new ZooKeeperViewSource({ connectString: 'a:1,b:2,c:3', zk: null, log, send, intervalMs: 3_600_000 });
+    const firstView = nextView(source, () => true);
+    source.start();
+    const view = await firstView;
+    source.stop();
+    assert.deepEqual(
+      view.servers.map((s) => s.state),
+      ['refusing', 'down', 'up'],
+    );
+    assert.deepEqual(view.source, []);
+    assert.ok(view.problems.some((p) => p.server === 'a:1' && p.kind === 'refused' && p.fix?.includes('4lw.commands.whitelist')));
+    assert.ok(view.problems.some((p) => p.server === 'b:2' && p.kind === 'timeout'));
+    assert.ok(view.problems.some((p) => p.server === 'c:3' && p.kind === 'garbage'));
+  });
+
+  it('requests during a read are coalesced into one more read', async () => {
+    let release: (() => void) | null = null;
+    let reads = 0;
+    const send = async (_h: string, _p: number, word: FourLetterWord): Promise<FourLetterAnswer> => {
+      if (word === 'srvr') {
+        reads++;
+        if (reads === 1) await new Promise<void>((r) => (release = r));
+      }
+      return { ok: true, word, text: fixture(word), ms: 0 };
+    };
+    const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000 });
+    source.start();
+    while (!release) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 10; i++) source.requestRefresh();
+    const second = new Promise<void>((resolve) => {
+      const check = () => (reads === 2 ? resolve() : setImmediate(check));
+      check();
+    });
+    (release as () => void)();
+    await second;
+    await new Promise((r) => setImmediate(r));
+    source.stop();
+    assert.equal(reads, 2, 'ten requests during the first read made exactly one more');
+  });
+});
