@@ -10,11 +10,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import type { FailoverRecord } from '@zkviz/shared';
 import { fetchJson, startLocalCluster, type LocalCluster } from '../helpers/index.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WAIT = { timeout: 20_000 };
 
 let cluster: LocalCluster;
@@ -23,10 +23,7 @@ let page: Page;
 
 before(async () => {
   cluster = await startLocalCluster({ nodes: 4, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
 });
 

@@ -6,10 +6,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import { startLocalCluster, type LocalCluster } from '../helpers/index.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WAIT = { timeout: 30_000 };
 
 let cluster: LocalCluster;
@@ -18,10 +18,7 @@ let page: Page;
 
 before(async () => {
   cluster = await startLocalCluster({ nodes: 3, supervised: true, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 }, readyTimeoutMs: 60_000 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
 });
 
