@@ -19,9 +19,12 @@ import { killRoutes } from './routes/kill.js';
 import { errorBodySchema } from './routes/schemas.js';
 import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
+import { DEFAULT_RECORDING_BOUNDS } from './recording/config.js';
+import { recordingRoutes } from './recording/plugin.js';
+import { Recorder, type RecorderBounds } from './recording/recorder.js';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> & Partial<Pick<GatewayConfig, 'controlToken'>>;
+  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> & Partial<Pick<GatewayConfig, 'controlToken' | 'recording'>>;
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
@@ -34,6 +37,7 @@ export interface GatewayDeps {
 export interface Gateway {
   app: FastifyInstance;
   feed: ClusterFeed;
+  recorder: Recorder;
 }
 
 /** Conservative headers for a page that loads nothing from elsewhere. */
@@ -63,6 +67,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const controlToken = deps.config.controlToken ?? null;
   const log = app.log as FeedLog;
   const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
+  const recordingBounds: RecorderBounds = deps.config.recording ?? DEFAULT_RECORDING_BOUNDS;
+  const recorder = new Recorder(feed.view, recordingBounds, deps.now);
 
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
@@ -74,13 +80,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   installErrorHandlers(app, serveSpa, allowedMethods);
   await app.register(healthRoutes, { controlProtected: controlToken !== null });
   await app.register(clusterRoutes, { feed });
+  await app.register(recordingRoutes, { recorder, now: deps.now });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
   app.get('/ws', { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
-  installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins });
+  installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, onBroadcast: (sent, kind) => recorder.record(sent, kind) });
 
   app.addHook('onReady', async () => feed.start());
   app.addHook('onClose', async () => feed.stop());
-  return { app, feed };
+  return { app, feed, recorder };
 }

@@ -4,6 +4,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
+import { loadRecordingBounds } from './recording/config.js';
+import type { RecorderBounds } from './recording/recorder.js';
 
 export interface GatewayConfig {
   zkConnect: string;
@@ -24,6 +26,8 @@ export interface GatewayConfig {
   /** Kill requests per client IP per minute. */
   killRateLimitPerMinute: number;
   logLevel: string;
+  /** How much of the run `GET /api/recording` keeps (by age and by size). */
+  recording: RecorderBounds;
 }
 
 type Env = Record<string, string | undefined>;
@@ -72,5 +76,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
     killRateLimitPerMinute: intFromEnv(env, 'KILL_RATE_LIMIT_PER_MIN', 120, 1, 100_000),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    recording: loadRecordingBounds((name, fallback, min, max) => intFromEnv(env, name, fallback, min, max)),
   };
 }
