@@ -7,10 +7,10 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import WebSocket from 'ws';
-import type { ClusterView, KillMode, NodeView, ServerMessage } from '@zkviz/shared';
+import type { ClusterView, KillMode, ServerMessage } from '@zkviz/shared';
 import { fourLetterWord, type LocalCluster, type LogEvent, type ManagedProcess } from '../launcher/src/index.js';
 import type { Figure } from './stats.js';
-import { withTimeout } from '../test/helpers/index.js';
+import { settledProblems, withTimeout } from '../test/helpers/index.js';
 export { withTimeout };
 
 // ---------------------------------------------------------------------------------------------
@@ -198,18 +198,15 @@ export function summariseView(v: ClusterView | undefined): unknown {
 }
 
 /**
- * Settled: `n` nodes, status ok, the lowest one leads, every other node is a worker watching its
- * immediate predecessor (what the nodes themselves publish, as the leader sees it).
+ * Settled as the gateway shows it: `n` nodes, status ok, and the settled-cluster predicate of
+ * test/helpers/settled.ts over the view (the lowest leads, every other node is a worker watching
+ * its immediate predecessor and is in the workers registry).
  */
 export function isSettled(v: ClusterView, n: number): boolean {
   if (v.status !== 'ok' || v.stale || v.nodes.length !== n) return false;
-  const nodes: NodeView[] = [...v.nodes].sort((a, b) => a.sequence - b.sequence);
-  if (nodes[0]!.role !== 'leader' || v.leader !== nodes[0]!.id) return false;
-  for (let i = 1; i < nodes.length; i++) {
-    const node = nodes[i]!;
-    if (node.role !== 'worker' || node.watching !== nodes[i - 1]!.id || !node.inWorkersRegistry) return false;
-  }
-  return true;
+  const nodes = v.nodes.map((node) => ({ name: node.id, znode: node.id, role: node.role, watching: node.watching, acting: node.id === v.leader }));
+  const workers = v.nodes.filter((node) => node.inWorkersRegistry).map((node) => node.id);
+  return settledProblems(nodes, { workers }).length === 0;
 }
 
 export async function waitSettled(eye: ViewWatcher, n: number, timeoutMs = 30_000): Promise<ReceivedView> {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only graceful,crash,propagation,viewers,nodes,startup] [-- --idle-seconds N]`
+ * `npm run bench [-- --quick] [-- --only graceful,crash,propagation,viewers,nodes,startup,flood] [-- --idle-seconds N]`
  *
  * Local mode, real ZooKeeper, headless Chromium (/usr/bin/chromium). Bounded; stops by itself.
  * Writes bench/results/<date>.json and prints a markdown table. Targets are reported, never asserted.
@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, machineInfo, type BenchOptions, type Ctx, type SectionResult } from './common.js';
+import { runFlood } from './flood.js';
 import { UI_NODES, openUiRig, runLeaderFailover, runPropagation, type UiRig } from './failover.js';
 import { runNodes } from './nodes.js';
 import { runStartup } from './startup.js';
@@ -18,7 +19,7 @@ import { markdownTable, type Figure } from './stats.js';
 import { runViewers } from './viewers.js';
 import { startZooKeeper } from '../launcher/src/index.js';
 
-const SECTIONS = ['graceful', 'crash', 'propagation', 'viewers', 'nodes', 'startup'] as const;
+const SECTIONS = ['graceful', 'crash', 'propagation', 'viewers', 'nodes', 'startup', 'flood'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--idle-seconds N]
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
   if (want('viewers')) await run('viewers', () => runViewers(ctx));
   if (want('nodes')) await run('nodes', () => runNodes(ctx));
   if (want('startup')) await run('startup', () => runStartup(ctx));
+  if (want('flood')) await run('flood', () => runFlood(ctx));
 
   const browser = browserPromise ? await (browserPromise as Promise<import('playwright-core').Browser | null>) : null;
   await browser?.close().catch(() => undefined);

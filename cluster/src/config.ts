@@ -9,7 +9,16 @@ export interface NodeConfig {
   port: number;
   advertisedAddress: string;
   clusterToken: string | null;
+  limits: NodeLimits;
   logLevel: string;
+}
+
+/** Budgets per caller on the control routes (server/limits.ts); the gateway is one caller. */
+export interface NodeLimits {
+  /** Requests to token-protected routes per caller address per minute. */
+  controlPerMinute: number;
+  /** Open state streams per caller address (a gateway holds one; the rest is reconnect overlap). */
+  streamsPerAddress: number;
 }
 
 export class ConfigError extends Error {}
@@ -37,6 +46,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     port,
     advertisedAddress,
     clusterToken: env.CLUSTER_TOKEN || null,
+    limits: {
+      controlPerMinute: int(env, 'CONTROL_RATE_LIMIT_PER_MIN', 6000, 1, 10_000_000),
+      streamsPerAddress: int(env, 'STREAMS_PER_ADDRESS', 8, 1, 100_000),
+    },
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

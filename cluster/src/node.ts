@@ -2,7 +2,7 @@
  * One cluster node: the election, the leader duties it switches on and off, and how it dies.
  * The HTTP routes (server/) only ask this object questions; they hold no state of their own.
  */
-import { parseElectionZnode, type ClusterSnapshot, type KillMode } from '@zkviz/shared';
+import { killModeSpec, parseElectionZnode, unknownKillMode, type ClusterSnapshot, type KillMode } from '@zkviz/shared';
 import { ZkConnection } from '@zkviz/shared/zk';
 import type { Logger } from 'pino';
 import type { NodeConfig } from './config.js';
@@ -22,7 +22,10 @@ export class ClusterNode {
   readonly zk: ZkConnection;
   readonly election: Election;
   /** Every leader message passes the freeze check first (see frozenJustNow). */
-  readonly streams = new StreamHub(() => !this.frozenJustNow());
+  readonly streams = new StreamHub(
+    () => !this.frozenJustNow(),
+    (bufferedBytes) => this.logger.warn({ ev: 'stream-dropped', bufferedBytes }, 'dropped a state stream subscriber that stopped reading'),
+  );
   readonly startedAt = Date.now();
   private observer: ClusterObserver | null = null;
   private actingAs: Leadership | null = null;
@@ -113,25 +116,36 @@ export class ClusterNode {
     this.logger.info({ ev: 'acting-stop', znode: was.id, token: was.token, reason, at: Date.now() }, 'stopped acting as leader');
   }
 
-  /** Dies as asked. `crash` leaves the session to expire; `graceful` closes it first. */
+  /**
+   * Dies as asked (modes: shared/src/kill-modes.ts). `crash` leaves the session to expire;
+   * `graceful` closes it first. Anything else throws before anything happens: an unknown mode
+   * must never pass for one of these.
+   */
   die(mode: KillMode): void {
+    killModeSpec(mode);
     if (this.dying) return;
     this.dying = true;
     this.logger.info({ ev: 'dying', mode, znode: this.election.state.electionZnode, at: Date.now() }, `killed (${mode})`);
-    if (mode === 'crash') {
-      // Let the "dying" line reach stdout first (tests and benchmarks time the failover from it);
-      // nothing else is flushed or closed, so the session is left to expire like a real crash.
-      let exited = false;
-      const crash = () => {
-        if (exited) return;
-        exited = true;
-        this.exit('crash');
-      };
-      this.logger.flush(crash);
-      setTimeout(crash, 200); // in case the destination never calls back
-      return;
+    switch (mode) {
+      case 'crash': {
+        // Let the "dying" line reach stdout first (tests and benchmarks time the failover from it);
+        // nothing else is flushed or closed, so the session is left to expire like a real crash.
+        let exited = false;
+        const crash = () => {
+          if (exited) return;
+          exited = true;
+          this.exit('crash');
+        };
+        this.logger.flush(crash);
+        setTimeout(crash, 200); // in case the destination never calls back
+        return;
+      }
+      case 'graceful':
+        void this.shutdown().finally(() => this.exit('graceful'));
+        return;
+      default:
+        throw unknownKillMode(mode);
     }
-    void this.shutdown().finally(() => this.exit('graceful'));
   }
 
   /** Graceful stop: leave the election (immediate failover) and close everything. */
@@ -142,8 +156,9 @@ export class ClusterNode {
   }
 }
 
+/** Ends the process the way the mode's table entry says (a crash is SIGKILL on ourselves: no handlers, no session close). */
 function defaultExit(mode: KillMode): void {
-  // SIGKILL on ourselves: no handlers, no session close, exactly like a crashed process.
-  if (mode === 'crash') process.kill(process.pid, 'SIGKILL');
-  else process.exit(0);
+  const { exit } = killModeSpec(mode);
+  if ('signal' in exit) process.kill(process.pid, exit.signal);
+  else process.exit(exit.code);
 }

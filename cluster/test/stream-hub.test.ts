@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
 import type { ClusterSnapshot } from '@zkviz/shared';
 import { StreamHub } from '../src/leader/stream-hub.js';
+import { StreamSlots } from '../src/server/limits.js';
 
 /** Just enough of a ServerResponse: records what was written. */
 class FakeResponse extends EventEmitter {
@@ -62,5 +63,65 @@ describe('StreamHub', () => {
     assert.equal(res.ended, true);
     assert.equal(res.lines.length, 0);
     assert.equal(hub.size, 0);
+  });
+  it('drops a subscriber that stopped reading once its backlog passes the bound, and only that one', () => {
+    const dropped: number[] = [];
+    const hub = new StreamHub(
+      () => true,
+      (bytes) => dropped.push(bytes),
+      100,
+    );
+    class Backlogged extends FakeResponse {
+      writableLength = 0;
+      destroyed = false;
+      override write(chunk: string): boolean {
+        super.write(chunk);
+        this.writableLength += chunk.length; // nobody reads: everything stays queued
+        return false;
+      }
+      destroy(): void {
+        this.destroyed = true;
+        this.emit('close');
+      }
+    }
+    const stuck = new Backlogged();
+    const reader = new FakeResponse();
+    hub.open({ id: 'x', token: 1 });
+    hub.subscribe(stuck as unknown as ServerResponse);
+    hub.subscribe(reader as unknown as ServerResponse);
+    for (let v = 1; v <= 10; v++) hub.publish(snapshot(v));
+    assert.equal(stuck.destroyed, true);
+    assert.equal(dropped.length, 1, 'reported once');
+    assert.ok(dropped[0]! > 100);
+    assert.ok(stuck.writableLength < 200, 'nothing more was queued for it after the bound');
+    assert.equal(reader.lines.length, 10, 'the reading subscriber got every snapshot');
+    assert.equal(hub.size, 1);
+    hub.close();
+  });
+});
+
+describe('StreamSlots', () => {
+  it("past the cap a caller's new stream closes that caller's oldest, and only that caller's", () => {
+    const evicted: string[] = [];
+    const slots = new StreamSlots(2, (client) => evicted.push(client));
+    class Res extends FakeResponse {
+      destroyed = false;
+      destroy(): void {
+        this.destroyed = true;
+        this.emit('close');
+      }
+    }
+    const [a1, a2, a3, b1] = [new Res(), new Res(), new Res(), new Res()];
+    slots.admit('a', a1 as unknown as ServerResponse);
+    slots.admit('a', a2 as unknown as ServerResponse);
+    slots.admit('b', b1 as unknown as ServerResponse);
+    assert.deepEqual([slots.count('a'), slots.count('b'), evicted.length], [2, 1, 0]);
+    slots.admit('a', a3 as unknown as ServerResponse);
+    assert.deepEqual([a1.destroyed, a2.destroyed, a3.destroyed, b1.destroyed], [true, false, false, false]);
+    assert.deepEqual(evicted, ['a']);
+    assert.equal(slots.count('a'), 2);
+    a2.emit('close'); // closed by the caller
+    a3.emit('close');
+    assert.equal(slots.count('a'), 0);
   });
 });

@@ -1,5 +1,6 @@
 export * from './paths.js';
 export * from './protocol.js';
+export * from './kill-modes.js';
 export * from './http.js';
 export * from './validate.js';
 export * from './recording.js';

@@ -2,10 +2,9 @@
  * Wire types shared by the cluster nodes, the gateway and the page.
  * One definition; every process imports it from here.
  */
+import type { KillMode } from './kill-modes.js';
 
 export type NodeRole = 'leader' | 'worker';
-export type KillMode = 'crash' | 'graceful';
-export const KILL_MODES: readonly KillMode[] = ['crash', 'graceful'];
 
 /**
  * What a node publishes about itself, as JSON, in the data of its registry entry.

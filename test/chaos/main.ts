@@ -65,48 +65,88 @@ async function cutOff(node: FaultNode, mode: 'reset' | 'drop', from: number, to:
 
 const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 
-type FaultKind =
-  | 'leader-sigkill'
-  | 'leader-sigterm'
-  | 'worker-sigkill'
-  | 'leader-reset-long'
-  | 'leader-reset-short'
-  | 'leader-partition-long'
-  | 'worker-partition'
-  | 'zk-restart'
-  | 'zk-restart-wiped'
-  | 'leader-sigstop'
-  | 'start-stop-race';
+interface Freeze {
+  node: string;
+  from: number;
+  to: number;
+}
 
-const FAULTS: [FaultKind, number][] = [
-  ['leader-sigkill', 3],
-  ['leader-sigterm', 2],
-  ['worker-sigkill', 2],
-  ['leader-reset-long', 2],
-  ['leader-reset-short', 2],
-  ['leader-partition-long', 3],
-  ['worker-partition', 2],
-  ['zk-restart', 1],
-  ['zk-restart-wiped', 0.5],
-  ['leader-sigstop', 2],
-  ['start-stop-race', 2],
+/** What a fault sees when it runs: the settled cluster's leader and workers, and the records it may add to. */
+interface FaultContext {
+  cluster: FaultCluster;
+  leader: FaultNode;
+  workers: FaultNode[];
+  freezes: Freeze[];
+  settleFailures: string[];
+}
+
+/**
+ * The faults: one entry each, drawn with probability weight / total. A new fault is one entry.
+ * Entries draw their own random numbers (`pick`, `between`) in the order they always did, so a
+ * --seed replays the same run.
+ */
+interface Fault {
+  kind: string;
+  weight: number;
+  run: (ctx: FaultContext) => Promise<void>;
+}
+
+const FAULTS: readonly Fault[] = [
+  { kind: 'leader-sigkill', weight: 3, run: ({ leader }) => leader.kill() },
+  { kind: 'leader-sigterm', weight: 2, run: ({ leader }) => leader.terminate() },
+  {
+    kind: 'worker-sigkill',
+    weight: 2,
+    run: async ({ workers }) => {
+      if (workers.length) await pick(workers).kill();
+    },
+  },
+  { kind: 'leader-reset-long', weight: 2, run: ({ leader }) => cutOff(leader, 'reset', 1.3, 2.5) },
+  { kind: 'leader-reset-short', weight: 2, run: ({ leader }) => cutOff(leader, 'reset', 0.05, 0.3) },
+  { kind: 'leader-partition-long', weight: 3, run: ({ leader }) => cutOff(leader, 'drop', 1.3, 2.5) },
+  { kind: 'worker-partition', weight: 2, run: ({ leader, workers }) => cutOff(workers.length ? pick(workers) : leader, 'drop', 0.3, 2.5) },
+  { kind: 'zk-restart', weight: 1, run: ({ cluster }) => cluster.zk!.restart({ wipe: false }) },
+  { kind: 'zk-restart-wiped', weight: 0.5, run: ({ cluster }) => cluster.zk!.restart({ wipe: true }) },
+  {
+    kind: 'leader-sigstop',
+    weight: 2,
+    run: async ({ leader, freezes }) => {
+      const from = Date.now();
+      leader.freeze();
+      await hold(between(1.3, 2.5) * sessionMs);
+      leader.thaw();
+      freezes.push({ node: leader.name, from, to: Date.now() });
+    },
+  },
+  {
+    kind: 'start-stop-race',
+    weight: 2,
+    run: async ({ cluster, settleFailures }) => {
+      const temp = await cluster.addNode({ waitReady: false });
+      const trigger = pick(['listening', 'election-create', 'registry-register']);
+      await temp.proc.waitFor(trigger, { includeHistory: true, timeoutMs: settleGuardMs }).catch(() => undefined);
+      await temp.terminate();
+      const exit = await temp.proc.exited;
+      if (exit.code !== 0) settleFailures.push(`${temp.name} raced stop exited with ${JSON.stringify(exit)}`);
+    },
+  },
 ];
 // --faults a,b,c limits the run to those kinds (to reproduce one kind of fault alone).
 const only = values.faults
   ?.split(',')
   .map((s) => s.trim())
   .filter(Boolean);
-const unknown = only?.filter((k) => !FAULTS.some(([kind]) => kind === k)) ?? [];
+const unknown = only?.filter((k) => !FAULTS.some((f) => f.kind === k)) ?? [];
 if (unknown.length) {
-  console.error(`unknown fault kind(s): ${unknown.join(', ')}; known: ${FAULTS.map(([k]) => k).join(', ')}`);
+  console.error(`unknown fault kind(s): ${unknown.join(', ')}; known: ${FAULTS.map((f) => f.kind).join(', ')}`);
   process.exit(2);
 }
-const enabled = only ? FAULTS.filter(([kind]) => only.includes(kind)) : FAULTS;
-function pickFault(): FaultKind {
-  const total = enabled.reduce((s, [, w]) => s + w, 0);
+const enabled = only ? FAULTS.filter((f) => only.includes(f.kind)) : FAULTS;
+function pickFault(): Fault {
+  const total = enabled.reduce((s, f) => s + f.weight, 0);
   let r = random() * total;
-  for (const [kind, w] of enabled) if ((r -= w) < 0) return kind;
-  return enabled[0]![0];
+  for (const fault of enabled) if ((r -= fault.weight) < 0) return fault;
+  return enabled[0]!;
 }
 
 interface GatewayView {
@@ -133,8 +173,8 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
   process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
-  const faults = new Map<FaultKind, number>();
-  const freezes: { node: string; from: number; to: number }[] = [];
+  const faults = new Map<string, number>();
+  const freezes: Freeze[] = [];
   const settleFailures: string[] = [];
   const registryChanges: { at: number; coordinators: string[] }[] = [];
   const gatewayViews: GatewayView[] = [];
@@ -208,7 +248,7 @@ async function main(): Promise<number> {
     };
 
     while (Date.now() < deadline) {
-      const kind = pickFault();
+      const fault = pickFault();
       const leader = await leaderNow();
       if (!leader) {
         log(`not settled before a fault: ${settleFailures[settleFailures.length - 1]}`);
@@ -216,55 +256,12 @@ async function main(): Promise<number> {
         continue;
       }
       const workers = cluster.live.filter((n) => n !== leader);
-      faults.set(kind, (faults.get(kind) ?? 0) + 1);
+      faults.set(fault.kind, (faults.get(fault.kind) ?? 0) + 1);
       const started = Date.now();
-      switch (kind) {
-        case 'leader-sigkill':
-          await leader.kill();
-          break;
-        case 'leader-sigterm':
-          await leader.terminate();
-          break;
-        case 'worker-sigkill':
-          if (workers.length) await pick(workers).kill();
-          break;
-        case 'leader-reset-long':
-          await cutOff(leader, 'reset', 1.3, 2.5);
-          break;
-        case 'leader-reset-short':
-          await cutOff(leader, 'reset', 0.05, 0.3);
-          break;
-        case 'leader-partition-long':
-          await cutOff(leader, 'drop', 1.3, 2.5);
-          break;
-        case 'worker-partition':
-          await cutOff(workers.length ? pick(workers) : leader, 'drop', 0.3, 2.5);
-          break;
-        case 'zk-restart':
-        case 'zk-restart-wiped':
-          await cluster.zk!.restart({ wipe: kind === 'zk-restart-wiped' });
-          break;
-        case 'leader-sigstop': {
-          const from = Date.now();
-          leader.freeze();
-          await hold(between(1.3, 2.5) * sessionMs);
-          leader.thaw();
-          freezes.push({ node: leader.name, from, to: Date.now() });
-          break;
-        }
-        case 'start-stop-race': {
-          const temp = await cluster.addNode({ waitReady: false });
-          const trigger = pick(['listening', 'election-create', 'registry-register']);
-          await temp.proc.waitFor(trigger, { includeHistory: true, timeoutMs: settleGuardMs }).catch(() => undefined);
-          await temp.terminate();
-          const exit = await temp.proc.exited;
-          if (exit.code !== 0) settleFailures.push(`${temp.name} raced stop exited with ${JSON.stringify(exit)}`);
-          break;
-        }
-      }
+      await fault.run({ cluster, leader, workers, freezes, settleFailures });
       await replace();
       const after = await leaderNow();
-      log(`${kind.padEnd(22)} → ${after ? `leader ${after.name}` : 'NOT SETTLED'} after ${Date.now() - started} ms`);
+      log(`${fault.kind.padEnd(22)} → ${after ? `leader ${after.name}` : 'NOT SETTLED'} after ${Date.now() - started} ms`);
       await hold(between(100, 600));
     }
 
@@ -319,7 +316,7 @@ async function main(): Promise<number> {
   console.log('\n================ chaos summary ================');
   console.log(`seed ${initialSeed}, ${nodeCount} nodes, session timeout ${sessionMs} ms, ${minutes} min`);
   console.log('faults per kind:');
-  for (const [kind] of FAULTS) console.log(`  ${kind.padEnd(22)} ${faults.get(kind) ?? 0}`);
+  for (const { kind } of FAULTS) console.log(`  ${kind.padEnd(22)} ${faults.get(kind) ?? 0}`);
   console.log(`total faults: ${[...faults.values()].reduce((a, b) => a + b, 0)}`);
   console.log(`acting intervals: ${intervals.length}; coordinators registry changes: ${registryChanges.length}; gateway views: ${gatewayViews.length}`);
   console.log(`longest leaderless gap: ${longestGap} ms (from ${gapAt ? new Date(gapAt).toISOString() : '-'})`);

@@ -10,10 +10,12 @@
  *    open ("still acting") while the process is running — including while it is SIGSTOPped:
  *    a frozen leader counts as acting until it resumes and logs acting-stop. That is the *raw*
  *    overlap; the gateway's view is checked separately where a test needs it.
- *  - `settle`: "no orphans" — /election holds exactly one znode per live node (the znode the node
- *    reports in /internal/status), the workers registry exactly the live non-leaders, the
- *    coordinators registry exactly the one acting leader, and exactly one node acts. Waiting for it
- *    is event-driven (ZooKeeper child watches + node log lines); the timeout is only a guard.
+ *  - `settle`: the settled-cluster predicate of test/helpers/settled.ts over every live node's
+ *    /internal/status and ZooKeeper's tree: "no orphans" — /election holds exactly one znode per
+ *    live node, the workers registry exactly the live non-leaders, the coordinators registry
+ *    exactly the one acting leader — exactly one node acts, the lowest, and every worker watches
+ *    its predecessor. Waiting for it is event-driven (ZooKeeper child watches + node log lines);
+ *    the timeout is only a guard.
  */
 import { existsSync } from 'node:fs';
 import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, NODE_ROUTES } from '@zkviz/shared';
@@ -29,6 +31,7 @@ import {
   type ManagedProcess,
   type ZooKeeperServer,
 } from '@zkviz/launcher';
+import { settledProblems } from '../helpers/settled.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 /** Session timeout the nodes ask for; ZooKeeper runs with tickTime 100 ms so it is honoured. */
@@ -455,34 +458,13 @@ export class FaultCluster {
         return `${node.name} status unavailable: ${(err as Error).message}`;
       }
     }
-    const problems: string[] = [];
-    const znodes = new Map<string, FaultNode>();
-    for (const [node, s] of statuses) {
-      if (!s.connected) problems.push(`${node.name} not connected`);
-      if (!s.znode) problems.push(`${node.name} has no znode (phase ${s.phase})`);
-      else znodes.set(s.znode, node);
-    }
-    const actingNodes = [...statuses].filter(([, s]) => s.acting);
-    if (actingNodes.length !== 1) problems.push(`${actingNodes.length} nodes acting (${actingNodes.map(([n]) => n.name).join(',')})`);
-    const leaderEntry = actingNodes[0];
-    const leaderZnode = leaderEntry?.[1].znode ?? null;
-    const expected = {
-      election: [...znodes.keys()].sort(),
-      coordinators: leaderZnode ? [leaderZnode] : [],
-      workers: [...znodes.keys()].filter((z) => z !== leaderZnode).sort(),
-    };
-    for (const key of ['election', 'coordinators', 'workers'] as const) {
-      const extra = tree[key].filter((z) => !expected[key].includes(z));
-      const missing = expected[key].filter((z) => !tree[key].includes(z));
-      if (extra.length) problems.push(`${key}: orphan/extra ${extra.join(',')}`);
-      if (missing.length) problems.push(`${key}: missing ${missing.map((z) => `${z} (${znodes.get(z)?.name})`).join(',')}`);
-    }
-    for (const [node, s] of statuses) {
-      if (s.znode && s.znode !== leaderZnode && s.role !== 'worker') problems.push(`${node.name} role ${s.role}`);
-      if (s.znode && s.znode === leaderZnode && s.role !== 'leader') problems.push(`${node.name} acting with role ${s.role}`);
-    }
+    const problems = settledProblems(
+      [...statuses].map(([node, s]) => ({ ...s, name: node.name })),
+      tree,
+    );
     if (problems.length) return problems.join('; ');
-    return { leader: leaderEntry![0], leaderZnode: leaderZnode!, tree, statuses };
+    const [leader, leaderStatus] = [...statuses].find(([, s]) => s.acting)!;
+    return { leader, leaderZnode: leaderStatus.znode!, tree, statuses };
   }
 
   /** Asserts no two nodes' acting intervals overlap; returns the intervals for further checks. */
@@ -525,12 +507,16 @@ export async function withCluster<T>(options: FaultClusterOptions, fn: (cluster:
     if (unplanned.length) throw new Error(`unplanned exits: ${unplanned.map((n) => `${n.name}\n${n.proc.tail(10)}`).join('\n')}`);
     return result;
   } catch (err) {
-    const e = err as Error;
-    if (process.env.ZKVIZ_FAULTS_TAILS !== '0') {
-      e.message += `\n--- acting intervals ---\n${describeIntervals(actingIntervals(cluster.nodes))}`;
-      for (const n of cluster.nodes) e.message += `\n--- ${n.name} (${n.running ? 'running' : 'exited'}) ---\n${n.proc.tail(12)}`;
+    if (process.env.ZKVIZ_FAULTS_TAILS === '0') throw err;
+    let tails = `\n--- acting intervals ---\n${describeIntervals(actingIntervals(cluster.nodes))}`;
+    for (const n of cluster.nodes) tails += `\n--- ${n.name} (${n.running ? 'running' : 'exited'}) ---\n${n.proc.tail(12)}`;
+    // Some errors (a fetch timeout's DOMException) have a read-only message: wrap those instead
+    // of masking them with a TypeError.
+    if (err instanceof Error && Object.getOwnPropertyDescriptor(err, 'message')?.writable) {
+      err.message += tails;
+      throw err;
     }
-    throw e;
+    throw new Error(`${String(err)}${tails}`, { cause: err });
   } finally {
     await cluster.stop();
   }

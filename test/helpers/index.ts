@@ -23,6 +23,7 @@ import {
 } from '../../launcher/src/index.js';
 
 export * from '../../launcher/src/index.js';
+export * from './settled.js';
 
 // ---------------------------------------------------------------------------------------------
 // Waiting

@@ -4,17 +4,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  COORDINATORS_REGISTRY_PATH,
-  ELECTION_PATH,
-  WORKERS_REGISTRY_PATH,
-  CLUSTER_TOKEN_HEADER,
-  NODE_ROUTES,
-  parseElectionZnode,
-  compareBySequence,
-} from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, CLUSTER_TOKEN_HEADER, NODE_ROUTES } from '@zkviz/shared';
 import type { ZkConnection } from '@zkviz/shared/zk';
-import { fetchJson, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess } from '../helpers/index.js';
+import { fetchJson, inSequenceOrder, settledProblems, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess } from '../helpers/index.js';
 
 interface Status {
   znode: string | null;
@@ -49,34 +41,24 @@ async function children(path: string): Promise<string[]> {
 }
 
 /**
- * The cluster is settled when every live node has a znode, exactly one acts as leader, the lowest
- * znode leads, every other node watches its immediate predecessor, and the registries and
- * /election hold exactly one entry per live node. Returns the statuses sorted by sequence.
+ * Waits until the cluster is settled (test/helpers/settled.ts: one leader, the lowest; each worker
+ * watches its predecessor; /election and the registries hold exactly the live nodes). Returns the
+ * statuses sorted by sequence.
  */
 async function settled(): Promise<Status[]> {
   return waitUntil(
     async () => {
       const statuses = await Promise.all(live().map(status));
-      if (statuses.some((s) => !s.znode)) return null;
-      const sorted = [...statuses].sort((a, b) => compareBySequence(parseElectionZnode(a.znode!)!, parseElectionZnode(b.znode!)!));
-      const election = (await children(ELECTION_PATH)).sort();
-      if (JSON.stringify(election) !== JSON.stringify(sorted.map((s) => s.znode).sort())) return null;
-      if (sorted.filter((s) => s.acting).length !== 1 || !sorted[0]!.acting) return null;
-      for (let i = 1; i < sorted.length; i++) if (sorted[i]!.watching !== sorted[i - 1]!.znode || sorted[i]!.role !== 'worker') return null;
-      const coordinators = await children(COORDINATORS_REGISTRY_PATH);
-      const workers = (await children(WORKERS_REGISTRY_PATH)).sort();
-      if (JSON.stringify(coordinators) !== JSON.stringify([sorted[0]!.znode])) return null;
-      if (
-        JSON.stringify(workers) !==
-        JSON.stringify(
-          sorted
-            .slice(1)
-            .map((s) => s.znode)
-            .sort(),
-        )
-      )
-        return null;
-      return sorted;
+      const tree = {
+        election: await children(ELECTION_PATH),
+        coordinators: await children(COORDINATORS_REGISTRY_PATH),
+        workers: await children(WORKERS_REGISTRY_PATH),
+      };
+      const problems = settledProblems(
+        statuses.map((s) => ({ ...s, name: s.znode ?? 'a node without a znode' })),
+        tree,
+      );
+      return problems.length ? null : inSequenceOrder(statuses);
     },
     { timeoutMs: 20_000, description: 'the cluster to settle', on: cluster.nodes.map((n) => [n, 'event'] as [ManagedProcess, string]) },
   );

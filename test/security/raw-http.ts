@@ -9,7 +9,7 @@ export interface RawResponse {
 
 export function rawRequest(
   target: string,
-  options: { method: string; headers: Record<string, string>; body?: string | Buffer; path?: string; timeoutMs?: number },
+  options: { method: string; headers: Record<string, string>; body?: string | Buffer; path?: string; timeoutMs?: number; localAddress?: string },
 ): Promise<RawResponse> {
   const u = new URL(target);
   return new Promise((resolve, reject) => {
@@ -22,6 +22,8 @@ export function rawRequest(
         path: options.path ?? target.slice(target.indexOf('/', 'http://'.length)),
         headers: options.body !== undefined ? { ...options.headers, 'content-length': Buffer.byteLength(options.body) } : options.headers,
         agent: false,
+        // A loopback source other than 127.0.0.1 is how tests are "another client" to a server.
+        localAddress: options.localAddress,
         timeout: options.timeoutMs ?? 5000,
       },
       (res) => {

@@ -2,16 +2,27 @@
  * Fans the acting leader's snapshots out to its stream subscribers (the gateway) as ndjson.
  * Each line is serialised once for all subscribers. A heartbeat every second lets a subscriber
  * tell a live but quiet leader from a frozen one. When acting stops, every stream is ended at
- * once: a leader that may have been replaced must not keep talking.
+ * once: a leader that may have been replaced must not keep talking. A subscriber that stops
+ * reading is dropped once its unsent lines pass MAX_BUFFERED_BYTES, so a stuck gateway costs
+ * the node bounded memory (it reconnects and gets the latest snapshot first).
  */
 import type { ServerResponse } from 'node:http';
 import type { ClusterSnapshot, LeaderStreamMessage } from '@zkviz/shared';
 
 export const HEARTBEAT_MS = 1000;
+/** About a hundred full 100-node snapshots: far more than a reading subscriber ever has queued. */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export class StreamHub {
-  /** `mayPublish` is asked before every line goes out (the node's freeze check). */
-  constructor(private readonly mayPublish: () => boolean = () => true) {}
+  /**
+   * `mayPublish` is asked before every line goes out (the node's freeze check); `onDropped` hears
+   * of each subscriber dropped for not reading.
+   */
+  constructor(
+    private readonly mayPublish: () => boolean = () => true,
+    private readonly onDropped: (bufferedBytes: number) => void = () => {},
+    private readonly maxBufferedBytes = MAX_BUFFERED_BYTES,
+  ) {}
 
   private readonly subscribers = new Set<ServerResponse>();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -60,6 +71,14 @@ export class StreamHub {
   private broadcast(message: LeaderStreamMessage): void {
     if (!this.mayPublish()) return;
     const line = `${JSON.stringify(message)}\n`;
-    for (const res of this.subscribers) res.write(line);
+    for (const res of this.subscribers) {
+      if (res.writableLength > this.maxBufferedBytes) {
+        this.subscribers.delete(res);
+        this.onDropped(res.writableLength);
+        res.destroy();
+        continue;
+      }
+      res.write(line);
+    }
   }
 }

@@ -8,6 +8,7 @@ import { clusterStateRoutes } from './cluster-state.js';
 import { sendError } from './errors.js';
 import { healthRoutes } from './health.js';
 import { killRoutes } from './kill.js';
+import { controlLimits } from './limits.js';
 import { trackRouteMethods } from '@zkviz/shared/fastify';
 
 function codeFor(status: number): string {
@@ -22,6 +23,8 @@ function codeFor(status: number): string {
       return 'not_found';
     case 405:
       return 'method_not_allowed';
+    case 429:
+      return 'rate_limited';
     default:
       return status >= 500 ? 'internal' : 'bad_request';
   }
@@ -63,6 +66,7 @@ export async function buildNodeServer(node: ClusterNode, logger: Logger): Promis
     return sendError(reply, status, codeFor(status), err.message);
   });
   const tokens = new ClusterTokenSource(node.config.clusterToken, node.zk, logger);
+  await app.register(controlLimits, node.config.limits);
   installClusterAuth(app, tokens);
   await app.register(healthRoutes(node));
   await app.register(clusterStateRoutes(node));

@@ -18,9 +18,10 @@ export function clusterStateRoutes(node: ClusterNode): FastifyPluginAsync {
       return snapshot;
     });
 
-    app.get(NODE_ROUTES.clusterStream, { schema: controlReadSchema, config: { clusterToken: true } }, async (_request, reply) => {
+    app.get(NODE_ROUTES.clusterStream, { schema: controlReadSchema, config: { clusterToken: true } }, async (request, reply) => {
       if (!node.leadership) return sendError(reply, 503, 'not_leader', 'this node is not acting as leader');
       reply.hijack();
+      app.admitStream(request, reply.raw);
       node.streams.subscribe(reply.raw);
     });
   };

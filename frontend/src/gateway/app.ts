@@ -3,7 +3,7 @@
  * outside world (ZooKeeper discovery, the leader's stream, the leader's kill route) comes in as a
  * dependency, so tests build the same gateway over fakes.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { GatewayConfig } from './config.js';
 import type { LeaderDiscovery } from './discovery/types.js';
@@ -11,6 +11,8 @@ import { ClusterFeed } from './feed/cluster-feed.js';
 import type { FeedLog } from './feed/types.js';
 import type { LeaderClient } from './leader/kill-client.js';
 import type { StreamConnector } from './leader/stream-client.js';
+import { DEFAULT_LIMITS, type GatewayLimits } from './limits/config.js';
+import { readLimit } from './limits/read-limit.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { installErrorHandlers } from './routes/errors.js';
 import { trackRouteMethods } from '@zkviz/shared/fastify';
@@ -24,7 +26,8 @@ import { recordingRoutes } from './recording/plugin.js';
 import { Recorder, type RecorderBounds } from './recording/recorder.js';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> & Partial<Pick<GatewayConfig, 'controlToken' | 'recording'>>;
+  config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
+    Partial<Pick<GatewayConfig, 'controlToken' | 'recording'>> & { limits?: Partial<GatewayLimits> };
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
@@ -52,6 +55,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const app = Fastify({
     logger: deps.logger ?? { level: deps.config.logLevel },
+    // No two log lines per request: a client looping on the API would have the gateway spend its
+    // time writing its log. What matters is logged on purpose (kills, cut-offs, 5xx).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4 * 1024,
     // Reject what the schemas do not allow instead of silently stripping or coercing it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
@@ -65,6 +71,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   app.removeContentTypeParser(['text/plain']);
   const allowedMethods = trackRouteMethods(app);
   const controlToken = deps.config.controlToken ?? null;
+  const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...deps.config.limits };
   const log = app.log as FeedLog;
   const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
   const recordingBounds: RecorderBounds = deps.config.recording ?? DEFAULT_RECORDING_BOUNDS;
@@ -76,6 +83,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   });
 
   await app.register(rateLimit, { global: false });
+  await app.register(readLimit, { perMinute: limits.readsPerMinute });
   const serveSpa = await registerStaticPage(app, deps.config.staticDir);
   installErrorHandlers(app, serveSpa, allowedMethods);
   await app.register(healthRoutes, { controlProtected: controlToken !== null });
@@ -85,7 +93,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   app.get('/ws', { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
-  installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, onBroadcast: (sent, kind) => recorder.record(sent, kind) });
+  installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, limits, onBroadcast: (sent, kind) => recorder.record(sent, kind) });
 
   app.addHook('onReady', async () => feed.start());
   app.addHook('onClose', async () => feed.stop());

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
+import { loadLimits, type GatewayLimits } from './limits/config.js';
 import { loadRecordingBounds } from './recording/config.js';
 import type { RecorderBounds } from './recording/recorder.js';
 
@@ -25,6 +26,8 @@ export interface GatewayConfig {
   allowedOrigins: string[];
   /** Kill requests per client IP per minute. */
   killRateLimitPerMinute: number;
+  /** Read, connection and message budgets per client (limits/config.ts). */
+  limits: GatewayLimits;
   logLevel: string;
   /** How much of the run `GET /api/recording` keeps (by age and by size). */
   recording: RecorderBounds;
@@ -75,6 +78,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     staticDir: env.STATIC_DIR?.trim() || defaultStaticDir(),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
     killRateLimitPerMinute: intFromEnv(env, 'KILL_RATE_LIMIT_PER_MIN', 120, 1, 100_000),
+    limits: loadLimits((name, fallback, min, max) => intFromEnv(env, name, fallback, min, max)),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     recording: loadRecordingBounds((name, fallback, min, max) => intFromEnv(env, name, fallback, min, max)),
   };

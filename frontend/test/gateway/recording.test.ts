@@ -5,7 +5,8 @@ import WebSocket from 'ws';
 import { parseRecording, recordingEntryLine, type ClusterView } from '@zkviz/shared';
 import { loadConfig } from '../../src/gateway/config.js';
 import { Recorder } from '../../src/gateway/recording/recorder.js';
-import { nodeId, snapshotMsg } from './fixtures.js';
+import { buildGateway } from '../../src/gateway/app.js';
+import { FakeDiscovery, FakeLeaderClient, FakeStreams, nodeId, snapshotMsg } from './fixtures.js';
 import { buildHarness, type Harness } from './gateway-harness.js';
 
 const baseView = (seq: number): ClusterView => ({
@@ -133,5 +134,24 @@ describe('GET /api/recording', () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/recording' });
     assert.equal(res.statusCode, 405);
     assert.equal(res.json<{ error: string }>().error, 'method_not_allowed');
+  });
+});
+
+describe('GET /api/recording and the read budget', () => {
+  it('shares the per-client budget of the other GET /api/* routes', async () => {
+    const gw = await buildGateway({
+      config: { staticDir: '/nonexistent', allowedOrigins: [], killRateLimitPerMinute: 100, logLevel: 'silent', limits: { readsPerMinute: 2 } },
+      createDiscovery: () => new FakeDiscovery(),
+      createStreamConnector: () => new FakeStreams().connector,
+      leaderClient: new FakeLeaderClient(() => ({ statusCode: 202, body: null })),
+      logger: false,
+    });
+    await gw.app.ready();
+    assert.equal((await gw.app.inject({ method: 'GET', url: '/api/cluster' })).statusCode, 200);
+    assert.equal((await gw.app.inject({ method: 'GET', url: '/api/recording' })).statusCode, 200);
+    const refused = await gw.app.inject({ method: 'GET', url: '/api/recording' });
+    assert.equal(refused.statusCode, 429);
+    assert.equal(refused.json<{ error: string }>().error, 'rate_limited');
+    await gw.app.close();
   });
 });

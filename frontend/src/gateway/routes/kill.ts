@@ -5,7 +5,16 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { CONTROL_TOKEN_HEADER, KILL_MODES, NODE_ID_SCHEMA_PATTERN, type ErrorBody, type KillAccepted, type KillMode, type KillRequestBody } from '@zkviz/shared';
+import {
+  CONTROL_TOKEN_HEADER,
+  DEFAULT_KILL_MODE,
+  KILL_MODES,
+  NODE_ID_SCHEMA_PATTERN,
+  type ErrorBody,
+  type KillAccepted,
+  type KillMode,
+  type KillRequestBody,
+} from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader/kill-client.js';
 import { errorBodySchema } from './schemas.js';
@@ -68,6 +77,8 @@ export function mapLeaderReply(reply: LeaderReply, target: string, mode: KillMod
       return { status: 409, body: { error: 'stale_leader', message: body?.message ?? 'the leader was superseded; retry once the new leader is known' } };
     case 503:
       return { status: 503, body: { error: 'no_leader', message: body?.message ?? 'the leader stepped down; re-election in progress' } };
+    case 429:
+      return { status: 429, body: { error: 'rate_limited', message: 'the leader is refusing more control calls from this gateway for now' } };
     case 502:
       return { status: 502, body: { error: 'target_unreachable', message: body?.message ?? `the leader could not reach ${target}` } };
     case 401:
@@ -96,7 +107,7 @@ export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { f
     },
     async (req, reply) => {
       const { id } = req.params;
-      const mode: KillMode = req.body?.mode ?? 'crash';
+      const mode: KillMode = req.body?.mode ?? DEFAULT_KILL_MODE;
       const view = feed.view;
       if (view.status !== 'ok' || !view.leader || !view.leaderAddress) {
         return reply.code(503).send({ error: 'no_leader', message: 'no leader right now; re-election in progress' });

@@ -9,6 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ClusterEvent, ClusterView, ServerMessage } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
+import { DEFAULT_LIMITS, type GatewayLimits } from '../limits/config.js';
+import { WsLimits } from '../limits/ws-limits.js';
 import { parseClientMessage } from './client-messages.js';
 import { KeepLatestSender } from './keep-latest.js';
 import { isOriginAllowed } from './origin.js';
@@ -21,6 +23,7 @@ export interface WsHubOptions {
   feed: ClusterFeed;
   allowedOrigins: readonly string[];
   heartbeatMs?: number;
+  limits?: Pick<GatewayLimits, 'wsConnectionsPerAddress' | 'wsMessageBurst' | 'wsMessagesPerSecond'>;
   /** Sees every broadcast as the text sent (the recorder); per-client replies are not broadcasts. */
   onBroadcast?: (sent: string, kind: 'snapshot' | 'event') => void;
 }
@@ -29,16 +32,23 @@ interface Client {
   socket: WebSocket;
   sender: KeepLatestSender;
   alive: boolean;
+  /** Over its message budget: told once, closing; every further message is ignored unread. */
+  cutOff: boolean;
 }
 
 const encode = (message: ServerMessage): string => JSON.stringify(message);
 
-function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ error: status === 403 ? 'forbidden' : 'not_found', message: reason });
+const UPGRADE_REFUSALS: Record<number, { error: string; statusText: string }> = {
+  403: { error: 'forbidden', statusText: 'Forbidden' },
+  404: { error: 'not_found', statusText: 'Not Found' },
+  429: { error: 'rate_limited', statusText: 'Too Many Requests' },
+};
+
+function rejectUpgrade(socket: Duplex, status: 403 | 404 | 429, reason: string): void {
+  const { error, statusText } = UPGRADE_REFUSALS[status]!;
+  const body = JSON.stringify({ error, message: reason });
   socket.end(
-    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Not Found'}\r\n` +
-      'Content-Type: application/json\r\nConnection: close\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${statusText}\r\n` + 'Content-Type: application/json\r\nConnection: close\r\n' + `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
@@ -46,6 +56,7 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
   const { feed, allowedOrigins } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, clientTracking: false });
   const clients = new Set<Client>();
+  const limits = new WsLimits({ ...DEFAULT_LIMITS, ...options.limits }, app.log);
   let latestSnapshot = encode({ type: 'snapshot', view: feed.view });
 
   const onView = (view: ClusterView) => {
@@ -68,12 +79,16 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
       app.log.warn({ origin: req.headers.origin, host: req.headers.host }, 'rejected WebSocket from a foreign origin');
       return rejectUpgrade(socket, 403, 'origin not allowed');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    // Before ws touches the request: a client at its cap costs one status line, no WebSocket.
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (!limits.admit(address, socket)) return rejectUpgrade(socket, 429, `too many WebSocket connections from ${address}`);
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, address));
   };
   app.server.on('upgrade', onUpgrade);
 
-  function onConnection(socket: WebSocket): void {
-    const client: Client = { socket, sender: new KeepLatestSender(socket), alive: true };
+  function onConnection(socket: WebSocket, address: string): void {
+    const client: Client = { socket, sender: new KeepLatestSender(socket), alive: true, cutOff: false };
+    const budget = limits.messageBudget();
     clients.add(client);
     client.sender.sendSnapshot(latestSnapshot);
     for (const event of feed.recentEvents) client.sender.sendAlways(encode({ type: 'event', event }));
@@ -82,6 +97,13 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
       client.alive = true;
     });
     socket.on('message', (data: RawData, isBinary: boolean) => {
+      // O(1) before anything else: no parse, no reply, no queue for a client over its budget.
+      if (client.cutOff) return;
+      if (!budget.take()) {
+        client.cutOff = true;
+        limits.cutOff(socket, address, (reply) => client.sender.sendAlways(encode(reply)));
+        return;
+      }
       const parsed = isBinary ? null : parseClientMessage(data.toString());
       if (parsed?.ok) {
         client.sender.sendAlways(encode({ type: 'pong', at: Date.now() }));

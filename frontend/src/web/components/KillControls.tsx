@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import type { KillMode } from '@zkviz/shared';
+import { KILL_MODES, KILL_MODE_TABLE, type KillMode } from '@zkviz/shared';
 import { killNode, type KillOutcome } from '../api.js';
 
 const OUTCOME_VISIBLE_MS = 4000;
 
-/** Kill (crash) as the main action, graceful as the quieter one; the result shows for a few seconds. */
+/** One button per kill mode (shared/src/kill-modes.ts), the main action first; the result shows for a few seconds. */
 export function KillControls({ id, disabled }: { id: string; disabled: boolean }) {
   const [pending, setPending] = useState<KillMode | null>(null);
   const [outcome, setOutcome] = useState<KillOutcome | null>(null);
@@ -23,19 +23,22 @@ export function KillControls({ id, disabled }: { id: string; disabled: boolean }
 
   return (
     <div className="kill-controls">
-      <button type="button" className="danger" data-testid="kill-crash" disabled={disabled || pending !== null} onClick={() => void kill('crash')}>
-        {pending === 'crash' ? 'Killing…' : 'Kill'}
-      </button>
-      <button
-        type="button"
-        className="secondary"
-        data-testid="kill-graceful"
-        title="Stop gracefully: the node deletes its znodes before exiting"
-        disabled={disabled || pending !== null}
-        onClick={() => void kill('graceful')}
-      >
-        {pending === 'graceful' ? 'Stopping…' : 'graceful'}
-      </button>
+      {KILL_MODES.map((mode) => {
+        const spec = KILL_MODE_TABLE[mode];
+        return (
+          <button
+            key={mode}
+            type="button"
+            className={spec.emphasis}
+            data-testid={`kill-${mode}`}
+            title={spec.description}
+            disabled={disabled || pending !== null}
+            onClick={() => void kill(mode)}
+          >
+            {pending === mode ? spec.pendingLabel : spec.label}
+          </button>
+        );
+      })}
       {outcome && (
         <span className={`outcome ${outcome.ok ? 'ok' : 'failed'}`} data-testid="kill-outcome" role="status">
           {outcome.ok ? `${outcome.accepted.mode} sent` : outcome.message}

@@ -1,26 +1,64 @@
+import type { ReactNode } from 'react';
 import type { ClusterView, NodeView } from '@zkviz/shared';
 import { shortId } from '../format.js';
 import { KillControls } from './KillControls.js';
 
-function NodeRow({ node, killDisabled }: { node: NodeView; killDisabled: boolean }) {
-  const isLeader = node.role === 'leader';
-  return (
-    <tr className={isLeader ? 'leader-row' : undefined} data-testid="node-row" data-node-id={node.id} data-role={node.role}>
-      <td>
+interface CellContext {
+  killDisabled: boolean;
+}
+
+/** One entry per column: its header and how a node fills its cell. A new column is one entry. */
+interface NodeColumn {
+  key: string;
+  /** Header text; a column without one (the actions) gets `ariaLabel` instead. */
+  header?: string;
+  ariaLabel?: string;
+  className?: string;
+  cell: (node: NodeView, ctx: CellContext) => ReactNode;
+}
+
+const none = <span className="muted">—</span>;
+
+const NODE_COLUMNS: readonly NodeColumn[] = [
+  {
+    key: 'znode',
+    header: 'Znode',
+    cell: (node) => (
+      <>
         <span className="znode-short">{shortId(node.id)}</span>
         <span className="znode-full">{node.id}</span>
-      </td>
-      <td>{isLeader ? <span className="badge leader">leader</span> : <span className="badge">{node.role}</span>}</td>
-      <td className="mono">{node.watching ? <span title={node.watching}>{shortId(node.watching)}</span> : <span className="muted">—</span>}</td>
-      <td className="mono">{node.address ?? <span className="muted">—</span>}</td>
-      <td>
-        <KillControls id={node.id} disabled={killDisabled} />
-      </td>
+      </>
+    ),
+  },
+  {
+    key: 'type',
+    header: 'Type',
+    cell: (node) => (node.role === 'leader' ? <span className="badge leader">leader</span> : <span className="badge">{node.role}</span>),
+  },
+  {
+    key: 'watching',
+    header: 'Watching',
+    className: 'mono',
+    cell: (node) => (node.watching ? <span title={node.watching}>{shortId(node.watching)}</span> : none),
+  },
+  { key: 'address', header: 'Address', className: 'mono', cell: (node) => node.address ?? none },
+  { key: 'actions', ariaLabel: 'Actions', cell: (node, ctx) => <KillControls id={node.id} disabled={ctx.killDisabled} /> },
+];
+
+function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
+  return (
+    <tr className={node.role === 'leader' ? 'leader-row' : undefined} data-testid="node-row" data-node-id={node.id} data-role={node.role}>
+      {NODE_COLUMNS.map((column) => (
+        <td key={column.key} className={column.className}>
+          {column.cell(node, ctx)}
+        </td>
+      ))}
     </tr>
   );
 }
 
 export function NodeTable({ view, killDisabled }: { view: ClusterView; killDisabled: boolean }) {
+  const ctx: CellContext = { killDisabled };
   return (
     <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
       <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
@@ -30,16 +68,16 @@ export function NodeTable({ view, killDisabled }: { view: ClusterView; killDisab
         <table>
           <thead>
             <tr>
-              <th>Znode</th>
-              <th>Type</th>
-              <th>Watching</th>
-              <th>Address</th>
-              <th aria-label="Actions" />
+              {NODE_COLUMNS.map((column) => (
+                <th key={column.key} aria-label={column.ariaLabel}>
+                  {column.header}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {view.nodes.map((node) => (
-              <NodeRow key={node.id} node={node} killDisabled={killDisabled} />
+              <NodeRow key={node.id} node={node} ctx={ctx} />
             ))}
           </tbody>
         </table>
