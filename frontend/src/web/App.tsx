@@ -1,3 +1,5 @@
+import { useCallback, useEffect, useReducer, useState, type DragEvent } from 'react';
+import type { ServerMessage } from '@zkviz/shared';
 import { ChainView } from './components/ChainView.js';
 import { ControlToken } from './components/ControlToken.js';
 import { EventTimeline } from './components/EventTimeline.js';
@@ -6,24 +8,95 @@ import { LeaderlessBanner } from './components/LeaderlessBanner.js';
 import { NodeTable } from './components/NodeTable.js';
 import { StatusHeader } from './components/StatusHeader.js';
 import { useClusterStream } from './hooks/useClusterStream.js';
+import { LeaderAnnouncer } from './replay/LeaderAnnouncer.js';
+import { loadFile, loadUrl, replayUrl, type LoadResult } from './replay/load.js';
+import { ShowingPastContext } from './replay/past.js';
+import { ReplayBar } from './replay/ReplayBar.js';
+import { ShortcutsHelp } from './replay/ShortcutsHelp.js';
+import { ThemeToggle } from './replay/ThemeToggle.js';
+import { usePlayback } from './replay/usePlayback.js';
+import { useShortcuts } from './replay/useShortcuts.js';
+import { activeTimeline, frameAt, initialReplayState, replayReducer, showingPast } from './state/replay.js';
 
 export function App() {
-  const { link, view, events } = useClusterStream();
+  const [replay, dispatchReplay] = useReducer(replayReducer, Date.now(), initialReplayState);
+  const onMessage = useCallback((message: ServerMessage, bytes: number) => {
+    if (message.type === 'snapshot' || message.type === 'event') dispatchReplay({ type: 'received', at: Date.now(), entry: message, bytes });
+  }, []);
+  const live = useClusterStream(onMessage);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  usePlayback(replay.playing, dispatchReplay);
+
+  const opened = useCallback((result: LoadResult) => {
+    if (!result.ok) return setLoadError(result.message);
+    setLoadError(null);
+    dispatchReplay({ type: 'open', name: result.name, recording: result.recording });
+  }, []);
+  const openFile = useCallback((file: File) => void loadFile(file).then(opened), [opened]);
+
+  // `/?replay=/path/to/recording.ndjson` opens a recording from this server.
+  useEffect(() => {
+    const param = new URLSearchParams(window.location.search).get('replay');
+    if (!param) return;
+    const url = replayUrl(param, window.location);
+    if (typeof url === 'string') setLoadError(url);
+    else void loadUrl(url).then(opened);
+  }, [opened]);
+
+  useShortcuts((command) => {
+    switch (command) {
+      case 'toggle-play':
+        return dispatchReplay({ type: 'toggle-play' });
+      case 'previous':
+        return dispatchReplay({ type: 'step', by: -1 });
+      case 'next':
+        return dispatchReplay({ type: 'step', by: 1 });
+      case 'live':
+        return dispatchReplay({ type: 'live' });
+      case 'help':
+        return setHelpOpen((open) => !open);
+      case 'close':
+        setHelpOpen(false);
+        // Menus and popovers close on a bubbling event of their own; tell them all at once.
+        document.dispatchEvent(new CustomEvent('zkviz:close-menus'));
+        return;
+    }
+  });
+
+  const past = showingPast(replay);
+  const frame = past ? frameAt(activeTimeline(replay), replay.cursor ?? 0) : { view: live.view, events: live.events };
+  const view = frame.view;
   const leaderless = view?.status === 'leaderless';
-  const killDisabled = link !== 'live' || view?.status !== 'ok';
+  const killDisabled = past || live.link !== 'live' || view?.status !== 'ok';
+  const onDrop = (e: DragEvent) => {
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    e.preventDefault();
+    openFile(file);
+  };
+
   return (
-    <div className="page">
-      <StatusHeader link={link} view={view} />
-      <main>
-        <ControlToken />
-        {leaderless && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} />}
-        {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
-        {view ? <NodeTable view={view} killDisabled={killDisabled} /> : <p className="card muted">Connecting…</p>}
-        <div className="columns">
-          {view && <ChainView nodes={view.nodes} />}
-          <EventTimeline events={events} />
+    <ShowingPastContext.Provider value={past}>
+      <div className={`page${past ? ' showing-past' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="page" data-past={past}>
+        <StatusHeader link={past ? 'past' : live.link} view={view} />
+        <div className="toolbar">
+          <ThemeToggle />
         </div>
-      </main>
-    </div>
+        <main>
+          <ReplayBar state={replay} dispatch={dispatchReplay} onOpenFile={openFile} error={loadError} onHelp={() => setHelpOpen(true)} />
+          <ControlToken />
+          {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} />}
+          {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
+          {view ? <NodeTable view={view} killDisabled={killDisabled} /> : <p className="card muted">Connecting…</p>}
+          <div className="columns">
+            {view && <ChainView nodes={view.nodes} />}
+            <EventTimeline events={frame.events} />
+          </div>
+        </main>
+        <LeaderAnnouncer view={view} />
+        {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+      </div>
+    </ShowingPastContext.Provider>
   );
 }
