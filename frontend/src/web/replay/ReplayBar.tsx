@@ -22,20 +22,19 @@ export function ReplayBar({ state, dispatch, onOpenFile, error, onHelp }: Props)
   return (
     <section className={`card replay-bar${past ? ' past' : ''}`} aria-label="Replay" data-testid="replay-bar" data-mode={past ? 'past' : 'live'}>
       <div className="replay-row">
-        <button type="button" data-testid="replay-play" aria-label={state.playing ? 'Pause' : 'Play'} onClick={() => dispatch({ type: 'toggle-play' })}>
+        <button type="button" data-testid="replay-play" onClick={() => dispatch({ type: 'toggle-play' })}>
           {state.playing ? '❚❚ Pause' : '▶ Play'}
         </button>
-        <button type="button" data-testid="replay-prev" aria-label="Previous change" disabled={cursor === 0} onClick={() => dispatch({ type: 'step', by: -1 })}>
-          ◀ prev
+        <button type="button" data-testid="replay-prev" disabled={cursor === 0} onClick={() => dispatch({ type: 'step', by: -1 })}>
+          ◀ Previous
         </button>
         <button
           type="button"
           data-testid="replay-next"
-          aria-label="Next change"
           disabled={cursor >= t.entries.length && !(past && !state.recording)}
           onClick={() => dispatch({ type: 'step', by: 1 })}
         >
-          next ▶
+          Next ▶
         </button>
         <label className="speed">
           <span>
@@ -81,8 +80,8 @@ export function ReplayBar({ state, dispatch, onOpenFile, error, onHelp }: Props)
         <a className="button secondary" href="/api/recording" download data-testid="download-recording">
           Download recording
         </a>
-        <button type="button" className="secondary" aria-label="Keyboard shortcuts" onClick={onHelp}>
-          ?
+        <button type="button" className="secondary" onClick={onHelp} data-testid="shortcuts-open">
+          Shortcuts (?)
         </button>
       </div>
       <label className="scrubber">

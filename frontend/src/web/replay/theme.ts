@@ -28,3 +28,9 @@ export function applyTheme(theme: Theme | null): void {
     /* storage disabled: the choice lasts for this page */
   }
 }
+
+/** At start-up, before the first paint: a remembered choice wins over the system's. */
+export function restoreTheme(): void {
+  const theme = storedTheme();
+  if (theme) document.documentElement.dataset.theme = theme;
+}
