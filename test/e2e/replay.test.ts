@@ -7,7 +7,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -96,7 +97,9 @@ describe('record and replay in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'live.png'), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.locator('[data-testid="download-recording"]').click()]);
-    recordingPath = (await download.path())!;
+    assert.match(download.suggestedFilename(), /^zkviz-recording-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.ndjson$/);
+    recordingPath = join(mkdtempSync(join(tmpdir(), 'zkviz-replay-')), download.suggestedFilename());
+    await download.saveAs(recordingPath);
     const parsed = parseRecording(readFileSync(recordingPath, 'utf8'));
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
     recording = parsed.recording;
