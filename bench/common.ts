@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import WebSocket from 'ws';
-import type { ClusterView, KillMode, ServerMessage } from '@zkviz/shared';
+import { GATEWAY_ROUTES, gatewayKillPath, type ClusterView, type KillMode, type ServerMessage } from '@zkviz/shared';
 import { fourLetterWord, type LocalCluster, type LogEvent, type ManagedProcess } from '../launcher/src/index.js';
 import type { Figure } from './stats.js';
 import { settledProblems, withTimeout } from '../test/helpers/index.js';
@@ -156,7 +156,7 @@ export class ViewWatcher extends EventEmitter<{ view: [ReceivedView] }> {
   }
 
   static async open(baseUrl: string): Promise<ViewWatcher> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`);
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${GATEWAY_ROUTES.ws}`);
     const w = new ViewWatcher(socket);
     await withTimeout(
       new Promise<void>((resolve, reject) => {
@@ -215,7 +215,7 @@ export async function waitSettled(eye: ViewWatcher, n: number, timeoutMs = 30_00
 
 /** POST /api/nodes/:id/kill on the gateway. */
 export async function restKill(baseUrl: string, id: string, mode: KillMode): Promise<void> {
-  const res = await fetch(`${baseUrl}/api/nodes/${id}/kill`, {
+  const res = await fetch(`${baseUrl}${gatewayKillPath(id)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ mode }),

@@ -7,6 +7,7 @@
  *                 | {type:'slow-connected'} | {type:'slow-report', ...}
  * A view counts as delivered to a viewer when a snapshot with that `seq` (or a newer one) arrives.
  */
+import { GATEWAY_ROUTES } from '@zkviz/shared';
 import WebSocket from 'ws';
 
 type Msg = { cmd: 'connect'; url: string; count: number } | { cmd: 'slow'; url: string } | { cmd: 'resume-slow' } | { cmd: 'close' };
@@ -40,7 +41,7 @@ function onSnapshot(text: string, at: number): void {
 
 function open(url: string, onText: (text: string, at: number) => void): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, { perMessageDeflate: false });
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${GATEWAY_ROUTES.ws}`, { perMessageDeflate: false });
     let first = true;
     ws.on('message', (data) => {
       const at = Date.now();

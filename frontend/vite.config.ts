@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { GATEWAY_API_PREFIX, GATEWAY_ROUTES } from '@zkviz/shared';
 
 const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080';
 
@@ -16,8 +17,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': gateway,
-      '/ws': { target: gateway.replace(/^http/, 'ws'), ws: true },
+      [GATEWAY_API_PREFIX]: gateway,
+      [GATEWAY_ROUTES.ws]: { target: gateway.replace(/^http/, 'ws'), ws: true },
     },
   },
 });

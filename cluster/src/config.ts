@@ -1,6 +1,7 @@
 /** Node configuration from the environment (documented in the README). */
 import { hostname } from 'node:os';
 import { DEFAULT_NODE_PORT, isValidAddress } from '@zkviz/shared';
+import { ConfigError, envInt, envString, type Env } from '@zkviz/shared/fastify';
 
 export interface NodeConfig {
   zkConnect: string;
@@ -21,35 +22,23 @@ export interface NodeLimits {
   streamsPerAddress: number;
 }
 
-export class ConfigError extends Error {}
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-  }
-  return value;
-}
-
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
-  const port = int(env, 'PORT', DEFAULT_NODE_PORT, 0, 65535);
-  const advertisedAddress = env.ADVERTISED_ADDRESS || `${hostname()}:${port}`;
+export function loadConfig(env: Env = process.env): NodeConfig {
+  const port = envInt(env, 'PORT', DEFAULT_NODE_PORT, 0, 65535);
+  const advertisedAddress = envString(env, 'ADVERTISED_ADDRESS', `${hostname()}:${port}`);
   if (!isValidAddress(advertisedAddress)) {
     throw new ConfigError(`ADVERTISED_ADDRESS must be host:port (got "${String(advertisedAddress)}")`);
   }
   return {
-    zkConnect: env.ZK_CONNECT || '127.0.0.1:2181',
-    sessionTimeoutMs: int(env, 'SESSION_TIMEOUT_MS', 4000, 400, 60000),
-    host: env.HOST || '0.0.0.0',
+    zkConnect: envString(env, 'ZK_CONNECT', '127.0.0.1:2181'),
+    sessionTimeoutMs: envInt(env, 'SESSION_TIMEOUT_MS', 4000, 400, 60000),
+    host: envString(env, 'HOST', '0.0.0.0'),
     port,
     advertisedAddress,
-    clusterToken: env.CLUSTER_TOKEN || null,
+    clusterToken: envString(env, 'CLUSTER_TOKEN'),
     limits: {
-      controlPerMinute: int(env, 'CONTROL_RATE_LIMIT_PER_MIN', 6000, 1, 10_000_000),
-      streamsPerAddress: int(env, 'STREAMS_PER_ADDRESS', 8, 1, 100_000),
+      controlPerMinute: envInt(env, 'CONTROL_RATE_LIMIT_PER_MIN', 6000, 1, 10_000_000),
+      streamsPerAddress: envInt(env, 'STREAMS_PER_ADDRESS', 8, 1, 100_000),
     },
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: envString(env, 'LOG_LEVEL', 'info'),
   };
 }

@@ -1,22 +1,16 @@
 /** Entry point of a cluster node: config from the environment, then join the election. */
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config.js';
+import { startSafeguardSwitches } from '@zkviz/shared';
+import { loadConfigOrExit } from '@zkviz/shared/fastify';
+import { loadConfig } from './config.js';
 import { ClusterNode } from './node.js';
 import { buildNodeServer } from './server/app.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: { svc: 'node', pid: process.pid } });
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`zkviz node: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  startSafeguardSwitches('node', process, (message) => logger.warn({ ev: 'unsafe-safeguard-disabled' }, message));
+  const config = loadConfigOrExit('zkviz node', () => loadConfig());
   const node = new ClusterNode(config, logger);
   const app = await buildNodeServer(node, logger);
   await app.listen({ host: config.host, port: config.port });

@@ -2,20 +2,22 @@
  * One cluster node: the election, the leader duties it switches on and off, and how it dies.
  * The HTTP routes (server/) only ask this object questions; they hold no state of their own.
  */
-import { killModeSpec, parseElectionZnode, unknownKillMode, type ClusterSnapshot, type KillMode } from '@zkviz/shared';
+import { killModeSpec, parseElectionZnode, safeguardOff, unknownKillMode, type ClusterSnapshot, type KillMode } from '@zkviz/shared';
 import { ZkConnection } from '@zkviz/shared/zk';
 import type { Logger } from 'pino';
 import type { NodeConfig } from './config.js';
 import { Election } from './election/driver.js';
-import { ClusterObserver } from './leader/observer.js';
-import { StreamHub } from './leader/stream-hub.js';
+import { ClusterObserver } from './leadership/observer.js';
+import { StreamHub } from './leadership/stream-hub.js';
 
 /** The freeze detector's tick while acting. */
 const FREEZE_TICK_MS = 100;
 
 export interface Leadership {
+  /** Our election znode name. */
   id: string;
-  token: number;
+  /** Its sequence: every leader message carries it, and readers ignore lower ones. */
+  fencingToken: number;
 }
 
 export class ClusterNode {
@@ -28,7 +30,6 @@ export class ClusterNode {
   );
   readonly startedAt = Date.now();
   private observer: ClusterObserver | null = null;
-  private actingAs: Leadership | null = null;
   private dying = false;
   private freezeTimer: NodeJS.Timeout | null = null;
   /** performance.now() of the freeze detector's last tick. */
@@ -43,13 +44,19 @@ export class ClusterNode {
     const log = (ev: string, fields?: Record<string, unknown>) => this.logger.info({ ev, ...fields }, ev);
     this.zk = new ZkConnection({ connect: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs, log: (msg, f) => this.logger.info({ ev: 'zk', ...f }, msg) });
     this.election = new Election(this.zk, { address: config.advertisedAddress, startedAt: this.startedAt, pid: process.pid }, log);
-    this.election.on('acting', (acting, znode, reason) => (acting && znode ? this.startActing(znode) : this.stopActing(reason)));
+    this.election.on('acting', (acting, znode, reason) => (acting ? this.startActing(znode) : this.stopActing(znode, reason)));
   }
 
   /** The leadership this node is acting on right now, or null. Asking runs the freeze check. */
   get leadership(): Leadership | null {
     this.frozenJustNow();
-    return this.actingAs;
+    return this.actingAs();
+  }
+
+  /** Derived from the election machine, the one holder of "acting" (no copy kept here). */
+  private actingAs(): Leadership | null {
+    const { acting, electionZnode } = this.election.state;
+    return acting && electionZnode ? leadershipOf(electionZnode) : null;
   }
 
   get latestSnapshot(): ClusterSnapshot | null {
@@ -83,7 +90,7 @@ export class ClusterNode {
    * just before the tick, say — must not speak for a leadership that may be gone.
    */
   private frozenJustNow(): boolean {
-    if (!this.actingAs) return false;
+    if (!this.freezeTimer || safeguardOff('freeze-detector')) return false;
     const gap = performance.now() - this.lastTick - FREEZE_TICK_MS;
     const timeout = this.zk.currentSession?.timeoutMs ?? this.config.sessionTimeoutMs;
     if (gap <= timeout / 3) return false;
@@ -92,28 +99,26 @@ export class ClusterNode {
     return true;
   }
 
+  /** Leader duties on: called when the machine's leadership turns on (it already says acting). */
   private startActing(znode: string): void {
-    const token = parseElectionZnode(znode)?.sequence ?? -1;
-    this.actingAs = { id: znode, token };
+    const leadership = leadershipOf(znode);
     this.watchForFreezes();
     // Tests and the chaos checker read these lines to check "at most one acting leader".
-    this.logger.info({ ev: 'acting-start', znode, token, at: Date.now() }, 'acting as leader');
-    this.streams.open(this.actingAs);
+    this.logger.info({ ev: 'acting-start', znode, fencingToken: leadership.fencingToken, at: Date.now() }, 'acting as leader');
+    this.streams.open(leadership);
     this.observer = new ClusterObserver(this.zk, znode, (ev, f) => this.logger.warn({ ev, ...f }, ev));
     this.observer.on('snapshot', (s) => this.streams.publish(s));
     this.observer.start();
   }
 
-  private stopActing(reason: string): void {
-    if (!this.actingAs) return;
-    const was = this.actingAs;
-    this.actingAs = null;
+  /** Leader duties off: called when the machine's leadership turns off, with the znode it was. */
+  private stopActing(znode: string, reason: string): void {
     if (this.freezeTimer) clearInterval(this.freezeTimer);
     this.freezeTimer = null;
     this.observer?.stop();
     this.observer = null;
     this.streams.close();
-    this.logger.info({ ev: 'acting-stop', znode: was.id, token: was.token, reason, at: Date.now() }, 'stopped acting as leader');
+    this.logger.info({ ev: 'acting-stop', znode, fencingToken: leadershipOf(znode).fencingToken, reason, at: Date.now() }, 'stopped acting as leader');
   }
 
   /**
@@ -150,10 +155,14 @@ export class ClusterNode {
 
   /** Graceful stop: leave the election (immediate failover) and close everything. */
   async shutdown(): Promise<void> {
-    this.stopActing('shutting down');
+    // Stopping the election stops acting first, synchronously (reason "stopping").
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
     await Promise.race([this.election.stop(), timeout]);
   }
+}
+
+function leadershipOf(znode: string): Leadership {
+  return { id: znode, fencingToken: parseElectionZnode(znode)?.sequence ?? -1 };
 }
 
 /** Ends the process the way the mode's table entry says (a crash is SIGKILL on ourselves: no handlers, no session close). */

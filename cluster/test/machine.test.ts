@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ZCONNECTIONLOSS, ZNODEEXISTS, ZNONODE, ZOK } from '@zkviz/shared/zk';
-import { initialElectionState, step, type Command, type ElectionEvent, type ElectionState } from '../src/election/machine.js';
+import { electionPhase, initialElectionState, step, type Command, type ElectionEvent, type ElectionState } from '../src/election/machine.js';
 
 const SESSION = 'a1b2c3';
 const ME = 'c'.repeat(32);
@@ -50,7 +50,7 @@ function leading() {
 test('a new session creates a protected election znode under its own candidate prefix', () => {
   const { state, commands } = run([connected]);
   assert.deepEqual(commands, [{ type: 'create', sessionId: SESSION, candidateId: ME }]);
-  assert.equal(state.phase, 'joining');
+  assert.equal(electionPhase(state), 'joining');
 });
 
 test('the only node checks it owns its znode, then registers as coordinator and only then acts', () => {
@@ -61,7 +61,13 @@ test('the only node checks it owns its znode, then registers as coordinator and 
   const owned = run([{ type: 'ownerChecked', sessionId: SESSION, epoch: 1, rc: ZOK, ephemeralOwner: SESSION }], listedOnlyMe.state);
   assert.deepEqual(types(owned.commands), ['unregister', 'register', 'publishStatus']);
   assert.deepEqual(owned.commands[0], { type: 'unregister', sessionId: SESSION, registry: 'workers', znode: MINE5 });
-  assert.deepEqual(owned.commands[1], { type: 'register', sessionId: SESSION, registry: 'coordinators', znode: MINE5 });
+  assert.deepEqual(owned.commands[1], {
+    type: 'register',
+    sessionId: SESSION,
+    registry: 'coordinators',
+    znode: MINE5,
+    status: { role: 'leader', watching: null, sessionId: SESSION },
+  });
   assert.equal(owned.state.acting, false, 'not acting before the coordinators entry exists');
 
   const registered = run([{ type: 'registered', sessionId: SESSION, registry: 'coordinators', rc: ZOK }], owned.state);
@@ -152,7 +158,7 @@ test('own znode missing (e.g. after data loss): join again, and stop acting mean
   const { state: leader } = leading();
   const reconnected = run([{ type: 'suspended' }, { type: 'connected', sessionId: SESSION, reconnected: true, candidateId: 'ignored' }], leader);
   assert.deepEqual(reconnected.commands, [
-    { type: 'stopActing', reason: 'connection suspended' },
+    { type: 'stopActing', znode: MINE5, reason: 'connection suspended' },
     { type: 'list', sessionId: SESSION, epoch: 2 },
   ]);
   const { state, commands } = run([listed(2, [OTHER1])], reconnected.state);
@@ -176,7 +182,7 @@ test('/election itself missing: re-create parents, then join', () => {
 test('a suspended leader stops acting at once and decides again on reconnect before acting again', () => {
   const { state: leader } = leading();
   const suspended = step(leader, { type: 'suspended' });
-  assert.deepEqual(suspended.commands, [{ type: 'stopActing', reason: 'connection suspended' }]);
+  assert.deepEqual(suspended.commands, [{ type: 'stopActing', znode: MINE5, reason: 'connection suspended' }]);
   assert.equal(suspended.state.acting, false);
   const back = run(
     [
@@ -194,7 +200,7 @@ test('a suspended leader stops acting at once and decides again on reconnect bef
 test('session lost: stop acting, forget the old znode; the next session joins under a new prefix', () => {
   const { state: leader } = leading();
   const lost = step(leader, { type: 'lost' });
-  assert.deepEqual(lost.commands, [{ type: 'stopActing', reason: 'session lost' }]);
+  assert.deepEqual(lost.commands, [{ type: 'stopActing', znode: MINE5, reason: 'session lost' }]);
   assert.equal(lost.state.electionZnode, null);
   const NEXT = 'd'.repeat(32);
   const again = run([{ type: 'connected', sessionId: 'new', reconnected: false, candidateId: NEXT }], lost.state);
@@ -223,7 +229,7 @@ test('create reply lost: the list finds our znode by its prefix and adopts it in
   ]);
   assert.equal(commands.filter((c) => c.type === 'create').length, 1, 'only the original create');
   assert.equal(state.electionZnode, MINE5);
-  assert.equal(state.createUncertain, false);
+  assert.equal(electionPhase(state), 'following', 'adopted and decided: nothing left uncertain');
 });
 
 test('create reply lost and the create did not happen: create again after the list', () => {
@@ -256,7 +262,7 @@ test('missing registry on register: parents are created, then the entry is regis
   );
   assert.deepEqual(commands, [
     { type: 'ensureParents', sessionId: SESSION, then: 'workers' },
-    { type: 'register', sessionId: SESSION, registry: 'workers', znode: MINE5 },
+    { type: 'register', sessionId: SESSION, registry: 'workers', znode: MINE5, status: { role: 'worker', watching: OTHER2, sessionId: SESSION } },
   ]);
 });
 
@@ -271,7 +277,11 @@ test('stop during an in-flight create deletes the znode once the create complete
 test('graceful stop of a leader: stop acting, delete the znode, close the session', () => {
   const { state: leader } = leading();
   const { commands } = step(leader, { type: 'stop' });
-  assert.deepEqual(commands, [{ type: 'stopActing', reason: 'stopping' }, { type: 'delete', sessionId: SESSION, znode: MINE5 }, { type: 'closeSession' }]);
+  assert.deepEqual(commands, [
+    { type: 'stopActing', znode: MINE5, reason: 'stopping' },
+    { type: 'delete', sessionId: SESSION, znode: MINE5 },
+    { type: 'closeSession' },
+  ]);
 });
 
 test('a registration answer after losing leadership does not start acting', () => {
@@ -280,4 +290,68 @@ test('a registration answer after losing leadership does not start acting', () =
   const { commands, state } = step(suspended, { type: 'registered', sessionId: SESSION, registry: 'coordinators', rc: ZOK });
   assert.deepEqual(commands, []);
   assert.equal(state.acting, false);
+});
+
+test('recheck (after a freeze): stop acting at once, ask for a round trip; act again only after it confirms and a new decision', () => {
+  const { state: leader } = leading();
+  const rechecked = step(leader, { type: 'recheck', reason: 'frozen for 900 ms' });
+  assert.deepEqual(rechecked.commands, [
+    { type: 'stopActing', znode: MINE5, reason: 'recheck: frozen for 900 ms' },
+    { type: 'confirmSession', sessionId: SESSION, reason: 'frozen for 900 ms' },
+  ]);
+  assert.equal(rechecked.state.acting, false);
+  const confirmed = step(rechecked.state, { type: 'sessionConfirmed', sessionId: SESSION, rc: ZOK });
+  assert.deepEqual(confirmed.commands, [{ type: 'list', sessionId: SESSION, epoch: 2 }]);
+  assert.equal(confirmed.state.acting, false, 'the confirmation alone does not make us act');
+});
+
+test('a recheck answer after a real suspension is ignored: the reconnect decides instead', () => {
+  const { state: leader } = leading();
+  const rechecked = step(leader, { type: 'recheck', reason: 'frozen' }).state;
+  const suspended = step(rechecked, { type: 'suspended' }).state;
+  assert.deepEqual(step(suspended, { type: 'sessionConfirmed', sessionId: SESSION, rc: ZOK }).commands, []);
+  assert.deepEqual(step(rechecked, { type: 'sessionConfirmed', sessionId: 'old', rc: ZOK }).commands, [], 'another session');
+  assert.deepEqual(step(leader, { type: 'recheck', reason: 'x' }).commands.length, 2);
+  assert.deepEqual(step(suspended, { type: 'recheck', reason: 'x' }).commands, [], 'not connected: nothing to recheck');
+});
+
+test('status commands carry their whole payload: what the registry entry says is decided here', () => {
+  const { commands } = following();
+  assert.deepEqual(commands.at(-1), {
+    type: 'publishStatus',
+    sessionId: SESSION,
+    registry: 'workers',
+    znode: MINE5,
+    status: { role: 'worker', watching: OTHER2, sessionId: SESSION },
+  });
+});
+
+test('one guard for every result: another session, an older decision, a predecessor we do not watch', () => {
+  const { state } = following();
+  const results: ElectionEvent[] = [
+    { type: 'created', sessionId: 'old', rc: ZOK, znode: `/election/${MINE5}` },
+    { type: 'parentsEnsured', sessionId: 'old', rc: ZOK, then: 'create' },
+    { type: 'listed', sessionId: SESSION, epoch: 0, rc: ZOK, children: [MINE5] },
+    { type: 'ownerChecked', sessionId: SESSION, epoch: 0, rc: ZOK, ephemeralOwner: SESSION },
+    { type: 'watchSet', sessionId: SESSION, epoch: 0, znode: OTHER2, rc: ZNONODE },
+    { type: 'predecessorChanged', sessionId: SESSION, znode: OTHER1 },
+    { type: 'registered', sessionId: 'old', registry: 'workers', rc: ZNONODE },
+    { type: 'sessionConfirmed', sessionId: 'old', rc: ZOK },
+  ];
+  for (const event of results) {
+    const next = step(state, event);
+    assert.deepEqual(next.commands, [], event.type);
+    assert.equal(next.state, state, `${event.type} changes nothing`);
+  }
+});
+
+test('a safeguard switched off (fault tests only) changes exactly its rule', () => {
+  const { state: owned } = run([connected, created(), listed(1, [MINE5])]);
+  const foreign: ElectionEvent = { type: 'ownerChecked', sessionId: SESSION, epoch: 1, rc: ZOK, ephemeralOwner: 'ffff' };
+  assert.equal(step(owned, foreign).commands.at(-1)?.type, 'restartSession');
+  assert.deepEqual(types(step(owned, foreign, new Set(['ownership-check'])).commands), ['unregister', 'register', 'publishStatus']);
+
+  const { state: leader } = leading();
+  assert.deepEqual(step(leader, { type: 'suspended' }, new Set(['stop-acting-on-suspended'])).commands, []);
+  assert.deepEqual(types(step(leader, { type: 'suspended' }, new Set(['ownership-check'])).commands), ['stopActing']);
 });

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
 import type { ClusterSnapshot } from '@zkviz/shared';
-import { StreamHub } from '../src/leader/stream-hub.js';
+import { StreamHub } from '../src/leadership/stream-hub.js';
 import { StreamSlots } from '../src/server/limits.js';
 
 /** Just enough of a ServerResponse: records what was written. */
@@ -23,13 +23,13 @@ class FakeResponse extends EventEmitter {
   }
 }
 
-const snapshot = (version: number): ClusterSnapshot => ({ leader: 'x', leaderToken: 1, version, generatedAt: 0, nodes: [] });
+const snapshot = (version: number): ClusterSnapshot => ({ leader: 'x', fencingToken: 1, version, generatedAt: 0, nodes: [] });
 
 describe('StreamHub', () => {
   it('sends each snapshot to every subscriber and the latest one to a late subscriber', () => {
     const hub = new StreamHub();
     const a = new FakeResponse();
-    hub.open({ id: 'x', token: 1 });
+    hub.open({ id: 'x', fencingToken: 1 });
     hub.subscribe(a as unknown as ServerResponse);
     hub.publish(snapshot(1));
     const b = new FakeResponse();
@@ -43,7 +43,7 @@ describe('StreamHub', () => {
     let allowed = true;
     const hub = new StreamHub(() => allowed);
     const res = new FakeResponse();
-    hub.open({ id: 'x', token: 1 });
+    hub.open({ id: 'x', fencingToken: 1 });
     hub.subscribe(res as unknown as ServerResponse);
     hub.publish(snapshot(1));
     allowed = false; // e.g. the node has just found out it was frozen
@@ -56,7 +56,7 @@ describe('StreamHub', () => {
   it('close ends every stream and publishes nothing afterwards', () => {
     const hub = new StreamHub();
     const res = new FakeResponse();
-    hub.open({ id: 'x', token: 1 });
+    hub.open({ id: 'x', fencingToken: 1 });
     hub.subscribe(res as unknown as ServerResponse);
     hub.close();
     hub.publish(snapshot(3));
@@ -86,7 +86,7 @@ describe('StreamHub', () => {
     }
     const stuck = new Backlogged();
     const reader = new FakeResponse();
-    hub.open({ id: 'x', token: 1 });
+    hub.open({ id: 'x', fencingToken: 1 });
     hub.subscribe(stuck as unknown as ServerResponse);
     hub.subscribe(reader as unknown as ServerResponse);
     for (let v = 1; v <= 10; v++) hub.publish(snapshot(v));

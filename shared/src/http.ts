@@ -15,6 +15,26 @@ export const NODE_ROUTES = {
   selfKill: '/internal/self/kill',
 } as const;
 
+/**
+ * Public routes served by the gateway: the page, the test helpers, the bench and the gateway
+ * itself use these, so a route is renamed in one place. The contract is in the README.
+ */
+export const GATEWAY_ROUTES = {
+  health: '/api/health',
+  cluster: '/api/cluster',
+  events: '/api/events',
+  recording: '/api/recording',
+  kill: '/api/nodes/:id/kill',
+  ws: '/ws',
+} as const;
+/** Prefix of every JSON route (the page's client-side routes and the SPA fallback never match it). */
+export const GATEWAY_API_PREFIX = '/api/';
+
+/** `POST` path that kills node `id`. */
+export function gatewayKillPath(id: string): string {
+  return GATEWAY_ROUTES.kill.replace(':id', encodeURIComponent(id));
+}
+
 /** Default ports. */
 export const DEFAULT_GATEWAY_PORT = 8080;
 export const DEFAULT_NODE_PORT = 7000;

@@ -37,6 +37,15 @@ export function parseElectionZnode(name: string): ParsedElectionZnode | null {
   };
 }
 
+/**
+ * `n_0000000007`: the readable tail of an election znode name (the candidate id is random noise
+ * to a reader). Anything that is not one is shown as it is.
+ */
+export function shortId(name: string): string {
+  const at = name.lastIndexOf(ELECTION_ZNODE_INFIX);
+  return at >= 0 ? name.slice(at + 1) : name;
+}
+
 /** Orders election znodes by their sequence suffix only (the prefix is random). */
 export function compareBySequence(a: ParsedElectionZnode, b: ParsedElectionZnode): number {
   return a.sequence - b.sequence;

@@ -6,30 +6,6 @@ import type { KillMode } from './kill-modes.js';
 
 export type NodeRole = 'leader' | 'worker';
 
-/**
- * What a node publishes about itself, as JSON, in the data of its registry entry.
- * `watching` is what the node really watches right now (not recomputed from the sorted list),
- * so the table shows the brief stale moments after a predecessor dies.
- */
-export interface NodeStatus {
-  /** The node's election znode name; also its id everywhere. */
-  id: string;
-  /** Sequence of the election znode; for the leader it is the fencing token. */
-  sequence: number;
-  role: NodeRole | 'candidate';
-  /** Name of the election znode this node watches (its predecessor), or null. */
-  watching: string | null;
-  /** host:port where the node's HTTP server is reachable by the other nodes and the gateway. */
-  address: string;
-  /** Epoch ms the process started. */
-  startedAt: number;
-  pid: number;
-  /** Hex ZooKeeper session id, so a reader can tell znodes of an old session from the current one. */
-  sessionId: string;
-  /** Epoch ms this status was written. */
-  updatedAt: number;
-}
-
 /** One row of the table. */
 export interface NodeView {
   id: string;
@@ -50,7 +26,7 @@ export interface ClusterSnapshot {
   /** Election znode name of the leader that produced the snapshot. */
   leader: string;
   /** Sequence of the leader's election znode: the fencing token. */
-  leaderToken: number;
+  fencingToken: number;
   /** Increases by one with every snapshot this leader emits. */
   version: number;
   /** Epoch ms the snapshot was assembled. */
@@ -60,15 +36,53 @@ export interface ClusterSnapshot {
 }
 
 /** ndjson lines on the leader's internal stream (`GET /internal/cluster/stream`). */
-export type LeaderStreamMessage = { type: 'snapshot'; snapshot: ClusterSnapshot } | { type: 'heartbeat'; leader: string; leaderToken: number; at: number };
+export type LeaderStreamMessage = { type: 'snapshot'; snapshot: ClusterSnapshot } | { type: 'heartbeat'; leader: string; fencingToken: number; at: number };
 
 /**
- * Data of a registry entry (both registries); the child's name is the node's election znode name.
- * It carries what discovery needs (address) and the node's live status, so that a status change
- * notifies only the leader (which watches the registries), never the node's successor.
+ * Data of a registry entry (both registries), as JSON; the child's name is the node's election
+ * znode name. It carries what discovery needs (address) and the node's live status, so that a
+ * status change notifies only the leader (which watches the registries), never the node's
+ * successor. `watching` is what the node really watches right now (not recomputed from the
+ * sorted list), so the table shows the brief stale moments after a predecessor dies.
+ * Readers go through `readRegistryEntry` (registry.ts), which needs only id, sequence and address.
  */
-export interface RegistryEntry extends NodeStatus {
+export interface RegistryEntry {
+  /** The node's election znode name; also its id everywhere. */
+  id: string;
+  /** Sequence of the election znode; for the leader it is the fencing token. */
+  sequence: number;
+  role: NodeRole | 'candidate';
+  /** Name of the election znode this node watches (its predecessor), or null. */
+  watching: string | null;
+  /** host:port where the node's HTTP server is reachable by the other nodes and the gateway. */
+  address: string;
+  /** Epoch ms the process started. */
+  startedAt: number;
+  pid: number;
+  /** Hex ZooKeeper session id, so a reader can tell znodes of an old session from the current one. */
+  sessionId: string;
+  /** Epoch ms this status was written. */
+  updatedAt: number;
   registeredAt: number;
+}
+
+/**
+ * `GET /internal/status` (open, on every node): the node's own view of itself. Tests and the
+ * fault harness read it; the JSON schema beside the route (cluster/src/server/health.ts) keeps it.
+ */
+export interface NodeSelfStatus {
+  /** Our election znode name, or null while we have none. */
+  znode: string | null;
+  role: NodeRole | 'candidate';
+  /** The election machine's phase (connecting, joining, deciding, following, leading, stopped). */
+  phase: string;
+  watching: string | null;
+  connected: boolean;
+  /** Acting as leader right now (stream and kills on). */
+  acting: boolean;
+  address: string;
+  startedAt: number;
+  pid: number;
 }
 
 /** Data of an election znode, written once at create: who is behind it. */
@@ -93,7 +107,8 @@ export interface ClusterView {
   status: GatewayStatus;
   /** Election znode name of the current leader, or null while there is none. */
   leader: string | null;
-  leaderToken: number | null;
+  /** Sequence of the leader's election znode, or null while there is none. */
+  fencingToken: number | null;
   leaderAddress: string | null;
   nodes: NodeView[];
   /** True when `nodes` is the last known table of a leader that is gone. */

@@ -1,9 +1,8 @@
 /**
  * Defensive readers for data found in ZooKeeper. Anyone can write there; a malformed entry is
- * skipped (and logged by the caller), never trusted and never fatal.
+ * skipped (and logged by the caller), never trusted and never fatal. Registry entries: registry.ts.
  */
-import { parseElectionZnode } from './paths.js';
-import type { ElectionZnodeData, RegistryEntry } from './protocol.js';
+import type { ElectionZnodeData } from './protocol.js';
 
 const ADDRESS = /^[A-Za-z0-9.\-_:[\]]{1,255}:[0-9]{1,5}$/;
 
@@ -29,28 +28,4 @@ export function parseElectionZnodeData(data: Uint8Array | string | null | undefi
   const o = parseJsonObject(data);
   if (!o || !isValidAddress(o.address) || !isNum(o.startedAt) || !isNum(o.pid)) return null;
   return { address: o.address, startedAt: o.startedAt, pid: o.pid };
-}
-
-/** A registry entry is valid only if it names the znode it is stored under. */
-export function parseRegistryEntry(name: string, data: Uint8Array | string | null | undefined): RegistryEntry | null {
-  const parsed = parseElectionZnode(name);
-  const o = parseJsonObject(data);
-  if (!parsed || !o) return null;
-  if (o.id !== name || o.sequence !== parsed.sequence || !isValidAddress(o.address)) return null;
-  if (o.role !== 'leader' && o.role !== 'worker' && o.role !== 'candidate') return null;
-  if (o.watching !== null && (typeof o.watching !== 'string' || !parseElectionZnode(o.watching))) return null;
-  if (!isNum(o.startedAt) || !isNum(o.pid) || !isNum(o.updatedAt) || !isNum(o.registeredAt)) return null;
-  if (typeof o.sessionId !== 'string') return null;
-  return {
-    id: name,
-    sequence: parsed.sequence,
-    role: o.role,
-    watching: o.watching,
-    address: o.address,
-    startedAt: o.startedAt,
-    pid: o.pid,
-    sessionId: o.sessionId,
-    updatedAt: o.updatedAt,
-    registeredAt: o.registeredAt,
-  };
 }

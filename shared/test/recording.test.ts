@@ -9,7 +9,7 @@ function view(leader: number | null, seqs: number[], seq: number): ClusterView {
   return {
     status: leader === null ? 'leaderless' : 'ok',
     leader: leader === null ? null : id(leader),
-    leaderToken: leader,
+    fencingToken: leader,
     leaderAddress: leader === null ? null : '127.0.0.1:7001',
     nodes: seqs.map((s, i) => ({
       id: id(s),

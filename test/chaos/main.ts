@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { COORDINATORS_REGISTRY_PATH } from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, GATEWAY_ROUTES } from '@zkviz/shared';
 import { FaultCluster, actingIntervals, gatewayBuilt, hold, overlaps, type ActingInterval, type FaultNode } from '../faults/harness.js';
 
 const { values } = parseArgs({
@@ -153,7 +153,7 @@ interface GatewayView {
   at: number;
   status: string;
   leader: string | null;
-  leaderToken: number | null;
+  fencingToken: number | null;
   seq: number;
 }
 
@@ -201,13 +201,13 @@ async function main(): Promise<number> {
     if (cluster.gateway) {
       const connectWs = () => {
         if (stopping) return;
-        ws = new WebSocket(`ws://127.0.0.1:${cluster.gateway!.port}/ws`);
+        ws = new WebSocket(`ws://127.0.0.1:${cluster.gateway!.port}${GATEWAY_ROUTES.ws}`);
         ws.on('message', (data) => {
           try {
             const msg = JSON.parse(String(data)) as { type: string; view?: GatewayView };
             if (msg.type === 'snapshot' && msg.view) {
               const v = msg.view;
-              gatewayViews.push({ at: Date.now(), status: v.status, leader: v.leader, leaderToken: v.leaderToken, seq: v.seq });
+              gatewayViews.push({ at: Date.now(), status: v.status, leader: v.leader, fencingToken: v.fencingToken, seq: v.seq });
             }
           } catch {
             /* not JSON: ignore */
@@ -303,12 +303,12 @@ async function main(): Promise<number> {
   let highest = -1;
   const splitDetails: string[] = [];
   for (const v of gatewayViews) {
-    if (v.status !== 'ok' || v.leaderToken === null) continue;
-    if (v.leaderToken < highest) {
+    if (v.status !== 'ok' || v.fencingToken === null) continue;
+    if (v.fencingToken < highest) {
       gatewaySplit++;
-      splitDetails.push(`seq ${v.seq}: leader token ${v.leaderToken} after ${highest}`);
+      splitDetails.push(`seq ${v.seq}: leader token ${v.fencingToken} after ${highest}`);
     }
-    highest = Math.max(highest, v.leaderToken);
+    highest = Math.max(highest, v.fencingToken);
   }
   if (withGateway && gatewayViews.length === 0) gatewayNote = 'gateway pushed no views (ws failed?)';
 

@@ -16,8 +16,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import http from 'node:http';
-import { CLUSTER_TOKEN_HEADER, NODE_ROUTES } from '@zkviz/shared';
-import { LineSplitter } from '../../frontend/src/gateway/leader/messages.js';
+import { CLUSTER_TOKEN_HEADER, GATEWAY_ROUTES, NODE_ROUTES } from '@zkviz/shared';
+import { LineSplitter } from '../../frontend/src/gateway/leader-client/messages.js';
 import { actingIntervals, gatewayBuilt, overlaps, withCluster } from './harness.js';
 
 /** Subscribes to a node's leader stream; records every line with the time it arrived. */
@@ -89,15 +89,15 @@ test('F11 leader frozen past the session timeout: resumes as a non-leader; the g
       const accepted = gw.events.filter((e) => e.ev === 'leader-switched' || e.ev === 'leader-restored');
       let highest = -1;
       for (const e of accepted) {
-        assert.ok(Number(e.token) >= highest, `gateway accepted ${String(e.leader)} (token ${String(e.token)}) after token ${highest}`);
-        highest = Math.max(highest, Number(e.token));
+        assert.ok(Number(e.fencingToken) >= highest, `gateway accepted ${String(e.leader)} (fencing token ${String(e.fencingToken)}) after ${highest}`);
+        highest = Math.max(highest, Number(e.fencingToken));
       }
       const afterSwitch = gw.events.slice(gw.events.findIndex((e) => e.ev === 'leader-switched' && e.leader === next.event.znode));
       assert.ok(
         !afterSwitch.some((e) => (e.ev === 'leader-switched' || e.ev === 'leader-restored') && e.leader === first.leaderZnode),
         'gateway never accepted the old leader again',
       );
-      const view = (await (await fetch(`http://127.0.0.1:${gw.port}/api/cluster`)).json()) as { leader: string | null; status: string };
+      const view = (await (await fetch(`http://127.0.0.1:${gw.port}${GATEWAY_ROUTES.cluster}`)).json()) as { leader: string | null; status: string };
       assert.equal(view.leader, settled.leaderZnode);
       assert.equal(view.status, 'ok');
     }

@@ -18,7 +18,7 @@
  *    the timeout is only a guard.
  */
 import { existsSync } from 'node:fs';
-import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, NODE_ROUTES } from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, NODE_ROUTES, type NodeSelfStatus } from '@zkviz/shared';
 import { ZOK, ZNONODE, ZkConnection } from '@zkviz/shared/zk';
 import {
   GATEWAY_ENTRY,
@@ -40,20 +40,13 @@ export const TICK_MS = 100;
 /** Failure guard for "eventually" waits. Never an asserted duration. */
 export const GUARD_MS = Number(process.env.ZKVIZ_FAULTS_GUARD_MS ?? 20_000);
 
-/** Node entry; the safeguard-removal runs point this at a patched copy. */
-export const NODE_MAIN = process.env.ZKVIZ_FAULTS_NODE_ENTRY ?? NODE_ENTRY;
-export const GATEWAY_MAIN = process.env.ZKVIZ_FAULTS_GATEWAY_ENTRY ?? GATEWAY_ENTRY;
+/**
+ * The built node and gateway. Safeguard-removal runs (safeguards.sh) use these same builds with
+ * named switches in the environment, which every child inherits (see shared/src/safeguards.ts).
+ */
+export const NODE_MAIN = NODE_ENTRY;
+export const GATEWAY_MAIN = GATEWAY_ENTRY;
 export const gatewayBuilt = (): boolean => existsSync(GATEWAY_MAIN);
-
-export interface NodeStatusView {
-  znode: string | null;
-  role: string;
-  phase: string;
-  watching: string | null;
-  connected: boolean;
-  acting: boolean;
-  pid: number;
-}
 
 export class FaultNode {
   /** When the harness SIGKILLed it (the latest moment it can have acted). */
@@ -82,9 +75,9 @@ export class FaultNode {
     return this.proc.running;
   }
 
-  async status(): Promise<NodeStatusView> {
+  async status(): Promise<NodeSelfStatus> {
     const res = await fetch(`http://127.0.0.1:${this.port}${NODE_ROUTES.status}`, { signal: AbortSignal.timeout(3000) });
-    return (await res.json()) as NodeStatusView;
+    return (await res.json()) as NodeSelfStatus;
   }
 
   /** SIGKILL; resolves once it has exited. */
@@ -120,7 +113,7 @@ export class FaultNode {
 export interface ActingInterval {
   node: string;
   znode: string;
-  token: number;
+  fencingToken: number;
   start: number;
   /** Infinity while still acting. */
   end: number;
@@ -135,7 +128,7 @@ export function actingIntervals(nodes: readonly FaultNode[]): ActingInterval[] {
     let open: ActingInterval | null = null;
     for (const e of node.proc.events) {
       if (e.ev === 'acting-start') {
-        open = { node: node.name, znode: String(e.znode), token: Number(e.token), start: Number(e.at), end: Infinity, endKnownBy: 'open' };
+        open = { node: node.name, znode: String(e.znode), fencingToken: Number(e.fencingToken), start: Number(e.at), end: Infinity, endKnownBy: 'open' };
         out.push(open);
       } else if (e.ev === 'acting-stop' && open) {
         open.end = Number(e.at);
@@ -289,7 +282,7 @@ export interface SettledState {
   leader: FaultNode;
   leaderZnode: string;
   tree: Tree;
-  statuses: Map<FaultNode, NodeStatusView>;
+  statuses: Map<FaultNode, NodeSelfStatus>;
 }
 
 export class FaultCluster {
@@ -449,7 +442,7 @@ export class FaultCluster {
   private async checkSettled(expectLive?: FaultNode[]): Promise<SettledState | string> {
     const live = expectLive ?? this.live;
     const tree = await this.inspector!.tree(true);
-    const statuses = new Map<FaultNode, NodeStatusView>();
+    const statuses = new Map<FaultNode, NodeSelfStatus>();
     for (const node of live) {
       if (!node.running) return `${node.name} is not running`;
       try {

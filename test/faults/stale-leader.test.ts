@@ -4,7 +4,7 @@
  * In F11 the node-side safeguards (stop acting on suspension, the freeze detector) stop a deposed
  * leader before it says anything, so F11 cannot tell whether the gateway would have refused it.
  * Here the deposed leader ignores every safeguard: it is a rogue speaking the real stream protocol
- * (HTTP ndjson, as `cluster/src/leader/stream-hub.ts`) that goes on sending snapshots — ever newer
+ * (HTTP ndjson, as `cluster/src/leadership/stream-hub.ts`) that goes on sending snapshots — ever newer
  * ones — after the registry has moved to its successor, and then registers itself again under
  * its old (lower) fencing token. Real ZooKeeper, real gateway process, real WebSocket.
  *
@@ -18,7 +18,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { COORDINATORS_REGISTRY_PATH, NODE_ROUTES, type ClusterView, type LeaderStreamMessage, type RegistryEntry } from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, GATEWAY_ROUTES, NODE_ROUTES, type ClusterView, type LeaderStreamMessage, type RegistryEntry } from '@zkviz/shared';
 import { ZOK, ZOO_EPHEMERAL } from '@zkviz/shared/zk';
 import { heartbeatMsg, nodeId, snapshotMsg } from '../../frontend/test/gateway/fixtures.js';
 import { startGateway, useZooKeeper, waitForEvent, waitUntil } from '../helpers/index.js';
@@ -100,7 +100,7 @@ test('F11b a deposed leader that keeps streaming: the gateway drops it and never
   });
   const views: ClusterView[] = [];
   const viewsEmitter = new EventEmitter();
-  const ws = new WebSocket(`ws://127.0.0.1:${gateway.port}/ws`);
+  const ws = new WebSocket(`ws://127.0.0.1:${gateway.port}${GATEWAY_ROUTES.ws}`);
   ws.on('message', (data) => {
     const msg = JSON.parse(String(data)) as { type: string; view?: ClusterView };
     if (msg.type !== 'snapshot' || !msg.view) return;

@@ -12,6 +12,7 @@
 import { after, before } from 'node:test';
 import type { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
+import { gatewayKillPath } from '@zkviz/shared';
 import { ZkConnection, type SessionInfo } from '@zkviz/shared/zk';
 import {
   startLocalCluster,
@@ -216,7 +217,7 @@ export async function fetchJson<T = unknown>(url: string, init?: RequestInit): P
 
 /** `POST /api/nodes/:id/kill` on a gateway, the way the page does it. */
 export function killThroughGateway(gatewayUrl: string, id: string, mode: 'crash' | 'graceful'): Promise<{ status: number; body: unknown }> {
-  return fetchJson(`${gatewayUrl}/api/nodes/${id}/kill`, {
+  return fetchJson(`${gatewayUrl}${gatewayKillPath(id)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ mode }),

@@ -4,16 +4,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, CLUSTER_TOKEN_HEADER, NODE_ROUTES } from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, CLUSTER_TOKEN_HEADER, NODE_ROUTES, type NodeSelfStatus } from '@zkviz/shared';
 import type { ZkConnection } from '@zkviz/shared/zk';
 import { fetchJson, inSequenceOrder, settledProblems, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess } from '../helpers/index.js';
 
-interface Status {
-  znode: string | null;
-  role: string;
-  watching: string | null;
-  acting: boolean;
-}
+type Status = NodeSelfStatus;
 
 let cluster: LocalCluster;
 let zk: ZkConnection;

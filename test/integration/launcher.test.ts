@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ClusterView } from '@zkviz/shared';
+import { GATEWAY_ROUTES, type ClusterView } from '@zkviz/shared';
 import { GATEWAY_ENTRY, ManagedProcess, NODE_ENTRY, REPO_ROOT, fetchJson, freePort, waitForEvent, waitUntil } from '../helpers/index.js';
 
 const MAIN = join(REPO_ROOT, 'launcher', 'dist', 'main.js');
@@ -41,7 +41,7 @@ describe('npm start (launcher/dist/main.js)', { skip: built ? false : 'not built
 
       const view = await waitUntil(
         async () => {
-          const { body } = await fetchJson<ClusterView>(`http://127.0.0.1:${port}/api/cluster`);
+          const { body } = await fetchJson<ClusterView>(`http://127.0.0.1:${port}${GATEWAY_ROUTES.cluster}`);
           return body.status === 'ok' && body.nodes.length === 3 ? body : null;
         },
         { timeoutMs: 20_000, description: 'the gateway to show a leader and 3 nodes' },
@@ -55,7 +55,7 @@ describe('npm start (launcher/dist/main.js)', { skip: built ? false : 'not built
       for (const pid of pids) assert.equal(alive(pid), false, `node pid ${pid} survived`);
       assert.equal(existsSync(zkDir), false, 'ZooKeeper temp dir removed');
       assert.ok(
-        !(await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        !(await fetch(`http://127.0.0.1:${port}${GATEWAY_ROUTES.health}`).then(
           () => true,
           () => false,
         )),

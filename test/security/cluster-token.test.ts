@@ -5,7 +5,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { CLUSTER_TOKEN_HEADER, CLUSTER_TOKEN_ZNODE, NODE_ROUTES, readOrCreateClusterToken, type ClusterTokenStore, type ClusterView } from '@zkviz/shared';
+import {
+  CLUSTER_TOKEN_HEADER,
+  CLUSTER_TOKEN_ZNODE,
+  GATEWAY_ROUTES,
+  NODE_ROUTES,
+  readOrCreateClusterToken,
+  type ClusterTokenStore,
+  type ClusterView,
+} from '@zkviz/shared';
 import type { ZkConnection } from '@zkviz/shared/zk';
 import { loadConfig } from '../../cluster/src/config.js';
 import { ClusterNode } from '../../cluster/src/node.js';
@@ -114,7 +122,7 @@ describe('compose mode on real processes: CLUSTER_TOKEN unset everywhere', () =>
   }
 
   async function view(): Promise<ClusterView> {
-    return (await fetchJson<ClusterView>(`${cluster.url}/api/cluster`)).body;
+    return (await fetchJson<ClusterView>(`${cluster.url}${GATEWAY_ROUTES.cluster}`)).body;
   }
 
   it('the first process stores 32 random bytes as hex; exactly one created it', async () => {

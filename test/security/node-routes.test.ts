@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CLUSTER_TOKEN_HEADER, ELECTION_PATH, NODE_ROUTES, compareBySequence, parseElectionZnode } from '@zkviz/shared';
+import { CLUSTER_TOKEN_HEADER, ELECTION_PATH, NODE_ROUTES, compareBySequence, parseElectionZnode, type NodeSelfStatus } from '@zkviz/shared';
 import type { ZkConnection } from '@zkviz/shared/zk';
 import { startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess } from '../helpers/index.js';
 import { rawRequest } from './raw-http.js';
@@ -17,10 +17,7 @@ let leaderId: string;
 let workerId: string;
 let znodesBefore: string[];
 
-interface Status {
-  znode: string | null;
-  acting: boolean;
-}
+type Status = NodeSelfStatus;
 
 async function electionChildren(): Promise<string[]> {
   const { children } = await zk.getChildren(ELECTION_PATH);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, type ClusterView } from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, GATEWAY_ROUTES, WORKERS_REGISTRY_PATH, type ClusterView } from '@zkviz/shared';
 import { ZOO_PERSISTENT, type ZkConnection } from '@zkviz/shared/zk';
 import { fetchJson, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess, killThroughGateway } from '../helpers/index.js';
 
@@ -23,7 +23,7 @@ after(async () => {
 });
 
 async function view(): Promise<ClusterView> {
-  return (await fetchJson<ClusterView>(`${cluster.url}/api/cluster`)).body;
+  return (await fetchJson<ClusterView>(`${cluster.url}${GATEWAY_ROUTES.cluster}`)).body;
 }
 
 async function realElection(): Promise<string[]> {
@@ -87,7 +87,7 @@ describe('garbage in ZooKeeper', () => {
       'every node still runs',
     );
     assert.ok(cluster.gateway!.running, 'the gateway still runs');
-    assert.equal((await fetchJson(`${cluster.url}/api/health`)).status, 200);
+    assert.equal((await fetchJson(`${cluster.url}${GATEWAY_ROUTES.health}`)).status, 200);
 
     // A kill routed through the real leader is obeyed: the garbage "newer leader" fools nobody.
     const victim = after.nodes.at(-1)!;

@@ -14,12 +14,23 @@ import {
   ELECTION_PATH,
   ELECTION_ZNODE_INFIX,
   WORKERS_REGISTRY_PATH,
+  disabledSafeguards,
   parseElectionZnode,
   type ElectionZnodeData,
   type RegistryEntry,
 } from '@zkviz/shared';
 import { ZOO_EPHEMERAL, ZOO_EPHEMERAL_SEQUENTIAL, ZOK, rcName, type ZkConnection } from '@zkviz/shared/zk';
-import { initialElectionState, step, type Command, type ElectionEvent, type ElectionState, type Registry } from './machine.js';
+import {
+  electionPhase,
+  initialElectionState,
+  step,
+  type Command,
+  type ElectionEvent,
+  type ElectionPhase,
+  type ElectionState,
+  type PublishedStatus,
+  type Registry,
+} from './machine.js';
 
 export const REGISTRY_PATHS: Record<Registry, string> = {
   coordinators: COORDINATORS_REGISTRY_PATH,
@@ -35,8 +46,8 @@ export interface ElectionIdentity {
 export type ElectionLog = (ev: string, fields?: Record<string, unknown>) => void;
 
 export interface ElectionEvents {
-  /** Leader duties on (with our election znode, the fencing token) or off. */
-  acting: [acting: boolean, electionZnode: string | null, reason: string];
+  /** Leader duties on or off, as the election znode (its sequence is the fencing token) we act as. */
+  acting: [acting: boolean, electionZnode: string, reason: string];
   /** Any state change. */
   state: [state: ElectionState];
   /** The session was closed after a stop. */
@@ -71,6 +82,10 @@ export class Election extends EventEmitter<ElectionEvents> {
     return this.machine;
   }
 
+  get phase(): ElectionPhase {
+    return electionPhase(this.machine);
+  }
+
   /** Joins the election (connects the session). */
   start(): void {
     this.zk.start();
@@ -86,40 +101,41 @@ export class Election extends EventEmitter<ElectionEvents> {
 
   /**
    * After this process was frozen (SIGSTOP, a long GC pause, a suspended VM) we cannot know whether
-   * the session outlived the freeze: another node may lead by now. Act as if the connection had
-   * dropped — stop acting at once — and decide again only after a real round trip to ZooKeeper
-   * shows the same session is still alive. If it is not, the client reports the loss itself.
+   * the session outlived the freeze: another node may lead by now. Stops acting at once (before
+   * this returns); acting again needs a round trip on the same session (see confirmSession).
    */
   recheck(reason: string): void {
-    const session = this.zk.currentSession;
-    if (!session || !this.machine.connected) return;
-    this.log('election-recheck', { reason });
-    this.dispatch({ type: 'suspended' });
-    void this.zk.getChildren(ELECTION_PATH).then(({ rc }) => {
-      const now = this.zk.currentSession;
-      if (rc === ZOK && now && now.id === session.id && this.zk.isConnected && !this.machine.connected) {
-        this.dispatch({ type: 'connected', sessionId: now.id, reconnected: true, candidateId: randomBytes(16).toString('hex') });
-      }
-    });
+    this.dispatch({ type: 'recheck', reason });
   }
 
   dispatch(event: ElectionEvent): void {
     const before = this.machine;
-    const { state, commands } = step(before, event);
+    const { state, commands } = step(before, event, disabledSafeguards());
     this.machine = state;
     if (state !== before) {
-      if (state.phase !== before.phase || state.role !== before.role || state.watching !== before.watching) {
-        this.log('election-state', { event: event.type, phase: state.phase, role: state.role, znode: state.electionZnode, watching: state.watching });
+      const phase = electionPhase(state);
+      if (phase !== electionPhase(before) || state.role !== before.role || state.watching !== before.watching) {
+        this.log('election-state', { event: event.type, phase, role: state.role, znode: state.electionZnode, watching: state.watching });
       }
       this.emit('state', state);
     }
     for (const command of commands) {
-      // Acting changes take effect now, not behind ZooKeeper operations in the queue.
+      // Acting changes take effect now, not behind ZooKeeper operations in the queue; so does the
+      // recheck's round trip (a queued operation may hang on a dead connection).
       if (command.type === 'startActing') this.emit('acting', true, command.znode, 'elected');
-      else if (command.type === 'stopActing') this.emit('acting', false, null, command.reason);
+      else if (command.type === 'stopActing') this.emit('acting', false, command.znode, command.reason);
+      else if (command.type === 'confirmSession') this.confirmSession(command);
       else this.queue.push(command);
     }
     void this.pump();
+  }
+
+  /** The recheck's round trip; if the session is gone meanwhile, the client reports the loss itself. */
+  private confirmSession(command: Extract<Command, { type: 'confirmSession' }>): void {
+    this.log('election-recheck', { reason: command.reason });
+    void this.zk.getChildren(ELECTION_PATH).then(({ rc }) => {
+      this.dispatch({ type: 'sessionConfirmed', sessionId: command.sessionId, rc });
+    });
   }
 
   private async pump(): Promise<void> {
@@ -202,7 +218,7 @@ export class Election extends EventEmitter<ElectionEvents> {
       case 'register': {
         if (this.stale(command)) return;
         const path = `${REGISTRY_PATHS[command.registry]}/${command.znode}`;
-        const data = this.statusJson(command.znode);
+        const data = this.statusJson(command.znode, command.status);
         const { rc } = await this.zk.create(path, data, ZOO_EPHEMERAL);
         if (rc === ZOK) this.written.set(path, withoutTimes(data));
         this.log('registry-register', { registry: command.registry, znode: command.znode, rc: rcName(rc) });
@@ -219,10 +235,8 @@ export class Election extends EventEmitter<ElectionEvents> {
       }
       case 'publishStatus': {
         if (this.stale(command)) return;
-        const { role, electionZnode } = this.machine;
-        if (!electionZnode || role === 'candidate') return;
-        const path = `${REGISTRY_PATHS[role === 'leader' ? 'coordinators' : 'workers']}/${electionZnode}`;
-        const data = this.statusJson(electionZnode);
+        const path = `${REGISTRY_PATHS[command.registry]}/${command.znode}`;
+        const data = this.statusJson(command.znode, command.status);
         if (this.written.get(path) === withoutTimes(data)) return;
         const { rc } = await this.zk.setData(path, data);
         if (rc === ZOK) this.written.set(path, withoutTimes(data));
@@ -244,22 +258,23 @@ export class Election extends EventEmitter<ElectionEvents> {
         return;
       case 'startActing':
       case 'stopActing':
+      case 'confirmSession':
         return; // handled synchronously in dispatch
     }
   }
 
-  private statusJson(znode: string): string {
+  private statusJson(znode: string, status: PublishedStatus): string {
     const parsed = parseElectionZnode(znode);
     const now = Date.now();
     const entry: RegistryEntry = {
       id: znode,
       sequence: parsed?.sequence ?? -1,
-      role: this.machine.role,
-      watching: this.machine.watching,
+      role: status.role,
+      watching: status.watching,
       address: this.identity.address,
       startedAt: this.identity.startedAt,
       pid: this.identity.pid,
-      sessionId: this.machine.sessionId ?? '',
+      sessionId: status.sessionId,
       updatedAt: now,
       registeredAt: now,
     };

@@ -5,20 +5,23 @@
  * next state and the `Command`s to run. Nothing here does I/O, reads a clock or draws a random
  * number, so every interleaving can be replayed in a unit test. The shape follows Curator's
  * LeaderLatch: whatever happened, we go back to one question — "list the children, where am I?" —
- * and never assume leadership from an event alone.
+ * and never assume leadership from an event alone; and etcd raft's `Step`: the checks every event
+ * shares run once, first (`aboutCurrentAttempt`), then exactly one named handler per event.
+ *
+ * Leadership (acting: serving the stream, routing kills) changes in one place, `setLeadership`.
  */
-import { compareBySequence, parseElectionZnode, type NodeRole } from '@zkviz/shared';
+import { compareBySequence, parseElectionZnode, type NodeRole, type Safeguard } from '@zkviz/shared';
 import { ZNODEEXISTS, ZNONODE, ZOK, isConnectionProblem } from '@zkviz/shared/zk';
 
 export type Registry = 'coordinators' | 'workers';
 
 export type Lifecycle = 'running' | 'stopping' | 'stopped';
 
-/** Where we are in the election, from the point of view of this node. */
+/** Where we are in the election, from the point of view of this node (derived: `electionPhase`). */
 export type ElectionPhase =
   /** No usable session (not yet connected, or the last one was lost). */
   | 'connecting'
-  /** Our election znode is being created. */
+  /** Our election znode is being created (or we do not know it yet). */
   | 'joining'
   /** Children are being listed / ownership checked: deciding who we are. */
   | 'deciding'
@@ -30,31 +33,40 @@ export type ElectionPhase =
 
 export interface ElectionState {
   lifecycle: Lifecycle;
-  phase: ElectionPhase;
   /** Current session, if any; results of commands issued under another session are ignored. */
   sessionId: string | null;
   connected: boolean;
+  /** We stopped trusting a connected session (after a freeze) until a round trip confirms it. */
+  rechecking: boolean;
   /** Unique prefix of our election znode for this session (protected create). */
   candidateId: string | null;
   /** Name (not path) of our election znode, once known. */
   electionZnode: string | null;
   createInFlight: boolean;
-  /** A create failed with a connection problem: the server may have created it anyway. */
-  createUncertain: boolean;
+  /** A decision (list, then the owner check) is under way; `role` is the last one's outcome. */
+  deciding: boolean;
   /** The predecessor our watch is actually set on (may be briefly stale after it dies). */
   watching: string | null;
+  /** The outcome of the last decision: what we publish in our registry entry. */
   role: NodeRole | 'candidate';
-  /** Leader duties (serving the cluster stream, routing kills) are on. */
+  /** Leader duties (serving the cluster stream, routing kills) are on, as `electionZnode`; changed only by setLeadership. */
   acting: boolean;
   /** Decision generation: results of an older decision are ignored. */
   epoch: number;
 }
 
-export type ElectionEvent =
+/** What happened to the session or the process: always handled (unless stopped). */
+export type SessionEvent =
   | { type: 'connected'; sessionId: string; reconnected: boolean; candidateId: string }
   | { type: 'suspended' }
   | { type: 'lost' }
+  /** The process may have been frozen: stop trusting the session until a round trip confirms it. */
+  | { type: 'recheck'; reason: string }
   | { type: 'stop' }
+  | { type: 'closed' };
+
+/** Answers to our commands and watch notifications: handled only if about the current attempt. */
+export type ResultEvent =
   | { type: 'created'; sessionId: string; rc: number; znode?: string }
   | { type: 'parentsEnsured'; sessionId: string; rc: number; then: 'create' | Registry }
   | { type: 'listed'; sessionId: string; epoch: number; rc: number; children?: string[] }
@@ -64,7 +76,17 @@ export type ElectionEvent =
   /** A data watch also fires when the predecessor's data changes; the watch must then be set again. */
   | { type: 'predecessorChanged'; sessionId: string; znode: string }
   | { type: 'registered'; sessionId: string; registry: Registry; rc: number }
-  | { type: 'closed' };
+  /** The round trip a `recheck` asked for came back. */
+  | { type: 'sessionConfirmed'; sessionId: string; rc: number };
+
+export type ElectionEvent = SessionEvent | ResultEvent;
+
+/** What we publish about ourselves in our registry entry (the driver adds identity and times). */
+export interface PublishedStatus {
+  role: NodeRole | 'candidate';
+  watching: string | null;
+  sessionId: string;
+}
 
 export type Command =
   | { type: 'ensureParents'; sessionId: string; then: 'create' | Registry }
@@ -72,13 +94,15 @@ export type Command =
   | { type: 'list'; sessionId: string; epoch: number }
   | { type: 'checkOwner'; sessionId: string; epoch: number; znode: string }
   | { type: 'watch'; sessionId: string; epoch: number; znode: string }
-  | { type: 'register'; sessionId: string; registry: Registry; znode: string }
+  | { type: 'register'; sessionId: string; registry: Registry; znode: string; status: PublishedStatus }
   | { type: 'unregister'; sessionId: string; registry: Registry; znode: string }
-  /** Write our status (role, what we watch) into our registry entry; built from the state at run time. */
-  | { type: 'publishStatus'; sessionId: string }
+  /** Write our status (role, what we watch) into our registry entry. */
+  | { type: 'publishStatus'; sessionId: string; registry: Registry; znode: string; status: PublishedStatus }
   | { type: 'delete'; sessionId: string; znode: string }
+  /** A round trip to ZooKeeper that proves the session alive (answered with `sessionConfirmed`). */
+  | { type: 'confirmSession'; sessionId: string; reason: string }
   | { type: 'startActing'; znode: string }
-  | { type: 'stopActing'; reason: string }
+  | { type: 'stopActing'; znode: string; reason: string }
   /** Our znode is not owned by our session: give this session up and start over with a new one. */
   | { type: 'restartSession'; reason: string }
   | { type: 'closeSession' };
@@ -88,266 +112,313 @@ export interface Step {
   commands: Command[];
 }
 
+/** Safeguards switched off for a fault test (see shared/src/safeguards.ts); none by default. */
+export type DisabledSafeguards = ReadonlySet<Safeguard>;
+const ALL_SAFEGUARDS_ON: DisabledSafeguards = new Set();
+
 /** Everything a session owns; forgotten together when the session goes. */
 const WITHOUT_SESSION = {
   sessionId: null,
   connected: false,
+  rechecking: false,
   candidateId: null,
   electionZnode: null,
   createInFlight: false,
-  createUncertain: false,
+  deciding: false,
   watching: null,
   role: 'candidate',
 } as const satisfies Partial<ElectionState>;
 
 export const initialElectionState: ElectionState = {
   lifecycle: 'running',
-  phase: 'connecting',
   ...WITHOUT_SESSION,
   acting: false,
   epoch: 0,
 };
 
-/** True when a result belongs to the session we are on now. */
-function current(state: ElectionState, sessionId: string): boolean {
-  return state.sessionId === sessionId && state.lifecycle !== 'stopped';
+export function electionPhase(state: ElectionState): ElectionPhase {
+  if (state.lifecycle === 'stopped') return 'stopped';
+  if (!state.sessionId) return 'connecting';
+  if (state.createInFlight || !state.electionZnode) return 'joining';
+  if (state.deciding || state.role === 'candidate') return 'deciding';
+  return state.role === 'leader' ? 'leading' : 'following';
 }
 
-function stopActing(state: ElectionState, reason: string): Step {
-  if (!state.acting) return { state, commands: [] };
-  return { state: { ...state, acting: false }, commands: [{ type: 'stopActing', reason }] };
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+const unchanged = (state: ElectionState): Step => ({ state, commands: [] });
+
+/** Runs `next` on the state `first` left, keeping both steps' commands in order. */
+function then(first: Step, next: (state: ElectionState) => Step): Step {
+  const second = next(first.state);
+  return { state: second.state, commands: [...first.commands, ...second.commands] };
+}
+
+/**
+ * The one place leadership changes: a command only when it really changes, naming the znode we
+ * act (or acted) as. Call it before the state forgets that znode.
+ */
+function setLeadership(state: ElectionState, acting: boolean, reason: string): Step {
+  const znode = state.electionZnode;
+  if (state.acting === acting || !znode) return unchanged(state);
+  const command: Command = acting ? { type: 'startActing', znode } : { type: 'stopActing', znode, reason };
+  return { state: { ...state, acting }, commands: [command] };
 }
 
 /** Starts a fresh decision: list the children (a new epoch makes older answers irrelevant). */
-function decide(state: ElectionState, prefix: Command[] = []): Step {
-  if (!state.sessionId || !state.connected) return { state, commands: prefix };
+function decide(state: ElectionState): Step {
+  if (!state.sessionId || !state.connected) return unchanged(state);
   const epoch = state.epoch + 1;
+  return { state: { ...state, epoch, deciding: true }, commands: [{ type: 'list', sessionId: state.sessionId, epoch }] };
+}
+
+function join(state: ElectionState): Step {
+  if (!state.sessionId || !state.candidateId || !state.connected || state.lifecycle !== 'running') return unchanged(state);
   return {
-    state: { ...state, epoch, phase: state.createInFlight ? 'joining' : 'deciding' },
-    commands: [...prefix, { type: 'list', sessionId: state.sessionId, epoch }],
+    state: { ...state, createInFlight: true, deciding: false, electionZnode: null, watching: null, role: 'candidate' },
+    commands: [{ type: 'create', sessionId: state.sessionId, candidateId: state.candidateId }],
   };
 }
 
-function join(state: ElectionState, prefix: Command[] = []): Step {
-  if (!state.sessionId || !state.candidateId || !state.connected || state.lifecycle !== 'running') {
-    return { state, commands: prefix };
-  }
-  return {
-    state: { ...state, phase: 'joining', createInFlight: true, electionZnode: null, watching: null, role: 'candidate' },
-    commands: [...prefix, { type: 'create', sessionId: state.sessionId, candidateId: state.candidateId }],
-  };
+/** The same session is usable again (reconnected, or confirmed after a recheck): decide again. */
+function resume(state: ElectionState, off: DisabledSafeguards): Step {
+  if (state.lifecycle === 'stopping') return state.createInFlight ? unchanged(state) : finishStop(state, off);
+  // A create in flight will answer, and its answer decides.
+  return state.createInFlight ? unchanged(state) : decide(state);
 }
 
 /** Graceful stop: delete our znode (the successor's watch fires now) and close the session. */
-function finishStop(state: ElectionState): Step {
+function finishStop(state: ElectionState, off: DisabledSafeguards): Step {
   const commands: Command[] = [];
-  if (state.electionZnode && state.sessionId && state.connected) {
-    commands.push({ type: 'delete', sessionId: state.sessionId, znode: state.electionZnode });
+  if (!off.has('graceful-delete')) {
+    if (state.electionZnode && state.sessionId && state.connected) {
+      commands.push({ type: 'delete', sessionId: state.sessionId, znode: state.electionZnode });
+    }
+    commands.push({ type: 'closeSession' });
   }
-  commands.push({ type: 'closeSession' });
-  return { state: { ...state, lifecycle: 'stopped', phase: 'stopped', electionZnode: null }, commands };
+  return { state: { ...state, lifecycle: 'stopped', electionZnode: null }, commands };
 }
 
+/** Adds our entry to a registry, with the status that is true now. */
+function register(state: ElectionState, registry: Registry): Command[] {
+  const { sessionId, electionZnode: znode, role, watching } = state;
+  if (!sessionId || !znode) return [];
+  return [{ type: 'register', sessionId, registry, znode, status: { role, watching, sessionId } }];
+}
+
+/** Rewrites our entry in the registry our role puts it in (the driver skips an unchanged status). */
 function publish(state: ElectionState): Command[] {
-  if (!state.sessionId || !state.electionZnode) return [];
-  return [{ type: 'publishStatus', sessionId: state.sessionId }];
+  const { sessionId, electionZnode: znode, role, watching } = state;
+  if (!sessionId || !znode || role === 'candidate') return [];
+  const registry: Registry = role === 'leader' ? 'coordinators' : 'workers';
+  return [{ type: 'publishStatus', sessionId, registry, znode, status: { role, watching, sessionId } }];
 }
 
-export function step(state: ElectionState, event: ElectionEvent): Step {
-  if (state.lifecycle === 'stopped' && event.type !== 'closed') return { state, commands: [] };
+// ---------------------------------------------------------------------------------------------
+// The uniform check
 
-  switch (event.type) {
-    case 'connected': {
-      if (event.reconnected && state.sessionId === event.sessionId) {
-        // Same session back: our ephemerals may still be there; find out where we stand again.
-        const next = { ...state, connected: true };
-        if (next.lifecycle === 'stopping') return next.createInFlight ? { state: next, commands: [] } : finishStop(next);
-        if (next.createInFlight) return { state: next, commands: [] };
-        return decide(next);
-      }
-      // A new session: everything the old one owned is gone or going; start over under a new prefix.
-      const fresh: ElectionState = {
-        ...state,
-        sessionId: event.sessionId,
-        connected: true,
-        candidateId: event.candidateId,
-        electionZnode: null,
-        createInFlight: false,
-        createUncertain: false,
-        watching: null,
-        role: 'candidate',
-      };
-      const stopped = stopActing(fresh, 'new session');
-      if (fresh.lifecycle === 'stopping') {
-        const fin = finishStop(stopped.state);
-        return { state: fin.state, commands: [...stopped.commands, ...fin.commands] };
-      }
-      return join(stopped.state, stopped.commands);
+/**
+ * True when a result is about the attempt we are making now: the current session, the current
+ * decision (epoch) for answers that carry one, the predecessor we watch for watch notifications.
+ * While stopping, only the answer to a create in flight still matters (we delete what it made).
+ */
+function aboutCurrentAttempt(state: ElectionState, event: ResultEvent): boolean {
+  if (event.sessionId !== state.sessionId) return false;
+  if ('epoch' in event && event.epoch !== state.epoch) return false;
+  if ((event.type === 'predecessorDeleted' || event.type === 'predecessorChanged') && event.znode !== state.watching) return false;
+  return state.lifecycle === 'running' || event.type === 'created';
+}
+
+// ---------------------------------------------------------------------------------------------
+// One handler per event
+
+type Handler<E> = (state: ElectionState, event: E, off: DisabledSafeguards) => Step;
+type Handlers<E extends { type: string }> = { [K in E['type']]: Handler<Extract<E, { type: K }>> };
+
+const onSession: Handlers<SessionEvent> = {
+  connected(state, event, off) {
+    if (event.reconnected && state.sessionId === event.sessionId) {
+      // Same session back: our ephemerals may still be there; find out where we stand again.
+      return resume({ ...state, connected: true, rechecking: false }, off);
     }
+    // A new session: everything the old one owned is gone or going; start over under a new prefix.
+    return then(setLeadership(state, false, 'new session'), (s) => {
+      const fresh: ElectionState = { ...s, ...WITHOUT_SESSION, sessionId: event.sessionId, connected: true, candidateId: event.candidateId };
+      return fresh.lifecycle === 'stopping' ? finishStop(fresh, off) : join(fresh);
+    });
+  },
 
-    case 'suspended': {
-      // We may already have been replaced; stop acting at once, decide again when reconnected.
-      const next = stopActing({ ...state, connected: false }, 'connection suspended');
-      return next;
+  suspended(state, _event, off) {
+    // We may already have been replaced; stop acting at once, decide again when reconnected.
+    const next = { ...state, connected: false, rechecking: false };
+    return off.has('stop-acting-on-suspended') ? unchanged(next) : setLeadership(next, false, 'connection suspended');
+  },
+
+  recheck(state, event) {
+    if (!state.sessionId || !state.connected || state.lifecycle !== 'running') return unchanged(state);
+    const next = setLeadership({ ...state, connected: false, rechecking: true }, false, `recheck: ${event.reason}`);
+    return { state: next.state, commands: [...next.commands, { type: 'confirmSession', sessionId: state.sessionId, reason: event.reason }] };
+  },
+
+  lost(state) {
+    const gone = then(setLeadership(state, false, 'session lost'), (s) => unchanged({ ...s, ...WITHOUT_SESSION }));
+    if (state.lifecycle !== 'stopping') return gone;
+    return { state: { ...gone.state, lifecycle: 'stopped' }, commands: [...gone.commands, { type: 'closeSession' }] };
+  },
+
+  stop(state, _event, off) {
+    if (state.lifecycle !== 'running') return unchanged(state);
+    const stopping = setLeadership({ ...state, lifecycle: 'stopping' }, false, 'stopping');
+    // A create in flight must finish first so we can delete what it made.
+    if (stopping.state.createInFlight && !off.has('stop-waits-for-create')) return stopping;
+    return then(stopping, (s) => finishStop(s, off));
+  },
+
+  closed(state) {
+    return then(setLeadership(state, false, 'session closed'), (s) => unchanged({ ...s, lifecycle: 'stopped', connected: false }));
+  },
+};
+
+const onResult: Handlers<ResultEvent> = {
+  created(state, event, off) {
+    const next = { ...state, createInFlight: false };
+    if (event.rc === ZOK && event.znode) {
+      const created = { ...next, electionZnode: event.znode.slice(event.znode.lastIndexOf('/') + 1) };
+      return created.lifecycle === 'stopping' ? finishStop(created, off) : decide(created);
     }
-
-    case 'lost': {
-      const next = stopActing({ ...state, ...WITHOUT_SESSION, phase: state.lifecycle === 'running' ? 'connecting' : state.phase }, 'session lost');
-      if (state.lifecycle === 'stopping')
-        return { state: { ...next.state, lifecycle: 'stopped', phase: 'stopped' }, commands: [...next.commands, { type: 'closeSession' }] };
-      return next;
+    if (next.lifecycle === 'stopping') return finishStop(next, off);
+    if (event.rc === ZNONODE) {
+      if (off.has('parents-recreated')) return unchanged(next);
+      return { state: next, commands: [{ type: 'ensureParents', sessionId: event.sessionId, then: 'create' }] };
     }
+    // The reply was lost, not necessarily the create: on reconnect the list tells us which (our
+    // prefix is either there or not), so nothing needs remembering here.
+    if (isConnectionProblem(event.rc)) return unchanged(next);
+    // Unexpected: try again from the top.
+    return decide(next);
+  },
 
-    case 'stop': {
-      if (state.lifecycle !== 'running') return { state, commands: [] };
-      const next = stopActing({ ...state, lifecycle: 'stopping' }, 'stopping');
-      // A create in flight must finish first so we can delete what it made.
-      if (next.state.createInFlight) return next;
-      const fin = finishStop(next.state);
-      return { state: fin.state, commands: [...next.commands, ...fin.commands] };
+  parentsEnsured(state, event) {
+    if (event.rc !== ZOK) return unchanged(state); // connection problem: reconnect re-decides
+    if (event.then === 'create') return join(state);
+    return { state, commands: register(state, event.then) };
+  },
+
+  listed(state, event, off) {
+    if (event.rc === ZNONODE) {
+      // /election itself vanished (e.g. data wiped): re-create parents and join.
+      if (state.createInFlight || off.has('parents-recreated')) return unchanged(state);
+      return then(setLeadership(state, false, 'election parent missing'), (s) => ({
+        state: { ...s, electionZnode: null, role: 'candidate', watching: null, deciding: false },
+        commands: [{ type: 'ensureParents', sessionId: event.sessionId, then: 'create' }],
+      }));
     }
+    if (event.rc !== ZOK || !event.children) return unchanged(state);
+    const candidates = event.children
+      .map(parseElectionZnode)
+      .filter((c): c is NonNullable<typeof c> => c !== null)
+      .sort(compareBySequence);
+    const mineIndex = off.has('protected-create-adoption')
+      ? candidates.findIndex((c) => c.name === state.electionZnode)
+      : candidates.findIndex((c) => c.candidateId === state.candidateId);
 
-    case 'created': {
-      if (!current(state, event.sessionId)) return { state, commands: [] };
-      const next = { ...state, createInFlight: false };
-      if (event.rc === ZOK && event.znode) {
-        const znode = event.znode.slice(event.znode.lastIndexOf('/') + 1);
-        const created = { ...next, electionZnode: znode, createUncertain: false };
-        if (created.lifecycle === 'stopping') return finishStop(created);
-        return decide(created);
-      }
-      if (next.lifecycle === 'stopping') return finishStop(next);
-      if (event.rc === ZNONODE) {
-        return { state: next, commands: [{ type: 'ensureParents', sessionId: event.sessionId, then: 'create' }] };
-      }
-      if (isConnectionProblem(event.rc)) {
-        // The reply was lost, not necessarily the create. On reconnect the list tells us which.
-        return { state: { ...next, createUncertain: true }, commands: [] };
-      }
-      // Unexpected: try again from the top when the next decision runs.
-      return decide({ ...next, createUncertain: true });
-    }
-
-    case 'parentsEnsured': {
-      if (!current(state, event.sessionId) || state.lifecycle !== 'running') return { state, commands: [] };
-      if (event.rc !== ZOK) return { state, commands: [] }; // connection problem: reconnect re-decides
-      if (event.then === 'create') return join(state);
-      if (state.electionZnode) {
-        return { state, commands: [{ type: 'register', sessionId: event.sessionId, registry: event.then, znode: state.electionZnode }] };
-      }
-      return { state, commands: [] };
-    }
-
-    case 'listed': {
-      if (!current(state, event.sessionId) || event.epoch !== state.epoch || state.lifecycle !== 'running') {
-        return { state, commands: [] };
-      }
-      if (event.rc === ZNONODE) {
-        // /election itself vanished (e.g. data wiped): re-create parents and join.
-        if (state.createInFlight) return { state, commands: [] };
-        const gone = stopActing({ ...state, electionZnode: null, role: 'candidate', watching: null }, 'election parent missing');
-        return { state: { ...gone.state, phase: 'joining' }, commands: [...gone.commands, { type: 'ensureParents', sessionId: event.sessionId, then: 'create' }] };
-      }
-      if (event.rc !== ZOK || !event.children) return { state, commands: [] };
-      const candidates = event.children
-        .map(parseElectionZnode)
-        .filter((c): c is NonNullable<typeof c> => c !== null)
-        .sort(compareBySequence);
-      const mineIndex = candidates.findIndex((c) => c.candidateId === state.candidateId);
-      if (mineIndex < 0) {
-        if (state.createInFlight) return { state, commands: [] }; // its answer is on the way
-        // Our znode is missing (never created, or deleted under us): join again. Never assume we lead.
-        const missing = stopActing({ ...state, createUncertain: false }, 'own znode missing');
+    if (mineIndex < 0) {
+      if (state.createInFlight) return unchanged(state); // its answer is on the way
+      // Our znode is missing (never created, or deleted under us): join again. Never assume we lead.
+      return then(setLeadership(state, false, 'own znode missing'), (s) => {
         const cleanup: Command[] = [];
-        if (state.electionZnode && state.sessionId) {
-          for (const registry of ['coordinators', 'workers'] as const) {
-            cleanup.push({ type: 'unregister', sessionId: state.sessionId, registry, znode: state.electionZnode });
-          }
+        if (s.electionZnode && s.sessionId) {
+          for (const registry of ['coordinators', 'workers'] as const)
+            cleanup.push({ type: 'unregister', sessionId: s.sessionId, registry, znode: s.electionZnode });
         }
-        return join(missing.state, [...missing.commands, ...cleanup]);
-      }
-      const mine = candidates[mineIndex]!;
-      const adopted = { ...state, electionZnode: mine.name, createUncertain: false };
-      if (mineIndex === 0) {
-        // Lowest sequence. Confirm the znode is owned by this very session before claiming anything.
-        return {
-          state: { ...adopted, phase: 'deciding' },
-          commands: [{ type: 'checkOwner', sessionId: event.sessionId, epoch: state.epoch, znode: mine.name }],
-        };
-      }
-      const predecessor = candidates[mineIndex - 1]!.name;
-      const demoted = adopted.role === 'leader' ? stopActing(adopted, 'no longer lowest') : { state: adopted, commands: [] };
-      const commands: Command[] = [...demoted.commands];
-      if (adopted.role === 'leader') {
-        commands.push({ type: 'unregister', sessionId: event.sessionId, registry: 'coordinators', znode: mine.name });
-      }
+        const joined = join(s);
+        return { state: joined.state, commands: [...cleanup, ...joined.commands] };
+      });
+    }
+
+    const mine = candidates[mineIndex]!;
+    const adopted = { ...state, electionZnode: mine.name };
+    if (mineIndex === 0) {
+      // Lowest sequence. Confirm the znode is owned by this very session before claiming anything.
+      return { state: adopted, commands: [{ type: 'checkOwner', sessionId: event.sessionId, epoch: state.epoch, znode: mine.name }] };
+    }
+    const predecessor = candidates[mineIndex - 1]!.name;
+    const wasLeader = adopted.role === 'leader';
+    return then(setLeadership(adopted, false, 'no longer lowest'), (s) => {
+      const worker = { ...s, role: 'worker' as const, deciding: false };
       return {
-        state: { ...demoted.state, role: 'worker', phase: 'following' },
+        state: worker,
         commands: [
-          ...commands,
+          ...(wasLeader ? [{ type: 'unregister', sessionId: event.sessionId, registry: 'coordinators', znode: mine.name } as const] : []),
           { type: 'watch', sessionId: event.sessionId, epoch: state.epoch, znode: predecessor },
-          { type: 'register', sessionId: event.sessionId, registry: 'workers', znode: mine.name },
+          ...register(worker, 'workers'),
         ],
       };
-    }
+    });
+  },
 
-    case 'watchSet': {
-      if (!current(state, event.sessionId) || event.epoch !== state.epoch) return { state, commands: [] };
-      if (event.rc === ZOK) {
-        const next = { ...state, watching: event.znode };
-        return { state: next, commands: publish(next) };
-      }
-      if (event.rc === ZNONODE) return decide(state); // predecessor already gone: look again
-      return { state, commands: [] }; // connection problem: the reconnect decides again
+  ownerChecked(state, event, off) {
+    if (event.rc === ZNONODE) return decide(state);
+    if (event.rc !== ZOK) return unchanged(state);
+    if (event.ephemeralOwner !== state.sessionId && !off.has('ownership-check')) {
+      const reason = 'election znode owned by another session';
+      return then(setLeadership(state, false, reason), (s) => ({ state: { ...s, electionZnode: null }, commands: [{ type: 'restartSession', reason }] }));
     }
+    const znode = state.electionZnode!;
+    const leader: ElectionState = { ...state, role: 'leader', watching: null, deciding: false };
+    return {
+      state: leader,
+      commands: [
+        // A promoted worker leaves the workers registry before it appears as coordinator.
+        { type: 'unregister', sessionId: event.sessionId, registry: 'workers', znode },
+        ...register(leader, 'coordinators'),
+        ...publish(leader),
+      ],
+    };
+  },
 
-    case 'predecessorDeleted': {
-      if (!current(state, event.sessionId) || event.znode !== state.watching) return { state, commands: [] };
-      // Keep `watching` as it is until the next decision: that stale moment is real and shown.
-      return decide(state);
+  watchSet(state, event, off) {
+    if (event.rc === ZOK) {
+      const next = { ...state, watching: event.znode };
+      return { state: next, commands: publish(next) };
     }
+    if (event.rc === ZNONODE && !off.has('watch-nonode-redecide')) return decide(state); // predecessor already gone: look again
+    return unchanged(state); // connection problem: the reconnect decides again
+  },
 
-    case 'predecessorChanged': {
-      if (!current(state, event.sessionId) || event.znode !== state.watching) return { state, commands: [] };
-      return { state, commands: [{ type: 'watch', sessionId: event.sessionId, epoch: state.epoch, znode: event.znode }] };
-    }
+  predecessorDeleted(state, _event, off) {
+    // Keep `watching` as it is until the next decision: that stale moment is real and shown.
+    return off.has('predecessor-deleted-redecide') ? unchanged(state) : decide(state);
+  },
 
-    case 'ownerChecked': {
-      if (!current(state, event.sessionId) || event.epoch !== state.epoch || state.lifecycle !== 'running') {
-        return { state, commands: [] };
-      }
-      if (event.rc === ZNONODE) return decide(state);
-      if (event.rc !== ZOK) return { state, commands: [] };
-      if (event.ephemeralOwner !== state.sessionId) {
-        return { state: { ...state, electionZnode: null }, commands: [{ type: 'restartSession', reason: 'election znode owned by another session' }] };
-      }
-      const znode = state.electionZnode!;
-      const next: ElectionState = { ...state, role: 'leader', watching: null, phase: 'leading' };
-      return {
-        state: next,
-        commands: [
-          // A promoted worker leaves the workers registry before it appears as coordinator.
-          { type: 'unregister', sessionId: event.sessionId, registry: 'workers', znode },
-          { type: 'register', sessionId: event.sessionId, registry: 'coordinators', znode },
-          ...publish(next),
-        ],
-      };
-    }
+  predecessorChanged(state, event) {
+    return { state, commands: [{ type: 'watch', sessionId: event.sessionId, epoch: state.epoch, znode: event.znode }] };
+  },
 
-    case 'registered': {
-      if (!current(state, event.sessionId) || state.lifecycle !== 'running') return { state, commands: [] };
-      if (event.rc === ZNONODE) {
-        return { state, commands: [{ type: 'ensureParents', sessionId: event.sessionId, then: event.registry }] };
-      }
-      const ok = event.rc === ZOK || event.rc === ZNODEEXISTS;
-      if (!ok) return { state, commands: [] };
-      if (event.registry === 'coordinators' && state.role === 'leader' && state.connected && !state.acting && state.electionZnode) {
-        return { state: { ...state, acting: true }, commands: [{ type: 'startActing', znode: state.electionZnode }] };
-      }
-      return { state, commands: [] };
-    }
+  registered(state, event) {
+    if (event.rc === ZNONODE) return { state, commands: [{ type: 'ensureParents', sessionId: event.sessionId, then: event.registry }] };
+    if (event.rc !== ZOK && event.rc !== ZNODEEXISTS) return unchanged(state);
+    // Act only once the coordinators entry exists, and only while still the connected leader.
+    if (event.registry !== 'coordinators' || state.role !== 'leader' || !state.connected) return unchanged(state);
+    return setLeadership(state, true, 'elected');
+  },
 
-    case 'closed':
-      return { state: { ...state, lifecycle: 'stopped', phase: 'stopped', connected: false, acting: false }, commands: [] };
+  sessionConfirmed(state, event, off) {
+    // A real suspension or reconnect since the recheck cleared `rechecking`: they decide instead.
+    if (!state.rechecking || event.rc !== ZOK) return unchanged(state);
+    return resume({ ...state, connected: true, rechecking: false }, off);
+  },
+};
+
+const RESULT_TYPES = new Set<string>(Object.keys(onResult));
+const isResult = (event: ElectionEvent): event is ResultEvent => RESULT_TYPES.has(event.type);
+
+export function step(state: ElectionState, event: ElectionEvent, off: DisabledSafeguards = ALL_SAFEGUARDS_ON): Step {
+  if (state.lifecycle === 'stopped' && event.type !== 'closed') return unchanged(state);
+  if (isResult(event)) {
+    if (!aboutCurrentAttempt(state, event)) return unchanged(state);
+    return (onResult[event.type] as Handler<ResultEvent>)(state, event, off);
   }
+  return (onSession[event.type] as Handler<SessionEvent>)(state, event, off);
 }

@@ -4,18 +4,10 @@
  * token is not known yet (compose without CLUSTER_TOKEN, before it is read from ZooKeeper) these
  * routes answer 503. Health and status stay open: they reveal nothing useful.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { CLUSTER_TOKEN_HEADER } from '@zkviz/shared';
-import { sendError } from './errors.js';
-
-/** Constant time in the secret's content and length: both sides are hashed to 32 bytes first. */
-export function tokenMatches(expected: string, given: unknown): boolean {
-  if (typeof given !== 'string' || expected.length === 0) return false;
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(given).digest();
-  return timingSafeEqual(a, b);
-}
+import { sendError, tokenMatches, type TokenHolder } from '@zkviz/shared/fastify';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,16 +16,10 @@ declare module 'fastify' {
   }
 }
 
-export interface TokenHolder {
-  /** null: not known yet. */
-  readonly token: string | null;
-}
-
-/** Installed on the root instance so it covers every route plugin (plugins are encapsulated). */
-export function installClusterAuth(app: FastifyInstance, source: TokenHolder): void {
-  app.addHook('onRequest', async (request: FastifyRequest, reply) => {
+const clusterAuthPlugin: FastifyPluginAsync<{ tokens: TokenHolder }> = async (app, { tokens }) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (!request.routeOptions.config.clusterToken) return;
-    const token = source.token;
+    const token = tokens.token;
     if (token === null) {
       return sendError(reply, 503, 'cluster_token_unavailable', 'the cluster token is not known yet; control routes are closed');
     }
@@ -41,4 +27,7 @@ export function installClusterAuth(app: FastifyInstance, source: TokenHolder): v
       return sendError(reply, 401, 'unauthorized', `missing or wrong ${CLUSTER_TOKEN_HEADER}`);
     }
   });
-}
+};
+
+/** On the root (fastify-plugin) so it covers every route plugin (plugins are encapsulated). */
+export const clusterAuth = fp(clusterAuthPlugin, { name: 'zkviz-cluster-auth', fastify: '5.x' });

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { NODE_ROUTES } from '@zkviz/shared';
 import type { ClusterNode } from '../node.js';
-import { errorBodySchema, sendError } from './errors.js';
+import { errorBodySchema, sendError } from '@zkviz/shared/fastify';
 
 // No 200 schema: the snapshot type lives in shared/protocol.ts and must not be stripped by a serializer.
 const controlReadSchema = {

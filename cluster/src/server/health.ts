@@ -1,8 +1,8 @@
 /** Liveness and this node's own view of itself. */
 import type { FastifyPluginAsync } from 'fastify';
-import { NODE_ROUTES } from '@zkviz/shared';
+import { NODE_ROUTES, type NodeSelfStatus } from '@zkviz/shared';
 import type { ClusterNode } from '../node.js';
-import { errorBodySchema } from './errors.js';
+import { errorBodySchema } from '@zkviz/shared/fastify';
 
 const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
 
@@ -17,7 +17,7 @@ const statusSchema = {
   response: {
     200: {
       type: 'object',
-      required: ['znode', 'role', 'phase', 'acting', 'address'],
+      required: ['znode', 'role', 'phase', 'watching', 'connected', 'acting', 'address', 'startedAt', 'pid'],
       properties: {
         znode: nullableString,
         role: { type: 'string' },
@@ -37,12 +37,12 @@ const statusSchema = {
 export function healthRoutes(node: ClusterNode): FastifyPluginAsync {
   return async (app) => {
     app.get(NODE_ROUTES.health, { schema: healthSchema }, async () => ({ status: 'ok' }));
-    app.get(NODE_ROUTES.status, { schema: statusSchema }, async () => {
+    app.get(NODE_ROUTES.status, { schema: statusSchema }, async (): Promise<NodeSelfStatus> => {
       const s = node.election.state;
       return {
         znode: s.electionZnode,
         role: s.role,
-        phase: s.phase,
+        phase: node.election.phase,
         watching: s.watching,
         connected: s.connected,
         acting: node.leadership !== null,

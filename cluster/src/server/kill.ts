@@ -1,22 +1,23 @@
 /**
  * Kills. The gateway asks the leader (`/internal/kill`); the leader routes the kill to the target
  * (`/internal/self/kill`), naming itself. The target obeys only the leader registered right now
- * (fencing) and only a kill meant for itself.
+ * (fencing: read from ZooKeeper at the moment of the kill, by the same rule the gateway uses to
+ * pick whom to follow, shared/src/registry.ts) and only a kill meant for itself.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import {
   CLUSTER_TOKEN_HEADER,
+  COORDINATORS_REGISTRY_PATH,
   KILL_MODES,
   NODE_ID_SCHEMA_PATTERN,
   NODE_ROUTES,
+  registeredLeader,
   type KillAccepted,
   type LeaderKillRequest,
   type NodeKillRequest,
 } from '@zkviz/shared';
 import type { ClusterNode } from '../node.js';
-import type { TokenHolder } from './auth.js';
-import { errorBodySchema, sendError } from './errors.js';
-import { registeredLeader } from './fencing.js';
+import { errorBodySchema, sendError, type TokenHolder } from '@zkviz/shared/fastify';
 
 const ROUTE_TIMEOUT_MS = 2000;
 
@@ -85,8 +86,12 @@ export function killRoutes(node: ClusterNode, tokens: TokenHolder): FastifyPlugi
       const { target, mode, leader } = request.body;
       const self = node.election.state.electionZnode;
       if (target !== self) return sendError(reply, 409, 'wrong_node', `this is ${self ?? 'a node without an election znode'}, not ${target}`);
-      const registered = await registeredLeader(node.zk, (fields) => request.log.warn(fields, 'skipped a registry entry'));
-      if (registered === null || registered !== leader) {
+      const pick = await registeredLeader(node.zk);
+      for (const { name, reason } of pick?.skipped ?? []) {
+        request.log.warn({ ev: 'zk-garbage', path: `${COORDINATORS_REGISTRY_PATH}/${name}`, what: 'registry entry (fencing)', reason }, 'skipped a registry entry');
+      }
+      // Unknown (ZooKeeper could not say) is refused like a stale leader: a kill is never obeyed on a guess.
+      if (!pick?.leader || pick.leader.id !== leader) {
         return sendError(reply, 409, 'stale_leader', `${leader} is not the registered leader`);
       }
       reply.raw.once('finish', () => node.die(mode));

@@ -3,22 +3,21 @@
  * outside world (ZooKeeper discovery, the leader's stream, the leader's kill route) comes in as a
  * dependency, so tests build the same gateway over fakes.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { GatewayConfig } from './config.js';
 import type { LeaderDiscovery } from './discovery/types.js';
 import { ClusterFeed } from './feed/cluster-feed.js';
 import type { FeedLog } from './feed/types.js';
-import type { LeaderClient } from './leader/kill-client.js';
-import type { StreamConnector } from './leader/stream-client.js';
+import type { LeaderClient } from './leader-client/kill-client.js';
+import type { StreamConnector } from './leader-client/stream-client.js';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits/config.js';
 import { readLimit } from './limits/read-limit.js';
 import { clusterRoutes } from './routes/cluster.js';
-import { installErrorHandlers } from './routes/errors.js';
-import { trackRouteMethods } from '@zkviz/shared/fastify';
+import { GATEWAY_ROUTES } from '@zkviz/shared';
+import { errorBodySchema, jsonErrors, serverOptions } from '@zkviz/shared/fastify';
 import { healthRoutes } from './routes/health.js';
 import { killRoutes } from './routes/kill.js';
-import { errorBodySchema } from './routes/schemas.js';
 import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
 import { DEFAULT_RECORDING_BOUNDS } from './recording/config.js';
@@ -53,23 +52,14 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
-  const app = Fastify({
-    logger: deps.logger ?? { level: deps.config.logLevel },
-    // No two log lines per request: a client looping on the API would have the gateway spend its
-    // time writing its log. What matters is logged on purpose (kills, cut-offs, 5xx).
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 4 * 1024,
-    // Reject what the schemas do not allow instead of silently stripping or coercing it.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
-    // Router-level rejections (bad percent-encoding, a path parameter too long) skip the error
-    // handler; without this they would leave as fastify's own body, not `{error, message}`.
-    frameworkErrors: (err, _req, reply) => {
-      void (reply as unknown as FastifyReply).code(400).send({ error: 'bad_request', message: err.message.slice(0, 200) });
-    },
-  });
-  // JSON only: a text/plain body is refused (415) instead of being handed to a schema as a string.
-  app.removeContentTypeParser(['text/plain']);
-  const allowedMethods = trackRouteMethods(app);
+  const app = Fastify(
+    serverOptions({
+      logger: deps.logger ?? { level: deps.config.logLevel },
+      // No two log lines per request: a client looping on the API would have the gateway spend its
+      // time writing its log. What matters is logged on purpose (kills, cut-offs, 5xx).
+      logController: new LogController({ disableRequestLogging: true }),
+    }),
+  );
   const controlToken = deps.config.controlToken ?? null;
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...deps.config.limits };
   const log = app.log as FeedLog;
@@ -84,13 +74,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
 
   await app.register(rateLimit, { global: false });
   await app.register(readLimit, { perMinute: limits.readsPerMinute });
-  const serveSpa = await registerStaticPage(app, deps.config.staticDir);
-  installErrorHandlers(app, serveSpa, allowedMethods);
+  const pageFallback = await registerStaticPage(app, deps.config.staticDir);
+  await app.register(jsonErrors, pageFallback ? { notFoundFallback: pageFallback } : {});
   await app.register(healthRoutes, { controlProtected: controlToken !== null });
   await app.register(clusterRoutes, { feed });
   await app.register(recordingRoutes, { recorder, now: deps.now });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
-  app.get('/ws', { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
+  app.get(GATEWAY_ROUTES.ws, { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
   installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, limits, onBroadcast: (sent, kind) => recorder.record(sent, kind) });

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
+import { ConfigError, envInt, envString, type Env } from '@zkviz/shared/fastify';
 import { loadLimits, type GatewayLimits } from './limits/config.js';
 import { loadRecordingBounds } from './recording/config.js';
 import type { RecorderBounds } from './recording/recorder.js';
@@ -33,18 +34,6 @@ export interface GatewayConfig {
   recording: RecorderBounds;
 }
 
-type Env = Record<string, string | undefined>;
-
-function intFromEnv(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
 /** Origins are compared as `new URL(x).origin` so trailing slashes and case do not matter. */
 export function parseOrigins(raw: string | undefined): string[] {
   if (!raw) return [];
@@ -55,7 +44,7 @@ export function parseOrigins(raw: string | undefined): string[] {
     try {
       origins.push(new URL(trimmed).origin);
     } catch {
-      throw new Error(`ALLOWED_ORIGINS contains an invalid origin: ${JSON.stringify(trimmed)}`);
+      throw new ConfigError(`ALLOWED_ORIGINS contains an invalid origin: ${JSON.stringify(trimmed)}`);
     }
   }
   return origins;
@@ -67,19 +56,19 @@ export function defaultStaticDir(): string {
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
   return {
-    zkConnect: env.ZK_CONNECT?.trim() || '127.0.0.1:2181',
+    zkConnect: envString(env, 'ZK_CONNECT', '127.0.0.1:2181'),
     // SESSION_TIMEOUT_MS is what the nodes read; accept it too so one setting covers the cluster.
-    zkSessionTimeoutMs: intFromEnv(env, env.ZK_SESSION_TIMEOUT_MS ? 'ZK_SESSION_TIMEOUT_MS' : 'SESSION_TIMEOUT_MS', 4000, 200, 120_000),
-    port: intFromEnv(env, 'PORT', DEFAULT_GATEWAY_PORT, 0, 65_535),
+    zkSessionTimeoutMs: envInt(env, env.ZK_SESSION_TIMEOUT_MS ? 'ZK_SESSION_TIMEOUT_MS' : 'SESSION_TIMEOUT_MS', 4000, 200, 120_000),
+    port: envInt(env, 'PORT', DEFAULT_GATEWAY_PORT, 0, 65_535),
     // Loopback unless told otherwise: the compose file sets HOST=0.0.0.0 inside the container.
-    host: env.HOST?.trim() || '127.0.0.1',
-    clusterToken: env.CLUSTER_TOKEN ? env.CLUSTER_TOKEN : null,
-    controlToken: env.CONTROL_TOKEN ? env.CONTROL_TOKEN : null,
-    staticDir: env.STATIC_DIR?.trim() || defaultStaticDir(),
+    host: envString(env, 'HOST', '127.0.0.1'),
+    clusterToken: envString(env, 'CLUSTER_TOKEN'),
+    controlToken: envString(env, 'CONTROL_TOKEN'),
+    staticDir: envString(env, 'STATIC_DIR', defaultStaticDir()),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
-    killRateLimitPerMinute: intFromEnv(env, 'KILL_RATE_LIMIT_PER_MIN', 120, 1, 100_000),
-    limits: loadLimits((name, fallback, min, max) => intFromEnv(env, name, fallback, min, max)),
-    logLevel: env.LOG_LEVEL?.trim() || 'info',
-    recording: loadRecordingBounds((name, fallback, min, max) => intFromEnv(env, name, fallback, min, max)),
+    killRateLimitPerMinute: envInt(env, 'KILL_RATE_LIMIT_PER_MIN', 120, 1, 100_000),
+    limits: loadLimits((name, fallback, min, max) => envInt(env, name, fallback, min, max)),
+    logLevel: envString(env, 'LOG_LEVEL', 'info'),
+    recording: loadRecordingBounds((name, fallback, min, max) => envInt(env, name, fallback, min, max)),
   };
 }

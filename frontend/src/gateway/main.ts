@@ -2,17 +2,19 @@
  * Gateway entry point: `node frontend/dist/gateway/main.js`. Configuration comes from the
  * environment (see config.ts); logs are JSON lines on stdout.
  */
+import { startSafeguardSwitches } from '@zkviz/shared';
+import { ClusterTokenSource, loadConfigOrExit } from '@zkviz/shared/fastify';
 import { ZkConnection } from '@zkviz/shared/zk';
 import { buildGateway } from './app.js';
-import { GatewayClusterToken } from './cluster-token.js';
 import { loadConfig } from './config.js';
 import { ZkLeaderDiscovery } from './discovery/zk-discovery.js';
-import { httpLeaderClient } from './leader/kill-client.js';
-import { httpStreamConnector } from './leader/stream-client.js';
+import { httpLeaderClient } from './leader-client/kill-client.js';
+import { httpStreamConnector } from './leader-client/stream-client.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const clusterToken = new GatewayClusterToken(config.clusterToken);
+  startSafeguardSwitches('gateway', process, (message) => console.error(JSON.stringify({ level: 'warn', ev: 'unsafe-safeguard-disabled', msg: message })));
+  const config = loadConfigOrExit('zkviz gateway', () => loadConfig());
+  const clusterToken = new ClusterTokenSource(config.clusterToken);
   const getToken = () => clusterToken.token;
   const { app } = await buildGateway({
     config,

@@ -1,4 +1,4 @@
-import { CONTROL_TOKEN_HEADER, type ErrorBody, type GatewayHealth, type KillAccepted, type KillMode } from '@zkviz/shared';
+import { CONTROL_TOKEN_HEADER, GATEWAY_ROUTES, gatewayKillPath, type ErrorBody, type GatewayHealth, type KillAccepted, type KillMode } from '@zkviz/shared';
 
 export type KillOutcome = { ok: true; accepted: KillAccepted } | { ok: false; error: string; message: string };
 
@@ -66,7 +66,7 @@ function markTokenNeeded(rejected: boolean): void {
 /** Asks the gateway whether kills are protected; a failure just leaves things as they are. */
 export async function checkControlProtection(): Promise<void> {
   try {
-    const res = await fetch('/api/health');
+    const res = await fetch(GATEWAY_ROUTES.health);
     const body = (await res.json()) as Partial<GatewayHealth>;
     if (body.controlProtected === true) markTokenNeeded(false);
   } catch {
@@ -80,7 +80,7 @@ export async function killNode(id: string, mode: KillMode): Promise<KillOutcome>
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const token = getControlToken();
     if (token) headers[CONTROL_TOKEN_HEADER] = token;
-    const res = await fetch(`/api/nodes/${encodeURIComponent(id)}/kill`, {
+    const res = await fetch(gatewayKillPath(id), {
       method: 'POST',
       headers,
       body: JSON.stringify({ mode }),

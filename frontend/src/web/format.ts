@@ -1,9 +1,3 @@
-/** `n_0000000007` — the readable tail of an election znode name. */
-export function shortId(id: string): string {
-  const at = id.lastIndexOf('-n_');
-  return at >= 0 ? id.slice(at + 1) : id;
-}
-
 /** 1234 → "1.2 s", 56 → "56 ms". */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;

@@ -68,9 +68,9 @@ describe('cluster feed', () => {
     t.streams.latest.handlers.onMessage(snapshotMsg(2, [2]));
     t.streams.latest.handlers.onMessage(heartbeatMsg(2));
     assert.deepEqual(t.notices, [
-      { ev: 'leader-switched', leader: nodeId(1), token: 1, at: 10 },
+      { ev: 'leader-switched', leader: nodeId(1), fencingToken: 1, at: 10 },
       { ev: 'leader-lost', leader: nodeId(1), at: 20 },
-      { ev: 'leader-switched', leader: nodeId(2), token: 2, at: 40 },
+      { ev: 'leader-switched', leader: nodeId(2), fencingToken: 2, at: 40 },
     ]);
     assert.deepEqual(t.feed.view.lastFailover, { from: nodeId(1), to: nodeId(2), durationMs: 20, at: 40 });
     assert.deepEqual(

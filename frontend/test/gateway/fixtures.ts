@@ -2,9 +2,9 @@
 import { EventEmitter } from 'node:events';
 import type { ClusterSnapshot, LeaderKillRequest, LeaderStreamMessage, NodeView } from '@zkviz/shared';
 import type { DiscoveryEvents, LeaderDiscovery } from '../../src/gateway/discovery/types.js';
-import type { RegisteredLeader } from '../../src/gateway/feed/types.js';
-import type { LeaderClient, LeaderReply } from '../../src/gateway/leader/kill-client.js';
-import type { StreamConnector, StreamHandlers } from '../../src/gateway/leader/stream-client.js';
+import type { RegisteredLeader } from '@zkviz/shared';
+import type { LeaderClient, LeaderReply } from '../../src/gateway/leader-client/kill-client.js';
+import type { StreamConnector, StreamHandlers } from '../../src/gateway/leader-client/stream-client.js';
 
 /** A valid election znode name for sequence `seq`. */
 export function nodeId(seq: number, prefix = 'a'): string {
@@ -12,7 +12,7 @@ export function nodeId(seq: number, prefix = 'a'): string {
 }
 
 export function registered(seq: number, port = 7000 + seq): RegisteredLeader {
-  return { id: nodeId(seq), sequence: seq, address: `127.0.0.1:${port}` };
+  return { id: nodeId(seq), fencingToken: seq, address: `127.0.0.1:${port}` };
 }
 
 export function node(seq: number, role: NodeView['role'], watching: number | null): NodeView {
@@ -34,7 +34,7 @@ export function snapshot(leaderSeq: number, seqs: number[], version = 1): Cluste
   const sorted = [...seqs].sort((a, b) => a - b);
   return {
     leader: nodeId(leaderSeq),
-    leaderToken: leaderSeq,
+    fencingToken: leaderSeq,
     version,
     generatedAt: 1000,
     nodes: sorted.map((s, i) => node(s, s === leaderSeq ? 'leader' : 'worker', i === 0 ? null : (sorted[i - 1] ?? null))),
@@ -46,7 +46,7 @@ export function snapshotMsg(leaderSeq: number, seqs: number[], version = 1): Lea
 }
 
 export function heartbeatMsg(leaderSeq: number, at = 1): LeaderStreamMessage {
-  return { type: 'heartbeat', leader: nodeId(leaderSeq), leaderToken: leaderSeq, at };
+  return { type: 'heartbeat', leader: nodeId(leaderSeq), fencingToken: leaderSeq, at };
 }
 
 export class FakeDiscovery extends EventEmitter<DiscoveryEvents> implements LeaderDiscovery {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LeaderKillRequest } from '@zkviz/shared';
 import { buildGateway, type Gateway } from '../../src/gateway/app.js';
-import type { LeaderReply } from '../../src/gateway/leader/kill-client.js';
+import type { LeaderReply } from '../../src/gateway/leader-client/kill-client.js';
 import { FakeDiscovery, FakeLeaderClient, FakeStreams, registered, snapshotMsg } from './fixtures.js';
 
 export interface Harness extends Gateway {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LeaderStreamMessage } from '@zkviz/shared';
 import { applyInput, initialTrackerState, type TrackerInput, type TrackerOutput, type TrackerState } from '../../src/gateway/feed/leader-tracker.js';
-import type { RegisteredLeader } from '../../src/gateway/feed/types.js';
+import type { RegisteredLeader } from '@zkviz/shared';
 import { heartbeatMsg, nodeId, registered, snapshotMsg } from './fixtures.js';
 
 /** Replays inputs at the given times; returns the final output and everything emitted on the way. */
@@ -31,11 +31,11 @@ describe('leader tracker', () => {
     const after = replay([[20, msg(1, snapshotMsg(1, [1, 2, 3]))]], state);
     assert.equal(after.state.view.status, 'ok');
     assert.equal(after.state.view.leader, nodeId(1));
-    assert.equal(after.state.view.leaderToken, 1);
+    assert.equal(after.state.view.fencingToken, 1);
     assert.equal(after.state.view.leaderAddress, '127.0.0.1:7001');
     assert.equal(after.state.view.nodes.length, 3);
     assert.equal(after.state.view.lastFailover, null, 'connecting to an existing leader is not a failover');
-    assert.deepEqual(after.notices, [{ ev: 'leader-switched', leader: nodeId(1), token: 1, at: 20 }]);
+    assert.deepEqual(after.notices, [{ ev: 'leader-switched', leader: nodeId(1), fencingToken: 1, at: 20 }]);
     assert.deepEqual(
       after.events.map((e) => e.kind),
       ['gateway-connected'],

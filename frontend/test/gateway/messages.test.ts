@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineSplitter, parseAddress, parseStreamLine } from '../../src/gateway/leader/messages.js';
+import { LineSplitter, parseAddress, parseStreamLine } from '../../src/gateway/leader-client/messages.js';
 import { parseClientMessage } from '../../src/gateway/ws/client-messages.js';
 import { isOriginAllowed } from '../../src/gateway/ws/origin.js';
 import { heartbeatMsg, snapshot, snapshotMsg } from './fixtures.js';
@@ -20,7 +20,7 @@ describe('leader stream lines', () => {
     ['an unknown type', '{"type":"gossip"}'],
     ['a heartbeat without a token', '{"type":"heartbeat","leader":"x","at":1}'],
     ['a snapshot with a malformed node', JSON.stringify({ ...broken, snapshot: { ...broken.snapshot, nodes: [{ id: 1 }] } })],
-    ['a snapshot without nodes', JSON.stringify({ type: 'snapshot', snapshot: { leader: 'x', leaderToken: 1, version: 1, generatedAt: 1 } })],
+    ['a snapshot without nodes', JSON.stringify({ type: 'snapshot', snapshot: { leader: 'x', fencingToken: 1, version: 1, generatedAt: 1 } })],
     ['an array', '[]'],
   ];
   for (const [name, line] of invalid) {

@@ -12,7 +12,7 @@ import { buildHarness, type Harness } from './gateway-harness.js';
 const baseView = (seq: number): ClusterView => ({
   status: 'connecting',
   leader: null,
-  leaderToken: null,
+  fencingToken: null,
   leaderAddress: null,
   nodes: [],
   stale: false,

@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRegistryEntry, rankRegistryChildren } from '../../src/gateway/discovery/registry.js';
+import { pickRegisteredLeader, readRegistryEntry } from '@zkviz/shared';
 import { loadConfig as parseConfigOrThrow } from '../../src/gateway/config.js';
 import { nodeId } from './fixtures.js';
 
 describe('registry', () => {
-  it('ranks election znodes newest first and sets garbage aside', () => {
-    const { ranked, garbage } = rankRegistryChildren([nodeId(3), 'junk', nodeId(12, 'b'), `${nodeId(1)}x`, nodeId(7)]);
-    assert.deepEqual(
-      ranked.map((r) => r.sequence),
-      [12, 7, 3],
-    );
-    assert.deepEqual(garbage, ['junk', `${nodeId(1)}x`]);
-  });
-
-  const child = rankRegistryChildren([nodeId(4)]).ranked[0]!;
+  // Ranking (newest first, garbage names aside) is tested with the reader, in shared/test/registry.test.ts.
+  // What the gateway's discovery does with one child (the same reader the nodes' fencing uses).
+  const parseRegistryEntry = (name: string, data: string) => pickRegisteredLeader([name], (n) => readRegistryEntry(n, data));
   const cases: Array<[name: string, data: string, ok: boolean]> = [
     ['a full entry', JSON.stringify({ id: nodeId(4), sequence: 4, address: '10.0.0.4:7000', registeredAt: 1 }), true],
     ['an entry with the address only', JSON.stringify({ address: '10.0.0.4:7000' }), true],
@@ -26,9 +19,9 @@ describe('registry', () => {
   ];
   for (const [name, data, ok] of cases) {
     it(`${ok ? 'accepts' : 'skips'} ${name}`, () => {
-      const parsed = parseRegistryEntry(child, Buffer.from(data));
-      assert.equal(parsed.ok, ok);
-      if (parsed.ok) assert.deepEqual(parsed.leader, { id: nodeId(4), sequence: 4, address: '10.0.0.4:7000' });
+      const parsed = parseRegistryEntry(nodeId(4), data);
+      assert.equal(parsed.leader !== null, ok);
+      if (parsed.leader) assert.deepEqual(parsed.leader, { id: nodeId(4), fencingToken: 4, address: '10.0.0.4:7000' });
     });
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClusterView } from '@zkviz/shared';
-import { LeaderUnreachableError } from '../../src/gateway/leader/kill-client.js';
+import { LeaderUnreachableError } from '../../src/gateway/leader-client/kill-client.js';
 import { mapLeaderReply } from '../../src/gateway/routes/kill.js';
 import { nodeId } from './fixtures.js';
 import { buildHarness, fakePageDir, type Harness } from './gateway-harness.js';

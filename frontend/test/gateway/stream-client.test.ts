@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CLUSTER_TOKEN_HEADER, NODE_ROUTES, type LeaderStreamMessage } from '@zkviz/shared';
 import type { FeedLog } from '../../src/gateway/feed/types.js';
-import { LeaderStreamClient } from '../../src/gateway/leader/stream-client.js';
-import { httpLeaderClient } from '../../src/gateway/leader/kill-client.js';
+import { LeaderStreamClient } from '../../src/gateway/leader-client/stream-client.js';
+import { httpLeaderClient } from '../../src/gateway/leader-client/kill-client.js';
 import { heartbeatMsg, registered, snapshotMsg } from './fixtures.js';
 import { MessageQueue } from './message-queue.js';
 

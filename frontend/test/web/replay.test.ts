@@ -17,7 +17,7 @@ import {
 const view = (seq: number, leader: string | null): ClusterView => ({
   status: leader ? 'ok' : 'leaderless',
   leader,
-  leaderToken: null,
+  fencingToken: null,
   leaderAddress: null,
   nodes: [],
   stale: !leader,

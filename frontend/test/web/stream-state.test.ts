@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterEvent, ClusterView, ServerMessage } from '@zkviz/shared';
-import { formatDuration, shortId } from '../../src/web/format.js';
+import { shortId } from '@zkviz/shared';
+import { formatDuration } from '../../src/web/format.js';
 import {
   MAX_EVENTS,
   initialStreamState,
@@ -15,7 +16,7 @@ import {
 const view = (seq: number, status: ClusterView['status'] = 'ok'): ClusterView => ({
   status,
   leader: status === 'ok' ? 'L' : null,
-  leaderToken: status === 'ok' ? 1 : null,
+  fencingToken: status === 'ok' ? 1 : null,
   leaderAddress: null,
   nodes: [],
   stale: status === 'leaderless',

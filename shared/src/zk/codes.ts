@@ -23,6 +23,7 @@ export const ZOO_CHILD_EVENT = 4;
 export const ZOO_SESSION_EVENT = -1;
 
 export const ZOO_PERSISTENT = 0;
+export const ZOO_PERSISTENT_SEQUENTIAL = 2;
 export const ZOO_EPHEMERAL = 1;
 export const ZOO_EPHEMERAL_SEQUENTIAL = 3;
 

@@ -13,6 +13,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
+import { safeguardOff } from '../safeguards.js';
 import {
   ZCLOSING,
   ZOK,
@@ -190,33 +191,36 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
       this.emit('connected', this.session, reconnected);
     });
 
-    const suspend = () => {
+    /** `via` says which noticed first: the addon's CONNECTING event or the state poll below. */
+    const suspend = (via: 'connecting-event' | 'state-poll') => {
       if (client !== this.client || !this.connected || !this.session) return;
       this.connected = false;
       const session = this.session;
-      this.log('zk connection suspended', { session: session.id });
+      this.log('zk connection suspended', { session: session.id, via });
       this.emit('suspended', session);
       // The server expires the session after timeoutMs without hearing from us; by then another
       // node may lead. We cannot learn that while cut off, so we assume the worst on our own clock.
+      if (safeguardOff('local-expiry-timer')) return;
       this.localExpiryTimer = setTimeout(() => {
         if (client !== this.client || this.connected) return;
         this.log('zk session presumed expired (local timer)', { session: session.id });
         this.loseSession('local-timeout');
       }, session.timeoutMs);
     };
-    client.on('connecting', suspend);
-    // The addon does not always deliver the CONNECTING session event: under repeated connection
-    // errors (e.g. every reconnect reset) the C client queues it but the addon may not run it for
-    // as long as the errors last. A leader that never hears 'connecting' keeps acting while another
-    // takes over (seen in the F6 fault test: no suspension for 10 s). So we also read the handle's
-    // state, which the C client updates at once, and suspend on it.
+    client.on('connecting', () => suspend('connecting-event'));
+    // The C client does not always announce a lost connection: a request whose send() fails (the
+    // socket was reset and the client has not read that yet) closes the socket and leaves the
+    // CONNECTED state without a CONNECTING session event (zookeeper.c nonblocking_send), and the
+    // failed reconnects that follow are not announced either. A leader that never hears
+    // 'connecting' keeps acting while another takes over (F15 forces it). So we also read the
+    // handle's state, which the C client updates at once, and suspend on it.
     const statePoll = setInterval(
       () => {
         if (client !== this.client) {
           clearInterval(statePoll);
           return;
         }
-        if (this.connected && client.state !== ZOO_CONNECTED_STATE) suspend();
+        if (this.connected && client.state !== ZOO_CONNECTED_STATE && !safeguardOff('state-poll')) suspend('state-poll');
       },
       Math.max(50, Math.min(250, Math.floor(this.options.sessionTimeoutMs / 6))),
     );

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { RegisteredLeader } from '../feed/types.js';
+import type { RegisteredLeader } from '@zkviz/shared';
 
 export interface DiscoveryEvents {
   /** The registry was (re)read: the leader it names, or null when it names none. */

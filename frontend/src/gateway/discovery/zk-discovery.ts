@@ -7,10 +7,9 @@
  * liveness signal, and a stale registry read must not replace it.
  */
 import { EventEmitter } from 'node:events';
-import { COORDINATORS_REGISTRY_PATH } from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, parseElectionZnode, registeredLeader, type RegisteredLeader } from '@zkviz/shared';
 import { ZNONODE, ZOK, isConnectionProblem, rcName, type SessionInfo, type ZkConnection } from '@zkviz/shared/zk';
-import type { FeedLog, RegisteredLeader } from '../feed/types.js';
-import { parseRegistryEntry, rankRegistryChildren } from './registry.js';
+import type { FeedLog } from '../feed/types.js';
 import type { DiscoveryEvents, LeaderDiscovery } from './types.js';
 
 export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements LeaderDiscovery {
@@ -22,10 +21,11 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
   private readonly garbageSeen = new Set<string>();
   private readonly invalidWatched = new Set<string>();
 
+  private readonly path = COORDINATORS_REGISTRY_PATH;
+
   constructor(
     private readonly zk: ZkConnection,
     private readonly log: FeedLog,
-    private readonly path = COORDINATORS_REGISTRY_PATH,
   ) {
     super();
   }
@@ -90,23 +90,19 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
     });
   }
 
-  /** The newest valid entry; null when there is none; undefined when the read was cut short. */
+  /** The registered leader (shared/src/registry.ts); null when there is none; undefined when the read was cut short. */
   private async pickLeader(children: string[]): Promise<RegisteredLeader | null | undefined> {
-    const { ranked, garbage } = rankRegistryChildren(children);
-    for (const name of garbage) {
-      if (this.garbageSeen.has(name)) continue;
-      this.garbageSeen.add(name);
-      this.log.warn({ path: this.path, child: name }, 'skipping registry child that is not an election znode name');
+    const pick = await registeredLeader(this.zk, children);
+    if (!pick) return undefined;
+    for (const { name, reason } of pick.skipped) {
+      if (!parseElectionZnode(name)) {
+        if (this.garbageSeen.has(name)) continue;
+        this.garbageSeen.add(name);
+      } else {
+        this.watchInvalidEntry(name);
+      }
+      this.log.warn({ ev: 'zk-garbage', path: this.path, child: name, reason }, 'skipping registry entry');
     }
-    for (const child of ranked) {
-      const { rc, data } = await this.zk.getData(`${this.path}/${child.name}`);
-      if (rc === ZNONODE) continue; // gone already; its deletion triggers another read
-      if (rc !== ZOK || !data) return undefined;
-      const parsed = parseRegistryEntry(child, data);
-      if (parsed.ok) return parsed.leader;
-      this.log.warn({ path: this.path, child: child.name, reason: parsed.reason }, 'skipping invalid registry entry');
-      this.watchInvalidEntry(child.name);
-    }
-    return null;
+    return pick.leader;
   }
 }

@@ -3,12 +3,12 @@
  * leader's stream, and every resulting view/event is emitted once for the HTTP and WebSocket layers.
  */
 import { EventEmitter } from 'node:events';
-import type { ClusterEvent, ClusterView, KillMode } from '@zkviz/shared';
+import { safeguardOff, type ClusterEvent, type ClusterView, type KillMode, type RegisteredLeader } from '@zkviz/shared';
 import type { LeaderDiscovery } from '../discovery/types.js';
-import type { StreamConnector, StreamHandle } from '../leader/stream-client.js';
+import type { StreamConnector, StreamHandle } from '../leader-client/stream-client.js';
 import { EventHistory, killRequestedEvent } from './events.js';
 import { applyInput, initialTrackerState, type TrackerInput, type TrackerState } from './leader-tracker.js';
-import type { FeedLog, RegisteredLeader } from './types.js';
+import type { FeedLog } from './types.js';
 
 export interface FeedEvents {
   view: [view: ClusterView];
@@ -71,7 +71,7 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     const current = this.stream?.leader;
     if (current && wanted && current.id === wanted.id && current.address === wanted.address) return;
     if (this.stream) {
-      this.stream.handle.stop();
+      if (!safeguardOff('gateway-drop-stream')) this.stream.handle.stop();
       this.stream = null;
     }
     if (!wanted || !this.started) return;

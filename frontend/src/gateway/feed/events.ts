@@ -1,14 +1,8 @@
 /** Builders for timeline entries, plus the snapshot diff that produces join/leave entries. */
-import type { ClusterEvent, KillMode, NodeView } from '@zkviz/shared';
+import { shortId, type ClusterEvent, type KillMode, type NodeView } from '@zkviz/shared';
 
-/** `n_0000000007` — the readable tail of an election znode name. */
-export function shortId(id: string): string {
-  const at = id.lastIndexOf('-n_');
-  return at >= 0 ? id.slice(at + 1) : id;
-}
-
-export function leaderElectedEvent(leader: string, token: number, at: number): ClusterEvent {
-  return { at, kind: 'leader-elected', nodeId: leader, text: `${shortId(leader)} became leader (token ${token})` };
+export function leaderElectedEvent(leader: string, fencingToken: number, at: number): ClusterEvent {
+  return { at, kind: 'leader-elected', nodeId: leader, text: `${shortId(leader)} became leader (fencing token ${fencingToken})` };
 }
 
 export function leaderLostEvent(leader: string, at: number): ClusterEvent {

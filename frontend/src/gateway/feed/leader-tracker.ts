@@ -6,23 +6,23 @@
  * Fencing lives here. A stream message counts only when
  *   - it arrived on the stream opened for the leader the registry names right now, and
  *   - the message itself names that leader, and
- *   - its token is not lower than the highest token accepted so far.
+ *   - its fencing token is not lower than the highest one accepted so far.
  * The moment the registry moves away from a leader, that leader is dropped, whatever its stream
  * still sends.
  */
-import type { ClusterEvent, ClusterSnapshot, ClusterView, LeaderStreamMessage } from '@zkviz/shared';
+import { safeguardOff, type ClusterEvent, type ClusterSnapshot, type ClusterView, type LeaderStreamMessage, type RegisteredLeader } from '@zkviz/shared';
 import { diffNodes, gatewayConnectedEvent, leaderElectedEvent, leaderLostEvent } from './events.js';
-import type { FeedNotice, RegisteredLeader } from './types.js';
+import type { FeedNotice } from './types.js';
 
 export interface TrackerState {
   /** undefined until the registry has been read once; null while it names no leader. */
   registry: RegisteredLeader | null | undefined;
   /** The leader whose stream is delivering accepted messages, if any. */
-  live: { id: string; token: number; version: number } | null;
+  live: { id: string; fencingToken: number; version: number } | null;
   /** The last leader we ever accepted; `from` of the next failover. */
   lastLeader: string | null;
   /** Highest fencing token accepted so far; older leaders are never accepted again. */
-  highestToken: number;
+  highestFencingToken: number;
   view: ClusterView;
 }
 
@@ -47,11 +47,11 @@ export function initialTrackerState(now: number): TrackerState {
     registry: undefined,
     live: null,
     lastLeader: null,
-    highestToken: -1,
+    highestFencingToken: -1,
     view: {
       status: 'connecting',
       leader: null,
-      leaderToken: null,
+      fencingToken: null,
       leaderAddress: null,
       nodes: [],
       stale: false,
@@ -78,7 +78,7 @@ function becomeLeaderless(state: TrackerState, now: number): ClusterView {
     {
       status: 'leaderless',
       leader: null,
-      leaderToken: null,
+      fencingToken: null,
       leaderAddress: null,
       stale: state.view.nodes.length > 0,
       leaderlessSince: state.view.leaderlessSince ?? now,
@@ -110,7 +110,7 @@ function onRegistry(state: TrackerState, leader: RegisteredLeader | null, now: n
 }
 
 function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address: string, now: number): TrackerOutput {
-  const { leader, leaderToken } = snapshot;
+  const { leader, fencingToken } = snapshot;
   const isNewLeader = state.lastLeader !== leader;
   const events: ClusterEvent[] = [];
   const notices: FeedNotice[] = [];
@@ -118,9 +118,9 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
     events.push(gatewayConnectedEvent(leader, now));
   } else {
     events.push(...diffNodes(state.view.nodes, snapshot.nodes, now));
-    if (isNewLeader) events.push(leaderElectedEvent(leader, leaderToken, now));
+    if (isNewLeader) events.push(leaderElectedEvent(leader, fencingToken, now));
   }
-  notices.push(isNewLeader ? { ev: 'leader-switched', leader, token: leaderToken, at: now } : { ev: 'leader-restored', leader, token: leaderToken, at: now });
+  notices.push(isNewLeader ? { ev: 'leader-switched', leader, fencingToken, at: now } : { ev: 'leader-restored', leader, fencingToken, at: now });
   const since = state.view.leaderlessSince;
   const lastFailover = since !== null && isNewLeader ? { from: state.lastLeader, to: leader, durationMs: now - since, at: now } : state.view.lastFailover;
   const view = nextView(
@@ -128,7 +128,7 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
     {
       status: 'ok',
       leader,
-      leaderToken,
+      fencingToken,
       leaderAddress: address,
       nodes: snapshot.nodes,
       stale: false,
@@ -140,9 +140,9 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
   return {
     state: {
       ...state,
-      live: { id: leader, token: leaderToken, version: snapshot.version },
+      live: { id: leader, fencingToken, version: snapshot.version },
       lastLeader: leader,
-      highestToken: Math.max(state.highestToken, leaderToken),
+      highestFencingToken: Math.max(state.highestFencingToken, fencingToken),
       view,
     },
     viewChanged: true,
@@ -154,11 +154,13 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
 
 function onStreamMessage(state: TrackerState, via: string, message: LeaderStreamMessage, now: number): TrackerOutput {
   const registered = state.registry;
-  if (!registered || via !== registered.id) return unchanged(state, 'stream of a leader that is no longer registered');
+  // The fencing rules; switched off only by a safeguard-removal fault run (read once at start).
+  const fencing = !safeguardOff('gateway-fencing');
+  if (!registered || (fencing && via !== registered.id)) return unchanged(state, 'stream of a leader that is no longer registered');
   const claimed = message.type === 'snapshot' ? message.snapshot.leader : message.leader;
-  const token = message.type === 'snapshot' ? message.snapshot.leaderToken : message.leaderToken;
-  if (claimed !== registered.id) return unchanged(state, `message names ${claimed}, registry names ${registered.id}`);
-  if (token < state.highestToken) return unchanged(state, `token ${token} below accepted ${state.highestToken}`);
+  const fencingToken = message.type === 'snapshot' ? message.snapshot.fencingToken : message.fencingToken;
+  if (fencing && claimed !== registered.id) return unchanged(state, `message names ${claimed}, registry names ${registered.id}`);
+  if (fencing && fencingToken < state.highestFencingToken) return unchanged(state, `fencing token ${fencingToken} below accepted ${state.highestFencingToken}`);
 
   // Heartbeats only keep the stream alive (the stream client's idle timer); they change nothing here.
   if (message.type === 'heartbeat') return unchanged(state);
@@ -172,7 +174,7 @@ function onStreamMessage(state: TrackerState, via: string, message: LeaderStream
     state: {
       ...state,
       live: { ...state.live, version: snapshot.version },
-      view: nextView(state, { nodes: snapshot.nodes, leaderToken: snapshot.leaderToken }, now),
+      view: nextView(state, { nodes: snapshot.nodes, fencingToken: snapshot.fencingToken }, now),
     },
     viewChanged: true,
     events,

@@ -5,11 +5,9 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
-import { RECORDING_CONTENT_TYPE } from '@zkviz/shared';
-import { errorBodySchema } from '../routes/schemas.js';
+import { GATEWAY_ROUTES, RECORDING_CONTENT_TYPE } from '@zkviz/shared';
+import { errorBodySchema } from '@zkviz/shared/fastify';
 import type { Recorder } from './recorder.js';
-
-export const RECORDING_PATH = '/api/recording';
 
 function fileName(at: number): string {
   // 2026-12-01T21-52-03Z: sortable and safe in every file system.
@@ -20,7 +18,7 @@ function fileName(at: number): string {
 }
 
 export const recordingRoutes: FastifyPluginAsync<{ recorder: Recorder; now?: () => number }> = async (app, { recorder, now = Date.now }) => {
-  app.get(RECORDING_PATH, { schema: { response: { '4xx': errorBodySchema, '5xx': errorBodySchema } } }, async (_req, reply) => {
+  app.get(GATEWAY_ROUTES.recording, { schema: { response: { '4xx': errorBodySchema, '5xx': errorBodySchema } } }, async (_req, reply) => {
     const lines = recorder.export();
     reply
       .header('content-type', RECORDING_CONTENT_TYPE)

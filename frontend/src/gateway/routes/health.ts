@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { GatewayHealth } from '@zkviz/shared';
-import { errorBodySchema } from './schemas.js';
+import { GATEWAY_ROUTES, type GatewayHealth } from '@zkviz/shared';
+import { errorBodySchema } from '@zkviz/shared/fastify';
 
 const healthSchema = {
   response: {
@@ -18,5 +18,5 @@ const healthSchema = {
  * whether kills need the presenter's control token, so the page can ask for it up front.
  */
 export const healthRoutes: FastifyPluginAsync<{ controlProtected: boolean }> = async (app, { controlProtected }) => {
-  app.get('/api/health', { schema: healthSchema }, async (): Promise<GatewayHealth> => ({ status: 'ok', controlProtected }));
+  app.get(GATEWAY_ROUTES.health, { schema: healthSchema }, async (): Promise<GatewayHealth> => ({ status: 'ok', controlProtected }));
 };

@@ -3,11 +3,11 @@
  * itself (malformed id, no leader, unknown node), then hands the kill to the acting leader, which
  * routes it to the target, and translates the leader's answer into the public error vocabulary.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
   CONTROL_TOKEN_HEADER,
   DEFAULT_KILL_MODE,
+  GATEWAY_ROUTES,
   KILL_MODES,
   NODE_ID_SCHEMA_PATTERN,
   type ErrorBody,
@@ -16,8 +16,8 @@ import {
   type KillRequestBody,
 } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
-import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader/kill-client.js';
-import { errorBodySchema } from './schemas.js';
+import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader-client/kill-client.js';
+import { errorBodySchema, sendError, tokenMatches } from '@zkviz/shared/fastify';
 
 const killSchema = {
   params: {
@@ -47,14 +47,6 @@ export interface KillRoutesOptions {
   rateLimitPerMinute: number;
   /** Presenter mode: kills need this token (x-zkviz-control-token); null: kills are open. */
   controlToken?: string | null;
-}
-
-/** Constant time in content and length: both sides are hashed to 32 bytes before comparing. */
-export function controlTokenMatches(expected: string, given: unknown): boolean {
-  if (typeof given !== 'string' || expected.length === 0) return false;
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(given).digest();
-  return timingSafeEqual(a, b);
 }
 
 type Outcome = { status: 202; body: KillAccepted } | { status: number; body: ErrorBody };
@@ -94,12 +86,12 @@ export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { f
   // learns nothing about ids or bodies, and guessing the token is rate-limited like kills are.
   const requireControlToken = async (req: FastifyRequest, reply: FastifyReply) => {
     if (!controlToken) return;
-    if (!controlTokenMatches(controlToken, req.headers[CONTROL_TOKEN_HEADER])) {
-      return reply.code(401).send({ error: 'control_token_required', message: `kills need the presenter's control token (${CONTROL_TOKEN_HEADER})` });
+    if (!tokenMatches(controlToken, req.headers[CONTROL_TOKEN_HEADER])) {
+      return sendError(reply, 401, 'control_token_required', `kills need the presenter's control token (${CONTROL_TOKEN_HEADER})`);
     }
   };
   app.post<{ Params: { id: string }; Body: KillRequestBody | null | undefined }>(
-    '/api/nodes/:id/kill',
+    GATEWAY_ROUTES.kill,
     {
       schema: killSchema,
       config: { rateLimit: { max: rateLimitPerMinute, timeWindow: '1 minute' } },
@@ -110,10 +102,10 @@ export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { f
       const mode: KillMode = req.body?.mode ?? DEFAULT_KILL_MODE;
       const view = feed.view;
       if (view.status !== 'ok' || !view.leader || !view.leaderAddress) {
-        return reply.code(503).send({ error: 'no_leader', message: 'no leader right now; re-election in progress' });
+        return sendError(reply, 503, 'no_leader', 'no leader right now; re-election in progress');
       }
       if (!view.nodes.some((n) => n.id === id)) {
-        return reply.code(404).send({ error: 'unknown_node', message: `node ${id} is not in the cluster` });
+        return sendError(reply, 404, 'unknown_node', `node ${id} is not in the cluster`);
       }
       let outcome: Outcome;
       try {

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { ClusterEvent, ClusterView, ServerMessage } from '@zkviz/shared';
+import { GATEWAY_ROUTES, type ClusterEvent, type ClusterView, type ServerMessage } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { DEFAULT_LIMITS, type GatewayLimits } from '../limits/config.js';
 import { WsLimits } from '../limits/ws-limits.js';
@@ -15,7 +15,6 @@ import { parseClientMessage } from './client-messages.js';
 import { KeepLatestSender } from './keep-latest.js';
 import { isOriginAllowed } from './origin.js';
 
-export const WS_PATH = '/ws';
 const MAX_PAYLOAD_BYTES = 4 * 1024;
 const HEARTBEAT_MS = 15_000;
 
@@ -74,7 +73,7 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== WS_PATH) return rejectUpgrade(socket, 404, `no WebSocket endpoint at ${path}`);
+    if (path !== GATEWAY_ROUTES.ws) return rejectUpgrade(socket, 404, `no WebSocket endpoint at ${path}`);
     if (!isOriginAllowed(req.headers.origin, req.headers.host, allowedOrigins)) {
       app.log.warn({ origin: req.headers.origin, host: req.headers.host }, 'rejected WebSocket from a foreign origin');
       return rejectUpgrade(socket, 403, 'origin not allowed');

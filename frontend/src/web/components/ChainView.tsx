@@ -1,5 +1,5 @@
 import type { NodeView } from '@zkviz/shared';
-import { shortId } from '../format.js';
+import { shortId } from '@zkviz/shared';
 
 /** Who watches whom: each candidate watches only its predecessor, so one deletion wakes one node. */
 export function ChainView({ nodes }: { nodes: NodeView[] }) {

@@ -1,5 +1,6 @@
 import type { FailoverRecord } from '@zkviz/shared';
-import { formatClock, shortId } from '../format.js';
+import { shortId } from '@zkviz/shared';
+import { formatClock } from '../format.js';
 
 export function FailoverNotice({ failover }: { failover: FailoverRecord }) {
   return (

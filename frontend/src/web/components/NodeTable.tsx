@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ClusterView, NodeView } from '@zkviz/shared';
-import { shortId } from '../format.js';
+import { shortId } from '@zkviz/shared';
 import { KillControls } from './KillControls.js';
 
 interface CellContext {

@@ -1,5 +1,5 @@
 import type { ClusterView } from '@zkviz/shared';
-import { shortId } from '../format.js';
+import { shortId } from '@zkviz/shared';
 import type { GatewayLink } from '../state/stream-state.js';
 
 const LINK_TEXT: Record<GatewayLink | 'past', string> = {
@@ -12,7 +12,7 @@ const LINK_TEXT: Record<GatewayLink | 'past', string> = {
 function clusterText(view: ClusterView | null): string {
   if (!view || view.status === 'connecting') return 'Waiting for cluster…';
   if (view.status === 'leaderless') return 'No leader';
-  return `Leader ${view.leader ? shortId(view.leader) : '?'} · token ${view.leaderToken ?? '?'}`;
+  return `Leader ${view.leader ? shortId(view.leader) : '?'} · fencing token ${view.fencingToken ?? '?'}`;
 }
 
 export function StatusHeader({ link, view }: { link: GatewayLink | 'past'; view: ClusterView | null }) {

@@ -3,8 +3,8 @@
  * restarts, and treats a silent socket as dead (a ping every 10 s must get *something* back), so a
  * laptop waking from sleep does not sit on a half-open connection showing an old leader.
  */
+import { GATEWAY_ROUTES, type ServerMessage } from '@zkviz/shared';
 import { useEffect, useReducer, useRef } from 'react';
-import type { ServerMessage } from '@zkviz/shared';
 import { initialStreamState, parseServerMessage, reconnectDelayMs, streamReducer, type StreamState } from '../state/stream-state.js';
 
 const PING_EVERY_MS = 10_000;
@@ -12,7 +12,7 @@ const SILENCE_LIMIT_MS = 25_000;
 
 function gatewaySocketUrl(): string {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${window.location.host}/ws`;
+  return `${scheme}://${window.location.host}${GATEWAY_ROUTES.ws}`;
 }
 
 /** `onMessage` also sees every message (with its text size): the page's own history for scrubbing back. */

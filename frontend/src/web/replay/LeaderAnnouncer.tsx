@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ClusterView } from '@zkviz/shared';
-import { formatDuration, shortId } from '../format.js';
+import { shortId, type ClusterView } from '@zkviz/shared';
+import { formatDuration } from '../format.js';
 
 /** The sentence a screen reader hears when the leader changes. */
 export function leaderSentence(previous: ClusterView | null, view: ClusterView | null): string | null {

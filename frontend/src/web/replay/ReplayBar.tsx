@@ -1,4 +1,5 @@
 import { useRef, type Dispatch } from 'react';
+import { GATEWAY_ROUTES } from '@zkviz/shared';
 import { formatClock, formatDuration } from '../format.js';
 import { activeTimeline, showingPast, sliderFromSpeed, speedFromSlider, timelineEnd, type ReplayAction, type ReplayState } from '../state/replay.js';
 
@@ -77,7 +78,7 @@ export function ReplayBar({ state, dispatch, onOpenFile, error, onHelp }: Props)
             e.target.value = '';
           }}
         />
-        <a className="button secondary" href="/api/recording" download data-testid="download-recording">
+        <a className="button secondary" href={GATEWAY_ROUTES.recording} download data-testid="download-recording">
           Download recording
         </a>
         <button type="button" className="secondary" onClick={onHelp} data-testid="shortcuts-open">

@@ -7,8 +7,8 @@
  * TCP has not noticed. After `stop()` no callback fires again — the caller's fencing relies on it.
  */
 import http from 'node:http';
-import { CLUSTER_TOKEN_HEADER, NODE_ROUTES, type LeaderStreamMessage } from '@zkviz/shared';
-import type { FeedLog, RegisteredLeader } from '../feed/types.js';
+import { CLUSTER_TOKEN_HEADER, NODE_ROUTES, type LeaderStreamMessage, type RegisteredLeader } from '@zkviz/shared';
+import type { FeedLog } from '../feed/types.js';
 import { resolveClusterToken, type ClusterTokenOption } from './kill-client.js';
 import { LineSplitter, parseAddress, parseStreamLine } from './messages.js';
 

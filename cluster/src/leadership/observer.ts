@@ -14,13 +14,12 @@ import {
   WORKERS_REGISTRY_PATH,
   parseElectionZnode,
   parseElectionZnodeData,
-  parseRegistryEntry,
+  readRegistryEntry,
   type ClusterSnapshot,
   type ElectionZnodeData,
-  type RegistryEntry,
 } from '@zkviz/shared';
 import { ZOK, type ZkConnection } from '@zkviz/shared/zk';
-import { buildSnapshot, type ObservedCluster } from './snapshot.js';
+import { buildSnapshot, type ObservedCluster, type ObservedEntry } from './snapshot.js';
 
 type Log = (ev: string, fields?: Record<string, unknown>) => void;
 
@@ -103,7 +102,7 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     this.schedule();
   }
 
-  private async watchRegistry(path: string, entries: Map<string, RegistryEntry | null>): Promise<void> {
+  private async watchRegistry(path: string, entries: Map<string, ObservedEntry>): Promise<void> {
     if (this.stopped) return;
     const { rc, children } = await this.zk.getChildren(path, () => void this.watchRegistry(path, entries));
     if (this.stopped || rc !== ZOK || !children) return;
@@ -119,19 +118,17 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     await Promise.all(fresh.map((name) => this.watchEntry(path, name, entries)));
   }
 
-  private async watchEntry(path: string, name: string, entries: Map<string, RegistryEntry | null>): Promise<void> {
+  private async watchEntry(path: string, name: string, entries: Map<string, ObservedEntry>): Promise<void> {
     if (this.stopped || !entries.has(name)) return;
     const { rc, data } = await this.zk.getData(`${path}/${name}`, (kind) => {
       if (kind === 'changed') void this.watchEntry(path, name, entries);
       // 'deleted' is handled by the registry's child watch.
     });
     if (this.stopped || rc !== ZOK || !entries.has(name)) return;
-    const entry = parseRegistryEntry(name, data);
-    if (!entry) {
-      this.log('zk-garbage', { path: `${path}/${name}`, what: 'registry entry data' });
-      return;
-    }
-    entries.set(name, entry);
+    // Kept either way: a refused entry still shows as present in its registry, but counts for nothing.
+    const read = readRegistryEntry(name, data);
+    if (!read.ok) this.log('zk-garbage', { path: `${path}/${name}`, what: 'registry entry data', reason: read.reason });
+    entries.set(name, read);
     this.schedule();
   }
 }

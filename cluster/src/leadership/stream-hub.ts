@@ -8,6 +8,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { ClusterSnapshot, LeaderStreamMessage } from '@zkviz/shared';
+import type { Leadership } from '../node.js';
 
 export const HEARTBEAT_MS = 1000;
 /** About a hundred full 100-node snapshots: far more than a reading subscriber ever has queued. */
@@ -27,19 +28,19 @@ export class StreamHub {
   private readonly subscribers = new Set<ServerResponse>();
   private heartbeat: NodeJS.Timeout | null = null;
   private latest: ClusterSnapshot | null = null;
-  private leader: { id: string; token: number } | null = null;
+  private leader: Leadership | null = null;
 
   get size(): number {
     return this.subscribers.size;
   }
 
   /** Leader duties on: start heartbeats for this leader. */
-  open(leader: { id: string; token: number }): void {
+  open(leader: Leadership): void {
     this.leader = leader;
     this.latest = null;
     this.heartbeat ??= setInterval(() => {
       if (!this.leader) return;
-      this.broadcast({ type: 'heartbeat', leader: this.leader.id, leaderToken: this.leader.token, at: Date.now() });
+      this.broadcast({ type: 'heartbeat', leader: this.leader.id, fencingToken: this.leader.fencingToken, at: Date.now() });
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
   }

@@ -35,7 +35,7 @@ export function isClusterSnapshot(value: unknown): value is ClusterSnapshot {
   return (
     isRecord(value) &&
     typeof value.leader === 'string' &&
-    isNum(value.leaderToken) &&
+    isNum(value.fencingToken) &&
     isNum(value.version) &&
     isNum(value.generatedAt) &&
     Array.isArray(value.nodes) &&
@@ -46,7 +46,7 @@ export function isClusterSnapshot(value: unknown): value is ClusterSnapshot {
 export function isLeaderStreamMessage(value: unknown): value is LeaderStreamMessage {
   if (!isRecord(value)) return false;
   if (value.type === 'snapshot') return isClusterSnapshot(value.snapshot);
-  if (value.type === 'heartbeat') return typeof value.leader === 'string' && isNum(value.leaderToken) && isNum(value.at);
+  if (value.type === 'heartbeat') return typeof value.leader === 'string' && isNum(value.fencingToken) && isNum(value.at);
   return false;
 }
 
