@@ -29,6 +29,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Run by a slot supervisor (an IPC channel to it): when the supervisor is gone, nobody can see
+  // or control this node any more; go down like a crash rather than linger as an orphan.
+  if (process.send) process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 }
 
 main().catch((err) => {

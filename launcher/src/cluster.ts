@@ -9,11 +9,13 @@ import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
 import { assertPortFree, freePort } from './ports.js';
 import { ManagedProcess } from './process.js';
 import { startZooKeeper, type StartZooKeeperOptions, type ZooKeeperServer } from './zookeeper.js';
+import { startHostControl, type HostControl } from './host-control.js';
 
 /** The repository root (this file lives in launcher/src or launcher/dist). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const NODE_ENTRY = join(REPO_ROOT, 'cluster', 'dist', 'main.js');
 export const GATEWAY_ENTRY = join(REPO_ROOT, 'frontend', 'dist', 'gateway', 'main.js');
+export const SUPERVISOR_ENTRY = join(REPO_ROOT, 'cluster', 'dist', 'supervisor', 'main.js');
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 2000;
 export const DEFAULT_READY_TIMEOUT_MS = 15_000;
@@ -42,21 +44,36 @@ export interface StartNodeOptions {
   readyTimeoutMs?: number;
   /** Entry script; default cluster/dist/main.js. */
   entry?: string;
+  /**
+   * Run the node in a slot of this name, under a slot supervisor (cluster/dist/supervisor/main.js),
+   * as local mode and compose do. The process is then the supervisor; the node's log lines come
+   * through it unchanged, so `waitFor('listening')` and the acting lines work as before.
+   */
+  slot?: string;
 }
 
 /** Starts one cluster node (`node cluster/dist/main.js`), by default waiting until it listens. */
 export async function startNode(options: StartNodeOptions): Promise<ManagedProcess> {
-  const entry = options.entry ?? NODE_ENTRY;
-  assertBuilt(entry, 'The cluster node');
+  const nodeEntry = options.entry ?? NODE_ENTRY;
+  assertBuilt(nodeEntry, 'The cluster node');
   const port = options.port ?? (await freePort());
-  return spawnService(entry, options, {
-    name: options.name ?? `node-${port}`,
-    port,
-    env: {
-      ADVERTISED_ADDRESS: `127.0.0.1:${port}`,
-      SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS),
-    },
-  });
+  const env: Record<string, string> = {
+    ADVERTISED_ADDRESS: `127.0.0.1:${port}`,
+    SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS),
+  };
+  let entry = nodeEntry;
+  if (options.slot !== undefined) {
+    assertBuilt(SUPERVISOR_ENTRY, 'The slot supervisor');
+    entry = SUPERVISOR_ENTRY;
+    const supervisorPort = await freePort();
+    Object.assign(env, {
+      SLOT: options.slot,
+      SUPERVISOR_PORT: String(supervisorPort),
+      SUPERVISOR_HOST: '127.0.0.1',
+      SUPERVISOR_ADVERTISED_ADDRESS: `127.0.0.1:${supervisorPort}`,
+    });
+  }
+  return spawnService(entry, options, { name: options.name ?? options.slot ?? `node-${port}`, port, env });
 }
 
 /** What starting a node and starting the gateway have in common: the process, its env, readiness. */
@@ -134,6 +151,12 @@ export interface LocalClusterOptions {
   clusterToken?: string;
   /** Extra env for every node. */
   nodeEnv?: Record<string, string | undefined>;
+  /**
+   * Every node in a slot (`node-1`…) under a slot supervisor, and a host control server the
+   * gateway uses to add slots and stop/start ZooKeeper (`npm start` does this). Then `nodes` are
+   * the supervisors, whose output carries their nodes' log lines.
+   */
+  supervised?: boolean;
   /** Extra env for the gateway. */
   gatewayEnv?: Record<string, string | undefined>;
   readyTimeoutMs?: number;
@@ -142,6 +165,8 @@ export interface LocalClusterOptions {
 export interface LocalCluster {
   /** The ZooKeeper we started, or null when an external one is used. */
   readonly zk: ZooKeeperServer | null;
+  /** With `supervised`: the host control server the gateway was given (HOST_CONTROL_URL). */
+  readonly hostControl: HostControl | null;
   readonly zkConnect: string;
   readonly clusterToken: string;
   readonly sessionTimeoutMs: number;
@@ -163,6 +188,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const nodes: ManagedProcess[] = [];
   let gateway: ManagedProcess | null = null;
   let zk: ZooKeeperServer | null = null;
+  let hostControl: HostControl | null = null;
   let counter = 0;
   let stopping: Promise<void> | null = null;
 
@@ -174,6 +200,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (gateway) await gateway.stop();
+      await hostControl?.close();
       await Promise.all(nodes.map((n) => n.stop()));
       if (zk) await zk.stop();
     })();
@@ -194,6 +221,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
         sessionTimeoutMs,
         clusterToken,
         name: `node-${index}`,
+        slot: options.supervised ? `node-${index}` : undefined,
         env: { ...options.nodeEnv, ...extra.env },
         waitReady: false,
         readyTimeoutMs: options.readyTimeoutMs,
@@ -204,19 +232,22 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     };
 
     await Promise.all(Array.from({ length: options.nodes }, () => addNode()));
+    if (options.supervised) {
+      hostControl = await startHostControl({ clusterToken, addSlot: async () => ({ slot: (await addNode()).name }), zookeeper: zk });
+    }
     if (options.gatewayPort !== false) {
       gateway = await startGateway({
         zkConnect,
         port: options.gatewayPort,
         clusterToken,
         // not the nodes' session timeout: the gateway keeps its own default (>= 1000 ms)
-        env: options.gatewayEnv,
+        env: { ...(hostControl ? { HOST_CONTROL_URL: hostControl.url } : {}), ...options.gatewayEnv },
         readyTimeoutMs: options.readyTimeoutMs,
       });
     }
 
     const url = gateway ? `http://127.0.0.1:${gateway.port}` : null;
-    return { zk, zkConnect, clusterToken, sessionTimeoutMs, nodes, gateway, url, addNode, stop };
+    return { zk, hostControl, zkConnect, clusterToken, sessionTimeoutMs, nodes, gateway, url, addNode, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -8,3 +8,4 @@ export * from './ports.js';
 export * from './zookeeper.js';
 export * from './cluster.js';
 export * from './args.js';
+export * from './host-control.js';

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm start`: ZooKeeper (unless --zk) + N nodes + the gateway on this machine, until Ctrl-C.
- * Killed nodes stay down; nothing is restarted behind the presenter's back.
+ * Every node runs in a slot under a supervisor, so the page can freeze, cut off, restart and add
+ * nodes and stop/start ZooKeeper. Killed nodes stay down until someone restarts them from the
+ * page; nothing is restarted behind the presenter's back.
  */
 import { parseArgs, USAGE, UsageError } from './args.js';
 import { startLocalCluster, type LocalCluster } from './cluster.js';
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
       gatewayPort: args.port,
       zkConnect: args.zk ?? undefined,
       sessionTimeoutMs: args.sessionTimeoutMs,
+      supervised: true,
     });
   } catch (err) {
     if (err instanceof ZooKeeperNotFoundError || err instanceof PortInUseError) fail(err.message);
@@ -76,14 +79,14 @@ async function main(): Promise<void> {
       `    ZooKeeper:  ${zkLine}`,
       `    Nodes:      ${c.nodes.length} on ports ${c.nodes.map((n) => n.port).join(', ')} (session timeout ${c.sessionTimeoutMs} ms)`,
       '',
-      '  Killed nodes stay down. Ctrl-C stops everything.',
+      '  Killed nodes stay down until you restart them from the page. Ctrl-C stops everything.',
       '',
     ].join('\n') + '\n',
   );
 
   for (const node of c.nodes) {
     void node.exited.then((info) => {
-      if (!shuttingDown) process.stderr.write(`zkviz: ${node.name} (port ${node.port}) exited (${describeExit(info)}); it stays down\n`);
+      if (!shuttingDown) process.stderr.write(`zkviz: the supervisor of ${node.name} (port ${node.port}) exited (${describeExit(info)}); that slot is gone\n`);
     });
   }
   void c.gateway?.exited.then((info) => {

@@ -358,6 +358,12 @@ export interface ZooKeeperServer {
   stop(): Promise<void>;
   /** Stops, optionally wipes the data dir, and starts again on the same port. */
   restart(options?: { wipe?: boolean }): Promise<void>;
+  /** Whether the java process runs right now (false after `halt()` until `resume()`). */
+  readonly serving: boolean;
+  /** Stops the java process (SIGTERM), keeping its data and config, so `resume()` brings it back. */
+  halt(): Promise<void>;
+  /** Starts a halted (or crashed) server again on the same port and data; resolves once it serves. */
+  resume(): Promise<void>;
   /** SIGKILLs the server (a crash); the temp dir stays, so `restart()` works afterwards. */
   kill(): Promise<void>;
   /** Sends a signal to the java process (e.g. SIGSTOP/SIGCONT to freeze ZooKeeper). */
@@ -453,6 +459,19 @@ class LocalZooKeeper implements ZooKeeperServer {
 
   signal(sig: NodeJS.Signals): boolean {
     return this.proc.signal(sig);
+  }
+
+  get serving(): boolean {
+    return !this.stopped && this.proc.running;
+  }
+
+  async halt(): Promise<void> {
+    await this.stopProcess();
+  }
+
+  async resume(): Promise<void> {
+    if (this.stopped) throw new Error('ZooKeeper was stopped; start a new one with startZooKeeper()');
+    if (!this.proc.running) await this.launch();
   }
 
   async restart(options: { wipe?: boolean } = {}): Promise<void> {

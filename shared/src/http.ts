@@ -25,6 +25,7 @@ export const GATEWAY_ROUTES = {
   events: '/api/events',
   recording: '/api/recording',
   kill: '/api/nodes/:id/kill',
+  slots: '/api/slots',
   ws: '/ws',
 } as const;
 /** Prefix of every JSON route (the page's client-side routes and the SPA fallback never match it). */

@@ -2,6 +2,8 @@
  * Wire types shared by the cluster nodes, the gateway and the page.
  * One definition; every process imports it from here.
  */
+import type { FaultCapabilities } from './faults.js';
+import type { SlotView } from './slots.js';
 import type { KillMode } from './kill-modes.js';
 
 export type NodeRole = 'leader' | 'worker';
@@ -19,6 +21,8 @@ export interface NodeView {
   inCoordinatorsRegistry: boolean;
   /** Entry present under /workers_service_registry. */
   inWorkersRegistry: boolean;
+  /** The slot (supervisor) this node runs in; null for a node no supervisor owns. */
+  slot?: string | null;
 }
 
 /** The cluster as the acting leader sees it through its ZooKeeper watches. */
@@ -92,6 +96,21 @@ export interface ElectionZnodeData {
   pid: number;
 }
 
+/** Timeline entries of the fault actions and their ends (see frontend/src/gateway/slots/events.ts). */
+export type FaultEventKind =
+  | 'node-frozen'
+  | 'node-resumed'
+  | 'node-partitioned'
+  | 'node-healed'
+  | 'node-crashed'
+  | 'node-stopped'
+  | 'node-restarting'
+  | 'node-restarted'
+  | 'slot-added'
+  | 'slot-gone'
+  | 'zookeeper-stopped'
+  | 'zookeeper-started';
+
 export type GatewayStatus = 'connecting' | 'ok' | 'leaderless';
 
 export interface FailoverRecord {
@@ -120,12 +139,14 @@ export interface ClusterView {
   updatedAt: number;
   /** Increases with every view the gateway pushes. */
   seq: number;
+  /** Every slot a supervisor publishes, down ones included (sorted by name); see shared/src/slots.ts. */
+  slots: SlotView[];
 }
 
 /** Timeline entries shown under the table. */
 export interface ClusterEvent {
   at: number;
-  kind: 'leader-elected' | 'leader-lost' | 'node-joined' | 'node-left' | 'kill-requested' | 'gateway-connected';
+  kind: 'leader-elected' | 'leader-lost' | 'node-joined' | 'node-left' | 'kill-requested' | 'gateway-connected' | FaultEventKind;
   nodeId: string | null;
   text: string;
 }
@@ -173,4 +194,6 @@ export interface GatewayHealth {
   status: 'ok';
   /** True when the gateway has CONTROL_TOKEN set: kills need `x-zkviz-control-token`. */
   controlProtected: boolean;
+  /** Which fault actions work in this mode. */
+  capabilities: FaultCapabilities;
 }

@@ -27,6 +27,7 @@ function view(leader: number | null, seqs: number[], seq: number): ClusterView {
     lastFailover: null,
     updatedAt: 1000 + seq,
     seq,
+    slots: [],
   };
 }
 
@@ -80,7 +81,7 @@ test('a bad file gets one clear error naming its first bad line', () => {
     ['prototype key as type', withLine(3, '{"at":2500,"message":{"type":"toString"}}'), 4, /unknown message type/],
     ['snapshot without nodes', withLine(2, '{"at":2500,"message":{"type":"snapshot","view":{"status":"ok","leader":null}}}'), 3, /nodes/],
     ['node without id', withLine(4, good[4]!.replace(/"id":"a{32}-n_0000000002",/, '')), 5, /node 0/],
-    ['event of unknown kind', withLine(1, good[1]!.replace('kill-requested', 'exploded')), 2, /event/],
+    ['event of unknown kind', withLine(1, good[1]!.replace('kill-requested', 'Exploded!')), 2, /event/],
     ['blank line inside', withLine(2, ''), 3, /empty/],
   ];
   for (const [name, text, line, pattern] of cases) {

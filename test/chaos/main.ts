@@ -12,7 +12,12 @@
  *  - orphan znodes once settled (after every fault and at the end);
  *  - unplanned process exits.
  *
- *   npm run chaos -- --minutes 10 --nodes 8 [--seed 42] [--session-ms 1500] [--faults zk-restart,leader-sigkill]
+ *   npm run chaos -- --minutes 10 --nodes 8 [--seed 42] [--session-ms 1500] [--faults zk-restart,leader-sigkill] [--routes]
+ *
+ * --routes: every node runs in a slot under its supervisor (as in local mode and compose), and the
+ * node faults go through the gateway's routes, as a user clicks them: kills (crash, graceful) via
+ * POST /api/nodes/:id/kill, freezes and partitions via POST /api/slots/:slot/freeze|partition, and
+ * a killed node comes back via POST /api/slots/:slot/restart. ZooKeeper restarts stay the harness's.
  *
  * Loopback only; bounded in time; every process is stopped at the end (and on Ctrl-C).
  */
@@ -21,8 +26,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { COORDINATORS_REGISTRY_PATH, GATEWAY_ROUTES } from '@zkviz/shared';
-import { FaultCluster, actingIntervals, gatewayBuilt, hold, overlaps, type ActingInterval, type FaultNode } from '../faults/harness.js';
+import { COORDINATORS_REGISTRY_PATH, GATEWAY_ROUTES, type ClusterView } from '@zkviz/shared';
+import { fetchJson, killThroughGateway, waitUntil } from '../helpers/index.js';
+import { FaultCluster, actingIntervals, gatewayBuilt, hold, overlaps, type ActingInterval, type FaultNode, type SettledState } from '../faults/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,8 +38,10 @@ const { values } = parseArgs({
     'session-ms': { type: 'string', default: '1500' },
     'settle-guard-ms': { type: 'string', default: '30000' },
     faults: { type: 'string' },
+    routes: { type: 'boolean', default: false },
   },
 });
+const viaRoutes = values.routes === true;
 const minutes = Number(values.minutes);
 const nodeCount = Number(values.nodes);
 const sessionMs = Number(values['session-ms']);
@@ -71,6 +79,29 @@ interface Freeze {
   to: number;
 }
 
+/**
+ * How the node faults are carried out: by the harness (signals, its proxies), or, with --routes,
+ * through the gateway's routes as a user clicks them. `cutOff` draws its duration (`between`) once
+ * either way, so a --seed replays the same draws.
+ */
+interface NodeFaults {
+  crash(node: FaultNode): Promise<void>;
+  terminate(node: FaultNode): Promise<void>;
+  cutOff(node: FaultNode, mode: 'reset' | 'drop', from: number, to: number): Promise<void>;
+  freeze(node: FaultNode, ms: number): Promise<void>;
+}
+
+const harnessFaults: NodeFaults = {
+  crash: (node) => node.kill(),
+  terminate: (node) => node.terminate(),
+  cutOff,
+  freeze: async (node, ms) => {
+    node.freeze();
+    await hold(ms);
+    node.thaw();
+  },
+};
+
 /** What a fault sees when it runs: the settled cluster's leader and workers, and the records it may add to. */
 interface FaultContext {
   cluster: FaultCluster;
@@ -78,6 +109,8 @@ interface FaultContext {
   workers: FaultNode[];
   freezes: Freeze[];
   settleFailures: string[];
+  /** How node faults are carried out this run. */
+  via: NodeFaults;
 }
 
 /**
@@ -92,29 +125,27 @@ interface Fault {
 }
 
 const FAULTS: readonly Fault[] = [
-  { kind: 'leader-sigkill', weight: 3, run: ({ leader }) => leader.kill() },
-  { kind: 'leader-sigterm', weight: 2, run: ({ leader }) => leader.terminate() },
+  { kind: 'leader-sigkill', weight: 3, run: ({ leader, via }) => via.crash(leader) },
+  { kind: 'leader-sigterm', weight: 2, run: ({ leader, via }) => via.terminate(leader) },
   {
     kind: 'worker-sigkill',
     weight: 2,
-    run: async ({ workers }) => {
-      if (workers.length) await pick(workers).kill();
+    run: async ({ workers, via }) => {
+      if (workers.length) await via.crash(pick(workers));
     },
   },
-  { kind: 'leader-reset-long', weight: 2, run: ({ leader }) => cutOff(leader, 'reset', 1.3, 2.5) },
-  { kind: 'leader-reset-short', weight: 2, run: ({ leader }) => cutOff(leader, 'reset', 0.05, 0.3) },
-  { kind: 'leader-partition-long', weight: 3, run: ({ leader }) => cutOff(leader, 'drop', 1.3, 2.5) },
-  { kind: 'worker-partition', weight: 2, run: ({ leader, workers }) => cutOff(workers.length ? pick(workers) : leader, 'drop', 0.3, 2.5) },
+  { kind: 'leader-reset-long', weight: 2, run: ({ leader, via }) => via.cutOff(leader, 'reset', 1.3, 2.5) },
+  { kind: 'leader-reset-short', weight: 2, run: ({ leader, via }) => via.cutOff(leader, 'reset', 0.05, 0.3) },
+  { kind: 'leader-partition-long', weight: 3, run: ({ leader, via }) => via.cutOff(leader, 'drop', 1.3, 2.5) },
+  { kind: 'worker-partition', weight: 2, run: ({ leader, workers, via }) => via.cutOff(workers.length ? pick(workers) : leader, 'drop', 0.3, 2.5) },
   { kind: 'zk-restart', weight: 1, run: ({ cluster }) => cluster.zk!.restart({ wipe: false }) },
   { kind: 'zk-restart-wiped', weight: 0.5, run: ({ cluster }) => cluster.zk!.restart({ wipe: true }) },
   {
     kind: 'leader-sigstop',
     weight: 2,
-    run: async ({ leader, freezes }) => {
+    run: async ({ leader, freezes, via }) => {
       const from = Date.now();
-      leader.freeze();
-      await hold(between(1.3, 2.5) * sessionMs);
-      leader.thaw();
+      await via.freeze(leader, between(1.3, 2.5) * sessionMs);
       freezes.push({ node: leader.name, from, to: Date.now() });
     },
   },
@@ -158,12 +189,17 @@ interface GatewayView {
 }
 
 async function main(): Promise<number> {
-  const deadline = Date.now() + minutes * 60_000;
   const withGateway = gatewayBuilt();
+  if (viaRoutes && !withGateway) {
+    console.error('--routes needs the gateway: run npm run build');
+    return 2;
+  }
   log(
-    `seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}`,
+    `seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}; node faults ${viaRoutes ? "through the gateway's routes (supervised slots)" : 'by the harness (signals, proxies)'}`,
   );
-  const cluster = await FaultCluster.start({ nodes: nodeCount, sessionTimeoutMs: sessionMs, gateway: withGateway });
+  const cluster = await FaultCluster.start({ nodes: nodeCount, sessionTimeoutMs: sessionMs, gateway: withGateway, supervised: viaRoutes });
+  // The run's minutes are faults, not start-up (which a loaded machine can stretch a lot).
+  const deadline = Date.now() + minutes * 60_000;
   let stopping = false;
   const cleanup = async () => {
     if (stopping) return;
@@ -176,6 +212,8 @@ async function main(): Promise<number> {
   const faults = new Map<string, number>();
   const freezes: Freeze[] = [];
   const settleFailures: string[] = [];
+  /** Route calls that did not answer 202, or whose effect never came (--routes). */
+  const routeFailures: string[] = [];
   const registryChanges: { at: number; coordinators: string[] }[] = [];
   const gatewayViews: GatewayView[] = [];
   let gatewayNote = withGateway ? '' : 'gateway not built: no gateway-visible checks';
@@ -224,9 +262,10 @@ async function main(): Promise<number> {
     const first = await cluster.settle({ timeoutMs: settleGuardMs });
     log(`settled: leader ${first.leader.name} (${first.leaderZnode.slice(-13)})`);
 
-    const leaderNow = async (): Promise<FaultNode | null> => {
+    const leaderNow = async (): Promise<FaultNode | null> => (await settledNow())?.leader ?? null;
+    const settledNow = async () => {
       try {
-        return (await cluster.settle({ timeoutMs: settleGuardMs })).leader;
+        return await cluster.settle({ timeoutMs: settleGuardMs });
       } catch (err) {
         settleFailures.push((err as Error).message.split('\n')[0]!);
         dumpDiagnostics((err as Error).message);
@@ -243,14 +282,73 @@ async function main(): Promise<number> {
       writeFileSync(join(dir, 'nodes.txt'), `${why}\n\n${nodes.join('\n\n')}\n`);
       log(`diagnostics kept in ${dir}`);
     };
+    const gatewayUrl = cluster.gateway ? `http://127.0.0.1:${cluster.gateway.port}` : '';
+    const postJson = (path: string, body: unknown) =>
+      fetchJson<{ error?: string; message?: string }>(`${gatewayUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    /** The gateway shows `leader` leading and `target` in its table: what the page would show before the click. */
+    const gatewayShows = (leader: string, target: string) =>
+      waitUntil(
+        async () => {
+          const v = (await fetchJson<ClusterView>(`${gatewayUrl}/api/cluster`)).body;
+          return v.status === 'ok' && v.leader === leader && v.nodes.some((n) => n.id === target);
+        },
+        { timeoutMs: settleGuardMs, intervalMs: 50, description: `the gateway showing ${leader}`, on: [[cluster.gateway!, 'event']] },
+      );
+    const routeKill = async (node: FaultNode, znode: string, leaderZnode: string, mode: 'crash' | 'graceful') => {
+      await gatewayShows(leaderZnode, znode);
+      const since = node.proc.cursor();
+      node.expectExit = true;
+      const res = await killThroughGateway(gatewayUrl, znode, mode);
+      if (res.status !== 202) return void routeFailures.push(`kill ${mode} ${node.name}: ${res.status} ${JSON.stringify(res.body)}`);
+      await node.proc
+        .waitFor('node-exit', { since, timeoutMs: settleGuardMs })
+        .catch((err: Error) => routeFailures.push(`kill ${node.name}: ${err.message.split('\n')[0]}`));
+    };
+    const routeTimed = async (node: FaultNode, action: 'freeze' | 'partition', body: Record<string, unknown>, durationMs: number) => {
+      const since = node.proc.cursor();
+      const res = await postJson(`/api/slots/${node.name}/${action}`, { ...body, durationMs });
+      if (res.status !== 202) return void routeFailures.push(`${action} ${node.name}: ${res.status} ${JSON.stringify(res.body)}`);
+      const from = action === 'freeze' ? 'frozen' : 'partitioned';
+      await node.proc
+        .waitFor((e) => e.ev === 'slot-state' && e.from === from, { since, timeoutMs: durationMs + settleGuardMs })
+        .catch((err: Error) => routeFailures.push(`${action} ${node.name} never ended: ${err.message.split('\n')[0]}`));
+    };
+    /** The node faults through the gateway's routes, for the cluster as settled before this fault. */
+    const routeFaults = (settled: SettledState): NodeFaults => {
+      const znodeOf = (n: FaultNode) => settled.statuses.get(n)!.znode!;
+      return {
+        crash: (node) => routeKill(node, znodeOf(node), settled.leaderZnode, 'crash'),
+        terminate: (node) => routeKill(node, znodeOf(node), settled.leaderZnode, 'graceful'),
+        cutOff: (node, mode, from, to) => routeTimed(node, 'partition', { style: mode }, Math.max(100, Math.round(between(from, to) * sessionMs))),
+        freeze: (node, ms) => routeTimed(node, 'freeze', {}, Math.max(100, Math.round(ms))),
+      };
+    };
     const replace = async () => {
+      if (viaRoutes) {
+        // A killed node comes back in its slot, as the page's Restart does.
+        for (const node of cluster.nodes.filter((n) => n.proc.running && !n.running)) {
+          const since = node.proc.cursor();
+          const res = await postJson(`/api/slots/${node.name}/restart`, {});
+          if (res.status !== 202) {
+            routeFailures.push(`restart ${node.name}: ${res.status} ${JSON.stringify(res.body)}`);
+            continue;
+          }
+          node.expectExit = false;
+          await node.proc.waitFor('node-spawned', { since, timeoutMs: settleGuardMs }).catch(() => undefined);
+        }
+      }
       while (cluster.live.length < nodeCount) await cluster.addNode();
     };
 
     while (Date.now() < deadline) {
       const fault = pickFault();
-      const leader = await leaderNow();
-      if (!leader) {
+      const settledBefore = await settledNow();
+      const leader = settledBefore?.leader ?? null;
+      if (!leader || !settledBefore) {
         log(`not settled before a fault: ${settleFailures[settleFailures.length - 1]}`);
         await replace();
         continue;
@@ -258,7 +356,7 @@ async function main(): Promise<number> {
       const workers = cluster.live.filter((n) => n !== leader);
       faults.set(fault.kind, (faults.get(fault.kind) ?? 0) + 1);
       const started = Date.now();
-      await fault.run({ cluster, leader, workers, freezes, settleFailures });
+      await fault.run({ cluster, leader, workers, freezes, settleFailures, via: viaRoutes ? routeFaults(settledBefore) : harnessFaults });
       await replace();
       const after = await leaderNow();
       log(`${fault.kind.padEnd(22)} → ${after ? `leader ${after.name}` : 'NOT SETTLED'} after ${Date.now() - started} ms`);
@@ -314,7 +412,9 @@ async function main(): Promise<number> {
 
   const orphanFailures = settleFailures.filter((s) => s.includes('orphan/extra'));
   console.log('\n================ chaos summary ================');
-  console.log(`seed ${initialSeed}, ${nodeCount} nodes, session timeout ${sessionMs} ms, ${minutes} min`);
+  console.log(
+    `seed ${initialSeed}, ${nodeCount} nodes, session timeout ${sessionMs} ms, ${minutes} min${viaRoutes ? ", node faults through the gateway's routes" : ''}`,
+  );
   console.log('faults per kind:');
   for (const { kind } of FAULTS) console.log(`  ${kind.padEnd(22)} ${faults.get(kind) ?? 0}`);
   console.log(`total faults: ${[...faults.values()].reduce((a, b) => a + b, 0)}`);
@@ -327,10 +427,14 @@ async function main(): Promise<number> {
   for (const o of unexplained.slice(0, 10)) console.log(`  ${o.a.node} & ${o.b.node}: ${o.ms} ms at ${new Date(Math.max(o.a.start, o.b.start)).toISOString()}`);
   console.log(`settle failures (incl. orphans): ${settleFailures.length} (orphans: ${orphanFailures.length})`);
   for (const s of settleFailures.slice(0, 10)) console.log(`  ${s}`);
+  if (viaRoutes) {
+    console.log(`route calls failed (--routes): ${routeFailures.length}`);
+    for (const f of routeFailures.slice(0, 10)) console.log(`  ${f}`);
+  }
   console.log(`unplanned process exits: ${unplanned.length}`);
   for (const n of unplanned) console.log(`  ${n.name}: ${JSON.stringify(n.proc.exitStatus)}\n${n.proc.tail(8)}`);
 
-  const broken = gatewaySplit > 0 || unexplained.length > 0 || settleFailures.length > 0 || unplanned.length > 0;
+  const broken = gatewaySplit > 0 || unexplained.length > 0 || settleFailures.length > 0 || unplanned.length > 0 || routeFailures.length > 0;
   console.log(broken ? 'RESULT: INVARIANT BROKEN' : 'RESULT: all invariants held');
   return broken ? 1 : 0;
 }

@@ -76,8 +76,11 @@ async function seriousAxeViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-/** Every action control on the cluster (kill buttons now; any other control that sets data-action too). */
-const actionButtons = (page: Page) => page.locator('[data-testid^="kill-"], [data-action]');
+/** Every action control on the cluster: kills, the actions menu's entries, Add node, ZooKeeper, Restart. */
+const actionButtons = (page: Page) =>
+  page.locator(
+    'button[data-testid^="kill-"], button[data-testid^="action-"], button[data-testid="add-node"], button[data-testid^="zookeeper-"], button[data-testid="slot-restart"]',
+  );
 
 describe('record and replay in Chromium', () => {
   test('live: kill the leader, then download the recording of it', async () => {

@@ -61,6 +61,8 @@ export class FaultNode {
     readonly name: string,
     readonly proc: ManagedProcess,
     readonly proxy: TcpProxy,
+    /** Run under a slot supervisor (`proc` is the supervisor; its node may be down while it runs). */
+    readonly supervised = false,
   ) {
     void proc.exited.then(() => {
       this.exitAt = Date.now();
@@ -71,8 +73,17 @@ export class FaultNode {
     return this.proc.port!;
   }
 
+  /** The node process runs (for a supervised node: its supervisor's last word is node-spawned). */
   get running(): boolean {
-    return this.proc.running;
+    if (!this.proc.running) return false;
+    if (!this.supervised) return true;
+    const events = this.proc.events;
+    for (let i = events.length - 1; i >= 0; i--) {
+      const ev = events[i]!.ev;
+      if (ev === 'node-spawned') return true;
+      if (ev === 'node-exit') return false;
+    }
+    return true;
   }
 
   async status(): Promise<NodeSelfStatus> {
@@ -133,6 +144,11 @@ export function actingIntervals(nodes: readonly FaultNode[]): ActingInterval[] {
       } else if (e.ev === 'acting-stop' && open) {
         open.end = Number(e.at);
         open.endKnownBy = 'log';
+        open = null;
+      } else if (e.ev === 'node-exit' && open) {
+        // A supervised node died (crash, kill): its supervisor says when; the slot may run a new one.
+        open.end = Number(e.at);
+        open.endKnownBy = 'exit';
         open = null;
       }
     }
@@ -276,6 +292,8 @@ export interface FaultClusterOptions {
   /** Start ZooKeeper later (F12): the nodes start pointed at a port nobody serves yet. */
   deferZooKeeper?: boolean;
   gateway?: boolean;
+  /** Every node in a slot under a supervisor (behind its harness proxy), as local mode runs them. */
+  supervised?: boolean;
 }
 
 export interface SettledState {
@@ -294,10 +312,13 @@ export class FaultCluster {
   private counter = 0;
   private zkPort = 0;
 
-  private constructor(readonly sessionTimeoutMs: number) {}
+  private constructor(
+    readonly sessionTimeoutMs: number,
+    readonly supervised: boolean,
+  ) {}
 
   static async start(options: FaultClusterOptions): Promise<FaultCluster> {
-    const cluster = new FaultCluster(options.sessionTimeoutMs ?? SESSION_TIMEOUT_MS);
+    const cluster = new FaultCluster(options.sessionTimeoutMs ?? SESSION_TIMEOUT_MS, options.supervised ?? false);
     try {
       if (options.deferZooKeeper) {
         const { freePort } = await import('@zkviz/launcher');
@@ -336,10 +357,11 @@ export class FaultCluster {
       clusterToken: this.clusterToken,
       name,
       entry: NODE_MAIN,
+      slot: this.supervised ? name : undefined,
       waitReady: false,
       env: { LOG_LEVEL: 'info' },
     });
-    const node = new FaultNode(name, proc, proxy);
+    const node = new FaultNode(name, proc, proxy, this.supervised);
     this.nodes.push(node);
     if (options.waitReady !== false) await proc.waitFor('listening', { includeHistory: true, timeoutMs: GUARD_MS });
     return node;

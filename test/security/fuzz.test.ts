@@ -228,7 +228,12 @@ describe(`fuzz (seed ${SEED}; replay with ZKVIZ_FUZZ_SEED=${SEED})`, () => {
   });
 
   it('afterwards: the gateway answers, every node runs, /election is unchanged', async () => {
-    assert.deepEqual((await fetchJson(`${cluster.url}/api/health`)).body, { status: 'ok', controlProtected: false });
+    assert.deepEqual((await fetchJson(`${cluster.url}/api/health`)).body, {
+      status: 'ok',
+      controlProtected: false,
+      // a real gateway reads slots from ZooKeeper; this cluster has no host control (not supervised)
+      capabilities: { kill: true, freeze: true, partition: true, restart: true, addNode: false, zookeeperControl: false },
+    });
     assert.ok(cluster.gateway!.running);
     assert.ok(
       cluster.nodes.every((n) => n.running),

@@ -195,8 +195,9 @@ describe('gateway: presenter mode (CONTROL_TOKEN)', () => {
   });
 
   it('health says whether kills are protected', async () => {
-    assert.deepEqual((await open.app.inject('/api/health')).json(), { status: 'ok', controlProtected: false });
-    assert.deepEqual((await guarded.app.inject('/api/health')).json(), { status: 'ok', controlProtected: true });
+    const capabilities = { kill: true, freeze: false, partition: false, restart: false, addNode: false, zookeeperControl: false };
+    assert.deepEqual((await open.app.inject('/api/health')).json(), { status: 'ok', controlProtected: false, capabilities });
+    assert.deepEqual((await guarded.app.inject('/api/health')).json(), { status: 'ok', controlProtected: true, capabilities });
   });
 
   it('without CONTROL_TOKEN kills are open', async () => {

@@ -23,6 +23,8 @@ import { installWsHub } from './ws/hub.js';
 import { DEFAULT_RECORDING_BOUNDS } from './recording/config.js';
 import { recordingRoutes } from './recording/plugin.js';
 import { Recorder, type RecorderBounds } from './recording/recorder.js';
+import { capabilitiesOf, slotRoutes } from './slots/routes.js';
+import type { HostClient, SlotDirectory, SupervisorClient } from './slots/types.js';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
@@ -31,6 +33,12 @@ export interface GatewayDeps {
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
   leaderClient: LeaderClient;
+  /** Where the slot supervisors are (ZooKeeper); absent: no slot actions in this gateway. */
+  createSlotDirectory?(log: FeedLog): SlotDirectory;
+  /** Required with a slot directory. */
+  supervisorClient?: SupervisorClient;
+  /** The local-mode host (adds slots, controls ZooKeeper); absent in compose. */
+  hostClient?: HostClient | null;
   /** fastify logger option; tests pass false. */
   logger?: FastifyServerOptions['logger'];
   now?: () => number;
@@ -66,6 +74,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
   const recordingBounds: RecorderBounds = deps.config.recording ?? DEFAULT_RECORDING_BOUNDS;
   const recorder = new Recorder(feed.view, recordingBounds, deps.now);
+  const directory = deps.createSlotDirectory?.(log) ?? null;
+  directory?.on('slots', (records) => feed.setSlots(records));
+  const host = deps.hostClient ?? null;
 
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
@@ -76,16 +87,30 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(readLimit, { perMinute: limits.readsPerMinute });
   const pageFallback = await registerStaticPage(app, deps.config.staticDir);
   await app.register(jsonErrors, pageFallback ? { notFoundFallback: pageFallback } : {});
-  await app.register(healthRoutes, { controlProtected: controlToken !== null });
+  await app.register(healthRoutes, { controlProtected: controlToken !== null, capabilities: capabilitiesOf({ directory, host }) });
   await app.register(clusterRoutes, { feed });
   await app.register(recordingRoutes, { recorder, now: deps.now });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
   app.get(GATEWAY_ROUTES.ws, { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
+  await app.register(slotRoutes, {
+    feed,
+    directory,
+    supervisors: deps.supervisorClient ?? { act: () => Promise.reject(new Error('no supervisor client')) },
+    host,
+    rateLimitPerMinute: deps.config.killRateLimitPerMinute,
+    controlToken,
+  });
   installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, limits, onBroadcast: (sent, kind) => recorder.record(sent, kind) });
 
-  app.addHook('onReady', async () => feed.start());
-  app.addHook('onClose', async () => feed.stop());
+  app.addHook('onReady', async () => {
+    directory?.start();
+    feed.start();
+  });
+  app.addHook('onClose', async () => {
+    directory?.stop();
+    feed.stop();
+  });
   return { app, feed, recorder };
 }

@@ -25,8 +25,13 @@ export interface GatewayConfig {
   staticDir: string;
   /** Extra browser origins allowed to open /ws besides the gateway's own host. */
   allowedOrigins: string[];
-  /** Kill requests per client IP per minute. */
+  /** Kill requests per client IP per minute (each fault action route has the same limit). */
   killRateLimitPerMinute: number;
+  /**
+   * Local mode: the launcher's internal control server (adds slots, stops and starts ZooKeeper).
+   * Unset in compose, where those actions answer 409 not_supported with the command to run.
+   */
+  hostControlUrl: string | null;
   /** Read, connection and message budgets per client (limits/config.ts). */
   limits: GatewayLimits;
   logLevel: string;
@@ -50,6 +55,19 @@ export function parseOrigins(raw: string | undefined): string[] {
   return origins;
 }
 
+function hostControlUrl(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`HOST_CONTROL_URL must be an http URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:') throw new Error(`HOST_CONTROL_URL must be an http URL, got ${JSON.stringify(value)}`);
+  return url.origin;
+}
+
 export function defaultStaticDir(): string {
   return fileURLToPath(new URL('../web', import.meta.url));
 }
@@ -67,6 +85,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     staticDir: envString(env, 'STATIC_DIR', defaultStaticDir()),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
     killRateLimitPerMinute: envInt(env, 'KILL_RATE_LIMIT_PER_MIN', 120, 1, 100_000),
+    hostControlUrl: hostControlUrl(env.HOST_CONTROL_URL),
     limits: loadLimits((name, fallback, min, max) => envInt(env, name, fallback, min, max)),
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
     recording: loadRecordingBounds((name, fallback, min, max) => envInt(env, name, fallback, min, max)),

@@ -10,16 +10,21 @@ import { loadConfig } from './config.js';
 import { ZkLeaderDiscovery } from './discovery/zk-discovery.js';
 import { httpLeaderClient } from './leader-client/kill-client.js';
 import { httpStreamConnector } from './leader-client/stream-client.js';
+import { ZkSlotDirectory } from './slots/directory.js';
+import { httpHostClient, httpSupervisorClient } from './slots/http-clients.js';
 
 async function main(): Promise<void> {
   startSafeguardSwitches('gateway', process, (message) => console.error(JSON.stringify({ level: 'warn', ev: 'unsafe-safeguard-disabled', msg: message })));
   const config = loadConfigOrExit('zkviz gateway', () => loadConfig());
   const clusterToken = new ClusterTokenSource(config.clusterToken);
   const getToken = () => clusterToken.token;
+  // One ZooKeeper session for the gateway: the leader discovery owns it (starts and closes it),
+  // the slot directory reads through it.
+  let zk: ZkConnection | null = null;
   const { app } = await buildGateway({
     config,
     createDiscovery: (log) => {
-      const zk = new ZkConnection({
+      zk = new ZkConnection({
         connect: config.zkConnect,
         sessionTimeoutMs: config.zkSessionTimeoutMs,
         log: (msg, fields) => log.info({ ...fields, component: 'zk' }, msg),
@@ -27,6 +32,9 @@ async function main(): Promise<void> {
       clusterToken.attach(zk, log);
       return new ZkLeaderDiscovery(zk, log);
     },
+    createSlotDirectory: (log) => new ZkSlotDirectory(zk!, log),
+    supervisorClient: httpSupervisorClient(getToken),
+    hostClient: config.hostControlUrl ? httpHostClient(config.hostControlUrl, getToken) : null,
     createStreamConnector: (log) => httpStreamConnector({ clusterToken: getToken, log }),
     leaderClient: httpLeaderClient({ clusterToken: getToken }),
   });

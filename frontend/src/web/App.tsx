@@ -3,6 +3,7 @@ import type { ServerMessage } from '@zkviz/shared';
 import { ChainView } from './components/ChainView.js';
 import { ControlToken } from './components/ControlToken.js';
 import { EventTimeline } from './components/EventTimeline.js';
+import { FaultToolbar } from './components/FaultToolbar.js';
 import { FailoverNotice } from './components/FailoverNotice.js';
 import { LeaderlessBanner } from './components/LeaderlessBanner.js';
 import { NodeTable } from './components/NodeTable.js';
@@ -88,7 +89,8 @@ export function App() {
           <ControlToken />
           {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} />}
           {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
-          {view ? <NodeTable view={view} killDisabled={killDisabled} /> : <p className="card muted">Connecting…</p>}
+          <FaultToolbar disabled={past || live.link !== 'live'} />
+          {view ? <NodeTable view={view} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} /> : <p className="card muted">Connecting…</p>}
           <div className="columns">
             {view && <ChainView nodes={view.nodes} />}
             <EventTimeline events={frame.events} />

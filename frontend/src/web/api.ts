@@ -57,7 +57,8 @@ export const controlTokenStore = {
   },
 };
 
-function markTokenNeeded(rejected: boolean): void {
+/** A control route answered 401: ask for the token (again). */
+export function markTokenNeeded(rejected: boolean): void {
   tokenNeeded = true;
   tokenRejected = rejected;
   notify();

@@ -20,6 +20,7 @@ const baseView = (seq: number): ClusterView => ({
   lastFailover: null,
   updatedAt: seq,
   seq,
+  slots: [],
 });
 const snapshotText = (seq: number) => JSON.stringify({ type: 'snapshot', view: baseView(seq) });
 

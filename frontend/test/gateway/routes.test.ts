@@ -16,7 +16,12 @@ describe('GET routes', () => {
   it('health is ok whatever the cluster does', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/api/health' });
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(res.json(), { status: 'ok', controlProtected: false });
+    assert.deepEqual(res.json(), {
+      status: 'ok',
+      controlProtected: false,
+      // a gateway without slot supervisors or host control: kills only
+      capabilities: { kill: true, freeze: false, partition: false, restart: false, addNode: false, zookeeperControl: false },
+    });
   });
 
   it('cluster is connecting before discovery answers, then shows the leader', async () => {

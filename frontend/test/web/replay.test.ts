@@ -25,6 +25,7 @@ const view = (seq: number, leader: string | null): ClusterView => ({
   lastFailover: null,
   updatedAt: seq,
   seq,
+  slots: [],
 });
 const snap = (at: number, seq: number, leader: string | null): RecordingEntry => ({ at, message: { type: 'snapshot', view: view(seq, leader) } });
 const ev = (at: number, text: string): RecordingEntry => ({ at, message: { type: 'event', event: { at, kind: 'leader-lost', nodeId: null, text } } });

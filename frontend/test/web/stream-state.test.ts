@@ -15,6 +15,7 @@ import {
 
 const view = (seq: number, status: ClusterView['status'] = 'ok'): ClusterView => ({
   status,
+  slots: [],
   leader: status === 'ok' ? 'L' : null,
   fencingToken: status === 'ok' ? 1 : null,
   leaderAddress: null,

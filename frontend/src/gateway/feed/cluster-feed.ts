@@ -3,9 +3,10 @@
  * leader's stream, and every resulting view/event is emitted once for the HTTP and WebSocket layers.
  */
 import { EventEmitter } from 'node:events';
-import { safeguardOff, type ClusterEvent, type ClusterView, type KillMode, type RegisteredLeader } from '@zkviz/shared';
+import { safeguardOff, type ClusterEvent, type ClusterView, type KillMode, type RegisteredLeader, type SlotRecord } from '@zkviz/shared';
 import type { LeaderDiscovery } from '../discovery/types.js';
 import type { StreamConnector, StreamHandle } from '../leader-client/stream-client.js';
+import { slotEvents, withSlots } from '../slots/view.js';
 import { EventHistory, killRequestedEvent } from './events.js';
 import { applyInput, initialTrackerState, type TrackerInput, type TrackerState } from './leader-tracker.js';
 import type { FeedLog } from './types.js';
@@ -20,6 +21,9 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   private readonly history = new EventHistory(50);
   private stream: { leader: RegisteredLeader; handle: StreamHandle } | null = null;
   private started = false;
+  /** What the slot supervisors published (null until first read); joined into every view. */
+  private slots: SlotRecord[] | null = null;
+  private slotChanges = 0;
 
   constructor(
     private readonly discovery: LeaderDiscovery,
@@ -32,7 +36,7 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   }
 
   get view(): ClusterView {
-    return this.state.view;
+    return withSlots(this.state.view, this.slots ?? [], this.slotChanges);
   }
 
   get recentEvents(): ClusterEvent[] {
@@ -53,6 +57,21 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.discovery.stop();
     this.stream?.handle.stop();
     this.stream = null;
+  }
+
+  /** The slot records changed: a new view, and timeline entries for what the change means. */
+  setSlots(records: SlotRecord[]): void {
+    const before = this.slots;
+    this.slots = records;
+    this.slotChanges++;
+    // The first read is what was already there, not news.
+    if (before) for (const event of slotEvents(before, records, this.now())) this.publishEvent(event);
+    this.emit('view', this.view);
+  }
+
+  /** An entry for the timeline from elsewhere (ZooKeeper server control). */
+  recordEvent(event: ClusterEvent): void {
+    this.publishEvent(event);
   }
 
   /** Adds a kill to the timeline once the leader accepted it. */
@@ -89,7 +108,7 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     if (out.rejected) this.log.debug({ via: 'via' in input ? input.via : undefined, reason: out.rejected }, 'fenced leader message');
     for (const notice of out.notices) this.log.info(notice, notice.ev);
     for (const event of out.events) this.publishEvent(event);
-    if (out.viewChanged) this.emit('view', this.state.view);
+    if (out.viewChanged) this.emit('view', this.view);
   }
 
   private publishEvent(event: ClusterEvent): void {

@@ -59,6 +59,8 @@ export function initialTrackerState(now: number): TrackerState {
       lastFailover: null,
       updatedAt: now,
       seq: 0,
+      // filled in by the feed from the slot supervisors (frontend/src/gateway/slots)
+      slots: [],
     },
   };
 }

@@ -1,10 +1,17 @@
 import type { ReactNode } from 'react';
-import type { ClusterView, NodeView } from '@zkviz/shared';
+import type { ClusterView, NodeView, SlotView } from '@zkviz/shared';
 import { shortId } from '@zkviz/shared';
+import { ActionsMenu } from './ActionsMenu.js';
+import { DownSlotRows } from './DownSlotRows.js';
 import { KillControls } from './KillControls.js';
+import { SlotStatus } from './SlotStatus.js';
 
 interface CellContext {
   killDisabled: boolean;
+  /** The page has no live link to the gateway: no fault actions either. */
+  linkDown: boolean;
+  /** The slot this node runs in, if a supervisor owns it. */
+  slot: SlotView | null;
 }
 
 /** One entry per column: its header and how a node fills its cell. A new column is one entry. */
@@ -23,10 +30,11 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
   {
     key: 'znode',
     header: 'Znode',
-    cell: (node) => (
+    cell: (node, ctx) => (
       <>
         <span className="znode-short">{shortId(node.id)}</span>
         <span className="znode-full">{node.id}</span>
+        {ctx.slot && <SlotStatus slot={ctx.slot} />}
       </>
     ),
   },
@@ -42,16 +50,29 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
     cell: (node) => (node.watching ? <span title={node.watching}>{shortId(node.watching)}</span> : none),
   },
   { key: 'address', header: 'Address', className: 'mono', cell: (node) => node.address ?? none },
-  { key: 'actions', ariaLabel: 'Actions', cell: (node, ctx) => <KillControls id={node.id} disabled={ctx.killDisabled} /> },
+  {
+    key: 'actions',
+    ariaLabel: 'Actions',
+    cell: (node, ctx) => (
+      <div className="row-actions">
+        <KillControls id={node.id} disabled={ctx.killDisabled} />
+        <ActionsMenu node={node} slot={ctx.slot} disabled={ctx.linkDown} />
+      </div>
+    ),
+  },
 ];
 
 function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
+  const slot = ctx.slot;
+  const classes = [node.role === 'leader' ? 'leader-row' : '', slot && slot.state !== 'running' ? `slot-${slot.state}` : ''].filter(Boolean).join(' ');
   return (
     <tr
-      className={node.role === 'leader' ? 'leader-row' : undefined}
+      className={classes || undefined}
       data-testid="node-row"
       data-node-id={node.id}
       data-role={node.role}
+      data-slot={slot?.slot}
+      data-slot-state={slot?.state}
       // Focusable, so a keyboard user can land on a node and press Enter to reach its actions.
       tabIndex={0}
       aria-label={`${shortId(node.id)}, ${node.role}`}
@@ -71,12 +92,13 @@ function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
   );
 }
 
-export function NodeTable({ view, killDisabled }: { view: ClusterView; killDisabled: boolean }) {
-  const ctx: CellContext = { killDisabled };
+export function NodeTable({ view, killDisabled, linkDown = false }: { view: ClusterView; killDisabled: boolean; linkDown?: boolean }) {
+  const slots = new Map(view.slots.map((s) => [s.slot, s]));
+  const ctxOf = (node: NodeView): CellContext => ({ killDisabled, linkDown, slot: node.slot ? (slots.get(node.slot) ?? null) : null });
   return (
     <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
       <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
-      {view.nodes.length === 0 ? (
+      {view.nodes.length === 0 && view.slots.length === 0 ? (
         <p className="muted">No nodes yet.</p>
       ) : (
         <table>
@@ -91,8 +113,9 @@ export function NodeTable({ view, killDisabled }: { view: ClusterView; killDisab
           </thead>
           <tbody>
             {view.nodes.map((node) => (
-              <NodeRow key={node.id} node={node} ctx={ctx} />
+              <NodeRow key={node.id} node={node} ctx={ctxOf(node)} />
             ))}
+            <DownSlotRows view={view} columns={NODE_COLUMNS.length} />
           </tbody>
         </table>
       )}
