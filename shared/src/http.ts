@@ -25,6 +25,7 @@ export const GATEWAY_ROUTES = {
   events: '/api/events',
   failovers: '/api/failovers',
   zookeeper: '/api/zookeeper',
+  recording: '/api/recording',
   kill: '/api/nodes/:id/kill',
   slots: '/api/slots',
   ws: '/ws',

@@ -7,3 +7,4 @@ export * from './slots.js';
 export * from './faults.js';
 export * from './safeguards.js';
 export * from './registry.js';
+export * from './recording.js';

@@ -21,6 +21,9 @@ import { healthRoutes } from './routes/health.js';
 import { killRoutes } from './routes/kill.js';
 import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
+import { DEFAULT_RECORDING_BOUNDS } from './recording/config.js';
+import { recordingRoutes } from './recording/plugin.js';
+import { Recorder, type RecorderBounds } from './recording/recorder.js';
 import { capabilitiesOf, slotRoutes } from './slots/routes.js';
 import type { HostClient, SlotDirectory, SupervisorClient } from './slots/types.js';
 import type { ZooKeeperViewSource } from './zookeeper/view-source.js';
@@ -28,7 +31,7 @@ import { zookeeperRoutes } from './zookeeper/plugin.js';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
-    Partial<Pick<GatewayConfig, 'controlToken'>> & { limits?: Partial<GatewayLimits> };
+    Partial<Pick<GatewayConfig, 'controlToken' | 'recording'>> & { limits?: Partial<GatewayLimits> };
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
@@ -49,6 +52,7 @@ export interface GatewayDeps {
 export interface Gateway {
   app: FastifyInstance;
   feed: ClusterFeed;
+  recorder: Recorder;
 }
 
 /** Conservative headers for a page that loads nothing from elsewhere. */
@@ -73,6 +77,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...deps.config.limits };
   const log = app.log as FeedLog;
   const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
+  const recordingBounds: RecorderBounds = deps.config.recording ?? DEFAULT_RECORDING_BOUNDS;
+  const recorder = new Recorder(feed.view, recordingBounds, deps.now);
   const directory = deps.createSlotDirectory?.(log) ?? null;
   directory?.on('slots', (records) => feed.setSlots(records));
   const host = deps.hostClient ?? null;
@@ -90,6 +96,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(clusterRoutes, { feed });
   await app.register(failoverRoutes, { feed });
   await app.register(zookeeperRoutes, { feed, source: deps.createZooKeeperView?.(log) ?? null });
+  await app.register(recordingRoutes, { recorder, now: deps.now });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
   app.get(GATEWAY_ROUTES.ws, { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
@@ -102,7 +109,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     rateLimitPerMinute: deps.config.killRateLimitPerMinute,
     controlToken,
   });
-  installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, limits });
+  installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, limits, onBroadcast: (sent, kind) => recorder.record(sent, kind) });
 
   app.addHook('onReady', async () => {
     directory?.start();
@@ -112,5 +119,5 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     directory?.stop();
     feed.stop();
   });
-  return { app, feed };
+  return { app, feed, recorder };
 }

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
 import { ConfigError, envInt, envString, type Env } from '@zkviz/shared/fastify';
 import { loadLimits, type GatewayLimits } from './limits/config.js';
+import { loadRecordingBounds } from './recording/config.js';
+import type { RecorderBounds } from './recording/recorder.js';
 
 export interface GatewayConfig {
   zkConnect: string;
@@ -35,6 +37,8 @@ export interface GatewayConfig {
   /** Read what ZooKeeper itself sees (four-letter words, znodes): `ZOOKEEPER_VIEW=off` turns it off (the bench compares). */
   zookeeperView: boolean;
   logLevel: string;
+  /** How much of the run `GET /api/recording` keeps (by age and by size). */
+  recording: RecorderBounds;
 }
 
 function onOff(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
@@ -95,5 +99,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     limits: loadLimits((name, fallback, min, max) => envInt(env, name, fallback, min, max)),
     zookeeperView: onOff(env, 'ZOOKEEPER_VIEW', true),
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
+    recording: loadRecordingBounds((name, fallback, min, max) => envInt(env, name, fallback, min, max)),
   };
 }

@@ -1,4 +1,6 @@
 import { ChainGraph } from './components/ChainGraph.js';
+import { useCallback, useEffect, useReducer, useState, type DragEvent } from 'react';
+import type { ServerMessage } from '@zkviz/shared';
 import { ChainView } from './components/ChainView.js';
 import { ControlToken } from './components/ControlToken.js';
 import { EventTimeline } from './components/EventTimeline.js';
@@ -13,34 +15,106 @@ import { useClusterStream } from './hooks/useClusterStream.js';
 import { gatewayClock } from './timeline/clock.js';
 import { usePagePainted } from './timeline/usePagePainted.js';
 import { pendingTakeover } from './state/takeover.js';
+import { LeaderAnnouncer } from './replay/LeaderAnnouncer.js';
+import { loadFile, loadUrl, replayUrl, type LoadResult } from './replay/load.js';
+import { ShowingPastContext } from './replay/past.js';
+import { ReplayBar } from './replay/ReplayBar.js';
+import { ShortcutsHelp } from './replay/ShortcutsHelp.js';
+import { ThemeToggle } from './replay/ThemeToggle.js';
+import { usePlayback } from './replay/usePlayback.js';
+import { useShortcuts } from './replay/useShortcuts.js';
+import { activeTimeline, frameAt, initialReplayState, replayReducer, showingPast } from './state/replay.js';
 
 export function App() {
-  const { link, view, events, zookeeper } = useClusterStream();
+  const [replay, dispatchReplay] = useReducer(replayReducer, Date.now(), initialReplayState);
+  const onMessage = useCallback((message: ServerMessage, bytes: number) => {
+    if (message.type === 'snapshot' || message.type === 'event') dispatchReplay({ type: 'received', at: Date.now(), entry: message, bytes });
+  }, []);
+  const live = useClusterStream(onMessage);
+  const zookeeper = live.zookeeper;
   const sessionTimeouts = new Map((zookeeper?.sessions ?? []).flatMap((s) => (s.timeoutMs !== null ? [[s.id, s.timeoutMs] as const] : [])));
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  usePlayback(replay.playing, dispatchReplay);
+
+  const opened = useCallback((result: LoadResult) => {
+    if (!result.ok) return setLoadError(result.message);
+    setLoadError(null);
+    dispatchReplay({ type: 'open', name: result.name, recording: result.recording });
+  }, []);
+  const openFile = useCallback((file: File) => void loadFile(file).then(opened), [opened]);
+
+  // `/?replay=/path/to/recording.ndjson` opens a recording from this server.
+  useEffect(() => {
+    const param = new URLSearchParams(window.location.search).get('replay');
+    if (!param) return;
+    const url = replayUrl(param, window.location);
+    if (typeof url === 'string') setLoadError(url);
+    else void loadUrl(url).then(opened);
+  }, [opened]);
+
+  useShortcuts((command) => {
+    switch (command) {
+      case 'toggle-play':
+        return dispatchReplay({ type: 'toggle-play' });
+      case 'previous':
+        return dispatchReplay({ type: 'step', by: -1 });
+      case 'next':
+        return dispatchReplay({ type: 'step', by: 1 });
+      case 'live':
+        return dispatchReplay({ type: 'live' });
+      case 'help':
+        return setHelpOpen((open) => !open);
+      case 'close':
+        setHelpOpen(false);
+        // Menus and popovers close on a bubbling event of their own; tell them all at once.
+        document.dispatchEvent(new CustomEvent('zkviz:close-menus'));
+        return;
+    }
+  });
+
+  const past = showingPast(replay);
+  const frame = past ? frameAt(activeTimeline(replay), replay.cursor ?? 0) : { view: live.view, events: live.events };
+  const view = frame.view;
   const leaderless = view?.status === 'leaderless';
-  const killDisabled = link !== 'live' || view?.status !== 'ok';
+  const killDisabled = past || live.link !== 'live' || view?.status !== 'ok';
   const pagePhases = usePagePainted(view);
+  const onDrop = (e: DragEvent) => {
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    e.preventDefault();
+    openFile(file);
+  };
+
   return (
-    <div className="page">
-      <StatusHeader link={link} view={view} />
-      <main>
-        <ControlToken />
-        {leaderless && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
-        {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
-        <FaultToolbar disabled={link !== 'live'} />
-        {view ? (
-          <NodeTable view={view} killDisabled={killDisabled} linkDown={link !== 'live'} sessionTimeouts={sessionTimeouts} />
-        ) : (
-          <p className="card muted">Connecting…</p>
-        )}
-        {view && <ChainGraph view={view} killDisabled={killDisabled} linkDown={link !== 'live'} />}
-        {view?.lastFailover && <FailoverTimeline failover={view.lastFailover} pagePhases={pagePhases} clock={gatewayClock()} />}
-        <div className="columns">
-          {view && <ChainView nodes={view.nodes} />}
-          <EventTimeline events={events} />
+    <ShowingPastContext.Provider value={past}>
+      <div className={`page${past ? ' showing-past' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="page" data-past={past}>
+        <StatusHeader link={past ? 'past' : live.link} view={view} />
+        <div className="toolbar">
+          <ThemeToggle />
         </div>
-        <ZooKeeperPanel zk={zookeeper} view={view} />
-      </main>
-    </div>
+        <main>
+          <ReplayBar state={replay} dispatch={dispatchReplay} onOpenFile={openFile} error={loadError} onHelp={() => setHelpOpen(true)} />
+          <ControlToken />
+          {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
+          {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
+          <FaultToolbar disabled={past || live.link !== 'live'} />
+          {view ? (
+            <NodeTable view={view} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} sessionTimeouts={sessionTimeouts} />
+          ) : (
+            <p className="card muted">Connecting…</p>
+          )}
+          {view && <ChainGraph view={view} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} />}
+          {view?.lastFailover && <FailoverTimeline failover={view.lastFailover} pagePhases={pagePhases} clock={gatewayClock()} />}
+          <div className="columns">
+            {view && <ChainView nodes={view.nodes} />}
+            <EventTimeline events={frame.events} />
+          </div>
+          <ZooKeeperPanel zk={zookeeper} view={view} />
+        </main>
+        <LeaderAnnouncer view={view} />
+        {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+      </div>
+    </ShowingPastContext.Provider>
   );
 }

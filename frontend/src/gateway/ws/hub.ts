@@ -23,6 +23,8 @@ export interface WsHubOptions {
   allowedOrigins: readonly string[];
   heartbeatMs?: number;
   limits?: Pick<GatewayLimits, 'wsConnectionsPerAddress' | 'wsMessageBurst' | 'wsMessagesPerSecond'>;
+  /** Sees every broadcast as the text sent (the recorder); per-client replies are not broadcasts. */
+  onBroadcast?: (sent: string, kind: 'snapshot' | 'event') => void;
 }
 
 interface Client {
@@ -61,10 +63,12 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
 
   const onView = (view: ClusterView) => {
     latestSnapshot = encode({ type: 'snapshot', view });
+    options.onBroadcast?.(latestSnapshot, 'snapshot');
     for (const client of clients) client.sender.sendSnapshot(latestSnapshot);
   };
   const onEvent = (event: ClusterEvent) => {
     const data = encode({ type: 'event', event });
+    options.onBroadcast?.(data, 'event');
     for (const client of clients) client.sender.sendAlways(data);
   };
   const onZooKeeper = (view: ZooKeeperView) => {

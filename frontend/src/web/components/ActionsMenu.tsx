@@ -17,6 +17,7 @@ import {
 } from '@zkviz/shared';
 import { killNode } from '../api.js';
 import { capabilitiesStore, slotAction, type ActionOutcome } from '../faults-api.js';
+import { useShowingPast } from '../replay/past.js';
 
 const OUTCOME_VISIBLE_MS = 4000;
 
@@ -68,6 +69,7 @@ function entriesFor(action: FaultAction, label: string, node: NodeView | null, s
 }
 
 export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; slot: SlotView | null; disabled: boolean }) {
+  const past = useShowingPast();
   const capabilities = useSyncExternalStore(capabilitiesStore.subscribe, capabilitiesStore.getSnapshot);
   const [pending, setPending] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
@@ -92,7 +94,7 @@ export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; s
   const state = slot?.state ?? (node ? 'running' : null);
   const entries = rows.flatMap((row) => entriesFor(row.action, row.label, node, slot?.slot ?? null));
   if (entries.length === 0) return null;
-  const allowed = (action: FaultAction) => !disabled && pending === null && state !== null && isAllowed(action, state);
+  const allowed = (action: FaultAction) => !disabled && !past && pending === null && state !== null && isAllowed(action, state);
   const customMs = Math.round(Number(customSeconds) * 1000);
   const customValid = Number.isFinite(customMs) && customMs >= FAULT_DURATION_MIN_MS && customMs <= FAULT_DURATION_MAX_MS;
 

@@ -6,18 +6,20 @@ import { useState, useSyncExternalStore } from 'react';
 import { isAllowed, type ClusterView, type SlotView } from '@zkviz/shared';
 import { capabilitiesStore, slotAction, type ActionOutcome } from '../faults-api.js';
 import { SlotStatus } from './SlotStatus.js';
+import { useShowingPast } from '../replay/past.js';
 
 function Restart({ slot }: { slot: SlotView }) {
   const capabilities = useSyncExternalStore(capabilitiesStore.subscribe, capabilitiesStore.getSnapshot);
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const [pending, setPending] = useState(false);
+  const past = useShowingPast();
   if (!capabilities.restart) return null;
   return (
     <>
       <button
         type="button"
         data-testid="slot-restart"
-        disabled={pending || !isAllowed('restart', slot.state)}
+        disabled={past || pending || !isAllowed('restart', slot.state)}
         onClick={() => {
           setPending(true);
           void slotAction(slot.slot, 'restart', {}, 'restarting').then((r) => {

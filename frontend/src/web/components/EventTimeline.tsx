@@ -8,7 +8,7 @@ export function EventTimeline({ events }: { events: ClusterEvent[] }) {
       {events.length === 0 ? (
         <p className="muted">Nothing yet.</p>
       ) : (
-        <ol className="timeline" data-testid="event-timeline">
+        <ol className="timeline" data-testid="event-timeline" tabIndex={0} aria-label="History (scrolls)">
           {[...events].reverse().map((event, i) => (
             <li key={`${event.at}-${i}`} className={`ev-${event.kind}`}>
               <time className="mono muted">{formatClock(event.at)}</time>

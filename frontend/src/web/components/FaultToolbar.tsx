@@ -2,10 +2,12 @@
 import { useState, useSyncExternalStore } from 'react';
 import { LOCAL_ZOOKEEPER_SERVER_ID, ZOOKEEPER_SERVER_OPS, type ZooKeeperServerOp } from '@zkviz/shared';
 import { addNode, capabilitiesStore, zookeeperServer, type ActionOutcome } from '../faults-api.js';
+import { useShowingPast } from '../replay/past.js';
 
 const OP_LABEL: Record<ZooKeeperServerOp, string> = { stop: 'Stop ZooKeeper', start: 'Start ZooKeeper', restart: 'Restart ZooKeeper' };
 
 export function FaultToolbar({ disabled }: { disabled: boolean }) {
+  const past = useShowingPast();
   const capabilities = useSyncExternalStore(capabilitiesStore.subscribe, capabilitiesStore.getSnapshot);
   const [pending, setPending] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
@@ -19,7 +21,7 @@ export function FaultToolbar({ disabled }: { disabled: boolean }) {
   return (
     <div className="card fault-toolbar" data-testid="fault-toolbar">
       {capabilities.addNode && (
-        <button type="button" data-testid="add-node" disabled={disabled || pending !== null} onClick={() => void run('add', addNode)}>
+        <button type="button" data-testid="add-node" disabled={disabled || past || pending !== null} onClick={() => void run('add', addNode)}>
           {pending === 'add' ? 'Adding…' : 'Add node'}
         </button>
       )}
@@ -30,7 +32,7 @@ export function FaultToolbar({ disabled }: { disabled: boolean }) {
             type="button"
             className="secondary"
             data-testid={`zookeeper-${op}`}
-            disabled={pending !== null}
+            disabled={past || pending !== null}
             onClick={() => void run(op, () => zookeeperServer(LOCAL_ZOOKEEPER_SERVER_ID, op))}
           >
             {pending === op ? 'Working…' : OP_LABEL[op]}

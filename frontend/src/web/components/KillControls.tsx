@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { KILL_MODES, KILL_MODE_TABLE, type KillMode } from '@zkviz/shared';
 import { killNode, type KillOutcome } from '../api.js';
+import { useShowingPast } from '../replay/past.js';
 
 const OUTCOME_VISIBLE_MS = 4000;
 
@@ -9,6 +10,7 @@ export function KillControls({ id, disabled }: { id: string; disabled: boolean }
   const [pending, setPending] = useState<KillMode | null>(null);
   const [outcome, setOutcome] = useState<KillOutcome | null>(null);
   const clearTimer = useRef<number | undefined>(undefined);
+  const past = useShowingPast();
   useEffect(() => () => window.clearTimeout(clearTimer.current), []);
 
   const kill = async (mode: KillMode) => {
@@ -32,7 +34,7 @@ export function KillControls({ id, disabled }: { id: string; disabled: boolean }
             className={spec.emphasis}
             data-testid={`kill-${mode}`}
             title={spec.description}
-            disabled={disabled || pending !== null}
+            disabled={disabled || past || pending !== null}
             onClick={() => void kill(mode)}
           >
             {pending === mode ? spec.pendingLabel : spec.label}

@@ -90,9 +90,18 @@ function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
       data-role={node.role}
       data-slot={slot?.slot}
       data-slot-state={slot?.state}
+      // Focusable, so a keyboard user can land on a node and press Enter to reach its actions.
+      tabIndex={0}
+      aria-label={`${shortId(node.id)}, ${node.role}`}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter' || e.target !== e.currentTarget) return;
+        e.preventDefault();
+        e.currentTarget.querySelector<HTMLElement>('button:not(:disabled), a[href]')?.focus();
+      }}
     >
       {NODE_COLUMNS.map((column) => (
-        <td key={column.key} className={column.className}>
+        // data-label: the phone layout turns rows into cards and writes each cell's header before it.
+        <td key={column.key} className={column.className} data-label={column.header}>
           {column.cell(node, ctx)}
         </td>
       ))}

@@ -2,7 +2,8 @@ import type { ClusterView } from '@zkviz/shared';
 import { shortId } from '@zkviz/shared';
 import type { GatewayLink } from '../state/stream-state.js';
 
-const LINK_TEXT: Record<GatewayLink, string> = {
+const LINK_TEXT: Record<GatewayLink | 'past', string> = {
+  past: 'Showing the past',
   connecting: 'Connecting to gateway…',
   live: 'Live',
   reconnecting: 'Gateway unreachable — reconnecting…',
@@ -14,7 +15,7 @@ function clusterText(view: ClusterView | null): string {
   return `Leader ${view.leader ? shortId(view.leader) : '?'} · fencing token ${view.fencingToken ?? '?'}`;
 }
 
-export function StatusHeader({ link, view }: { link: GatewayLink; view: ClusterView | null }) {
+export function StatusHeader({ link, view }: { link: GatewayLink | 'past'; view: ClusterView | null }) {
   const status = view?.status ?? 'connecting';
   return (
     <header className="header">

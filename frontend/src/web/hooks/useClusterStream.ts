@@ -3,8 +3,8 @@
  * restarts, and treats a silent socket as dead (a ping every 10 s must get *something* back), so a
  * laptop waking from sleep does not sit on a half-open connection showing an old leader.
  */
-import { GATEWAY_ROUTES } from '@zkviz/shared';
-import { useEffect, useReducer } from 'react';
+import { GATEWAY_ROUTES, type ServerMessage } from '@zkviz/shared';
+import { useEffect, useReducer, useRef } from 'react';
 import { notePingSent, notePong } from '../timeline/clock.js';
 import { initialStreamState, parseServerMessage, reconnectDelayMs, streamReducer, type StreamState } from '../state/stream-state.js';
 
@@ -16,8 +16,13 @@ function gatewaySocketUrl(): string {
   return `${scheme}://${window.location.host}${GATEWAY_ROUTES.ws}`;
 }
 
-export function useClusterStream(): StreamState {
+/** `onMessage` also sees every message (with its text size): the page's own history for scrubbing back. */
+export function useClusterStream(onMessage?: (message: ServerMessage, bytes: number) => void): StreamState {
   const [state, dispatch] = useReducer(streamReducer, initialStreamState);
+  const listener = useRef(onMessage);
+  useEffect(() => {
+    listener.current = onMessage;
+  });
 
   useEffect(() => {
     let socket: WebSocket | null = null;
@@ -47,8 +52,10 @@ export function useClusterStream(): StreamState {
       ws.onmessage = (e: MessageEvent) => {
         lastHeardAt = Date.now();
         const message = parseServerMessage(e.data);
-        if (message?.type === 'pong') notePong(message.at, Date.now());
-        if (message) dispatch({ type: 'message', message });
+        if (!message) return;
+        if (message.type === 'pong') notePong(message.at, Date.now());
+        dispatch({ type: 'message', message });
+        listener.current?.(message, typeof e.data === 'string' ? e.data.length : 0);
       };
       ws.onclose = () => {
         window.clearInterval(pingTimer);

@@ -1,0 +1,245 @@
+/**
+ * End to end: record and replay, keyboard and page quality, on a real cluster in real Chromium.
+ * A teacher's path: kill the leader, download the run, open it in a fresh page, step back to the
+ * moment before the kill and see the old leader. Then the page's quality: shortcuts, dark mode, a
+ * phone's width, and axe-core (from node_modules, injected) with no serious or critical violation.
+ * Screenshots for the README are written to docs/screenshots/.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
+import { parseRecording, type Recording } from '@zkviz/shared';
+import { REPO_ROOT, startLocalCluster, type LocalCluster } from '../helpers/index.js';
+import { SHORTCUTS } from '../../frontend/src/web/replay/shortcuts.js';
+
+const WAIT = { timeout: 20_000 };
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+
+let cluster: LocalCluster;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let recordingPath: string;
+let recording: Recording;
+let oldLeader: string;
+let newLeader: string;
+
+before(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  cluster = await startLocalCluster({ nodes: 3, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await cluster?.stop();
+});
+
+/** A fresh browser profile; bypassCSP only so axe can be injected as a script tag. */
+async function freshPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
+  const context = await browser.newContext({ bypassCSP: true, acceptDownloads: true, ...options });
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function tableWithLeader(page: Page, count: number, notLeader?: string): Promise<string> {
+  await page.waitForFunction(
+    ({ count, notLeader }) => {
+      const all = document.querySelectorAll('[data-testid="node-row"]');
+      const leaders = document.querySelectorAll('[data-testid="node-row"][data-role="leader"]');
+      return all.length === count && leaders.length === 1 && leaders[0]!.getAttribute('data-node-id') !== notLeader;
+    },
+    { count, notLeader: notLeader ?? null },
+    WAIT,
+  );
+  return (await page.locator('[data-testid="node-row"][data-role="leader"]').getAttribute('data-node-id'))!;
+}
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+}
+
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => (window as unknown as { axe: { run: (o: object) => Promise<AxeResult> } }).axe.run({ resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Every action control on the cluster: kills, the actions menu's entries, Add node, ZooKeeper, Restart. */
+const actionButtons = (page: Page) =>
+  page.locator(
+    'button[data-testid^="kill-"], button[data-testid^="action-"], button[data-testid="add-node"], button[data-testid^="zookeeper-"], button[data-testid="slot-restart"]',
+  );
+
+describe('record and replay in Chromium', () => {
+  test('live: kill the leader, then download the recording of it', async () => {
+    const page = await freshPage();
+    await page.goto(cluster.url!);
+    oldLeader = await tableWithLeader(page, 3);
+    await page.locator('[data-testid="node-row"][data-role="leader"] [data-testid="kill-crash"]').click();
+    newLeader = await tableWithLeader(page, 2, oldLeader);
+    // The leader change is spoken: "n_… is the leader, 1.2 s after n_… was lost".
+    await page.waitForFunction(
+      (short) => document.querySelector('[data-testid="leader-announcement"]')?.textContent?.startsWith(`${short} is the leader, `) ?? false,
+      newLeader.slice(newLeader.lastIndexOf('-') + 1),
+      WAIT,
+    );
+    const said = await page.locator('[data-testid="leader-announcement"]').textContent();
+    assert.match(said!, new RegExp(`after ${oldLeader.slice(oldLeader.lastIndexOf('-') + 1)} was lost$`));
+    await page.screenshot({ path: join(SCREENSHOTS, 'live.png'), fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.locator('[data-testid="download-recording"]').click()]);
+    assert.match(download.suggestedFilename(), /^zkviz-recording-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.ndjson$/);
+    recordingPath = join(mkdtempSync(join(tmpdir(), 'zkviz-replay-')), download.suggestedFilename());
+    await download.saveAs(recordingPath);
+    const parsed = parseRecording(readFileSync(recordingPath, 'utf8'));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
+    recording = parsed.recording;
+    assert.ok(
+      recording.entries.some((e) => e.message.type === 'event' && e.message.event.kind === 'kill-requested' && e.message.event.nodeId === oldLeader),
+      'the kill is in the recording',
+    );
+  });
+
+  test('a fresh page opens the file, steps back to before the kill and sees the old leader; actions are off', async () => {
+    const page = await freshPage();
+    await page.goto(cluster.url!);
+    await tableWithLeader(page, 2);
+    await page.locator('[data-testid="recording-file"]').setInputFiles(recordingPath);
+    await page.locator('[data-testid="replay-bar"][data-mode="past"]').waitFor(WAIT);
+    // Step (→) up to the message before the kill request: the table then shows the old leader.
+    const before = recording.entries.findIndex((e) => e.message.type === 'event' && e.message.event.kind === 'kill-requested');
+    await page.locator('body').focus();
+    for (let i = 0; i < before; i++) await page.keyboard.press('ArrowRight');
+    assert.equal(await tableWithLeader(page, 3), oldLeader, 'the moment before the kill: the old leader leads');
+    assert.match((await page.locator('[data-testid="replay-status"]').textContent())!, /Showing the past/);
+    assert.equal(await page.locator('[data-testid="gateway-link"]').getAttribute('data-link'), 'past');
+    const buttons = actionButtons(page);
+    assert.ok((await buttons.count()) > 0);
+    for (const b of await buttons.all()) assert.equal(await b.isDisabled(), true, 'you cannot kill the past');
+    await page.screenshot({ path: join(SCREENSHOTS, 'replay.png'), fullPage: true });
+
+    // → once more applies the kill request, and on to the end: the new leader.
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector('[data-testid="event-timeline"] li')?.textContent?.includes('kill') ?? false, undefined, WAIT);
+    const end = recording.entries.length;
+    for (let i = before + 1; i < end; i++) await page.keyboard.press('ArrowRight');
+    assert.equal(await tableWithLeader(page, 2), newLeader);
+    // ← steps back over the same messages.
+    for (let i = 0; i < end - before; i++) await page.keyboard.press('ArrowLeft');
+    assert.equal(await tableWithLeader(page, 3), oldLeader);
+
+    // L: back to live, actions on again.
+    await page.keyboard.press('l');
+    await page.locator('[data-testid="replay-bar"][data-mode="live"]').waitFor(WAIT);
+    assert.equal(await tableWithLeader(page, 2), newLeader);
+    assert.equal(await page.locator('[data-testid="kill-crash"]').first().isDisabled(), false);
+  });
+
+  test('?replay= opens a same-origin recording and refuses another origin', async () => {
+    const page = await freshPage();
+    await page.goto(`${cluster.url!}/?replay=/api/recording`);
+    await page.locator('[data-testid="replay-bar"][data-mode="past"]').waitFor(WAIT);
+    // The scrubber's start is the run's start: before the kill, three nodes and the old leader.
+    const firstWithLeader = recording.entries.find((e) => e.message.type === 'snapshot' && e.message.view.leader === oldLeader)!;
+    await page.locator('[data-testid="replay-scrubber"]').evaluate((el, at) => {
+      const input = el as HTMLInputElement;
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(at));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, firstWithLeader.at);
+    assert.equal(await tableWithLeader(page, 3), oldLeader);
+
+    const other = await freshPage();
+    await other.goto(`${cluster.url!}/?replay=${encodeURIComponent('http://example.invalid/recording.ndjson')}`);
+    const error = other.locator('[data-testid="replay-error"]');
+    await error.waitFor(WAIT);
+    assert.match((await error.textContent())!, /another origin/);
+    assert.equal(await other.locator('[data-testid="replay-bar"]').getAttribute('data-mode'), 'live');
+  });
+
+  test('a file that is not a recording gets a clear error and changes nothing', async () => {
+    const page = await freshPage();
+    await page.goto(cluster.url!);
+    await tableWithLeader(page, 2);
+    await page.locator('[data-testid="recording-file"]').setInputFiles({ name: 'notes.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from('hello\n') });
+    const error = page.locator('[data-testid="replay-error"]');
+    await error.waitFor(WAIT);
+    assert.match((await error.textContent())!, /notes\.ndjson: line 1: .*not a zkviz recording/);
+    assert.equal(await page.locator('[data-testid="replay-bar"]').getAttribute('data-mode'), 'live');
+  });
+
+  test('keyboard: Space pauses live, ? lists every shortcut, Esc closes it, L returns to live; a row reaches its actions', async () => {
+    const page = await freshPage();
+    await page.goto(cluster.url!);
+    await tableWithLeader(page, 2);
+    await page.locator('body').focus();
+    await page.keyboard.press(' ');
+    await page.locator('[data-testid="replay-bar"][data-mode="past"]').waitFor(WAIT);
+    assert.equal(await page.locator('[data-testid="kill-crash"]').first().isDisabled(), true);
+    await page.keyboard.press('?');
+    const help = page.locator('[data-testid="shortcuts-help"]');
+    await help.waitFor(WAIT);
+    const text = (await help.textContent())!;
+    for (const s of SHORTCUTS) assert.ok(text.includes(s.label) && text.includes(s.description), `help lists ${s.label}`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'shortcuts.png') });
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached', ...WAIT });
+    await page.keyboard.press('L');
+    await page.locator('[data-testid="replay-bar"][data-mode="live"]').waitFor(WAIT);
+    // Enter on a focused row moves the focus to its first action.
+    await page.locator('[data-testid="node-row"]').first().focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'kill-crash');
+  });
+
+  test('dark mode follows the system, the toggle overrides it and is remembered', async () => {
+    const page = await freshPage({ colorScheme: 'dark' });
+    await page.goto(cluster.url!);
+    await tableWithLeader(page, 2);
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    assert.equal(await background(), 'rgb(18, 21, 28)', 'dark from prefers-color-scheme');
+    assert.deepEqual(await seriousAxeViolations(page), [], 'axe, dark');
+    await page.screenshot({ path: join(SCREENSHOTS, 'dark.png'), fullPage: true });
+    await page.locator('[data-testid="theme-toggle"]').click();
+    assert.equal(await background(), 'rgb(245, 246, 248)', 'the toggle picks light');
+    await page.reload();
+    await tableWithLeader(page, 2);
+    assert.equal(await background(), 'rgb(245, 246, 248)', 'and it is remembered');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  });
+
+  test('a 390 px phone: no horizontal scroll, the table as cards; axe finds nothing serious (light, live and past)', async () => {
+    const page = await freshPage({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
+    await page.goto(cluster.url!);
+    await tableWithLeader(page, 2);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(await overflow(), 0, 'no horizontal page scroll');
+    assert.equal(
+      await page
+        .locator('[data-testid="node-table"] tr[data-testid="node-row"]')
+        .first()
+        .evaluate((tr) => getComputedStyle(tr).display),
+      'block',
+      'rows are cards',
+    );
+    assert.deepEqual(await seriousAxeViolations(page), [], 'axe, phone, live');
+    await page.screenshot({ path: join(SCREENSHOTS, 'phone.png'), fullPage: true });
+    await page.locator('[data-testid="recording-file"]').setInputFiles(recordingPath);
+    await page.locator('[data-testid="replay-bar"][data-mode="past"]').waitFor(WAIT);
+    assert.equal(await overflow(), 0, 'no horizontal page scroll while replaying');
+    assert.deepEqual(await seriousAxeViolations(page), [], 'axe, phone, past');
+
+    const desktop = await freshPage({ colorScheme: 'light' });
+    await desktop.goto(cluster.url!);
+    await tableWithLeader(desktop, 2);
+    assert.deepEqual(await seriousAxeViolations(desktop), [], 'axe, desktop, live');
+  });
+});
