@@ -86,6 +86,32 @@ describe('cluster feed', () => {
     );
   });
 
+  it("stamps a crashed leader's session-expired from ZooKeeper's expiry time in the ZooKeeper view", () => {
+    const t = setup();
+    t.discovery.announce(registered(1));
+    t.at(10);
+    t.streams.latest.handlers.onMessage(snapshotMsg(1, [1, 2]));
+    t.at(15);
+    t.feed.recordKill(nodeId(1), 'crash');
+    t.at(20);
+    t.discovery.announce(null);
+    // The ghost's session as the ZooKeeper view reports it (the other session is the successor's).
+    const ghost = { id: '0x1001', timeoutMs: 1000, owner: nodeId(1), server: null, connected: false, expiresAt: 1_020, ephemerals: [], watches: [] };
+    const alive = { ...ghost, id: '0x1002', owner: nodeId(2), server: 'zk:2181', connected: true, expiresAt: 5_000 };
+    t.feed.setZooKeeperView({ servers: [], sessions: [ghost, alive], znodes: [], updatedAt: 21, source: ['cons', 'dump'], problems: [] });
+    t.at(1_030);
+    t.discovery.announce(registered(2));
+    t.streams.latest.handlers.onMessage(snapshotMsg(2, [2]));
+    const phases = t.feed.view.lastFailover?.phases.map((p) => [p.name, p.at, p.by]);
+    assert.deepEqual(
+      phases?.filter(([name]) => name === 'session-expired' || name === 'kill-requested'),
+      [
+        ['kill-requested', 15, 'gateway'],
+        ['session-expired', 1_020, 'zookeeper'],
+      ],
+    );
+  });
+
   it('stops discovery and the stream on stop', () => {
     const t = setup();
     t.discovery.announce(registered(1));

@@ -91,6 +91,12 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   /** A new ZooKeeperView: the rows are re-checked against it (see zookeeper/node-facts.ts). */
   setZooKeeperView(view: ZooKeeperView): void {
     this.apply({ type: 'zookeeper', view });
+    // A crashed leader's ghost session: ZooKeeper's own expiry time is the timeline's session-expired.
+    for (const session of view.sessions) {
+      if (session.owner && session.owner !== 'gateway' && session.expiresAt !== null) {
+        this.failovers.observe({ type: 'session-expiry', znode: session.owner, expiresAt: session.expiresAt });
+      }
+    }
     this.emit('zookeeper', view);
   }
 
