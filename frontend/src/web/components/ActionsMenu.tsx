@@ -77,6 +77,14 @@ export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; s
   const menu = useRef<HTMLDetailsElement>(null);
   const clearTimer = useRef<number | undefined>(undefined);
   useEffect(() => () => window.clearTimeout(clearTimer.current), []);
+  // Esc (the shortcut table's "close") tells every menu at once; a closed <details> is a closed menu.
+  useEffect(() => {
+    const close = () => {
+      if (menu.current) menu.current.open = false;
+    };
+    document.addEventListener('zkviz:close-menus', close);
+    return () => document.removeEventListener('zkviz:close-menus', close);
+  }, []);
 
   const run = async (key: string, fn: () => Promise<ActionOutcome>) => {
     menu.current?.removeAttribute('open');
