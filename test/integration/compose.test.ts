@@ -135,7 +135,7 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfiles', () => {
   for (const [file, entry] of [
-    ['cluster/Dockerfile', 'cluster/dist/main.js'],
+    ['cluster/Dockerfile', 'cluster/dist/supervisor/main.js'],
     ['frontend/Dockerfile', 'frontend/dist/gateway/main.js'],
   ] as const) {
     it(`${file}: multi-stage, builds on bookworm, runs slim as user node`, () => {
