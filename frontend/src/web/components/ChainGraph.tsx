@@ -163,13 +163,16 @@ function Mark({ mark, node, slotState, woken, now, onOpen, onKey }: MarkProps) {
   if (ghost) sub = node.sessionExpiresAt ? `ghost ${formatDuration(Math.max(0, node.sessionExpiresAt - now))}` : 'ghost';
   else if (frozen) sub = 'frozen';
   else if (partitioned) sub = 'partitioned';
-  const label = `${shortId(node.id)}, ${sub}${node.watching ? `, watches ${shortId(node.watching)}` : ''}. Enter for actions`;
+  const visibleId = shortId(node.id).replace(/^n_0*/, 'n_');
+  const visibleSub = node.role === 'leader' ? 'leader' : sub;
+  // The accessible name is the mark's visible text (axe: label-content-name-mismatch); the rest is its description.
+  const description = `${node.watching ? `watches ${shortId(node.watching)}. ` : ''}Enter for actions`;
   return (
     <g
       className={classes}
       tabIndex={0}
       role="button"
-      aria-label={label}
+      aria-description={description}
       data-testid="chain-mark"
       data-node-id={node.id}
       data-role={node.role}
@@ -179,10 +182,11 @@ function Mark({ mark, node, slotState, woken, now, onOpen, onKey }: MarkProps) {
     >
       <rect x={mark.x} y={mark.y} width={mark.w} height={mark.h} rx="7" />
       <text x={mark.x + mark.w / 2} y={mark.y + 18} textAnchor="middle" className="mark-id">
-        {shortId(node.id).replace(/^n_0*/, 'n_')}
+        {visibleId}
       </text>
       <text x={mark.x + mark.w / 2} y={mark.y + 34} textAnchor="middle" className="mark-sub">
-        {node.role === 'leader' ? '★ leader' : sub}
+        {node.role === 'leader' ? <tspan aria-hidden="true">★ </tspan> : null}
+        {visibleSub}
       </text>
     </g>
   );
