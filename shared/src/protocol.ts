@@ -198,6 +198,12 @@ export interface ClusterView {
   leader: string | null;
   /** Sequence of the leader's election znode, or null while there is none. */
   fencingToken: number | null;
+  /**
+   * Which life of the /election znode `fencingToken` counts in: its czxid and ctime, `0x1b@1795…`;
+   * null while there is no leader. A wiped (or re-created) /election starts the sequences, and so
+   * the tokens, again from 0: compare fencing tokens only within one incarnation.
+   */
+  electionIncarnation: string | null;
   leaderAddress: string | null;
   nodes: NodeView[];
   /** True when `nodes` is the last known table of a leader that is gone. */

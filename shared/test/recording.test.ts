@@ -10,6 +10,7 @@ function view(leader: number | null, seqs: number[], seq: number): ClusterView {
     status: leader === null ? 'leaderless' : 'ok',
     leader: leader === null ? null : id(leader),
     fencingToken: leader,
+    electionIncarnation: leader === null ? null : '0x2@1000',
     leaderAddress: leader === null ? null : '127.0.0.1:7001',
     nodes: seqs.map((s, i) => ({
       id: id(s),

@@ -6,10 +6,12 @@
  *  - every view the gateway pushed on /ws (a ws client),
  * then a summary. Exits non-zero when an invariant broke:
  *  - split-brain as seen through the gateway: a pushed view naming a leader whose fencing token is
- *    lower than one the gateway already showed (it went back to a deposed leader);
+ *    lower than one the gateway already showed in the same life of /election (it went back to a
+ *    deposed leader; a wiped ZooKeeper starts the tokens again, in a new electionIncarnation);
  *  - raw acting overlap NOT explained by a SIGSTOP (a frozen process counts as acting until it
  *    resumes and logs acting-stop, which is reported separately as "explained");
  *  - orphan znodes once settled (after every fault and at the end);
+ *  - the gateway not showing the settled leader (after every fault), the page's view of the truth;
  *  - unplanned process exits.
  *
  *   npm run chaos -- --minutes 10 --nodes 8 [--seed 42] [--session-ms 1500] [--faults zk-restart,leader-sigkill] [--routes]
@@ -185,6 +187,7 @@ interface GatewayView {
   status: string;
   leader: string | null;
   fencingToken: number | null;
+  electionIncarnation: string | null;
   seq: number;
 }
 
@@ -214,6 +217,8 @@ async function main(): Promise<number> {
   const settleFailures: string[] = [];
   /** Route calls that did not answer 202, or whose effect never came (--routes). */
   const routeFailures: string[] = [];
+  /** Settled leaders the gateway never showed within the guard. */
+  const gatewayLags: string[] = [];
   const registryChanges: { at: number; coordinators: string[] }[] = [];
   const gatewayViews: GatewayView[] = [];
   let gatewayNote = withGateway ? '' : 'gateway not built: no gateway-visible checks';
@@ -245,7 +250,7 @@ async function main(): Promise<number> {
             const msg = JSON.parse(String(data)) as { type: string; view?: GatewayView };
             if (msg.type === 'snapshot' && msg.view) {
               const v = msg.view;
-              gatewayViews.push({ at: Date.now(), status: v.status, leader: v.leader, fencingToken: v.fencingToken, seq: v.seq });
+              gatewayViews.push({ at: Date.now(), status: v.status, leader: v.leader, fencingToken: v.fencingToken, electionIncarnation: v.electionIncarnation, seq: v.seq });
             }
           } catch {
             /* not JSON: ignore */
@@ -358,8 +363,17 @@ async function main(): Promise<number> {
       const started = Date.now();
       await fault.run({ cluster, leader, workers, freezes, settleFailures, via: viaRoutes ? routeFaults(settledBefore) : harnessFaults });
       await replace();
-      const after = await leaderNow();
+      const settledAfter = await settledNow();
+      const after = settledAfter?.leader ?? null;
       log(`${fault.kind.padEnd(22)} → ${after ? `leader ${after.name}` : 'NOT SETTLED'} after ${Date.now() - started} ms`);
+      // The settled leader is what the page must show: a gateway that never follows it (e.g. fencing
+      // a wiped ZooKeeper's restarted tokens out) is a failure even when no route depends on it.
+      if (settledAfter && cluster.gateway) {
+        await gatewayShows(settledAfter.leaderZnode, settledAfter.leaderZnode).catch((err: Error) => {
+          gatewayLags.push(`after ${fault.kind}: ${err.message.split('\n')[0]}`);
+          log(`gateway lag: ${gatewayLags[gatewayLags.length - 1]}`);
+        });
+      }
       await hold(between(100, 600));
     }
 
@@ -396,12 +410,25 @@ async function main(): Promise<number> {
     covered = Math.max(covered, i.end === Infinity ? Date.now() : i.end);
   }
 
-  // Gateway-visible split brain: a view going back to a lower fencing token.
+  // Gateway-visible split brain: a view going back to a lower fencing token within one life of
+  // /election (a wiped ZooKeeper starts the sequences again: a new incarnation, a new floor).
   let gatewaySplit = 0;
   let highest = -1;
+  let incarnation: string | null = null;
+  const pastIncarnations = new Set<string | null>();
   const splitDetails: string[] = [];
   for (const v of gatewayViews) {
     if (v.status !== 'ok' || v.fencingToken === null) continue;
+    if (v.electionIncarnation !== incarnation) {
+      // Going back to an earlier life of /election is going back to a deposed leader, too.
+      if (pastIncarnations.has(v.electionIncarnation)) {
+        gatewaySplit++;
+        splitDetails.push(`seq ${v.seq}: back to election incarnation ${v.electionIncarnation} after ${incarnation}`);
+      }
+      pastIncarnations.add(incarnation);
+      incarnation = v.electionIncarnation;
+      highest = -1;
+    }
     if (v.fencingToken < highest) {
       gatewaySplit++;
       splitDetails.push(`seq ${v.seq}: leader token ${v.fencingToken} after ${highest}`);
@@ -431,10 +458,15 @@ async function main(): Promise<number> {
     console.log(`route calls failed (--routes): ${routeFailures.length}`);
     for (const f of routeFailures.slice(0, 10)) console.log(`  ${f}`);
   }
+  if (withGateway) {
+    console.log(`settled leaders the gateway never showed: ${gatewayLags.length}`);
+    for (const g of gatewayLags.slice(0, 10)) console.log(`  ${g}`);
+  }
   console.log(`unplanned process exits: ${unplanned.length}`);
   for (const n of unplanned) console.log(`  ${n.name}: ${JSON.stringify(n.proc.exitStatus)}\n${n.proc.tail(8)}`);
 
-  const broken = gatewaySplit > 0 || unexplained.length > 0 || settleFailures.length > 0 || unplanned.length > 0 || routeFailures.length > 0;
+  const broken =
+    gatewaySplit > 0 || unexplained.length > 0 || settleFailures.length > 0 || unplanned.length > 0 || routeFailures.length > 0 || gatewayLags.length > 0;
   console.log(broken ? 'RESULT: INVARIANT BROKEN' : 'RESULT: all invariants held');
   return broken ? 1 : 0;
 }

@@ -6,6 +6,9 @@ import type { RegisteredLeader } from '@zkviz/shared';
 import type { LeaderClient, LeaderReply } from '../../src/gateway/leader-client/kill-client.js';
 import type { StreamConnector, StreamHandlers } from '../../src/gateway/leader-client/stream-client.js';
 
+/** The /election incarnation the fakes announce unless a test wipes ZooKeeper. */
+export const FIRST_INCARNATION = '0x2@1000';
+
 /** A valid election znode name for sequence `seq`. */
 export function nodeId(seq: number, prefix = 'a'): string {
   return `${prefix.repeat(32).slice(0, 32)}-n_${String(seq).padStart(10, '0')}`;
@@ -58,8 +61,9 @@ export class FakeDiscovery extends EventEmitter<DiscoveryEvents> implements Lead
   stop(): void {
     this.stopped = true;
   }
-  announce(leader: RegisteredLeader | null): void {
-    this.emit('registry', leader);
+  /** `electionIncarnation`: the life of /election the read is in (one fixed life unless a test wipes). */
+  announce(leader: RegisteredLeader | null, electionIncarnation: string | null = FIRST_INCARNATION): void {
+    this.emit('registry', leader, electionIncarnation);
   }
 }
 

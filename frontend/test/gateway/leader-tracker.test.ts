@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { LeaderStreamMessage } from '@zkviz/shared';
 import { applyInput, initialTrackerState, type TrackerInput, type TrackerOutput, type TrackerState } from '../../src/gateway/feed/leader-tracker.js';
 import type { RegisteredLeader } from '@zkviz/shared';
-import { heartbeatMsg, nodeId, registered, snapshotMsg } from './fixtures.js';
+import { FIRST_INCARNATION, heartbeatMsg, nodeId, registered, snapshotMsg } from './fixtures.js';
 
 /** Replays inputs at the given times; returns the final output and everything emitted on the way. */
 function replay(steps: Array<[at: number, input: TrackerInput]>, start: TrackerState = initialTrackerState(0)) {
@@ -20,7 +20,9 @@ function replay(steps: Array<[at: number, input: TrackerInput]>, start: TrackerS
   return { state, last: last!, events, notices };
 }
 
-const reg = (leader: RegisteredLeader | null): TrackerInput => ({ type: 'registry', leader });
+const reg = (leader: RegisteredLeader | null, electionIncarnation: string | null = FIRST_INCARNATION): TrackerInput => ({ type: 'registry', leader, electionIncarnation });
+/** The /election a wiped ZooKeeper re-creates: the same czxid can come back, the ctime does not. */
+const WIPED = '0x2@9000';
 const msg = (via: number, message: LeaderStreamMessage): TrackerInput => ({ type: 'stream-message', via: nodeId(via), message });
 const down = (via: number): TrackerInput => ({ type: 'stream-down', via: nodeId(via), reason: 'test' });
 
@@ -157,6 +159,50 @@ describe('leader tracker', () => {
         [
           [10, reg(registered(3))],
           [11, msg(3, snapshotMsg(3, [3, 5, 6]))],
+        ],
+        base,
+      );
+      assert.equal(out.state.view.status, 'leaderless');
+      assert.match(out.last.rejected ?? '', /token 3 below accepted 5/);
+    });
+
+    it('follows the new leader after a wiped ZooKeeper, whose sequences (tokens) started again from 0', () => {
+      // Leader 5 gone with the data; the re-created /election's first znode (token 0) leads.
+      const { state, last } = replay(
+        [
+          [10, reg(null, WIPED)],
+          [20, reg(registered(0), WIPED)],
+          [21, msg(0, snapshotMsg(0, [0, 1]))],
+        ],
+        base,
+      );
+      assert.equal(last.rejected, null);
+      assert.equal(state.view.status, 'ok');
+      assert.equal(state.view.leader, nodeId(0));
+      assert.equal(state.view.fencingToken, 0);
+      assert.equal(state.view.electionIncarnation, WIPED);
+      assert.equal(base.view.electionIncarnation, FIRST_INCARNATION, 'the view says which life of /election its token counts in');
+    });
+
+    it('after a wipe the floor is the new incarnation’s: a lower token in it is refused again', () => {
+      const out = replay(
+        [
+          [20, reg(registered(2), WIPED)],
+          [21, msg(2, snapshotMsg(2, [0, 1, 2]))],
+          [30, reg(registered(1), WIPED)],
+          [31, msg(1, snapshotMsg(1, [0, 1, 2]))],
+        ],
+        base,
+      );
+      assert.equal(out.state.view.status, 'leaderless');
+      assert.match(out.last.rejected ?? '', /token 1 below accepted 2/);
+    });
+
+    it('keeps the floor when the registry read cannot say which /election it saw', () => {
+      const out = replay(
+        [
+          [20, reg(registered(3), null)],
+          [21, msg(3, snapshotMsg(3, [3, 5]))],
         ],
         base,
       );

@@ -13,6 +13,7 @@ const baseView = (seq: number): ClusterView => ({
   status: 'connecting',
   leader: null,
   fencingToken: null,
+  electionIncarnation: null,
   leaderAddress: null,
   nodes: [],
   stale: false,

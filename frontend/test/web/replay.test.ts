@@ -18,6 +18,7 @@ const view = (seq: number, leader: string | null): ClusterView => ({
   status: leader ? 'ok' : 'leaderless',
   leader,
   fencingToken: null,
+  electionIncarnation: null,
   leaderAddress: null,
   nodes: [],
   stale: !leader,

@@ -18,6 +18,7 @@ const view = (seq: number, status: ClusterView['status'] = 'ok'): ClusterView =>
   slots: [],
   leader: status === 'ok' ? 'L' : null,
   fencingToken: status === 'ok' ? 1 : null,
+  electionIncarnation: status === 'ok' ? '0x2@1000' : null,
   leaderAddress: null,
   nodes: [],
   stale: status === 'leaderless',

@@ -2,8 +2,11 @@ import type { EventEmitter } from 'node:events';
 import type { RegisteredLeader } from '@zkviz/shared';
 
 export interface DiscoveryEvents {
-  /** The registry was (re)read: the leader it names, or null when it names none. */
-  registry: [leader: RegisteredLeader | null];
+  /**
+   * The registry was (re)read: the leader it names, or null when it names none; and which life of
+   * /election the read was made in (election-incarnation.ts), null when unknown (no /election yet).
+   */
+  registry: [leader: RegisteredLeader | null, electionIncarnation: string | null];
 }
 
 /** Where the feed learns who leads. The real one watches ZooKeeper; tests use a plain emitter. */

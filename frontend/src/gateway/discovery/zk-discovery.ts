@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, parseElectionZnode, registeredLeader, type RegisteredLeader } from '@zkviz/shared';
 import { ZNONODE, ZOK, isConnectionProblem, rcName, type SessionInfo, type ZkConnection } from '@zkviz/shared/zk';
 import type { FeedLog } from '../feed/types.js';
+import { electionIncarnation } from './election-incarnation.js';
 import type { DiscoveryEvents, LeaderDiscovery } from './types.js';
 
 export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements LeaderDiscovery {
@@ -62,6 +63,12 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
   private async read(): Promise<void> {
     if (this.stopped) return;
     const seq = ++this.readSeq;
+    // Which life of /election this read is in, read first: were /election re-created between this
+    // and the listing, a new leader would be judged against the old floor (refused until the next
+    // read), never an old leader against a fresh one. See election-incarnation.ts.
+    const election = await this.zk.getData(ELECTION_PATH);
+    const incarnation = election.rc === ZOK && election.stat ? electionIncarnation(election.stat) : null;
+    if (this.stopped || seq !== this.readSeq) return;
     const arm = !this.watchArmed;
     this.watchArmed = true;
     const { rc, children } = await this.zk.getChildren(this.path, arm ? this.onChildEvent : undefined);
@@ -83,7 +90,7 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
 
     const leader = await this.pickLeader(children);
     if (leader === undefined || this.stopped || seq !== this.readSeq) return;
-    this.emit('registry', leader);
+    this.emit('registry', leader, incarnation);
   }
 
   /** An entry may be written in two steps (create, then set data): re-read when its data changes. */

@@ -122,8 +122,8 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.emit('kill', target, mode);
   }
 
-  private readonly onRegistry = (leader: RegisteredLeader | null): void => {
-    this.apply({ type: 'registry', leader });
+  private readonly onRegistry = (leader: RegisteredLeader | null, electionIncarnation: string | null): void => {
+    this.apply({ type: 'registry', leader, electionIncarnation });
     this.followRegisteredLeader();
   };
 

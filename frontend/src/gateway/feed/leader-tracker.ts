@@ -6,7 +6,11 @@
  * Fencing lives here. A stream message counts only when
  *   - it arrived on the stream opened for the leader the registry names right now, and
  *   - the message itself names that leader, and
- *   - its fencing token is not lower than the highest one accepted so far.
+ *   - its fencing token is not lower than the highest one accepted so far in the same life of
+ *     /election (its electionIncarnation). The tokens are /election's sequence numbers, which a
+ *     wiped (or re-created) /election starts again from 0: a new incarnation, told by the registry
+ *     read, starts a new floor, or the gateway would refuse every leader after a wipe. An unknown
+ *     incarnation keeps the old floor (fail safe: leaderless until the next registry read says).
  * The moment the registry moves away from a leader, that leader is dropped, whatever its stream
  * still sends.
  */
@@ -27,12 +31,16 @@ import type { FeedNotice } from './types.js';
 export interface TrackerState {
   /** undefined until the registry has been read once; null while it names no leader. */
   registry: RegisteredLeader | null | undefined;
+  /** The life of /election the latest registry read was made in; null when it could not say. */
+  registryIncarnation: string | null;
   /** The leader whose stream is delivering accepted messages, if any. */
   live: { id: string; fencingToken: number; version: number } | null;
   /** The last leader we ever accepted; `from` of the next failover. */
   lastLeader: string | null;
-  /** Highest fencing token accepted so far; older leaders are never accepted again. */
+  /** Highest fencing token accepted so far in `fencingIncarnation`; older leaders are never accepted again. */
   highestFencingToken: number;
+  /** The life of /election `highestFencingToken` counts in (null before the first leader). */
+  fencingIncarnation: string | null;
   /** The rows as the leader last reported them; `view.nodes` is these checked against `zookeeper`. */
   claims: NodeClaim[];
   /** The latest ZooKeeperView, or null before the first (or with the view off). */
@@ -41,7 +49,8 @@ export interface TrackerState {
 }
 
 export type TrackerInput =
-  | { type: 'registry'; leader: RegisteredLeader | null }
+  /** `electionIncarnation`: the life of /election the read was made in (discovery/election-incarnation.ts), null if unknown. */
+  | { type: 'registry'; leader: RegisteredLeader | null; electionIncarnation: string | null }
   /** `via` is the leader id the stream was opened for. */
   | { type: 'stream-message'; via: string; message: LeaderStreamMessage }
   | { type: 'stream-down'; via: string; reason: string }
@@ -61,15 +70,18 @@ export interface TrackerOutput {
 export function initialTrackerState(now: number): TrackerState {
   return {
     registry: undefined,
+    registryIncarnation: null,
     live: null,
     lastLeader: null,
     highestFencingToken: -1,
+    fencingIncarnation: null,
     claims: [],
     zookeeper: null,
     view: {
       status: 'connecting',
       leader: null,
       fencingToken: null,
+      electionIncarnation: null,
       leaderAddress: null,
       nodes: [],
       stale: false,
@@ -99,6 +111,7 @@ function becomeLeaderless(state: TrackerState, now: number): ClusterView {
       status: 'leaderless',
       leader: null,
       fencingToken: null,
+      electionIncarnation: null,
       leaderAddress: null,
       stale: state.view.nodes.length > 0,
       leaderlessSince: state.view.leaderlessSince ?? now,
@@ -119,8 +132,18 @@ function dropLiveLeader(state: TrackerState, now: number): TrackerOutput {
   };
 }
 
-function onRegistry(state: TrackerState, leader: RegisteredLeader | null, now: number): TrackerOutput {
-  const next: TrackerState = { ...state, registry: leader };
+/**
+ * The lowest fencing token the registered leader may have: the highest accepted, unless the
+ * registry was read in a newer life of /election than that token (ZooKeeper wiped: sequences
+ * start again), where any token counts.
+ */
+function fencingFloor(state: TrackerState): number {
+  const { registryIncarnation: current, fencingIncarnation: accepted } = state;
+  return current !== null && accepted !== null && current !== accepted ? -1 : state.highestFencingToken;
+}
+
+function onRegistry(state: TrackerState, leader: RegisteredLeader | null, electionIncarnation: string | null, now: number): TrackerOutput {
+  const next: TrackerState = { ...state, registry: leader, registryIncarnation: electionIncarnation };
   if (state.live && state.live.id !== leader?.id) return dropLiveLeader(next, now);
   // Nobody to connect to: stop saying "connecting" and start the leaderless clock.
   if (!leader && state.view.status === 'connecting') {
@@ -141,6 +164,7 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
     if (isNewLeader) events.push(leaderElectedEvent(leader, fencingToken, now));
   }
   notices.push(isNewLeader ? { ev: 'leader-switched', leader, fencingToken, at: now } : { ev: 'leader-restored', leader, fencingToken, at: now });
+  const fencingIncarnation = state.registryIncarnation ?? state.fencingIncarnation;
   const since = state.view.leaderlessSince;
   // The gateway's feed completes `mode` and `phases` (failovers/recorder.ts).
   const lastFailover =
@@ -151,6 +175,7 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
       status: 'ok',
       leader,
       fencingToken,
+      electionIncarnation: fencingIncarnation,
       leaderAddress: address,
       nodes: withZooKeeperFacts(snapshot.nodes, state.zookeeper),
       stale: false,
@@ -164,7 +189,8 @@ function acceptNewLeader(state: TrackerState, snapshot: ClusterSnapshot, address
       ...state,
       live: { id: leader, fencingToken, version: snapshot.version },
       lastLeader: leader,
-      highestFencingToken: Math.max(state.highestFencingToken, fencingToken),
+      highestFencingToken: Math.max(fencingFloor(state), fencingToken),
+      fencingIncarnation,
       claims: snapshot.nodes,
       view,
     },
@@ -183,7 +209,8 @@ function onStreamMessage(state: TrackerState, via: string, message: LeaderStream
   const claimed = message.type === 'snapshot' ? message.snapshot.leader : message.leader;
   const fencingToken = message.type === 'snapshot' ? message.snapshot.fencingToken : message.fencingToken;
   if (fencing && claimed !== registered.id) return unchanged(state, `message names ${claimed}, registry names ${registered.id}`);
-  if (fencing && fencingToken < state.highestFencingToken) return unchanged(state, `fencing token ${fencingToken} below accepted ${state.highestFencingToken}`);
+  const floor = fencingFloor(state);
+  if (fencing && fencingToken < floor) return unchanged(state, `fencing token ${fencingToken} below accepted ${floor}`);
 
   // Heartbeats only keep the stream alive (the stream client's idle timer); they change nothing here.
   if (message.type === 'heartbeat') return unchanged(state);
@@ -227,7 +254,7 @@ function onZooKeeper(state: TrackerState, zookeeper: ZooKeeperView | null, now: 
 export function applyInput(state: TrackerState, input: TrackerInput, now: number): TrackerOutput {
   switch (input.type) {
     case 'registry':
-      return onRegistry(state, input.leader, now);
+      return onRegistry(state, input.leader, input.electionIncarnation, now);
     case 'stream-message':
       return onStreamMessage(state, input.via, input.message, now);
     case 'stream-down':

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { ZooKeeperView, ZooKeeperZnodeView } from '@zkviz/shared';
 import { applyInput, initialTrackerState, type TrackerInput, type TrackerState } from '../../../src/gateway/feed/leader-tracker.js';
 import { pendingTakeover } from '../../../src/web/state/takeover.js';
-import { nodeId, registered, snapshotMsg } from '../fixtures.js';
+import { FIRST_INCARNATION, nodeId, registered, snapshotMsg } from '../fixtures.js';
 
 const session = (seq: number) => `0x${(0x1000 + seq).toString(16)}`;
 function znode(seq: number): ZooKeeperZnodeView {
@@ -46,7 +46,7 @@ function run(steps: Array<[number, TrackerInput]>, state: TrackerState = initial
 
 describe('tracker with ZooKeeper facts', () => {
   const leader1: Array<[number, TrackerInput]> = [
-    [1, { type: 'registry', leader: registered(1) }],
+    [1, { type: 'registry', leader: registered(1), electionIncarnation: FIRST_INCARNATION }],
     [2, { type: 'stream-message', via: nodeId(1), message: snapshotMsg(1, [1, 2, 3]) }],
   ];
 
@@ -94,7 +94,7 @@ describe('tracker with ZooKeeper facts', () => {
     const msg = snapshotMsg(1, [1, 2]);
     if (msg.type === 'snapshot') Object.assign(msg.snapshot.nodes[1]!, { liveness: 'ghost', watchConfirmed: true, session: '0xbad' });
     const { state } = run([
-      [1, { type: 'registry', leader: registered(1) }],
+      [1, { type: 'registry', leader: registered(1), electionIncarnation: FIRST_INCARNATION }],
       [2, { type: 'stream-message', via: nodeId(1), message: msg }],
     ]);
     assert.deepEqual([state.view.nodes[1]!.liveness, state.view.nodes[1]!.watchConfirmed, state.view.nodes[1]!.session], ['alive', null, null]);
