@@ -112,6 +112,30 @@ describe('cluster feed', () => {
     );
   });
 
+  it('pushes every view with a higher seq: tracker changes, slot-only changes and late failover phases alike', () => {
+    const t = setup();
+    t.discovery.announce(registered(1));
+    t.streams.latest.handlers.onMessage(snapshotMsg(1, [1, 2]));
+    t.at(20);
+    t.discovery.announce(registered(2));
+    t.at(40);
+    t.streams.latest.handlers.onMessage(snapshotMsg(2, [2]));
+    const slot = { slot: 'node-2', state: 'running', znode: nodeId(2), pid: 2, since: 1, until: null, supervisor: '127.0.0.1:7001', lastExit: null, updatedAt: 1 } as const;
+    t.feed.setSlots([slot]);
+    t.feed.setSlots([{ ...slot, state: 'frozen', since: 50, until: 150 }]);
+    const before = t.views.length;
+    // ZooKeeper's deletion notification for the old leader's znode arrives after the switch.
+    t.discovery.znodeWatches.get(nodeId(1))!(30);
+    assert.equal(t.views.length, before + 1, 'the late phase is pushed');
+    assert.ok(t.views.at(-1)!.lastFailover!.phases.some((p) => p.name === 'znode-deleted'));
+    const seqs = t.views.map((v) => v.seq);
+    assert.ok(
+      seqs.every((s, i) => i === 0 || s > seqs[i - 1]!),
+      `seq must increase with every pushed view: ${seqs.join(', ')}`,
+    );
+    assert.equal(t.feed.view, t.views.at(-1), 'GET /api/cluster answers the view last pushed');
+  });
+
   it('stops discovery and the stream on stop', () => {
     const t = setup();
     t.discovery.announce(registered(1));

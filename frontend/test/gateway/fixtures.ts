@@ -65,6 +65,11 @@ export class FakeDiscovery extends EventEmitter<DiscoveryEvents> implements Lead
   announce(leader: RegisteredLeader | null, electionIncarnation: string | null = FIRST_INCARNATION): void {
     this.emit('registry', leader, electionIncarnation);
   }
+  /** The election znodes the feed watches, and what to call when ZooKeeper deletes one. */
+  readonly znodeWatches = new Map<string, (at: number) => void>();
+  watchElectionZnode(znode: string, onDeleted: (at: number) => void): void {
+    this.znodeWatches.set(znode, onDeleted);
+  }
 }
 
 /** Records every stream the feed opens; tests push messages into them by hand. */

@@ -38,7 +38,12 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   private started = false;
   /** What the slot supervisors published (null until first read); joined into every view. */
   private slots: SlotRecord[] | null = null;
-  private slotChanges = 0;
+  /**
+   * The view last pushed, which `GET /api/cluster` answers too. Its `seq` is stamped here, the one
+   * place every pushed view passes (tracker changes, slot changes, late failover phases), so it
+   * increases with every view pushed whichever of them caused it.
+   */
+  private current: ClusterView;
 
   constructor(
     private readonly discovery: LeaderDiscovery,
@@ -48,14 +53,12 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   ) {
     super();
     this.state = initialTrackerState(now());
+    this.current = this.compose(0);
   }
 
-  /** The tracker's view, its lastFailover completed with the measured phases. */
+  /** The view last pushed: the tracker's, with the slots, its lastFailover completed with the measured phases. */
   get view(): ClusterView {
-    const view = withSlots(this.state.view, this.slots ?? [], this.slotChanges);
-    const last = view.lastFailover;
-    const recorded = last ? this.failovers.find(last.at, last.to) : null;
-    return recorded ? { ...view, lastFailover: recorded } : view;
+    return this.current;
   }
 
   /** The recent failovers with their phases, newest first. */
@@ -104,10 +107,9 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   setSlots(records: SlotRecord[]): void {
     const before = this.slots;
     this.slots = records;
-    this.slotChanges++;
     // The first read is what was already there, not news.
     if (before) for (const event of slotEvents(before, records, this.now())) this.publishEvent(event);
-    this.emit('view', this.view);
+    this.publishView();
   }
 
   /** An entry for the timeline from elsewhere (ZooKeeper server control). */
@@ -160,7 +162,7 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
       this.failovers.observe({ type: 'switched', failover: after, takeover: input.message.snapshot.takeover ?? null });
     }
     for (const event of out.events) this.publishEvent(event);
-    if (out.viewChanged) this.emit('view', this.view);
+    if (out.viewChanged) this.publishView();
   }
 
   /** ZooKeeper tells the gateway when the leader's election znode goes: the timeline's znode-deleted. */
@@ -170,7 +172,19 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
 
   /** A phase that arrives after the switch re-publishes the view, so the page's timeline fills in. */
   private observeFailover(o: FailoverObservation): void {
-    if (this.failovers.observe(o) && this.started) this.emit('view', this.view);
+    if (this.failovers.observe(o) && this.started) this.publishView();
+  }
+
+  private compose(seq: number): ClusterView {
+    const view = withSlots(this.state.view, this.slots ?? []);
+    const last = view.lastFailover;
+    const recorded = last ? this.failovers.find(last.at, last.to) : null;
+    return { ...view, lastFailover: recorded ?? view.lastFailover, seq };
+  }
+
+  private publishView(): void {
+    this.current = this.compose(this.current.seq + 1);
+    this.emit('view', this.current);
   }
 
   private publishEvent(event: ClusterEvent): void {

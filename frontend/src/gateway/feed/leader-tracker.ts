@@ -99,8 +99,9 @@ function unchanged(state: TrackerState, rejected: string | null = null): Tracker
   return { state, viewChanged: false, events: [], notices: [], rejected };
 }
 
+/** `seq` is left alone: the feed stamps it on every view it pushes (cluster-feed.ts). */
 function nextView(state: TrackerState, patch: Partial<ClusterView>, now: number): ClusterView {
-  return { ...state.view, ...patch, updatedAt: now, seq: state.view.seq + 1 };
+  return { ...state.view, ...patch, updatedAt: now };
 }
 
 /** Leaderless from `now`: keeps the last table, marked stale, so the page can show what was lost. */

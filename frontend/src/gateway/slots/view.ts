@@ -10,15 +10,14 @@ export function slotViews(records: readonly SlotRecord[]): SlotView[] {
 
 /**
  * The view with `slots` and every node's `slot` (matched by election znode, which the supervisor
- * learns from its node). `slotChanges` keeps `seq` increasing when only the slots changed.
+ * learns from its node).
  */
-export function withSlots(view: ClusterView, records: readonly SlotRecord[], slotChanges: number): ClusterView {
+export function withSlots(view: ClusterView, records: readonly SlotRecord[]): ClusterView {
   const byZnode = new Map(records.filter((r) => r.znode).map((r) => [r.znode!, r.slot]));
   return {
     ...view,
     nodes: view.nodes.map((n) => ({ ...n, slot: byZnode.get(n.id) ?? null })),
     slots: slotViews(records),
-    seq: view.seq + slotChanges,
   };
 }
 
