@@ -12,6 +12,7 @@
  * The parser checks every line and names the first bad one: a file from elsewhere is never trusted.
  */
 import type { ClusterView, ServerMessage } from './protocol.js';
+import { isFiniteNumber, isJsonObject, type JsonObject } from './validate.js';
 
 export const RECORDING_VERSION = 1;
 export const RECORDING_CONTENT_TYPE = 'application/x-ndjson';
@@ -63,9 +64,6 @@ export function serializeRecording(recording: Recording): string {
 // Reading
 // ---------------------------------------------------------------------------------------------
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStrOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
 
 const STATUSES = new Set(['connecting', 'ok', 'leaderless']);
@@ -73,33 +71,40 @@ const ROLES = new Set(['leader', 'worker', 'candidate']);
 
 /** What the page draws from a view; extra fields are kept (a newer gateway may add some). */
 export function clusterViewProblem(v: unknown): string | null {
-  if (!isObj(v)) return 'the cluster view is not an object';
+  if (!isJsonObject(v)) return 'the cluster view is not an object';
   if (typeof v.status !== 'string' || !STATUSES.has(v.status)) return `unknown cluster status ${JSON.stringify(v.status)}`;
   if (!isStrOrNull(v.leader)) return 'leader must be a string or null';
   if (!Array.isArray(v.nodes)) return 'nodes must be an array';
   for (const [i, n] of v.nodes.entries()) {
-    if (!isObj(n) || typeof n.id !== 'string' || !isNum(n.sequence) || typeof n.role !== 'string' || !ROLES.has(n.role) || !isStrOrNull(n.watching)) {
+    if (
+      !isJsonObject(n) ||
+      typeof n.id !== 'string' ||
+      !isFiniteNumber(n.sequence) ||
+      typeof n.role !== 'string' ||
+      !ROLES.has(n.role) ||
+      !isStrOrNull(n.watching)
+    ) {
       return `node ${i} lacks a valid id, sequence, role or watching`;
     }
   }
-  if (typeof v.stale !== 'boolean' || !isNum(v.updatedAt) || !isNum(v.seq)) return 'stale, updatedAt and seq are required';
-  if (v.leaderlessSince !== null && !isNum(v.leaderlessSince)) return 'leaderlessSince must be a number or null';
-  if (v.lastFailover !== null && !(isObj(v.lastFailover) && typeof v.lastFailover.to === 'string' && isNum(v.lastFailover.durationMs))) {
+  if (typeof v.stale !== 'boolean' || !isFiniteNumber(v.updatedAt) || !isFiniteNumber(v.seq)) return 'stale, updatedAt and seq are required';
+  if (v.leaderlessSince !== null && !isFiniteNumber(v.leaderlessSince)) return 'leaderlessSince must be a number or null';
+  if (v.lastFailover !== null && !(isJsonObject(v.lastFailover) && typeof v.lastFailover.to === 'string' && isFiniteNumber(v.lastFailover.durationMs))) {
     return 'lastFailover must be null or name `to` and `durationMs`';
   }
   return null;
 }
 
 function eventProblem(e: unknown): string | null {
-  if (!isObj(e)) return 'the event is not an object';
-  if (!isNum(e.at) || typeof e.kind !== 'string' || !/^[a-z][a-z-]{0,63}$/.test(e.kind) || !isStrOrNull(e.nodeId) || typeof e.text !== 'string') {
+  if (!isJsonObject(e)) return 'the event is not an object';
+  if (!isFiniteNumber(e.at) || typeof e.kind !== 'string' || !/^[a-z][a-z-]{0,63}$/.test(e.kind) || !isStrOrNull(e.nodeId) || typeof e.text !== 'string') {
     return 'an event needs at, a kind (lower-case words joined by -), nodeId and text';
   }
   return null;
 }
 
 /** One checker per recorded message type: adding a broadcast type means adding a row here. */
-const MESSAGE_CHECKS: Record<RecordedMessage['type'], (m: Obj) => string | null> = {
+const MESSAGE_CHECKS: Record<RecordedMessage['type'], (m: JsonObject) => string | null> = {
   snapshot: (m) => clusterViewProblem(m.view),
   event: (m) => eventProblem(m.event),
 };
@@ -122,10 +127,10 @@ export function parseRecording(text: string): RecordingParse {
   const head = parseLine(lines[0]!.replace(/\r$/, ''));
   if ('error' in head) return fail(1, 'the header is not JSON: this is not a zkviz recording');
   const h = head.value;
-  if (!isObj(h) || h.type !== 'recording') return fail(1, 'the first line is not a {"type":"recording"} header: this is not a zkviz recording');
+  if (!isJsonObject(h) || h.type !== 'recording') return fail(1, 'the first line is not a {"type":"recording"} header: this is not a zkviz recording');
   if (h.version !== RECORDING_VERSION)
     return fail(1, `recording version ${JSON.stringify(h.version)} is not supported (this page reads version ${RECORDING_VERSION})`);
-  if (!isNum(h.startedAt)) return fail(1, 'the header has no numeric startedAt');
+  if (!isFiniteNumber(h.startedAt)) return fail(1, 'the header has no numeric startedAt');
   const viewProblem = clusterViewProblem(h.cluster);
   if (viewProblem) return fail(1, `the header's cluster: ${viewProblem}`);
   const header: RecordingHeader = { type: 'recording', version: RECORDING_VERSION, startedAt: h.startedAt, cluster: h.cluster as ClusterView };
@@ -139,7 +144,7 @@ export function parseRecording(text: string): RecordingParse {
     const parsed = parseLine(raw);
     if ('error' in parsed) return fail(lineNo, parsed.error);
     const e = parsed.value;
-    if (!isObj(e) || !isNum(e.at) || !isObj(e.message)) return fail(lineNo, 'a line needs a numeric "at" and a "message" object');
+    if (!isJsonObject(e) || !isFiniteNumber(e.at) || !isJsonObject(e.message)) return fail(lineNo, 'a line needs a numeric "at" and a "message" object');
     if (e.at < previousAt) return fail(lineNo, `"at" goes back in time (${e.at} after ${previousAt})`);
     const type = e.message.type;
     const check = typeof type === 'string' && Object.hasOwn(MESSAGE_CHECKS, type) ? MESSAGE_CHECKS[type as RecordedMessage['type']] : undefined;

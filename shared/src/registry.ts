@@ -18,7 +18,7 @@
  */
 import { COORDINATORS_REGISTRY_PATH, parseElectionZnode, type ParsedElectionZnode } from './paths.js';
 import type { NodeRole, RegistryEntry } from './protocol.js';
-import { isValidAddress } from './validate.js';
+import { isFiniteNumber, isValidAddress, readJsonObject } from './validate.js';
 
 /** A registry entry as a reader may rely on it: id, sequence and address always; the rest if the writer gave it. */
 export type ParsedRegistryEntry = Pick<RegistryEntry, 'id' | 'sequence' | 'address'> & Partial<Omit<RegistryEntry, 'id' | 'sequence' | 'address'>>;
@@ -35,25 +35,16 @@ export interface RegisteredLeader {
   address: string;
 }
 
-const MAX_ENTRY_BYTES = 64 * 1024;
 const ROLES: ReadonlySet<string> = new Set<NodeRole | 'candidate'>(['leader', 'worker', 'candidate']);
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const optional = (v: unknown, ok: (v: unknown) => boolean): boolean => v === undefined || ok(v);
 
 /** Applies the rule above to one child. */
 export function readRegistryEntry(name: string, data: Uint8Array | string | null | undefined): RegistryEntryRead {
   const parsed = parseElectionZnode(name);
   if (!parsed) return { ok: false, reason: 'name is not an election znode name' };
-  if (data == null || data.length === 0) return { ok: false, reason: 'no data' };
-  if (data.length > MAX_ENTRY_BYTES) return { ok: false, reason: `data larger than ${MAX_ENTRY_BYTES} bytes` };
-  let value: unknown;
-  try {
-    value = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
-  } catch {
-    return { ok: false, reason: 'data is not JSON' };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'data is not a JSON object' };
-  const o = value as Record<string, unknown>;
+  const read = readJsonObject(data);
+  if (!read.ok) return read;
+  const o = read.value;
   if (!isValidAddress(o.address)) return { ok: false, reason: 'address missing or not host:port' };
   if (o.id !== undefined && o.id !== name) return { ok: false, reason: `data id ${JSON.stringify(o.id).slice(0, 80)} does not match the znode name` };
   if (o.sequence !== undefined && o.sequence !== parsed.sequence) {
@@ -64,7 +55,7 @@ export function readRegistryEntry(name: string, data: Uint8Array | string | null
     return { ok: false, reason: 'watching is not an election znode name' };
   }
   for (const field of ['startedAt', 'pid', 'updatedAt', 'registeredAt'] as const) {
-    if (!optional(o[field], isNum)) return { ok: false, reason: `${field} is not a number` };
+    if (!optional(o[field], isFiniteNumber)) return { ok: false, reason: `${field} is not a number` };
   }
   if (!optional(o.sessionId, (v) => typeof v === 'string')) return { ok: false, reason: 'sessionId is not a string' };
   const entry: ParsedRegistryEntry = { id: name, sequence: parsed.sequence, address: o.address };

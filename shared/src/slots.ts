@@ -4,6 +4,8 @@
  * slot with a new election znode. The supervisor publishes its slot, and only it writes there, as
  * the ephemeral `/zkviz/slots/<slot>` (JSON `SlotRecord`), which is how the gateway finds it.
  */
+import { ELECTION_ZNODE_PATTERN } from './paths.js';
+import { isFiniteNumber, isValidAddress, readJsonObject } from './validate.js';
 
 export const SLOTS_PATH = '/zkviz/slots';
 
@@ -54,28 +56,20 @@ export const HOST_ROUTES = {
 /** The standalone ZooKeeper server's id in local mode. */
 export const LOCAL_ZOOKEEPER_SERVER_ID = '1';
 
-const ELECTION_ZNODE_NAME = /^[0-9a-f]{32}-n_[0-9]{10}$/;
-const ADDRESS = /^[A-Za-z0-9.\-_:[\]]{1,255}:[0-9]{1,5}$/;
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** Slot records are small; anything bigger is not one of ours. */
+const MAX_SLOT_RECORD_BYTES = 4096;
 const orNull = <T>(v: unknown, ok: (v: unknown) => v is T): v is T | null => v === null || ok(v);
 
 /** A slot record is trusted only if it is well formed and names the znode it is stored under. */
 export function parseSlotRecord(name: string, data: Uint8Array | string | null | undefined): SlotRecord | null {
-  if (!SLOT_NAME_PATTERN.test(name) || data == null) return null;
-  const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
-  if (text.length === 0 || text.length > 4096) return null;
-  let o: Record<string, unknown>;
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-    o = value as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+  if (!SLOT_NAME_PATTERN.test(name)) return null;
+  const read = readJsonObject(data, MAX_SLOT_RECORD_BYTES);
+  if (!read.ok) return null;
+  const o = read.value;
   if (o.slot !== name || !SLOT_STATES.includes(o.state as SlotState)) return null;
-  if (!orNull(o.znode, (v): v is string => typeof v === 'string' && ELECTION_ZNODE_NAME.test(v))) return null;
-  if (!orNull(o.pid, isNum) || !isNum(o.since) || !orNull(o.until, isNum) || !isNum(o.updatedAt)) return null;
-  if (typeof o.supervisor !== 'string' || !ADDRESS.test(o.supervisor)) return null;
+  if (!orNull(o.znode, (v): v is string => typeof v === 'string' && ELECTION_ZNODE_PATTERN.test(v))) return null;
+  if (!orNull(o.pid, isFiniteNumber) || !isFiniteNumber(o.since) || !orNull(o.until, isFiniteNumber) || !isFiniteNumber(o.updatedAt)) return null;
+  if (!isValidAddress(o.supervisor)) return null;
   if (!orNull(o.lastExit, (v): v is string => typeof v === 'string' && v.length <= 64)) return null;
   return {
     slot: name,
