@@ -39,10 +39,7 @@ function entriesFor(action: FaultAction, label: string, node: NodeView | null, s
             key: mode,
             action,
             label,
-            run: async () => {
-              const r = await killNode(node.id, mode);
-              return r.ok ? { ok: true, text: `${mode} sent` } : r;
-            },
+            run: () => killNode(node.id, mode),
           },
         ]
       : [];

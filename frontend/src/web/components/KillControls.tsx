@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { KILL_MODES, KILL_MODE_TABLE, type KillMode } from '@zkviz/shared';
-import { killNode, type KillOutcome } from '../api.js';
+import { killNode, type ActionOutcome } from '../api.js';
 import { useShowingPast } from '../replay/past.js';
 
 const OUTCOME_VISIBLE_MS = 4000;
@@ -8,7 +8,7 @@ const OUTCOME_VISIBLE_MS = 4000;
 /** One button per kill mode (shared/src/kill-modes.ts), the main action first; the result shows for a few seconds. */
 export function KillControls({ id, disabled }: { id: string; disabled: boolean }) {
   const [pending, setPending] = useState<KillMode | null>(null);
-  const [outcome, setOutcome] = useState<KillOutcome | null>(null);
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const clearTimer = useRef<number | undefined>(undefined);
   const past = useShowingPast();
   useEffect(() => () => window.clearTimeout(clearTimer.current), []);
@@ -43,7 +43,7 @@ export function KillControls({ id, disabled }: { id: string; disabled: boolean }
       })}
       {outcome && (
         <span className={`outcome ${outcome.ok ? 'ok' : 'failed'}`} data-testid="kill-outcome" role="status">
-          {outcome.ok ? `${outcome.accepted.mode} sent` : outcome.message}
+          {outcome.ok ? outcome.text : outcome.message}
         </span>
       )}
     </div>
