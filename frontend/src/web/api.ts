@@ -1,6 +1,7 @@
-import { CONTROL_TOKEN_HEADER, GATEWAY_ROUTES, gatewayKillPath, type ErrorBody, type GatewayHealth, type KillAccepted, type KillMode } from '@zkviz/shared';
+import { CONTROL_TOKEN_HEADER, GATEWAY_ROUTES, gatewayKillPath, type ErrorBody, type GatewayHealth, type KillMode } from '@zkviz/shared';
 
-export type KillOutcome = { ok: true; accepted: KillAccepted } | { ok: false; error: string; message: string };
+/** What a control route answered, as the page shows it. */
+export type ActionOutcome = { ok: true; text: string } | { ok: false; error: string; message: string };
 
 // ---------------------------------------------------------------------------------------------
 // Presenter mode: the control token, asked for once and kept for this tab (sessionStorage).
@@ -64,41 +65,54 @@ export function markTokenNeeded(rejected: boolean): void {
   notify();
 }
 
-/** Asks the gateway whether kills are protected; a failure just leaves things as they are. */
+let health: Promise<Partial<GatewayHealth>> | null = null;
+
+/** `/api/health`, read once for the page (control protection, fault capabilities); a failed read is tried again by the next caller. */
+export function gatewayHealth(): Promise<Partial<GatewayHealth>> {
+  health ??= fetch(GATEWAY_ROUTES.health)
+    .then((res) => res.json() as Promise<Partial<GatewayHealth>>)
+    .catch((err: unknown) => {
+      health = null;
+      throw err;
+    });
+  return health;
+}
+
+/** Asks the gateway whether control routes are protected; a failure just leaves things as they are. */
 export async function checkControlProtection(): Promise<void> {
   try {
-    const res = await fetch(GATEWAY_ROUTES.health);
-    const body = (await res.json()) as Partial<GatewayHealth>;
-    if (body.controlProtected === true) markTokenNeeded(false);
+    if ((await gatewayHealth()).controlProtected === true) markTokenNeeded(false);
   } catch {
     /* the stream shows whether the gateway is reachable */
   }
 }
 
-/** Asks the gateway to kill a node; never throws — a failure is an outcome to show. */
-export async function killNode(id: string, mode: KillMode): Promise<KillOutcome> {
+/**
+ * POSTs a control route (kill, slot and ZooKeeper actions) with the control token when there is
+ * one; a 401 asks for the token (again). Never throws — a failure is an outcome to show.
+ */
+export async function postControl(path: string, body: object, done: string): Promise<ActionOutcome> {
   try {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const token = getControlToken();
     if (token) headers[CONTROL_TOKEN_HEADER] = token;
-    const res = await fetch(gatewayKillPath(id), {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ mode }),
-    });
-    const body = (await res.json().catch(() => null)) as KillAccepted | ErrorBody | null;
-    if (res.status === 202 && body && 'routedVia' in body) return { ok: true, accepted: body };
+    const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+    const answer = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
+    if (res.status === 202) return { ok: true, text: done };
     if (res.status === 401) {
       markTokenNeeded(token !== null);
       return {
         ok: false,
         error: 'control_token_required',
-        message: token ? 'wrong control token: enter it again above' : 'kills need the control token: enter it above',
+        message: token ? 'wrong control token: enter it again above' : 'this needs the control token: enter it above',
       };
     }
-    const err = body && 'error' in body ? body : { error: `http_${res.status}`, message: `gateway answered ${res.status}` };
-    return { ok: false, error: err.error, message: err.message };
+    return { ok: false, error: answer?.error ?? `http_${res.status}`, message: answer?.message ?? `gateway answered ${res.status}` };
   } catch {
     return { ok: false, error: 'network', message: 'could not reach the gateway' };
   }
+}
+
+export function killNode(id: string, mode: KillMode): Promise<ActionOutcome> {
+  return postControl(gatewayKillPath(id), { mode }, `${mode} sent`);
 }

@@ -15,11 +15,11 @@ import {
   type NodeView,
   type SlotView,
 } from '@zkviz/shared';
-import { killNode } from '../api.js';
-import { capabilitiesStore, slotAction, type ActionOutcome } from '../faults-api.js';
+import { killNode, type ActionOutcome } from '../api.js';
+import { capabilitiesStore, slotAction } from '../faults-api.js';
+import { useAction } from '../hooks/useAction.js';
 import { useShowingPast } from '../replay/past.js';
-
-const OUTCOME_VISIBLE_MS = 4000;
+import { Outcome } from './Outcome.js';
 
 interface Entry {
   key: string;
@@ -39,10 +39,7 @@ function entriesFor(action: FaultAction, label: string, node: NodeView | null, s
             key: mode,
             action,
             label,
-            run: async () => {
-              const r = await killNode(node.id, mode);
-              return r.ok ? { ok: true, text: `${mode} sent` } : r;
-            },
+            run: () => killNode(node.id, mode),
           },
         ]
       : [];
@@ -71,12 +68,9 @@ function entriesFor(action: FaultAction, label: string, node: NodeView | null, s
 export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; slot: SlotView | null; disabled: boolean }) {
   const past = useShowingPast();
   const capabilities = useSyncExternalStore(capabilitiesStore.subscribe, capabilitiesStore.getSnapshot);
-  const [pending, setPending] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const action = useAction();
   const [customSeconds, setCustomSeconds] = useState('10');
   const menu = useRef<HTMLDetailsElement>(null);
-  const clearTimer = useRef<number | undefined>(undefined);
-  useEffect(() => () => window.clearTimeout(clearTimer.current), []);
   // Esc (the shortcut table's "close") tells every menu at once; a closed <details> is a closed menu.
   useEffect(() => {
     const close = () => {
@@ -86,16 +80,11 @@ export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; s
     return () => document.removeEventListener('zkviz:close-menus', close);
   }, []);
 
-  const run = async (key: string, fn: () => Promise<ActionOutcome>) => {
+  const run = (key: string, fn: () => Promise<ActionOutcome>) => {
     menu.current?.removeAttribute('open');
-    setPending(key);
-    setOutcome(null);
-    const result = await fn();
-    setPending(null);
-    setOutcome(result);
-    window.clearTimeout(clearTimer.current);
-    clearTimer.current = window.setTimeout(() => setOutcome(null), OUTCOME_VISIBLE_MS);
+    return action.run(key, fn);
   };
+  const pending = action.pending;
 
   // Crash is the one-click button beside the menu; the menu holds everything else.
   const rows = FAULT_ACTIONS.filter((row) => row.action !== 'crash' && capabilities[capabilityOf[row.action]]);
@@ -153,11 +142,7 @@ export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; s
           )}
         </ul>
       </details>
-      {outcome && (
-        <span className={`outcome ${outcome.ok ? 'ok' : 'failed'}`} data-testid="action-outcome" role="status">
-          {outcome.ok ? outcome.text : outcome.message}
-        </span>
-      )}
+      <Outcome outcome={action.outcome} testId="action-outcome" />
     </div>
   );
 }

@@ -2,16 +2,17 @@
  * Slots whose node is not in the table (crashed, stopped, still starting) stay visible as rows,
  * so a crashed node can be restarted where it was: "node-2 crashed 12 s ago — Restart".
  */
-import { useState, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import { isAllowed, type ClusterView, type SlotView } from '@zkviz/shared';
-import { capabilitiesStore, slotAction, type ActionOutcome } from '../faults-api.js';
-import { SlotStatus } from './SlotStatus.js';
+import { capabilitiesStore, slotAction } from '../faults-api.js';
+import { useAction } from '../hooks/useAction.js';
 import { useShowingPast } from '../replay/past.js';
+import { Outcome } from './Outcome.js';
+import { SlotStatus } from './SlotStatus.js';
 
 function Restart({ slot }: { slot: SlotView }) {
   const capabilities = useSyncExternalStore(capabilitiesStore.subscribe, capabilitiesStore.getSnapshot);
-  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
-  const [pending, setPending] = useState(false);
+  const { pending, outcome, run } = useAction();
   const past = useShowingPast();
   if (!capabilities.restart) return null;
   return (
@@ -19,22 +20,12 @@ function Restart({ slot }: { slot: SlotView }) {
       <button
         type="button"
         data-testid="slot-restart"
-        disabled={past || pending || !isAllowed('restart', slot.state)}
-        onClick={() => {
-          setPending(true);
-          void slotAction(slot.slot, 'restart', {}, 'restarting').then((r) => {
-            setPending(false);
-            setOutcome(r.ok ? null : r);
-          });
-        }}
+        disabled={past || pending !== null || !isAllowed('restart', slot.state)}
+        onClick={() => void run('restart', () => slotAction(slot.slot, 'restart', {}, 'restarting'))}
       >
         Restart
       </button>
-      {outcome && !outcome.ok && (
-        <span className="outcome failed" role="status">
-          {outcome.message}
-        </span>
-      )}
+      <Outcome outcome={outcome} />
     </>
   );
 }

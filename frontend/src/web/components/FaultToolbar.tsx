@@ -1,23 +1,18 @@
 /** Whole-cluster actions where the mode allows them: add a node; stop/start the ZooKeeper server. */
-import { useState, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import { LOCAL_ZOOKEEPER_SERVER_ID, ZOOKEEPER_SERVER_OPS, type ZooKeeperServerOp } from '@zkviz/shared';
-import { addNode, capabilitiesStore, zookeeperServer, type ActionOutcome } from '../faults-api.js';
+import { addNode, capabilitiesStore, zookeeperServer } from '../faults-api.js';
+import { useAction } from '../hooks/useAction.js';
 import { useShowingPast } from '../replay/past.js';
+import { Outcome } from './Outcome.js';
 
 const OP_LABEL: Record<ZooKeeperServerOp, string> = { stop: 'Stop ZooKeeper', start: 'Start ZooKeeper', restart: 'Restart ZooKeeper' };
 
 export function FaultToolbar({ disabled }: { disabled: boolean }) {
   const past = useShowingPast();
   const capabilities = useSyncExternalStore(capabilitiesStore.subscribe, capabilitiesStore.getSnapshot);
-  const [pending, setPending] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const { pending, outcome, run } = useAction();
   if (!capabilities.addNode && !capabilities.zookeeperControl) return null;
-  const run = async (key: string, fn: () => Promise<ActionOutcome>) => {
-    setPending(key);
-    setOutcome(null);
-    setOutcome(await fn());
-    setPending(null);
-  };
   return (
     <div className="card fault-toolbar" data-testid="fault-toolbar">
       {capabilities.addNode && (
@@ -38,11 +33,7 @@ export function FaultToolbar({ disabled }: { disabled: boolean }) {
             {pending === op ? 'Working…' : OP_LABEL[op]}
           </button>
         ))}
-      {outcome && (
-        <span className={`outcome ${outcome.ok ? 'ok' : 'failed'}`} data-testid="toolbar-outcome" role="status">
-          {outcome.ok ? outcome.text : outcome.message}
-        </span>
-      )}
+      <Outcome outcome={outcome} testId="toolbar-outcome" />
     </div>
   );
 }
