@@ -7,34 +7,20 @@
  * ZKVIZ_RECORD_FAILOVERS=<file> writes GET /api/failovers after the two kills to <file> (how
  * frontend/test/web/fixtures/failovers.json was recorded).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from './browser.js';
+import { useClusterInChromium } from './browser.js';
 import type { FailoverRecord } from '@zkviz/shared';
-import { fetchJson, startLocalCluster, type LocalCluster } from '../helpers/index.js';
+import { fetchJson } from '../helpers/index.js';
 
 const WAIT = { timeout: 20_000 };
 
-let cluster: LocalCluster;
-let browser: Browser;
-let page: Page;
-
-before(async () => {
-  cluster = await startLocalCluster({ nodes: 4, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
-  browser = await launchChromium();
-  page = await browser.newPage();
-});
-
-after(async () => {
-  await browser?.close();
-  await cluster?.stop();
-});
+const e2e = useClusterInChromium({ nodes: 4, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
 
 /** Waits for `count` marks with exactly one leader (not `notLeader`) and a settled chain of arrows; returns the leader. */
 async function settledGraph(count: number, notLeader?: string): Promise<string> {
-  await page.waitForFunction(
+  await e2e.page.waitForFunction(
     ({ count, notLeader }) => {
       const marks = Array.from(document.querySelectorAll('[data-testid="chain-mark"]'));
       const leaders = marks.filter((m) => m.getAttribute('data-role') === 'leader');
@@ -51,12 +37,12 @@ async function settledGraph(count: number, notLeader?: string): Promise<string> 
     { count, notLeader: notLeader ?? null },
     WAIT,
   );
-  return (await page.locator('[data-testid="chain-mark"][data-role="leader"]').getAttribute('data-node-id'))!;
+  return (await e2e.page.locator('[data-testid="chain-mark"][data-role="leader"]').getAttribute('data-node-id'))!;
 }
 
 /** The phases the page lists for the failover to `to`, once it shows `mustHave`. */
 async function timelineFor(to: string, kind: string, mustHave: string[]): Promise<{ name: string; by: string; at: number }[]> {
-  await page.waitForFunction(
+  await e2e.page.waitForFunction(
     ({ to, kind, mustHave }) => {
       const t = document.querySelector(`[data-testid="failover-timeline"][data-kind="${kind}"]`);
       if (!t || !t.textContent?.includes(to.slice(to.lastIndexOf('-n_') + 1))) return false;
@@ -88,13 +74,13 @@ const CAUSAL = ['kill-requested', 'successor-notified', 'registry-updated', 'suc
 
 describe('chain graph and failover timeline in Chromium', () => {
   test('one mark per node; each worker’s arrow points at the znode it watches', async () => {
-    await page.goto(cluster.url!);
+    await e2e.page.goto(e2e.cluster.url!);
     await settledGraph(4);
-    const rows = await page.locator('[data-testid="node-row"]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-node-id')));
-    const marks = await page.locator('[data-testid="chain-mark"]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-node-id')));
+    const rows = await e2e.page.locator('[data-testid="node-row"]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-node-id')));
+    const marks = await e2e.page.locator('[data-testid="chain-mark"]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-node-id')));
     assert.deepEqual(marks, rows, 'the same znodes, in the same (sequence) order');
-    const arrows = await page.locator('[data-testid="watch-arrow"]').evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-from'), p.getAttribute('data-to')]));
-    const view = (await fetchJson<{ nodes: { id: string; watching: string | null }[] }>(new URL('/api/cluster', cluster.url!).href)).body;
+    const arrows = await e2e.page.locator('[data-testid="watch-arrow"]').evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-from'), p.getAttribute('data-to')]));
+    const view = (await fetchJson<{ nodes: { id: string; watching: string | null }[] }>(new URL('/api/cluster', e2e.cluster.url!).href)).body;
     const expected = view.nodes.filter((n) => n.watching).map((n) => [n.id, n.watching]);
     assert.deepEqual(arrows, expected, 'one arrow per watch the nodes hold');
     assert.deepEqual(
@@ -106,30 +92,30 @@ describe('chain graph and failover timeline in Chromium', () => {
 
   test('graceful kill from the graph (keyboard): the timeline shows the phases in order', async () => {
     const leader = await settledGraph(4);
-    const mark = page.locator(`[data-testid="chain-mark"][data-node-id="${leader}"]`);
+    const mark = e2e.page.locator(`[data-testid="chain-mark"][data-node-id="${leader}"]`);
     await mark.focus();
-    await page.keyboard.press('Enter');
-    await page.locator('[data-testid="chain-menu"] [data-testid="kill-graceful"]').click();
+    await e2e.page.keyboard.press('Enter');
+    await e2e.page.locator('[data-testid="chain-menu"] [data-testid="kill-graceful"]').click();
     const successor = await settledGraph(3, leader);
     const phases = await timelineFor(successor, 'graceful', [...CAUSAL, 'znode-deleted']);
     assertCausalOrder(phases, CAUSAL);
     assert.equal(phases[0]!.name, 'kill-requested');
     assert.ok(!phases.some((p) => p.name === 'session-expired'), 'a graceful stop leaves no session to expire');
-    assert.equal(await page.locator('[data-testid="session-wait"]').count(), 0, 'no wait band');
+    assert.equal(await e2e.page.locator('[data-testid="session-wait"]').count(), 0, 'no wait band');
     assert.equal(phases.find((p) => p.name === 'successor-acting')!.by, 'successor');
     assert.equal(phases.find((p) => p.name === 'page-painted')!.by, 'page');
   });
 
   test('crash kill: process exit, then the long wait for the session, then the successor', async () => {
     const leader = await settledGraph(3);
-    await page.locator('[data-testid="node-row"][data-role="leader"] [data-testid="kill-crash"]').click();
+    await e2e.page.locator('[data-testid="node-row"][data-role="leader"] [data-testid="kill-crash"]').click();
     const successor = await settledGraph(2, leader);
     const phases = await timelineFor(successor, 'crash', [...CAUSAL, 'process-exited', 'znode-deleted']);
     assertCausalOrder(phases, CAUSAL);
     assertCausalOrder(phases, ['kill-requested', 'process-exited', 'successor-notified']);
-    await page.locator('[data-testid="session-wait"]').waitFor(WAIT);
+    await e2e.page.locator('[data-testid="session-wait"]').waitFor(WAIT);
 
-    const { status, body } = await fetchJson<{ failovers: FailoverRecord[] }>(new URL('/api/failovers', cluster.url!).href);
+    const { status, body } = await fetchJson<{ failovers: FailoverRecord[] }>(new URL('/api/failovers', e2e.cluster.url!).href);
     assert.equal(status, 200);
     assert.deepEqual(
       body.failovers.slice(0, 2).map((f) => [f.to, f.mode]),

@@ -3,63 +3,32 @@
  * A teacher's path: kill the leader, download the run, open it in a fresh page, step back to the
  * moment before the kill and see the old leader. Then the page's quality: shortcuts, dark mode, a
  * phone's width, and axe-core (from node_modules, injected) with no serious or critical violation.
- * Screenshots for the README are written to docs/screenshots/.
+ * With ZKVIZ_SCREENSHOTS=1 it also writes the README's screenshots to docs/screenshots/.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium } from './browser.js';
+import { type Browser, type Page } from 'playwright-core';
+import { readmeScreenshot, tableWithLeader as settledTable, useClusterInChromium } from './browser.js';
 import { parseRecording, type Recording } from '@zkviz/shared';
-import { REPO_ROOT, startLocalCluster, type LocalCluster } from '../helpers/index.js';
 import { SHORTCUTS } from '../../frontend/src/web/replay/shortcuts.js';
 
 const WAIT = { timeout: 20_000 };
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 
-let cluster: LocalCluster;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const e2e = useClusterInChromium({ nodes: 3, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
 let recordingPath: string;
 let recording: Recording;
 let oldLeader: string;
 let newLeader: string;
 
-before(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  cluster = await startLocalCluster({ nodes: 3, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await cluster?.stop();
-});
-
 /** A fresh browser profile; bypassCSP only so axe can be injected as a script tag. */
-async function freshPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
-  const context = await browser.newContext({ bypassCSP: true, acceptDownloads: true, ...options });
-  contexts.push(context);
-  return context.newPage();
-}
+const freshPage = (options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> => e2e.freshPage({ bypassCSP: true, acceptDownloads: true, ...options });
 
-async function tableWithLeader(page: Page, count: number, notLeader?: string): Promise<string> {
-  await page.waitForFunction(
-    ({ count, notLeader }) => {
-      const all = document.querySelectorAll('[data-testid="node-row"]');
-      const leaders = document.querySelectorAll('[data-testid="node-row"][data-role="leader"]');
-      return all.length === count && leaders.length === 1 && leaders[0]!.getAttribute('data-node-id') !== notLeader;
-    },
-    { count, notLeader: notLeader ?? null },
-    WAIT,
-  );
-  return (await page.locator('[data-testid="node-row"][data-role="leader"]').getAttribute('data-node-id'))!;
-}
+const tableWithLeader = (page: Page, count: number, notLeader?: string) => settledTable(page, count, { notLeader });
 
 interface AxeResult {
   violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
@@ -82,7 +51,7 @@ const actionButtons = (page: Page) =>
 describe('record and replay in Chromium', () => {
   test('live: kill the leader, then download the recording of it', async () => {
     const page = await freshPage();
-    await page.goto(cluster.url!);
+    await page.goto(e2e.cluster.url!);
     oldLeader = await tableWithLeader(page, 3);
     await page.locator('[data-testid="node-row"][data-role="leader"] [data-testid="kill-crash"]').click();
     newLeader = await tableWithLeader(page, 2, oldLeader);
@@ -94,7 +63,7 @@ describe('record and replay in Chromium', () => {
     );
     const said = await page.locator('[data-testid="leader-announcement"]').textContent();
     assert.match(said!, new RegExp(`after ${oldLeader.slice(oldLeader.lastIndexOf('-') + 1)} was lost$`));
-    await page.screenshot({ path: join(SCREENSHOTS, 'live.png'), fullPage: true });
+    await readmeScreenshot(page, 'live', { fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.locator('[data-testid="download-recording"]').click()]);
     assert.match(download.suggestedFilename(), /^zkviz-recording-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.ndjson$/);
@@ -111,7 +80,7 @@ describe('record and replay in Chromium', () => {
 
   test('a fresh page opens the file, steps back to before the kill and sees the old leader; actions are off', async () => {
     const page = await freshPage();
-    await page.goto(cluster.url!);
+    await page.goto(e2e.cluster.url!);
     await tableWithLeader(page, 2);
     await page.locator('[data-testid="recording-file"]').setInputFiles(recordingPath);
     await page.locator('[data-testid="replay-bar"][data-mode="past"]').waitFor(WAIT);
@@ -125,7 +94,7 @@ describe('record and replay in Chromium', () => {
     const buttons = actionButtons(page);
     assert.ok((await buttons.count()) > 0);
     for (const b of await buttons.all()) assert.equal(await b.isDisabled(), true, 'you cannot kill the past');
-    await page.screenshot({ path: join(SCREENSHOTS, 'replay.png'), fullPage: true });
+    await readmeScreenshot(page, 'replay', { fullPage: true });
 
     // → once more applies the kill request, and on to the end: the new leader.
     await page.keyboard.press('ArrowRight');
@@ -146,7 +115,7 @@ describe('record and replay in Chromium', () => {
 
   test('?replay= opens a same-origin recording and refuses another origin', async () => {
     const page = await freshPage();
-    await page.goto(`${cluster.url!}/?replay=/api/recording`);
+    await page.goto(`${e2e.cluster.url!}/?replay=/api/recording`);
     await page.locator('[data-testid="replay-bar"][data-mode="past"]').waitFor(WAIT);
     // The scrubber's start is the run's start: before the kill, three nodes and the old leader.
     const firstWithLeader = recording.entries.find((e) => e.message.type === 'snapshot' && e.message.view.leader === oldLeader)!;
@@ -158,7 +127,7 @@ describe('record and replay in Chromium', () => {
     assert.equal(await tableWithLeader(page, 3), oldLeader);
 
     const other = await freshPage();
-    await other.goto(`${cluster.url!}/?replay=${encodeURIComponent('http://example.invalid/recording.ndjson')}`);
+    await other.goto(`${e2e.cluster.url!}/?replay=${encodeURIComponent('http://example.invalid/recording.ndjson')}`);
     const error = other.locator('[data-testid="replay-error"]');
     await error.waitFor(WAIT);
     assert.match((await error.textContent())!, /another origin/);
@@ -167,7 +136,7 @@ describe('record and replay in Chromium', () => {
 
   test('a file that is not a recording gets a clear error and changes nothing', async () => {
     const page = await freshPage();
-    await page.goto(cluster.url!);
+    await page.goto(e2e.cluster.url!);
     await tableWithLeader(page, 2);
     await page.locator('[data-testid="recording-file"]').setInputFiles({ name: 'notes.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from('hello\n') });
     const error = page.locator('[data-testid="replay-error"]');
@@ -178,7 +147,7 @@ describe('record and replay in Chromium', () => {
 
   test('keyboard: Space pauses live, ? lists every shortcut, Esc closes it, L returns to live; a row reaches its actions', async () => {
     const page = await freshPage();
-    await page.goto(cluster.url!);
+    await page.goto(e2e.cluster.url!);
     await tableWithLeader(page, 2);
     await page.locator('body').focus();
     await page.keyboard.press(' ');
@@ -189,7 +158,7 @@ describe('record and replay in Chromium', () => {
     await help.waitFor(WAIT);
     const text = (await help.textContent())!;
     for (const s of SHORTCUTS) assert.ok(text.includes(s.label) && text.includes(s.description), `help lists ${s.label}`);
-    await page.screenshot({ path: join(SCREENSHOTS, 'shortcuts.png') });
+    await readmeScreenshot(page, 'shortcuts');
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached', ...WAIT });
     await page.keyboard.press('L');
@@ -202,12 +171,12 @@ describe('record and replay in Chromium', () => {
 
   test('dark mode follows the system, the toggle overrides it and is remembered', async () => {
     const page = await freshPage({ colorScheme: 'dark' });
-    await page.goto(cluster.url!);
+    await page.goto(e2e.cluster.url!);
     await tableWithLeader(page, 2);
     const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     assert.equal(await background(), 'rgb(18, 21, 28)', 'dark from prefers-color-scheme');
     assert.deepEqual(await seriousAxeViolations(page), [], 'axe, dark');
-    await page.screenshot({ path: join(SCREENSHOTS, 'dark.png'), fullPage: true });
+    await readmeScreenshot(page, 'dark', { fullPage: true });
     await page.locator('[data-testid="theme-toggle"]').click();
     assert.equal(await background(), 'rgb(245, 246, 248)', 'the toggle picks light');
     await page.reload();
@@ -218,7 +187,7 @@ describe('record and replay in Chromium', () => {
 
   test('a 390 px phone: no horizontal scroll, the table as cards; axe finds nothing serious (light, live and past)', async () => {
     const page = await freshPage({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
-    await page.goto(cluster.url!);
+    await page.goto(e2e.cluster.url!);
     await tableWithLeader(page, 2);
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.equal(await overflow(), 0, 'no horizontal page scroll');
@@ -231,14 +200,14 @@ describe('record and replay in Chromium', () => {
       'rows are cards',
     );
     assert.deepEqual(await seriousAxeViolations(page), [], 'axe, phone, live');
-    await page.screenshot({ path: join(SCREENSHOTS, 'phone.png'), fullPage: true });
+    await readmeScreenshot(page, 'phone', { fullPage: true });
     await page.locator('[data-testid="recording-file"]').setInputFiles(recordingPath);
     await page.locator('[data-testid="replay-bar"][data-mode="past"]').waitFor(WAIT);
     assert.equal(await overflow(), 0, 'no horizontal page scroll while replaying');
     assert.deepEqual(await seriousAxeViolations(page), [], 'axe, phone, past');
 
     const desktop = await freshPage({ colorScheme: 'light' });
-    await desktop.goto(cluster.url!);
+    await desktop.goto(e2e.cluster.url!);
     await tableWithLeader(desktop, 2);
     assert.deepEqual(await seriousAxeViolations(desktop), [], 'axe, desktop, live');
   });

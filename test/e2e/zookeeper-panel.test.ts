@@ -4,33 +4,18 @@
  * into a ghost that counts down to the server's expiry and disappears when the znode is deleted;
  * a crashed leader's banner names who takes over.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from './browser.js';
-import { startLocalCluster, type LocalCluster } from '../helpers/index.js';
+import { useClusterInChromium } from './browser.js';
 
 const WAIT = { timeout: 30_000 };
 
-let cluster: LocalCluster;
-let browser: Browser;
-let page: Page;
-
-before(async () => {
-  // A longer session timeout than the other e2e file: the countdown has time to be read twice.
-  cluster = await startLocalCluster({ nodes: 3, sessionTimeoutMs: 4000, readyTimeoutMs: 60_000 });
-  browser = await launchChromium();
-  page = await browser.newPage();
-});
-
-after(async () => {
-  await browser?.close();
-  await cluster?.stop();
-});
+// A longer session timeout than the other e2e files: the countdown has time to be read twice.
+const e2e = useClusterInChromium({ nodes: 3, sessionTimeoutMs: 4000, readyTimeoutMs: 60_000 });
 
 /** Three rows, one leader, and ZooKeeper confirming both workers' watches. */
 async function settled(count: number): Promise<void> {
-  await page.waitForFunction(
+  await e2e.page.waitForFunction(
     (count) => {
       const rows = document.querySelectorAll('[data-testid="node-row"]');
       const confirmed = document.querySelectorAll('[data-testid="node-row"] [data-testid="watching"][data-confirmed="true"]');
@@ -43,30 +28,30 @@ async function settled(count: number): Promise<void> {
 
 describe('ZooKeeper panel in Chromium', () => {
   test("shows the server's mode and the confirmed watches", async () => {
-    await page.goto(cluster.url!);
-    await page.locator('[data-testid="zk-server"][data-mode="standalone"]').waitFor(WAIT);
-    assert.equal((await page.locator('[data-testid="zk-mode"]').first().textContent())?.trim(), 'standalone');
+    await e2e.page.goto(e2e.cluster.url!);
+    await e2e.page.locator('[data-testid="zk-server"][data-mode="standalone"]').waitFor(WAIT);
+    assert.equal((await e2e.page.locator('[data-testid="zk-mode"]').first().textContent())?.trim(), 'standalone');
     await settled(3);
-    const title = await page.locator('[data-testid="watching"][data-confirmed="true"]').first().getAttribute('title');
+    const title = await e2e.page.locator('[data-testid="watching"][data-confirmed="true"]').first().getAttribute('title');
     assert.match(title ?? '', /ZooKeeper confirms: session 0x[0-9a-f]+ holds a data watch on \/election\//);
     // The znode tree links an election znode's ephemeralOwner to its session and its row.
-    const owner = page.locator('[data-testid="znode"][data-path^="/election/"] [data-testid="owner-row"]');
+    const owner = e2e.page.locator('[data-testid="znode"][data-path^="/election/"] [data-testid="owner-row"]');
     assert.equal(await owner.count(), 3);
   });
 
   test('a crashed worker becomes a ghost row counting down, then disappears', async () => {
     await settled(3);
-    const worker = page.locator('[data-testid="node-row"][data-role="worker"]').last();
+    const worker = e2e.page.locator('[data-testid="node-row"][data-role="worker"]').last();
     const id = (await worker.getAttribute('data-node-id'))!;
     await worker.locator('[data-testid="kill-crash"]').click();
-    const ghost = page.locator(`[data-testid="node-row"][data-node-id="${id}"][data-liveness="ghost"]`);
+    const ghost = e2e.page.locator(`[data-testid="node-row"][data-node-id="${id}"][data-liveness="ghost"]`);
     await ghost.waitFor(WAIT);
     const countdown = ghost.locator('[data-testid="countdown"]');
     assert.match((await countdown.textContent()) ?? '', /expires in \d/);
     const first = Number(await countdown.getAttribute('data-left-ms'));
     assert.ok(first > 0, 'counting down to a time in the future');
     // It counts: wait for a smaller value (no sleep, the page re-renders every 100 ms).
-    await page.waitForFunction(
+    await e2e.page.waitForFunction(
       ({ id, first }) => {
         const c = document.querySelector(`[data-node-id="${id}"] [data-testid="countdown"]`);
         return !c || Number(c.getAttribute('data-left-ms')) < first;
@@ -75,21 +60,21 @@ describe('ZooKeeper panel in Chromium', () => {
       WAIT,
     );
     // The session list shows it without a connection, with a bar.
-    await page.locator('[data-testid="zk-session"][data-connected="false"] .countdown-bar').waitFor(WAIT);
+    await e2e.page.locator('[data-testid="zk-session"][data-connected="false"] .countdown-bar').waitFor(WAIT);
     // Gone when ZooKeeper deletes the znode.
-    await page.locator(`[data-testid="node-row"][data-node-id="${id}"]`).waitFor({ state: 'detached', ...WAIT });
-    await cluster.addNode();
+    await e2e.page.locator(`[data-testid="node-row"][data-node-id="${id}"]`).waitFor({ state: 'detached', ...WAIT });
+    await e2e.cluster.addNode();
   });
 
   test('a crashed leader: the banner names the node that takes over', async () => {
     await settled(3);
-    const leader = page.locator('[data-testid="node-row"][data-role="leader"]');
+    const leader = e2e.page.locator('[data-testid="node-row"][data-role="leader"]');
     const id = (await leader.getAttribute('data-node-id'))!;
     await leader.locator('[data-testid="kill-crash"]').click();
-    const takeover = page.locator('[data-testid="takeover"]');
+    const takeover = e2e.page.locator('[data-testid="takeover"]');
     await takeover.waitFor(WAIT);
     assert.match((await takeover.textContent()) ?? '', /is a ghost.*takes over/);
-    await page.locator(`[data-testid="node-row"][data-node-id="${id}"]`).waitFor({ state: 'detached', ...WAIT });
-    await page.locator('[data-testid="node-row"][data-role="leader"]').waitFor(WAIT);
+    await e2e.page.locator(`[data-testid="node-row"][data-node-id="${id}"]`).waitFor({ state: 'detached', ...WAIT });
+    await e2e.page.locator('[data-testid="node-row"][data-role="leader"]').waitFor(WAIT);
   });
 });

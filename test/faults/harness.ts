@@ -31,6 +31,7 @@ import {
   type ManagedProcess,
   type ZooKeeperServer,
 } from '@zkviz/launcher';
+import { fetchJson } from '../helpers/index.js';
 import { settledProblems } from '../helpers/settled.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -87,8 +88,9 @@ export class FaultNode {
   }
 
   async status(): Promise<NodeSelfStatus> {
-    const res = await fetch(`http://127.0.0.1:${this.port}${NODE_ROUTES.status}`, { signal: AbortSignal.timeout(3000) });
-    return (await res.json()) as NodeSelfStatus;
+    const { status, body } = await fetchJson<NodeSelfStatus>(`http://127.0.0.1:${this.port}${NODE_ROUTES.status}`, { signal: AbortSignal.timeout(3000) });
+    if (status !== 200) throw new Error(`${this.name}: GET ${NODE_ROUTES.status} answered ${status}: ${JSON.stringify(body)}`);
+    return body;
   }
 
   /** SIGKILL; resolves once it has exited. */

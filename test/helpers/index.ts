@@ -202,10 +202,20 @@ export function useCluster(options: LocalClusterOptions): { readonly current: Lo
 // HTTP
 // ---------------------------------------------------------------------------------------------
 
-/** fetch + JSON with the status attached; throws on network errors only. */
+/**
+ * fetch + JSON with the status attached; throws on network errors only. Those are rethrown as an
+ * Error naming the request: fetch rejects with a TypeError whose reason is in `cause`, and a
+ * timed-out signal with a DOMException, which the test runner prints as `{}`.
+ */
 export async function fetchJson<T = unknown>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(5000) });
-  const text = await res.text();
+  let text: string;
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(5000) });
+    text = await res.text();
+  } catch (err) {
+    throw new Error(`${init?.method ?? 'GET'} ${url}: ${reason(err)}`, { cause: err });
+  }
   let body: unknown = text;
   try {
     body = text ? JSON.parse(text) : null;
@@ -213,6 +223,13 @@ export async function fetchJson<T = unknown>(url: string, init?: RequestInit): P
     /* not JSON: keep the text */
   }
   return { status: res.status, body: body as T };
+}
+
+/** An error's message and its cause's (fetch's "fetch failed" says nothing without its cause). */
+function reason(err: unknown): string {
+  if (!(err instanceof Error)) return inspect(err);
+  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return `${err.name}: ${err.message}${cause}`;
 }
 
 /** `POST /api/nodes/:id/kill` on a gateway, the way the page does it. */
