@@ -52,7 +52,7 @@ async function timelineFor(to: string, kind: string, mustHave: string[]): Promis
     { to, kind, mustHave },
     WAIT,
   );
-  return page
+  return e2e.page
     .locator('[data-testid="timeline-phase"]')
     .evaluateAll((lis) => lis.map((li) => ({ name: li.getAttribute('data-name')!, by: li.getAttribute('data-by')!, at: Number(li.getAttribute('data-at')) })));
 }
