@@ -355,8 +355,21 @@ export interface ZooKeeperProblem {
   fix: string | null;
 }
 
+/**
+ * The ensemble's quorum as the gateway sees it. `size`: the voting servers of the connect string
+ * (observers do not vote); `up`: those answering at all; `holds`: more than half of `size` are
+ * serving (leader, follower or standalone). A server that answers but is still electing, or has
+ * lost its quorum, is up and not serving: ZooKeeper refuses every request then.
+ */
+export interface ZooKeeperQuorum {
+  size: number;
+  up: number;
+  holds: boolean;
+}
+
 export interface ZooKeeperView {
   servers: ZooKeeperServerView[];
+  quorum: ZooKeeperQuorum;
   /** Sorted by id. */
   sessions: ZooKeeperSessionView[];
   /** The three paths and their children, parents first. */

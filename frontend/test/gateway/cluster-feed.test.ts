@@ -98,7 +98,15 @@ describe('cluster feed', () => {
     // The ghost's session as the ZooKeeper view reports it (the other session is the successor's).
     const ghost = { id: '0x1001', timeoutMs: 1000, owner: nodeId(1), server: null, connected: false, expiresAt: 1_020, ephemerals: [], watches: [] };
     const alive = { ...ghost, id: '0x1002', owner: nodeId(2), server: 'zk:2181', connected: true, expiresAt: 5_000 };
-    t.feed.setZooKeeperView({ servers: [], sessions: [ghost, alive], znodes: [], updatedAt: 21, source: ['cons', 'dump'], problems: [] });
+    t.feed.setZooKeeperView({
+      servers: [],
+      quorum: { size: 1, up: 1, holds: true },
+      sessions: [ghost, alive],
+      znodes: [],
+      updatedAt: 21,
+      source: ['cons', 'dump'],
+      problems: [],
+    });
     t.at(1_030);
     t.discovery.announce(registered(2));
     t.streams.latest.handlers.onMessage(snapshotMsg(2, [2]));
@@ -120,7 +128,17 @@ describe('cluster feed', () => {
     t.discovery.announce(registered(2));
     t.at(40);
     t.streams.latest.handlers.onMessage(snapshotMsg(2, [2]));
-    const slot = { slot: 'node-2', state: 'running', znode: nodeId(2), pid: 2, since: 1, until: null, supervisor: '127.0.0.1:7001', lastExit: null, updatedAt: 1 } as const;
+    const slot = {
+      slot: 'node-2',
+      state: 'running',
+      znode: nodeId(2),
+      pid: 2,
+      since: 1,
+      until: null,
+      supervisor: '127.0.0.1:7001',
+      lastExit: null,
+      updatedAt: 1,
+    } as const;
     t.feed.setSlots([slot]);
     t.feed.setSlots([{ ...slot, state: 'frozen', since: 50, until: 150 }]);
     const before = t.views.length;

@@ -108,7 +108,7 @@ describe('page stream state', () => {
   });
 
   it('keeps the latest zookeeper view; rejects malformed ones', () => {
-    const zk = { servers: [], sessions: [], znodes: [], updatedAt: 1, source: ['srvr'], problems: [] };
+    const zk = { servers: [], quorum: { size: 1, up: 1, holds: true }, sessions: [], znodes: [], updatedAt: 1, source: ['srvr'], problems: [] };
     const parsed = parseServerMessage(JSON.stringify({ type: 'zookeeper', view: zk }));
     assert.ok(parsed);
     assert.deepEqual(run([{ type: 'socket-open' }, msg(parsed)]).zookeeper, zk);

@@ -3,7 +3,7 @@
  * znodes read through the gateway's session, and what earlier `cons` reads taught (when each
  * session was last answered, the servers' elapsed clocks). Pure: no I/O, `now` passed in.
  */
-import type { ZooKeeperProblem, ZooKeeperServerView, ZooKeeperSessionView, ZooKeeperView, ZooKeeperZnodeView } from '@zkviz/shared';
+import type { ZooKeeperProblem, ZooKeeperQuorum, ZooKeeperServerView, ZooKeeperSessionView, ZooKeeperView, ZooKeeperZnodeView } from '@zkviz/shared';
 import { ELECTION_PATH } from '@zkviz/shared';
 import {
   parseCons,
@@ -210,5 +210,15 @@ export function buildZooKeeperView(input: BuildInput): ZooKeeperView {
   if (input.znodes && !input.znodes.ok) problems.push({ server: 'gateway session', source: 'znodes', kind: 'down', message: input.znodes.message, fix: null });
   const source: string[] = VIEW_WORDS.filter(everywhere);
   if (input.znodes?.ok) source.push('znodes');
-  return { servers: parsed.map(serverView), sessions, znodes, updatedAt: input.now, source, problems };
+  const servers = parsed.map(serverView);
+  return { servers, quorum: quorumOf(servers), sessions, znodes, updatedAt: input.now, source, problems };
+}
+
+const SERVING: ReadonlySet<ZooKeeperServerView['mode']> = new Set(['leader', 'follower', 'standalone']);
+
+/** See ZooKeeperQuorum: counted over the voters, serving means a quorum elected this server's leader. */
+export function quorumOf(servers: readonly ZooKeeperServerView[]): ZooKeeperQuorum {
+  const voters = servers.filter((s) => s.mode !== 'observer');
+  const serving = voters.filter((s) => s.state !== 'down' && SERVING.has(s.mode)).length;
+  return { size: voters.length, up: voters.filter((s) => s.state !== 'down').length, holds: serving * 2 > voters.length };
 }

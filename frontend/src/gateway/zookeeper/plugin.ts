@@ -21,6 +21,7 @@ export interface ZooKeeperPluginOptions {
 export function emptyZooKeeperView(now: number, off: boolean): ZooKeeperView {
   return {
     servers: [],
+    quorum: { size: 0, up: 0, holds: false },
     sessions: [],
     znodes: [],
     updatedAt: now,

@@ -2,9 +2,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { NodeClaim, ZooKeeperZnodeView } from '@zkviz/shared';
+import type { NodeClaim, ZooKeeperServerView, ZooKeeperZnodeView } from '@zkviz/shared';
 import type { FourLetterAnswer } from '@zkviz/shared/zk/four-letter';
-import { buildZooKeeperView, whitelistFix, type BuildInput, type ServerReading, type ViewWord } from '../../../src/gateway/zookeeper/build-view.js';
+import { buildZooKeeperView, quorumOf, whitelistFix, type BuildInput, type ServerReading, type ViewWord } from '../../../src/gateway/zookeeper/build-view.js';
 import { ElapsedClock } from '../../../src/gateway/zookeeper/elapsed-clock.js';
 import { withZooKeeperFacts } from '../../../src/gateway/zookeeper/node-facts.js';
 import { serversOf } from '../../../src/gateway/zookeeper/connect-string.js';
@@ -67,6 +67,7 @@ describe('buildZooKeeperView', () => {
     assert.equal(s.epoch, 0);
     assert.equal(s.counter, 0x17);
     assert.equal(s.watchCount, 9);
+    assert.deepEqual(view.quorum, { size: 1, up: 1, holds: true }, 'a standalone server serving is its own quorum');
     assert.deepEqual(
       view.sessions.map((x) => [x.id, x.owner, x.connected]),
       [
@@ -176,6 +177,25 @@ describe('buildZooKeeperView', () => {
     const expires = view.sessions.find((x) => x.id === SESSION[1])!.expiresAt!;
     // Last touch between lresp (≈1_899_126 wall) and goneSince (1_899_300): the middle, plus the timeout.
     assert.ok(Math.abs(expires - (1_899_213 + 2000)) <= 10, `expiresAt ${expires}`);
+  });
+});
+
+describe('quorumOf', () => {
+  const server = (id: number, state: ZooKeeperServerView['state'], mode: ZooKeeperServerView['mode']) => ({
+    ...buildZooKeeperView(input('')).servers[0]!,
+    id,
+    state,
+    mode,
+  });
+  test('more than half of the voters serving holds; answering but not serving does not count; observers do not vote', () => {
+    assert.deepEqual(quorumOf([server(1, 'up', 'leader'), server(2, 'up', 'follower'), server(3, 'up', 'follower')]), { size: 3, up: 3, holds: true });
+    assert.deepEqual(quorumOf([server(1, 'up', 'leader'), server(2, 'up', 'follower'), server(3, 'down', null)]), { size: 3, up: 2, holds: true });
+    assert.deepEqual(quorumOf([server(1, 'up', null), server(2, 'down', null), server(3, 'down', null)]), { size: 3, up: 1, holds: false });
+    assert.deepEqual(quorumOf([server(1, 'up', 'leader'), server(2, 'down', null), server(3, 'down', null), server(4, 'up', 'observer')]), {
+      size: 3,
+      up: 1,
+      holds: false,
+    });
   });
 });
 

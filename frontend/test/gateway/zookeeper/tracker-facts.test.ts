@@ -17,6 +17,7 @@ function znode(seq: number): ZooKeeperZnodeView {
 function zk(seqs: number[], ghosts: number[] = []): ZooKeeperView {
   return {
     servers: [],
+    quorum: { size: 1, up: 1, holds: true },
     sessions: seqs.map((s) => ({
       id: session(s),
       timeoutMs: 2000,
