@@ -20,7 +20,7 @@ export async function buildSupervisorServer(slot: Slot, tokens: TokenHolder, log
   // typed as fastify's, not cast: a cast feeds fastify's generic inference (see server/app.ts)
   const loggerInstance: FastifyBaseLogger = logger;
   // The node's server kit: same body limit, strict schemas, {error, message} bodies, 405 with Allow.
-  const app = Fastify(serverOptions({ loggerInstance, disableRequestLogging: true }));
+  const app = Fastify(serverOptions({ loggerInstance }));
   await app.register(jsonErrors);
   await app.register(clusterAuth, { tokens });
 

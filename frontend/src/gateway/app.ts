@@ -3,7 +3,7 @@
  * outside world (ZooKeeper discovery, the leader's stream, the leader's kill route) comes in as a
  * dependency, so tests build the same gateway over fakes.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { GatewayConfig } from './config.js';
 import type { LeaderDiscovery } from './discovery/types.js';
@@ -68,9 +68,6 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const app = Fastify(
     serverOptions({
       logger: deps.logger ?? { level: deps.config.logLevel },
-      // No two log lines per request: a client looping on the API would have the gateway spend its
-      // time writing its log. What matters is logged on purpose (kills, cut-offs, 5xx).
-      logController: new LogController({ disableRequestLogging: true }),
     }),
   );
   const controlToken = deps.config.controlToken ?? null;
