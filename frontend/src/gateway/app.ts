@@ -94,14 +94,21 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(failoverRoutes, { feed });
   await app.register(zookeeperRoutes, { feed, source: deps.createZooKeeperView?.(log) ?? null });
   await app.register(recordingRoutes, { recorder, now: deps.now });
-  await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
+  const supervisors: SupervisorClient = deps.supervisorClient ?? { act: () => Promise.reject(new Error('no supervisor client')) };
+  await app.register(killRoutes, {
+    feed,
+    leaderClient: deps.leaderClient,
+    rateLimitPerMinute: deps.config.killRateLimitPerMinute,
+    controlToken,
+    slots: { directory, supervisors },
+  });
   app.get(GATEWAY_ROUTES.ws, { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
   await app.register(slotRoutes, {
     feed,
     directory,
-    supervisors: deps.supervisorClient ?? { act: () => Promise.reject(new Error('no supervisor client')) },
+    supervisors,
     host,
     rateLimitPerMinute: deps.config.killRateLimitPerMinute,
     controlToken,
