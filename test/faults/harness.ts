@@ -361,7 +361,7 @@ export class FaultCluster {
       if (options.hostControl) {
         cluster.hostControl = await startHostControl({
           clusterToken: cluster.clusterToken,
-          addSlot: async () => ({ slot: (await cluster.addNode()).name }),
+          addSlot: async () => ({ slot: (await cluster.addNode({ waitReady: false })).name }),
           zookeeper: cluster.ensemble,
         });
       }
