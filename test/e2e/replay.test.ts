@@ -76,6 +76,10 @@ describe('record and replay in Chromium', () => {
       recording.entries.some((e) => e.message.type === 'event' && e.message.event.kind === 'kill-requested' && e.message.event.nodeId === oldLeader),
       'the kill is in the recording',
     );
+    assert.ok(
+      recording.entries.some((e) => e.message.type === 'zookeeper' && e.message.view.sessions.some((s) => s.owner === oldLeader && s.connected === false)),
+      'what ZooKeeper showed is recorded too: the crashed leader’s session as a ghost',
+    );
   });
 
   test('a fresh page opens the file, steps back to before the kill and sees the old leader; actions are off', async () => {
@@ -94,6 +98,19 @@ describe('record and replay in Chromium', () => {
     const buttons = actionButtons(page);
     assert.ok((await buttons.count()) > 0);
     for (const b of await buttons.all()) assert.equal(await b.isDisabled(), true, 'you cannot kill the past');
+    // Nor open an actions menu: its <details> opener says it is off and does not toggle (click or Enter).
+    const menus = page.locator('[data-testid="actions-menu"]');
+    assert.ok((await menus.count()) > 0);
+    for (const menu of await menus.all()) {
+      const opener = menu.locator('summary');
+      assert.equal(await opener.getAttribute('aria-disabled'), 'true', 'the menu opener says it is off');
+      await opener.click({ force: true });
+      assert.equal(await menu.evaluate((d) => (d as HTMLDetailsElement).open), false, 'a click does not open the menu in the past');
+      await opener.press('Enter');
+      assert.equal(await menu.evaluate((d) => (d as HTMLDetailsElement).open), false, 'nor does Enter');
+    }
+    // The ZooKeeper panel replays too: the old leader's session, long gone live, is there and connected.
+    await page.locator(`[data-testid="zk-panel"] [data-testid="zk-session"][data-owner="${oldLeader}"][data-connected="true"]`).waitFor(WAIT);
     await readmeScreenshot(page, 'replay', { fullPage: true });
 
     // → once more applies the kill request, and on to the end: the new leader.
@@ -125,6 +142,19 @@ describe('record and replay in Chromium', () => {
       input.dispatchEvent(new Event('input', { bubbles: true }));
     }, firstWithLeader.at);
     assert.equal(await tableWithLeader(page, 3), oldLeader);
+
+    // The moment ZooKeeper showed the crashed leader as a ghost: the panel's session has no connection
+    // and counts down, and the table's row is a ghost, as they were then.
+    const ghost = recording.entries.find(
+      (e) => e.message.type === 'zookeeper' && e.message.view.sessions.some((s) => s.owner === oldLeader && s.connected === false && s.expiresAt !== null),
+    )!;
+    await page.locator('[data-testid="replay-scrubber"]').evaluate((el, at) => {
+      const input = el as HTMLInputElement;
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(at));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, ghost.at);
+    await page.locator(`[data-testid="zk-session"][data-owner="${oldLeader}"][data-connected="false"] [data-testid="countdown"]`).waitFor(WAIT);
+    await page.locator(`[data-testid="node-row"][data-node-id="${oldLeader}"][data-liveness="ghost"]`).waitFor(WAIT);
 
     const other = await freshPage();
     await other.goto(`${e2e.cluster.url!}/?replay=${encodeURIComponent('http://example.invalid/recording.ndjson')}`);

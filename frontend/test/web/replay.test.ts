@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ClusterView, Recording, RecordingEntry } from '@zkviz/shared';
+import type { ClusterView, Recording, RecordingEntry, ZooKeeperView } from '@zkviz/shared';
 import {
   MAX_LIVE_ENTRIES,
   activeTimeline,
@@ -137,6 +137,37 @@ describe('replay reducer', () => {
     const e = ev(2000, 'kill');
     s = run(s, { type: 'received', at: 2000, entry: e.message, bytes: 1 }, { type: 'received', at: 2500, entry: e.message, bytes: 1 });
     assert.equal(s.live.entries.length, 1);
+  });
+
+  it('replays what ZooKeeper showed: the header’s view first, then each zookeeper message in its turn', () => {
+    const zk = (updatedAt: number): ZooKeeperView => ({
+      servers: [],
+      quorum: { size: 1, up: 1, holds: true },
+      sessions: [],
+      znodes: [],
+      updatedAt,
+      source: ['srvr'],
+      problems: [],
+    });
+    const zkEntry = (at: number): RecordingEntry => ({ at, message: { type: 'zookeeper', view: zk(at) } });
+    const withZk: Recording = {
+      header: { ...recording.header, zookeeper: zk(1000) },
+      entries: [ev(2000, 'kill'), zkEntry(2050), snap(2100, 2, null), ev(2100, 'lost'), zkEntry(2900), snap(3000, 3, 'n_2')],
+    };
+    let s = run(initialReplayState(0), { type: 'open', name: 'z.ndjson', recording: withZk });
+    assert.equal(shown(s).zookeeper?.updatedAt, 1000, 'the header’s ZooKeeper view at the start');
+    s = run(s, { type: 'seek', at: 2500 });
+    assert.equal(shown(s).zookeeper?.updatedAt, 2050);
+    assert.equal(shown(s).view?.leader, null);
+    s = run(s, { type: 'seek', at: 3000 });
+    assert.equal(shown(s).zookeeper?.updatedAt, 2900);
+    assert.equal(run(opened(), { type: 'seek', at: 5000 }) && shown(opened()).zookeeper, null, 'an older recording has none');
+    // The live history keeps them too, and a dropped one becomes its base.
+    let live = initialReplayState(0);
+    live = replayReducer(live, { type: 'received', at: 1, entry: zkEntry(1).message, bytes: 10 });
+    for (let i = 2; i <= MAX_LIVE_ENTRIES + 1; i++) live = replayReducer(live, { type: 'received', at: i, entry: snap(i, i, `n_${i}`).message, bytes: 10 });
+    assert.equal(live.live.zookeeperBase?.updatedAt, 1);
+    assert.equal(frameAt(live.live, 0).zookeeper?.updatedAt, 1);
   });
 
   it('open, then Live, returns to the live history', () => {
