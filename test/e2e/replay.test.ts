@@ -15,6 +15,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { readmeScreenshot, tableWithLeader as settledTable, useClusterInChromium } from './browser.js';
 import { parseRecording, type Recording } from '@zkviz/shared';
 import { SHORTCUTS } from '../../frontend/src/web/replay/shortcuts.js';
+import { stepStops } from '../../frontend/src/web/state/replay.js';
 
 const WAIT = { timeout: 20_000 };
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -88,10 +89,21 @@ describe('record and replay in Chromium', () => {
     await tableWithLeader(page, 2);
     await page.locator('[data-testid="recording-file"]').setInputFiles(recordingPath);
     await page.locator('[data-testid="replay-bar"][data-mode="past"]').waitFor(WAIT);
-    // Step (→) up to the message before the kill request: the table then shows the old leader.
+    // Step (→, one event at a time) up to the last stop before the kill request: the table then shows the old leader.
     const before = recording.entries.findIndex((e) => e.message.type === 'event' && e.message.event.kind === 'kill-requested');
+    const stops = stepStops({
+      startedAt: recording.header.startedAt,
+      base: recording.header.cluster,
+      zookeeperBase: null,
+      entries: recording.entries,
+      sizes: [],
+      bytes: 0,
+    });
+    const atCursor = (cursor: number) => page.locator(`[data-testid="replay-bar"][data-cursor="${cursor}"]`).waitFor(WAIT);
+    const killStop = Math.max(...stops.filter((p) => p <= before));
     await page.locator('body').focus();
-    for (let i = 0; i < before; i++) await page.keyboard.press('ArrowRight');
+    for (const p of stops) if (p > 0 && p <= killStop) await page.keyboard.press('ArrowRight');
+    await atCursor(killStop);
     assert.equal(await tableWithLeader(page, 3), oldLeader, 'the moment before the kill: the old leader leads');
     assert.match((await page.locator('[data-testid="replay-status"]').textContent())!, /Showing the past/);
     assert.equal(await page.locator('[data-testid="gateway-link"]').getAttribute('data-link'), 'past');
@@ -116,11 +128,13 @@ describe('record and replay in Chromium', () => {
     // → once more applies the kill request, and on to the end: the new leader.
     await page.keyboard.press('ArrowRight');
     await page.waitForFunction(() => document.querySelector('[data-testid="event-timeline"] li')?.textContent?.includes('kill') ?? false, undefined, WAIT);
-    const end = recording.entries.length;
-    for (let i = before + 1; i < end; i++) await page.keyboard.press('ArrowRight');
+    const later = stops.filter((p) => p > killStop);
+    for (let i = 1; i < later.length; i++) await page.keyboard.press('ArrowRight');
+    await atCursor(recording.entries.length);
     assert.equal(await tableWithLeader(page, 2), newLeader);
-    // ← steps back over the same messages.
-    for (let i = 0; i < end - before; i++) await page.keyboard.press('ArrowLeft');
+    // ← steps back over the same events.
+    for (let i = 0; i < later.length; i++) await page.keyboard.press('ArrowLeft');
+    await atCursor(killStop);
     assert.equal(await tableWithLeader(page, 3), oldLeader);
 
     // L: back to live, actions on again.

@@ -1,7 +1,6 @@
 import { ChainGraph } from './components/ChainGraph.js';
 import { useCallback, useEffect, useMemo, useReducer, useState, type DragEvent } from 'react';
 import type { ServerMessage } from '@zkviz/shared';
-import { ChainView } from './components/ChainView.js';
 import { ControlToken } from './components/ControlToken.js';
 import { EventTimeline } from './components/EventTimeline.js';
 import { FailoverTimeline } from './components/FailoverTimeline.js';
@@ -110,10 +109,7 @@ export function App() {
             )}
             {view && <ChainGraph view={view} heldWatches={heldWatches} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} />}
             {view?.lastFailover && <FailoverTimeline failover={view.lastFailover} pagePhases={pagePhases} clock={gatewayClock()} />}
-            <div className="columns">
-              {view && <ChainView nodes={view.nodes} />}
-              <EventTimeline events={frame.events} />
-            </div>
+            <EventTimeline events={frame.events} />
             <ZooKeeperPanel zk={zookeeper} view={view} />
           </main>
           <LeaderAnnouncer view={view} />

@@ -177,7 +177,7 @@ function Mark({ mark, node, slotState, woken, now, onOpen, onKey }: MarkProps) {
   if (ghost) sub = node.sessionExpiresAt ? `ghost ${formatDuration(Math.max(0, node.sessionExpiresAt - now))}` : 'ghost';
   else if (frozen) sub = 'frozen';
   else if (partitioned) sub = 'partitioned';
-  const visibleId = shortId(node.id).replace(/^n_0*/, 'n_');
+  const visibleId = shortId(node.id).replace(/^n_0*(?=\d)/, 'n_'); // n_0000000007 → n_7, n_0000000000 → n_0
   const visibleSub = node.role === 'leader' ? 'leader' : sub;
   // The accessible name is the mark's visible text (axe: label-content-name-mismatch); the rest is its description.
   const description = `${node.watching ? `watches ${shortId(node.watching)}. ` : ''}Enter for actions`;

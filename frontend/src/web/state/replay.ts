@@ -107,7 +107,7 @@ export function replayReducer(state: ReplayState, action: ReplayAction): ReplayS
       return { ...state, cursor: entriesUpTo(t, at), clock: at };
     }
     case 'step': {
-      const next = clamp(cursor + action.by, 0, t.entries.length);
+      const next = action.by === 1 ? nextStop(t, cursor) : previousStop(t, cursor);
       // Stepping forward onto the end of the live history is being live again.
       if (!state.recording && action.by === 1 && next === t.entries.length) return { ...state, cursor: null, playing: false };
       return { ...state, cursor: next, clock: clockAt(t, next), playing: false };
@@ -131,6 +131,38 @@ export function replayReducer(state: ReplayState, action: ReplayAction): ReplayS
       return { ...state, cursor: entriesUpTo(t, at), clock: at };
     }
   }
+}
+
+/**
+ * Where ←/→ stop: just before each event, so every stop shows one event and all it caused (the
+ * gateway sends an event before the snapshot it changed, so the snapshot belongs to the event
+ * before it). An event is a history event, or a snapshot that changes the leader with no history
+ * event just before it; a run of adjacent events is one stop. The ends are stops too.
+ */
+export function stepStops(t: Timeline): number[] {
+  const stops = [0];
+  let leader = t.base?.leader ?? null;
+  t.entries.forEach((entry, i) => {
+    const m = entry.message;
+    const afterEvent = i > 0 && t.entries[i - 1]!.message.type === 'event';
+    let event = m.type === 'event';
+    if (m.type === 'snapshot') {
+      event = m.view.leader !== leader;
+      leader = m.view.leader;
+    }
+    if (event && !afterEvent && i > 0) stops.push(i);
+  });
+  if (t.entries.length > 0) stops.push(t.entries.length);
+  return stops;
+}
+
+function nextStop(t: Timeline, cursor: number): number {
+  return stepStops(t).find((p) => p > cursor) ?? t.entries.length;
+}
+
+function previousStop(t: Timeline, cursor: number): number {
+  const before = stepStops(t).filter((p) => p < cursor);
+  return before.length > 0 ? before[before.length - 1]! : 0;
 }
 
 function play(state: ReplayState, t: Timeline, cursor: number, clock: number): ReplayState {
