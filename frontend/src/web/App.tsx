@@ -110,7 +110,7 @@ export function App() {
             {view && <ChainView nodes={view.nodes} />}
             <EventTimeline events={frame.events} />
           </div>
-          <ZooKeeperPanel zk={zookeeper} view={view} />
+          <ZooKeeperPanel zk={zookeeper} view={view} controlsDisabled={past || live.link !== 'live'} />
         </main>
         <LeaderAnnouncer view={view} />
         {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
