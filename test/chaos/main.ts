@@ -68,9 +68,9 @@ const between = (a: number, b: number) => a + random() * (b - a);
 
 /** Cuts `node` off from ZooKeeper (reset or silent drop) for a random `from`–`to` session timeouts. */
 async function cutOff(node: FaultNode, mode: 'reset' | 'drop', from: number, to: number): Promise<void> {
-  node.proxy.setMode(mode);
+  node.setZooKeeperMode(mode);
   await hold(between(from, to) * sessionMs);
-  node.proxy.setMode('pass');
+  node.setZooKeeperMode('pass');
 }
 
 const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 23)}] ${msg}`);
@@ -250,7 +250,14 @@ async function main(): Promise<number> {
             const msg = JSON.parse(String(data)) as { type: string; view?: GatewayView };
             if (msg.type === 'snapshot' && msg.view) {
               const v = msg.view;
-              gatewayViews.push({ at: Date.now(), status: v.status, leader: v.leader, fencingToken: v.fencingToken, electionIncarnation: v.electionIncarnation, seq: v.seq });
+              gatewayViews.push({
+                at: Date.now(),
+                status: v.status,
+                leader: v.leader,
+                fencingToken: v.fencingToken,
+                electionIncarnation: v.electionIncarnation,
+                seq: v.seq,
+              });
             }
           } catch {
             /* not JSON: ignore */
