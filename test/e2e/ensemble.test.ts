@@ -3,11 +3,12 @@
  * supervised nodes. A newcomer's path: three server cards, one ZAB leader; stop that server from
  * its card, watch ZAB elect another (a higher epoch) beneath a cluster that keeps one leader; stop
  * a second, read "no quorum" and see nobody lead; start one again: quorum, exactly one leader.
- * With ZKVIZ_SCREENSHOTS=1 it writes the README's ensemble screenshot.
+ * The cards pass axe on a 390 px phone in dark mode. With ZKVIZ_SCREENSHOTS=1 it writes the README's
+ * ensemble screenshot.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readmeScreenshot, tableWithLeader, useClusterInChromium } from './browser.js';
+import { readmeScreenshot, seriousAxeViolations, tableWithLeader, useClusterInChromium } from './browser.js';
 
 const WAIT = { timeout: 30_000 };
 
@@ -86,6 +87,13 @@ describe('two layers of election in Chromium (3-server ensemble)', () => {
     // The README's picture: one server down, a new ZAB leader, the quorum holding beneath one node leader.
     await e2e.page.locator('[data-testid="zk-panel"]').scrollIntoViewIfNeeded();
     await readmeScreenshot(e2e.page, 'ensemble');
+    // The cards (one down, every button) on a 390 px phone in dark mode: no page scroll, nothing serious for axe.
+    const phone = await e2e.freshPage({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', bypassCSP: true });
+    await phone.goto(e2e.cluster.url!);
+    await phone.locator('[data-testid="zk-server"][data-state="down"] [data-testid="zookeeper-start"]').waitFor(WAIT);
+    await phone.locator('[data-testid="zk-quorum"]', { hasText: '2 of 3 up' }).waitFor(WAIT);
+    assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'no horizontal page scroll');
+    assert.deepEqual(await seriousAxeViolations(phone), [], 'axe, phone, dark, one server down');
   });
 
   test('stop a second server: no quorum, and no node leads', async () => {

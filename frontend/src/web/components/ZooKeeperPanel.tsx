@@ -13,7 +13,10 @@ import { ZooKeeperServers } from './ZooKeeperServers.js';
 
 const PARENTS = ['/election', '/coordinators_service_registry', '/workers_service_registry'];
 
-function Problems({ problems }: { problems: ZooKeeperProblem[] }) {
+function Problems({ zk }: { zk: ZooKeeperView }) {
+  // A server that does not answer at all is one fact, which its card says ("down"): not one line per word.
+  const down = new Set(zk.servers.filter((s) => s.state === 'down').map((s) => s.address));
+  const problems = zk.problems.filter((p) => !(p.kind === 'down' && down.has(p.server)));
   if (problems.length === 0) return null;
   // One line per (source, kind, fix): the same refusal on three servers is one thing to change.
   const seen = new Map<string, { p: ZooKeeperProblem; servers: string[] }>();
@@ -204,7 +207,7 @@ export function ZooKeeperPanel({ zk, view, controlsDisabled }: { zk: ZooKeeperVi
         <p className="muted">Waiting for the gateway&apos;s first ZooKeeper read…</p>
       ) : (
         <>
-          <Problems problems={zk.problems} />
+          <Problems zk={zk} />
           <ZooKeeperServers zk={zk} rows={rows} controlsDisabled={controlsDisabled} />
           <div className="columns">
             <div>

@@ -50,26 +50,30 @@ function ServerControls({ server, disabled }: { server: ZooKeeperServerView; dis
 
 function ConnectedNodes({ server, sessions, rows }: { server: ZooKeeperServerView; sessions: readonly ZooKeeperSessionView[]; rows: Set<string> }) {
   const on = sessionsOn(server, sessions);
+  // Sessions no election znode names (slot supervisors, tools): counted, not listed.
+  const others = on.filter((c) => c.owner === null);
+  const named = on.filter((c) => c.owner !== null);
   if (on.length === 0) return <span className="muted">none</span>;
   return (
     <ul className="zk-server-nodes" data-testid="zk-server-nodes">
-      {on.map(({ session, owner }) => (
-        <li key={session} data-testid="zk-server-node" data-owner={owner ?? ''} data-session={session}>
-          {owner === null ? (
-            <a href={`#session-${session}`} className="mono">
-              {session}
-            </a>
-          ) : owner === 'gateway' ? (
+      {named.map(({ session, owner }) => (
+        <li key={session} data-testid="zk-server-node" data-owner={owner} data-session={session}>
+          {owner === 'gateway' ? (
             'gateway'
-          ) : rows.has(owner) ? (
+          ) : rows.has(owner!) ? (
             <a href={`#node-${owner}`} className="mono">
-              {shortId(owner)}
+              {shortId(owner!)}
             </a>
           ) : (
-            <span className="mono">{shortId(owner)}</span>
+            <span className="mono">{shortId(owner!)}</span>
           )}
         </li>
       ))}
+      {others.length > 0 && (
+        <li className="muted" title={others.map((c) => c.session).join(' ')}>
+          +{others.length} other session{others.length === 1 ? '' : 's'}
+        </li>
+      )}
     </ul>
   );
 }
