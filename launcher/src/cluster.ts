@@ -213,7 +213,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     ensemble = options.zkConnect ? null : await startEnsemble(options.zookeeper);
     const zkConnect = options.zkConnect ?? ensemble!.connectString;
 
-    const addNode = async (extra: { env?: Record<string, string | undefined> } = {}): Promise<ManagedProcess> => {
+    /** `awaitListening: false` returns once the process is spawned (the host's add-slot answers 202 then: accepted, not done). */
+    const addNode = async (extra: { env?: Record<string, string | undefined>; awaitListening?: boolean } = {}): Promise<ManagedProcess> => {
       if (stopping) throw new Error('cluster is stopping');
       const index = ++counter;
       const port = await freePort();
@@ -229,13 +230,14 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
         readyTimeoutMs: options.readyTimeoutMs,
       });
       nodes.push(node);
+      if (extra.awaitListening === false) return node;
       await node.waitFor('listening', { includeHistory: true, timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS });
       return node;
     };
 
     await Promise.all(Array.from({ length: options.nodes }, () => addNode()));
     if (options.supervised) {
-      hostControl = await startHostControl({ clusterToken, addSlot: async () => ({ slot: (await addNode()).name }), zookeeper: ensemble });
+      hostControl = await startHostControl({ clusterToken, addSlot: async () => ({ slot: (await addNode({ awaitListening: false })).name }), zookeeper: ensemble });
     }
     if (options.gatewayPort !== false) {
       gateway = await startGateway({
