@@ -48,6 +48,19 @@ async function zabLeader(options: { notId?: string; above?: number } = {}): Prom
   return (await cards()).find((c) => c.mode === 'leader')!;
 }
 
+/** Waits until every node row's session is held by exactly one server, whose card names the node. */
+async function everyNodePlaced(): Promise<void> {
+  await e2e.page.waitForFunction(
+    () => {
+      const ids = Array.from(document.querySelectorAll('[data-testid="node-row"]')).map((r) => r.getAttribute('data-node-id'));
+      const owners = Array.from(document.querySelectorAll('[data-testid="zk-server-node"]')).map((li) => li.getAttribute('data-owner'));
+      return ids.length > 0 && ids.every((id) => owners.filter((o) => o === id).length === 1);
+    },
+    undefined,
+    WAIT,
+  );
+}
+
 const quorum = (text: string) => e2e.page.locator('[data-testid="zk-quorum"]', { hasText: text }).waitFor(WAIT);
 
 describe('two layers of election in Chromium (3-server ensemble)', () => {
@@ -62,16 +75,7 @@ describe('two layers of election in Chromium (3-server ensemble)', () => {
     const all = await cards();
     assert.equal(all.length, 3);
     assert.deepEqual(all.map((c) => c.mode).sort(), ['follower', 'follower', 'leader']);
-    // Each node's session is held by exactly one server, and its card names the node.
-    const nodeIds = await e2e.page.locator('[data-testid="node-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node-id')!));
-    await e2e.page.waitForFunction(
-      (ids) => {
-        const owners = Array.from(document.querySelectorAll('[data-testid="zk-server-node"]')).map((li) => li.getAttribute('data-owner'));
-        return ids.every((id) => owners.filter((o) => o === id).length === 1);
-      },
-      nodeIds,
-      WAIT,
-    );
+    await everyNodePlaced();
   });
 
   test('stop the ZAB leader from its card: another server leads with a higher epoch; the nodes keep one leader', async () => {
@@ -83,8 +87,12 @@ describe('two layers of election in Chromium (3-server ensemble)', () => {
     assert.ok(next.epoch! > before.epoch!, `epoch ${next.epoch} after ${before.epoch}`);
     await quorum('2 of 3 up: quorum holds');
     await tableWithLeader(e2e.page, 3);
+    // The history names the ZAB leader change (the gateway's zookeeper-leader-changed event).
+    await e2e.page.locator('[data-testid="event-timeline"] .ev-zookeeper-leader-changed').first().waitFor(WAIT);
     zabLeaderId = next.id;
-    // The README's picture: one server down, a new ZAB leader, the quorum holding beneath one node leader.
+    // The README's picture: one server down, a new ZAB leader, the quorum holding beneath one node
+    // leader, every node's session on a survivor.
+    await everyNodePlaced();
     await e2e.page.locator('[data-testid="zk-panel"]').scrollIntoViewIfNeeded();
     await readmeScreenshot(e2e.page, 'ensemble');
     // The cards (one down, every button) on a 390 px phone in dark mode: no page scroll, nothing serious for axe.
