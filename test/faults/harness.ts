@@ -24,6 +24,7 @@ import { ZOK, ZNONODE, ZkConnection } from '@zkviz/shared/zk';
 import {
   GATEWAY_ENTRY,
   NODE_ENTRY,
+  fourLetterWord,
   generateClusterToken,
   startGateway,
   startEnsemble,
@@ -387,6 +388,15 @@ export class FaultCluster {
     this.zkPorts = this.ensemble.servers.map((s) => s.port);
     this.inspector = new ZkInspector(this.ensemble.connectString);
     await this.inspector.start();
+  }
+
+  /** Each server's mode as its `srvr` says (`leader`, `follower`, `standalone`), null when not serving. */
+  async zooKeeperModes(): Promise<Map<ZooKeeperServer, string | null>> {
+    const servers = this.ensemble?.servers ?? [];
+    const modes = await Promise.all(
+      servers.map(async (s) => (s.serving ? (/Mode:\s*(\S+)/.exec(await fourLetterWord(s.host, s.port, 'srvr').catch(() => ''))?.[1] ?? null) : null)),
+    );
+    return new Map(servers.map((s, i) => [s, modes[i]!]));
   }
 
   /** Restarts every ZooKeeper server (wiped: a new, empty tree) and resolves once they serve. */

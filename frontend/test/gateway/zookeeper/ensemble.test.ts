@@ -21,7 +21,8 @@ const meta = JSON.parse(readFileSync(new URL('meta.json', DIR), 'utf8')) as {
 const SERVERS = serversOf(meta.connectString);
 const address = (id: number) => SERVERS[id - 1]!.address;
 const owners = Object.entries(meta.settled.electionOwners).map(([znode, session]) => ({ znode, session: `0x${session}` }));
-const [N0, N1, N2] = [0, 1, 2].map((i) => owners.find((o) => o.znode.endsWith(`-n_000000000${i}`))!);
+const ownerOf = (i: number) => owners.find((o) => o.znode.endsWith(`-n_000000000${i}`))!;
+const [N0, N1, N2] = [ownerOf(0), ownerOf(1), ownerOf(2)];
 const GATEWAY = '0x10000e606d20001';
 
 const ZNODES: ZooKeeperZnodeView[] = [{ path: '/election', session: '0x0' }, ...owners.map((o) => ({ path: `/election/${o.znode}`, session: o.session }))].map(
