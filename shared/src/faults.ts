@@ -148,5 +148,8 @@ export interface FaultCapabilities {
 /** What to tell the user where the mode cannot do it (compose). */
 export const NOT_SUPPORTED_HINTS = {
   addNode: 'adding a node is not possible from here in compose: run `docker compose up -d --scale node=N` (N = the new number of nodes)',
-  zookeeperControl: 'ZooKeeper cannot be controlled from here in compose: run `docker compose stop zookeeper` / `docker compose start zookeeper`',
+  /** `service`: the compose service of that server (its host in the connect string). */
+  zookeeperControl: (op: ZooKeeperServerOp, service: string, ensemble: boolean): string =>
+    `ZooKeeper cannot be controlled from here in compose: run \`docker compose ${op} ${service}\`` +
+    (ensemble ? ' with the files you started it with (-f docker-compose.yml -f docker-compose.ensemble.yml, or COMPOSE_FILE set to both)' : ''),
 } as const;

@@ -6,6 +6,7 @@
  */
 import { after, before } from 'node:test';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT, startLocalCluster, type LocalCluster, type LocalClusterOptions } from '../helpers/index.js';
@@ -94,6 +95,21 @@ export async function tableWithLeader(page: Page, count: number, options: { notL
     GUARD,
   );
   return (await page.locator('[data-testid="node-row"][data-role="leader"]').getAttribute('data-node-id'))!;
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+}
+
+/** axe-core (from node_modules) on the page as it is: its serious and critical violations. The page needs bypassCSP (axe is injected as a script tag). */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => (window as unknown as { axe: { run: (o: object) => Promise<AxeResult> } }).axe.run({ resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');

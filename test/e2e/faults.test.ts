@@ -66,9 +66,9 @@ describe('fault actions from the page', () => {
 
   test('Stop and start ZooKeeper from the page: leaderless while it is down, one leader after', async () => {
     await e2e.page.locator('[data-testid="zookeeper-stop"]').click();
-    await e2e.page.locator('[data-testid="toolbar-outcome"]', { hasText: 'ZooKeeper stopped' }).waitFor(WAIT);
+    await e2e.page.locator('[data-testid="zookeeper-outcome"]', { hasText: 'ZooKeeper stopped' }).waitFor(WAIT);
     await e2e.page.locator('[data-testid="zookeeper-start"]').click();
-    await e2e.page.locator('[data-testid="toolbar-outcome"]', { hasText: 'ZooKeeper started' }).waitFor(WAIT);
+    await e2e.page.locator('[data-testid="zookeeper-outcome"]', { hasText: 'ZooKeeper started' }).waitFor(WAIT);
     await settledTable(4);
     await e2e.page.locator('[data-testid="event-timeline"] .ev-zookeeper-stopped').first().waitFor(WAIT);
   });

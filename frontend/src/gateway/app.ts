@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import type { GatewayConfig } from './config.js';
+import { DEFAULT_ZK_CONNECT, type GatewayConfig } from './config.js';
 import type { LeaderDiscovery } from './discovery/types.js';
 import { failoverRoutes } from './failovers/routes.js';
 import { ClusterFeed } from './feed/cluster-feed.js';
@@ -31,7 +31,7 @@ import { zookeeperRoutes } from './zookeeper/plugin.js';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
-    Partial<Pick<GatewayConfig, 'controlToken' | 'recording'>> & { limits?: Partial<GatewayLimits> };
+    Partial<Pick<GatewayConfig, 'controlToken' | 'recording' | 'zkConnect'>> & { limits?: Partial<GatewayLimits> };
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
@@ -112,6 +112,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     host,
     rateLimitPerMinute: deps.config.killRateLimitPerMinute,
     controlToken,
+    zkConnect: deps.config.zkConnect ?? DEFAULT_ZK_CONNECT,
   });
   installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, limits, onBroadcast: (sent, kind) => recorder.record(sent, kind) });
 

@@ -9,6 +9,8 @@ import { loadLimits, type GatewayLimits } from './limits/config.js';
 import { loadRecordingBounds } from './recording/config.js';
 import type { RecorderBounds } from './recording/recorder.js';
 
+export const DEFAULT_ZK_CONNECT = '127.0.0.1:2181';
+
 export interface GatewayConfig {
   zkConnect: string;
   zkSessionTimeoutMs: number;
@@ -84,7 +86,7 @@ export function defaultStaticDir(): string {
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
   return {
-    zkConnect: envString(env, 'ZK_CONNECT', '127.0.0.1:2181'),
+    zkConnect: envString(env, 'ZK_CONNECT', DEFAULT_ZK_CONNECT),
     // SESSION_TIMEOUT_MS is what the nodes read; accept it too so one setting covers the cluster.
     zkSessionTimeoutMs: envInt(env, env.ZK_SESSION_TIMEOUT_MS ? 'ZK_SESSION_TIMEOUT_MS' : 'SESSION_TIMEOUT_MS', 4000, 200, 120_000),
     port: envInt(env, 'PORT', DEFAULT_GATEWAY_PORT, 0, 65_535),

@@ -110,7 +110,7 @@ export function App() {
             {view && <ChainGraph view={view} heldWatches={heldWatches} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} />}
             {view?.lastFailover && <FailoverTimeline failover={view.lastFailover} pagePhases={pagePhases} clock={gatewayClock()} />}
             <EventTimeline events={frame.events} />
-            <ZooKeeperPanel zk={zookeeper} view={view} />
+            <ZooKeeperPanel zk={zookeeper} view={view} controlsDisabled={past || live.link !== 'live'} />
           </main>
           <LeaderAnnouncer view={view} />
           {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}

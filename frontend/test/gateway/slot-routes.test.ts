@@ -41,7 +41,7 @@ interface Built extends Gateway {
   calls: string[];
 }
 
-async function build(options: { controlToken?: string; host?: boolean; rateLimit?: number } = {}): Promise<Built> {
+async function build(options: { controlToken?: string; host?: boolean; rateLimit?: number; zkConnect?: string } = {}): Promise<Built> {
   const directory = new FakeDirectory();
   const calls: string[] = [];
   const supervisorClient: SupervisorClient = {
@@ -69,6 +69,7 @@ async function build(options: { controlToken?: string; host?: boolean; rateLimit
       killRateLimitPerMinute: options.rateLimit ?? 1000,
       logLevel: 'silent',
       controlToken: options.controlToken ?? null,
+      zkConnect: options.zkConnect,
     },
     createDiscovery: () => new FakeDiscovery(),
     createStreamConnector: () => new FakeStreams().connector,
@@ -201,8 +202,15 @@ describe('fault routes: compose (no host control)', () => {
       const res = await g.app.inject({ method: 'POST', url: `/api/zookeeper/servers/1/${op}`, payload: {} });
       assert.equal(res.statusCode, 409);
       assert.match(res.json<{ message: string }>().message, /docker compose/);
+      assert.match(res.json<{ message: string }>().message, new RegExp(`\`docker compose ${op} zookeeper\``));
     });
   }
+
+  it('a server not in the connect string is 404 unknown_server', async () => {
+    const res = await g.app.inject({ method: 'POST', url: '/api/zookeeper/servers/2/stop', payload: {} });
+    assert.equal(res.statusCode, 404);
+    assert.equal(res.json<{ error: string }>().error, 'unknown_server');
+  });
 
   it('slot actions still work (the supervisors are in the node containers)', async () => {
     const res = await g.app.inject({ method: 'POST', url: '/api/slots/node-1/freeze', payload: { durationMs: 100 } });
@@ -219,6 +227,23 @@ describe('fault routes: compose (no host control)', () => {
       addNode: false,
       zookeeperControl: false,
     });
+  });
+});
+
+describe('fault routes: compose on an ensemble (no host control)', () => {
+  let g: Built;
+  before(async () => {
+    g = await build({ host: false, zkConnect: 'zookeeper:2181,zookeeper2:2181,zookeeper3:2181' });
+  });
+  after(() => g.app.close());
+
+  it("names the server's compose service and the ensemble's files", async () => {
+    const res = await g.app.inject({ method: 'POST', url: '/api/zookeeper/servers/2/stop', payload: {} });
+    assert.equal(res.statusCode, 409);
+    assert.equal(res.json<{ error: string }>().error, 'not_supported');
+    const message = res.json<{ message: string }>().message;
+    assert.match(message, /`docker compose stop zookeeper2`/);
+    assert.match(message, /docker-compose\.ensemble\.yml/);
   });
 });
 

@@ -4,6 +4,7 @@
  * the local-mode host. Each is rate-limited like kills and behind CONTROL_TOKEN when set (checked
  * before the body, as for kills).
  */
+import { isIP } from 'node:net';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
   CONTROL_TOKEN_HEADER,
@@ -18,6 +19,7 @@ import {
 } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { errorBodySchema, tokenMatches } from '@zkviz/shared/fastify';
+import { serversOf } from '../zookeeper/connect-string.js';
 import type { HostClient, HttpAnswer, SlotDirectory, SupervisorClient } from './types.js';
 
 export interface SlotRoutesOptions {
@@ -29,6 +31,8 @@ export interface SlotRoutesOptions {
   host: HostClient | null;
   rateLimitPerMinute: number;
   controlToken: string | null;
+  /** The gateway's connect string: in compose, a server's host is its service (the hint's command). */
+  zkConnect: string;
 }
 
 export function capabilitiesOf(options: Pick<SlotRoutesOptions, 'directory' | 'host'>): FaultCapabilities {
@@ -86,6 +90,7 @@ function unreachable(reply: FastifyReply, err: unknown, what: string): FastifyRe
 
 export const slotRoutes: FastifyPluginAsync<SlotRoutesOptions> = async (app, options) => {
   const { feed, directory, supervisors, host, rateLimitPerMinute, controlToken } = options;
+  const zookeeperServers = serversOf(options.zkConnect);
   const requireControlToken = async (req: FastifyRequest, reply: FastifyReply) => {
     if (!controlToken) return;
     if (!tokenMatches(controlToken, req.headers[CONTROL_TOKEN_HEADER])) {
@@ -133,8 +138,14 @@ export const slotRoutes: FastifyPluginAsync<SlotRoutesOptions> = async (app, opt
       `/api/zookeeper/servers/:id/${op}`,
       { ...common, schema: { params: serverParams, body: emptyBody, response: responses } },
       async (req, reply) => {
-        if (!host) return reply.code(409).send({ error: 'not_supported', message: NOT_SUPPORTED_HINTS.zookeeperControl });
         const { id } = req.params;
+        if (!host) {
+          const server = zookeeperServers.find((s) => String(s.id) === id);
+          if (!server) return reply.code(404).send({ error: 'unknown_server', message: `no ZooKeeper server ${id} in the connect string` });
+          // Compose names a server by its service; an address is no service name (then the base file's).
+          const service = isIP(server.host) || server.host === 'localhost' ? 'zookeeper' : server.host;
+          return reply.code(409).send({ error: 'not_supported', message: NOT_SUPPORTED_HINTS.zookeeperControl(op, service, zookeeperServers.length > 1) });
+        }
         try {
           const answer = await host.zookeeper(id, op);
           if (answer.statusCode === 202) {

@@ -1,17 +1,22 @@
 /**
- * What ZooKeeper itself sees, beside what the nodes claim: a card per server, the znodes of the
- * three paths with their stat (a registry entry's data on expand), and the sessions, with a
- * countdown for those ZooKeeper is about to expire. Everything here comes from the gateway's
- * ZooKeeperView (four-letter words and its own znode reads), nothing from the nodes.
+ * What ZooKeeper itself sees, beside what the nodes claim: the lower layer of the election (the
+ * quorum and a card per server, ZooKeeperServers.tsx), the znodes of the three paths with their
+ * stat (a registry entry's data on expand), and the sessions, with a countdown for those ZooKeeper
+ * is about to expire. Everything here comes from the gateway's ZooKeeperView (four-letter words
+ * and its own znode reads), nothing from the nodes.
  */
-import type { ClusterView, ZooKeeperProblem, ZooKeeperServerView, ZooKeeperSessionView, ZooKeeperView, ZooKeeperZnodeView } from '@zkviz/shared';
+import type { ClusterView, ZooKeeperProblem, ZooKeeperSessionView, ZooKeeperView, ZooKeeperZnodeView } from '@zkviz/shared';
 import { shortId } from '@zkviz/shared';
 import { formatClock } from '../format.js';
 import { Countdown } from './Countdown.js';
+import { ZooKeeperServers } from './ZooKeeperServers.js';
 
 const PARENTS = ['/election', '/coordinators_service_registry', '/workers_service_registry'];
 
-function Problems({ problems }: { problems: ZooKeeperProblem[] }) {
+function Problems({ zk }: { zk: ZooKeeperView }) {
+  // A server that does not answer at all is one fact, which its card says ("down"): not one line per word.
+  const down = new Set(zk.servers.filter((s) => s.state === 'down').map((s) => s.address));
+  const problems = zk.problems.filter((p) => !(p.kind === 'down' && down.has(p.server)));
   if (problems.length === 0) return null;
   // One line per (source, kind, fix): the same refusal on three servers is one thing to change.
   const seen = new Map<string, { p: ZooKeeperProblem; servers: string[] }>();
@@ -34,36 +39,6 @@ function Problems({ problems }: { problems: ZooKeeperProblem[] }) {
         </li>
       ))}
     </ul>
-  );
-}
-
-function ServerCard({ server }: { server: ZooKeeperServerView }) {
-  return (
-    <div className={`zk-server state-${server.state}`} data-testid="zk-server" data-state={server.state} data-mode={server.mode ?? ''}>
-      <div className="zk-server-head">
-        <span className="mono">{server.address}</span>
-        <span className={`badge state-${server.state}`}>{server.state}</span>
-      </div>
-      <div className="zk-mode" data-testid="zk-mode">
-        {server.mode ?? 'mode unknown'}
-      </div>
-      <dl>
-        <dt>zxid</dt>
-        <dd className="mono" title={server.zxid ?? ''}>
-          {server.epoch !== null ? `epoch ${server.epoch} / counter ${server.counter}` : '—'}
-        </dd>
-        <dt>latency</dt>
-        <dd>{server.latency ? `${server.latency.min}/${server.latency.avg}/${server.latency.max} ms` : '—'}</dd>
-        <dt>connections</dt>
-        <dd>{server.connections ?? '—'}</dd>
-        <dt>watches</dt>
-        <dd>{server.watchCount ?? '—'}</dd>
-        <dt>znodes</dt>
-        <dd>{server.znodeCount ?? '—'}</dd>
-        <dt>version</dt>
-        <dd>{server.version ?? '—'}</dd>
-      </dl>
-    </div>
   );
 }
 
@@ -216,7 +191,7 @@ function Sessions({ zk, rows }: { zk: ZooKeeperView; rows: Set<string> }) {
   );
 }
 
-export function ZooKeeperPanel({ zk, view }: { zk: ZooKeeperView | null; view: ClusterView | null }) {
+export function ZooKeeperPanel({ zk, view, controlsDisabled }: { zk: ZooKeeperView | null; view: ClusterView | null; controlsDisabled: boolean }) {
   const rows = new Set(view?.nodes.map((n) => n.id) ?? []);
   return (
     <section className="card zk-panel" data-testid="zk-panel">
@@ -232,12 +207,8 @@ export function ZooKeeperPanel({ zk, view }: { zk: ZooKeeperView | null; view: C
         <p className="muted">Waiting for the gateway&apos;s first ZooKeeper read…</p>
       ) : (
         <>
-          <Problems problems={zk.problems} />
-          <div className="zk-servers">
-            {zk.servers.map((s) => (
-              <ServerCard key={s.id} server={s} />
-            ))}
-          </div>
+          <Problems zk={zk} />
+          <ZooKeeperServers zk={zk} rows={rows} controlsDisabled={controlsDisabled} />
           <div className="columns">
             <div>
               <h3>Znodes</h3>
