@@ -1,5 +1,5 @@
 /** Command line of `npm start` (launcher/dist/main.js). Pure, so it is unit-tested. */
-import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
+import { DEFAULT_GATEWAY_PORT, RECIPES, isRecipe, type Recipe } from '@zkviz/shared';
 
 export interface LauncherArgs {
   nodes: number;
@@ -7,6 +7,8 @@ export interface LauncherArgs {
   /** External ZooKeeper host:port[,host:port][/chroot], or null to start one. */
   zk: string | null;
   sessionTimeoutMs: number;
+  /** The election recipe the cluster starts with (absent: the nodes' default); switchable from the page. */
+  recipe?: Recipe;
   help: boolean;
 }
 
@@ -22,6 +24,7 @@ Options:
   --port P              gateway HTTP port on 127.0.0.1 (default ${DEFAULT_GATEWAY_PORT})
   --zk host:port        use this ZooKeeper instead of starting one
   --session-timeout MS  ZooKeeper session timeout of the nodes (default ${DEFAULT_LOCAL_SESSION_TIMEOUT_MS})
+  --recipe R            election recipe to start with: ${RECIPES.join(' or ')} (default predecessor)
   -h, --help            show this help
 
 Environment: ZOOKEEPER_HOME, JAVA_HOME (where to find ZooKeeper/Java), ZKVIZ_VERBOSE=1 (mirror child logs).`;
@@ -83,6 +86,12 @@ export function parseArgs(argv: readonly string[]): LauncherArgs {
       case '--session-timeout':
         args.sessionTimeoutMs = intArg('--session-timeout', value(), 400, 120_000);
         break;
+      case '--recipe': {
+        const v = value();
+        if (!isRecipe(v)) throw new UsageError(`--recipe must be one of ${RECIPES.join(', ')}, got "${v ?? ''}"`);
+        args.recipe = v;
+        break;
+      }
       default:
         throw new UsageError(`unknown option "${token}" (see --help)`);
     }

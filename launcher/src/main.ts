@@ -58,6 +58,8 @@ async function main(): Promise<void> {
       gatewayPort: args.port,
       zkConnect: args.zk ?? undefined,
       sessionTimeoutMs: args.sessionTimeoutMs,
+      // The first node writes it to /zkviz/recipe if the znode does not exist yet (see Recipes).
+      nodeEnv: args.recipe ? { RECIPE: args.recipe } : undefined,
       supervised: true,
     });
   } catch (err) {

@@ -230,8 +230,11 @@ export interface ClusterView {
   seq: number;
   /** Every slot a supervisor publishes, down ones included (sorted by name); see shared/src/slots.ts. */
   slots: SlotView[];
-  /** The election recipe the cluster runs (the recipe znode, read by the gateway); null until read. */
-  recipe: Recipe | null;
+  /**
+   * The election recipe the cluster runs (the recipe znode, read by the gateway); null until read.
+   * Always sent by this gateway; optional because recordings made before it have none.
+   */
+  recipe?: Recipe | null;
 }
 
 /** Timeline entries shown under the table. */

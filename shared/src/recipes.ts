@@ -22,7 +22,7 @@ export function isRecipe(value: unknown): value is Recipe {
 }
 
 /** The recipe znode's data is the recipe's name as UTF-8; anything else is garbage (null). */
-export function parseRecipe(data: Buffer | string | null | undefined): Recipe | null {
+export function parseRecipe(data: { toString(encoding: 'utf8'): string } | string | null | undefined): Recipe | null {
   if (data == null) return null;
   const text = (typeof data === 'string' ? data : data.toString('utf8')).trim();
   return isRecipe(text) ? text : null;

@@ -18,6 +18,8 @@ import { clusterRoutes } from './routes/cluster.js';
 import { GATEWAY_ROUTES } from '@zkviz/shared';
 import { errorBodySchema, jsonErrors, serverOptions } from '@zkviz/shared/fastify';
 import { healthRoutes } from './routes/health.js';
+import { recipeRoutes } from './recipe/routes.js';
+import type { RecipeStore } from './recipe/store.js';
 import { killRoutes } from './routes/kill.js';
 import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
@@ -42,6 +44,8 @@ export interface GatewayDeps {
   createSlotDirectory?(log: FeedLog): SlotDirectory;
   /** Required with a slot directory. */
   supervisorClient?: SupervisorClient;
+  /** The cluster's recipe znode (ZooKeeper); absent: `POST /api/recipe` answers 409 not_supported. */
+  createRecipeStore?(log: FeedLog): RecipeStore;
   /** The local-mode host (adds slots, controls ZooKeeper); absent in compose. */
   hostClient?: HostClient | null;
   /** fastify logger option; tests pass false. */
@@ -81,6 +85,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const recorder = new Recorder(feed.view, recordingBounds, deps.now);
   const directory = deps.createSlotDirectory?.(log) ?? null;
   directory?.on('slots', (records) => feed.setSlots(records));
+  const recipes = deps.createRecipeStore?.(log) ?? null;
+  recipes?.on('recipe', (recipe) => feed.setRecipe(recipe));
   const host = deps.hostClient ?? null;
 
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -98,6 +104,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(zookeeperRoutes, { feed, source: deps.createZooKeeperView?.(log) ?? null });
   await app.register(recordingRoutes, { recorder, now: deps.now });
   await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
+  await app.register(recipeRoutes, { feed, store: recipes, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
   app.get(GATEWAY_ROUTES.ws, { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
@@ -113,10 +120,12 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
 
   app.addHook('onReady', async () => {
     directory?.start();
+    recipes?.start();
     feed.start();
   });
   app.addHook('onClose', async () => {
     directory?.stop();
+    recipes?.stop();
     feed.stop();
   });
   return { app, feed, recorder };

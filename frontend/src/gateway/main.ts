@@ -11,6 +11,7 @@ import { ZkLeaderDiscovery } from './discovery/zk-discovery.js';
 import { httpLeaderClient } from './leader-client/kill-client.js';
 import { httpStreamConnector } from './leader-client/stream-client.js';
 import { ZkSlotDirectory } from './slots/directory.js';
+import { ZkRecipeStore } from './recipe/store.js';
 import { httpHostClient, httpSupervisorClient } from './slots/http-clients.js';
 import { ZooKeeperViewSource } from './zookeeper/view-source.js';
 
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     },
     createZooKeeperView: (log) => (config.zookeeperView ? new ZooKeeperViewSource({ connectString: config.zkConnect, zk, log }) : null),
     createSlotDirectory: (log) => new ZkSlotDirectory(zk!, log),
+    createRecipeStore: (log) => new ZkRecipeStore(zk!, log),
     supervisorClient: httpSupervisorClient(getToken),
     hostClient: config.hostControlUrl ? httpHostClient(config.hostControlUrl, getToken) : null,
     createStreamConnector: (log) => httpStreamConnector({ clusterToken: getToken, log }),

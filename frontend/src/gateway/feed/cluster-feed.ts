@@ -9,6 +9,7 @@ import {
   type ClusterView,
   type FailoverRecord,
   type KillMode,
+  type Recipe,
   type RegisteredLeader,
   type SlotRecord,
   type ZooKeeperView,
@@ -38,6 +39,8 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   private started = false;
   /** What the slot supervisors published (null until first read); joined into every view. */
   private slots: SlotRecord[] | null = null;
+  /** What the recipe znode holds (null until read); joined into every view. */
+  private recipe: Recipe | null = null;
   /**
    * The view last pushed, which `GET /api/cluster` answers too. Its `seq` is stamped here, the one
    * place every pushed view passes (tracker changes, slot changes, late failover phases), so it
@@ -112,6 +115,13 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.publishView();
   }
 
+  /** The recipe znode changed: a new view naming it. */
+  setRecipe(recipe: Recipe | null): void {
+    if (recipe === this.recipe) return;
+    this.recipe = recipe;
+    this.publishView();
+  }
+
   /** An entry for the timeline from elsewhere (ZooKeeper server control). */
   recordEvent(event: ClusterEvent): void {
     this.publishEvent(event);
@@ -179,7 +189,7 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     const view = withSlots(this.state.view, this.slots ?? []);
     const last = view.lastFailover;
     const recorded = last ? this.failovers.find(last.at, last.to) : null;
-    return { ...view, lastFailover: recorded ?? view.lastFailover, seq };
+    return { ...view, lastFailover: recorded ?? view.lastFailover, seq, recipe: this.recipe };
   }
 
   private publishView(): void {
