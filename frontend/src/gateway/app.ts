@@ -20,6 +20,7 @@ import { errorBodySchema, jsonErrors, serverOptions } from '@zkviz/shared/fastif
 import { healthRoutes } from './routes/health.js';
 import { recipeRoutes } from './recipe/routes.js';
 import type { RecipeStore } from './recipe/store.js';
+import type { FailoverCounter } from './failovers/counter.js';
 import { killRoutes } from './routes/kill.js';
 import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
@@ -44,6 +45,8 @@ export interface GatewayDeps {
   createSlotDirectory?(log: FeedLog): SlotDirectory;
   /** Required with a slot directory. */
   supervisorClient?: SupervisorClient;
+  /** Counts each failover's woken nodes, reads and watches (ZooKeeper + the nodes); absent: not counted. */
+  createFailoverCounter?(log: FeedLog): FailoverCounter | null;
   /** The cluster's recipe znode (ZooKeeper); absent: `POST /api/recipe` answers 409 not_supported. */
   createRecipeStore?(log: FeedLog): RecipeStore;
   /** The local-mode host (adds slots, controls ZooKeeper); absent in compose. */
@@ -87,6 +90,18 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   directory?.on('slots', (records) => feed.setSlots(records));
   const recipes = deps.createRecipeStore?.(log) ?? null;
   recipes?.on('recipe', (recipe) => feed.setRecipe(recipe));
+  const counter = deps.createFailoverCounter?.(log) ?? null;
+  feed.on('failover', (record) => {
+    if (!counter) return;
+    const addresses = feed.view.nodes.flatMap((n) => (n.address ? [n.address] : []));
+    counter.count(record, addresses).then(
+      (counts) => {
+        log.info({ ev: 'failover-counted', to: record.to, recipe: record.recipe ?? null, ...counts }, 'failover counted');
+        feed.recordFailoverCounts(record, counts);
+      },
+      (err: unknown) => log.warn({ ev: 'failover-count-failed', err: String(err) }, 'failover count failed'),
+    );
+  });
   const host = deps.hostClient ?? null;
 
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -121,11 +136,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   app.addHook('onReady', async () => {
     directory?.start();
     recipes?.start();
+    counter?.start();
     feed.start();
   });
   app.addHook('onClose', async () => {
     directory?.stop();
     recipes?.stop();
+    counter?.stop();
     feed.stop();
   });
   return { app, feed, recorder };

@@ -29,6 +29,8 @@ export interface FeedEvents {
   zookeeper: [view: ZooKeeperView];
   /** The leader accepted a kill (the process is about to exit). */
   kill: [target: string, mode: KillMode];
+  /** A failover was recorded (the gateway switched to the new leader); its counts come later. */
+  failover: [record: FailoverRecord];
 }
 
 export class ClusterFeed extends EventEmitter<FeedEvents> {
@@ -122,6 +124,11 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.publishView();
   }
 
+  /** A recorded failover's herd-effect counts arrived (failovers/counter.ts): re-published with them. */
+  recordFailoverCounts(record: Pick<FailoverRecord, 'at' | 'to'>, counts: { notified: number | null; reads: number | null; watches: number | null }): void {
+    this.observeFailover({ type: 'counted', at: record.at, to: record.to, ...counts });
+  }
+
   /** An entry for the timeline from elsewhere (ZooKeeper server control). */
   recordEvent(event: ClusterEvent): void {
     this.publishEvent(event);
@@ -169,7 +176,9 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     }
     const after = this.state.view.lastFailover;
     if (after && after !== before && input.type === 'stream-message' && input.message.type === 'snapshot') {
-      this.failovers.observe({ type: 'switched', failover: after, takeover: input.message.snapshot.takeover ?? null });
+      this.failovers.observe({ type: 'switched', failover: after, takeover: input.message.snapshot.takeover ?? null, recipe: this.recipe });
+      const recorded = this.failovers.find(after.at, after.to);
+      if (recorded) queueMicrotask(() => this.emit('failover', recorded));
     }
     for (const event of out.events) this.publishEvent(event);
     if (out.viewChanged) this.publishView();
