@@ -10,8 +10,7 @@ import { readmeScreenshot, tableWithLeader, useClusterInChromium } from './brows
 const WAIT = { timeout: 30_000 };
 const e2e = useClusterInChromium({ nodes: 5, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 }, readyTimeoutMs: 60_000 });
 const leaderRow = () => e2e.page.locator('[data-testid="node-row"][data-role="leader"]');
-const cell = (row: string, recipe: string, value: number) =>
-  e2e.page.locator(`[data-testid="compare-${row}"] td[data-recipe="${recipe}"][data-value="${value}"]`);
+const cell = (row: string, recipe: string, value: number) => e2e.page.locator(`[data-testid="compare-${row}"] td[data-recipe="${recipe}"][data-value="${value}"]`);
 
 describe('the election recipe panel in Chromium', () => {
   test('predecessor: a leader crash wakes one node, shown in the comparison', async () => {

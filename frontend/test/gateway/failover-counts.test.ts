@@ -19,7 +19,11 @@ const mntr = (text: string): MntrAnswer => {
 };
 /** The recorded answer with the read counter at `reads` and the watch count at `watches` (what a later mntr prints). */
 const later = (reads: number, watches: number) =>
-  mntr(recorded.replace(/^zk_cnt_election_read_per_namespace\t\d+$/m, `zk_cnt_election_read_per_namespace\t${reads}`).replace(/^zk_watch_count\t\d+$/m, `zk_watch_count\t${watches}`));
+  mntr(
+    recorded
+      .replace(/^zk_cnt_election_read_per_namespace\t\d+$/m, `zk_cnt_election_read_per_namespace\t${reads}`)
+      .replace(/^zk_watch_count\t\d+$/m, `zk_watch_count\t${watches}`),
+  );
 
 test('the per-namespace read counter of /election, from a real answer', () => {
   const m = mntr(recorded);
@@ -28,7 +32,10 @@ test('the per-namespace read counter of /election, from a real answer', () => {
   // Printed only once /election has been read (3.6+); a 3.5 server does not count per namespace.
   const unread = mntr(recorded.replace(/^zk_[a-z]+_election_read_per_namespace\t.*\n/gm, ''));
   assert.equal(electionReadsOf(unread), 0);
-  assert.equal(electionReadsOf(mntr(recorded.replace(/^zk_[a-z]+_election_read_per_namespace\t.*\n/gm, '').replace(/^zk_version\t.*$/m, 'zk_version\t3.5.9'))), null);
+  assert.equal(
+    electionReadsOf(mntr(recorded.replace(/^zk_[a-z]+_election_read_per_namespace\t.*\n/gm, '').replace(/^zk_version\t.*$/m, 'zk_version\t3.5.9'))),
+    null,
+  );
 });
 
 test('a sample sums every server; one server missing makes it unknown', () => {
@@ -68,11 +75,7 @@ test('the recorder fills a recorded failover with its counts and the recipe it r
   const recorder = new FailoverRecorder();
   const failover: FailoverRecord = { from: 'a', to: 'b', durationMs: 100, at: 2000, mode: null, phases: [] };
   assert.ok(recorder.observe({ type: 'switched', failover, takeover: null, recipe: 'herd' }));
-  assert.deepEqual(
-    [recorder.list()[0]!.recipe, recorder.list()[0]!.notified, recorder.list()[0]!.reads],
-    ['herd', null, null],
-    'counted later: null until then',
-  );
+  assert.deepEqual([recorder.list()[0]!.recipe, recorder.list()[0]!.notified, recorder.list()[0]!.reads], ['herd', null, null], 'counted later: null until then');
   assert.ok(recorder.observe({ type: 'counted', at: 2000, to: 'b', notified: 7, reads: 9, watches: 12 }));
   const r = recorder.find(2000, 'b')!;
   assert.deepEqual([r.notified, r.reads, r.watches, r.recipe], [7, 9, 12, 'herd']);
