@@ -196,7 +196,7 @@ export interface FailoverRecord {
   phases: FailoverPhase[];
   /** The recipe the cluster ran during the failover (null: not known). */
   recipe?: Recipe | null;
-  /** How many nodes an election watch woke during the failover (their own reports); null until counted or if not countable. */
+  /** How many nodes an election watch woke during the failover (their own reports); absent until counted, null if not countable. */
   notified?: number | null;
   /** Reads of /election ZooKeeper served during the failover (`mntr`), less the gateway's own; null when not measured. */
   reads?: number | null;

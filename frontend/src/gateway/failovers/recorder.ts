@@ -125,7 +125,8 @@ export class FailoverRecorder {
     extra.push({ name: 'gateway-switched', at: failover.at, by: 'gateway', how: 'first snapshot of the new leader accepted' });
     const names = new Set(extra.map((p) => p.name));
     draft.phases = [...draft.phases.filter((p) => !names.has(p.name)), ...extra].sort((a, b) => a.at - b.at);
-    draft.record = { ...failover, mode: draft.mode, phases: draft.phases, recipe, notified: null, reads: null, watches: null };
+    // The counts (notified, reads, watches) are absent until `counted` brings them.
+    draft.record = { ...failover, mode: draft.mode, phases: draft.phases, ...(recipe ? { recipe } : {}) };
     this.done.push(draft.record);
     if (this.done.length > this.capacity) this.done.splice(0, this.done.length - this.capacity);
     return true;
