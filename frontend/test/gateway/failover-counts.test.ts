@@ -75,7 +75,11 @@ test('the recorder fills a recorded failover with its counts and the recipe it r
   const recorder = new FailoverRecorder();
   const failover: FailoverRecord = { from: 'a', to: 'b', durationMs: 100, at: 2000, mode: null, phases: [] };
   assert.ok(recorder.observe({ type: 'switched', failover, takeover: null, recipe: 'herd' }));
-  assert.deepEqual([recorder.list()[0]!.recipe, recorder.list()[0]!.notified, recorder.list()[0]!.reads], ['herd', undefined, undefined], 'counted later: absent until then');
+  assert.deepEqual(
+    [recorder.list()[0]!.recipe, recorder.list()[0]!.notified, recorder.list()[0]!.reads],
+    ['herd', undefined, undefined],
+    'counted later: absent until then',
+  );
   assert.ok(recorder.observe({ type: 'counted', at: 2000, to: 'b', notified: 7, reads: 9, watches: 12 }));
   const r = recorder.find(2000, 'b')!;
   assert.deepEqual([r.notified, r.reads, r.watches, r.recipe], [7, 9, 12, 'herd']);
