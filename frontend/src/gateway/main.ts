@@ -40,7 +40,9 @@ async function main(): Promise<void> {
     createZooKeeperView: (log) => (config.zookeeperView ? new ZooKeeperViewSource({ connectString: config.zkConnect, zk, log }) : null),
     createSlotDirectory: (log) => new ZkSlotDirectory(zk!, log),
     createRecipeStore: (log) => new ZkRecipeStore(zk!, log),
-    createFailoverCounter: (log) => new FailoverCounter({ servers: serversOf(config.zkConnect), zk: () => zk, wokenAt: nodeWokenAt, log }),
+    // ZOOKEEPER_VIEW=off means no four-letter words at all: then only `notified` is counted.
+    createFailoverCounter: (log) =>
+      new FailoverCounter({ servers: config.zookeeperView ? serversOf(config.zkConnect) : [], zk: () => zk, wokenAt: nodeWokenAt, log }),
     supervisorClient: httpSupervisorClient(getToken),
     hostClient: config.hostControlUrl ? httpHostClient(config.hostControlUrl, getToken) : null,
     createStreamConnector: (log) => httpStreamConnector({ clusterToken: getToken, log }),
