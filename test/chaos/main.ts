@@ -250,7 +250,14 @@ async function main(): Promise<number> {
             const msg = JSON.parse(String(data)) as { type: string; view?: GatewayView };
             if (msg.type === 'snapshot' && msg.view) {
               const v = msg.view;
-              gatewayViews.push({ at: Date.now(), status: v.status, leader: v.leader, fencingToken: v.fencingToken, electionIncarnation: v.electionIncarnation, seq: v.seq });
+              gatewayViews.push({
+                at: Date.now(),
+                status: v.status,
+                leader: v.leader,
+                fencingToken: v.fencingToken,
+                electionIncarnation: v.electionIncarnation,
+                seq: v.seq,
+              });
             }
           } catch {
             /* not JSON: ignore */
