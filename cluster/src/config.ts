@@ -1,6 +1,6 @@
 /** Node configuration from the environment (documented in the README). */
 import { hostname } from 'node:os';
-import { DEFAULT_NODE_PORT, isValidAddress } from '@zkviz/shared';
+import { DEFAULT_NODE_PORT, DEFAULT_RECIPE, RECIPES, isRecipe, isValidAddress, type Recipe } from '@zkviz/shared';
 import { ConfigError, envInt, envString, type Env } from '@zkviz/shared/fastify';
 
 export interface NodeConfig {
@@ -12,6 +12,8 @@ export interface NodeConfig {
   clusterToken: string | null;
   limits: NodeLimits;
   logLevel: string;
+  /** The recipe this node writes to the recipe znode if none exists yet (the cluster's start-up recipe). */
+  recipe: Recipe;
 }
 
 /** Budgets per caller on the control routes (server/limits.ts); the gateway is one caller. */
@@ -37,7 +39,14 @@ export function loadConfig(env: Env = process.env): NodeConfig {
     clusterToken: envString(env, 'CLUSTER_TOKEN'),
     limits: loadNodeLimits(env),
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
+    recipe: envRecipe(env),
   };
+}
+
+function envRecipe(env: Env): Recipe {
+  const value = envString(env, 'RECIPE', DEFAULT_RECIPE);
+  if (!isRecipe(value)) throw new ConfigError(`RECIPE must be one of ${RECIPES.join(', ')} (got "${String(value)}")`);
+  return value;
 }
 
 /** The control-route budgets, for the node and its slot supervisor alike (same variables). */

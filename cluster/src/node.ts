@@ -7,6 +7,7 @@ import { ZkConnection } from '@zkviz/shared/zk';
 import type { Logger } from 'pino';
 import type { NodeConfig } from './config.js';
 import { Election } from './election/driver.js';
+import { RecipeWatch } from './election/recipe-watch.js';
 import { ClusterObserver } from './leadership/observer.js';
 import { StreamHub } from './leadership/stream-hub.js';
 import { TakeoverLog } from './leadership/takeover.js';
@@ -49,7 +50,9 @@ export class ClusterNode {
       this.logger.info({ ev, ...fields }, ev);
     };
     this.zk = new ZkConnection({ connect: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs, log: (msg, f) => this.logger.info({ ev: 'zk', ...f }, msg) });
-    this.election = new Election(this.zk, { address: config.advertisedAddress, startedAt: this.startedAt, pid: process.pid }, log);
+    this.election = new Election(this.zk, { address: config.advertisedAddress, startedAt: this.startedAt, pid: process.pid }, log, config.recipe);
+    // The cluster's recipe: switching it changes only what the election watches (same session, same znode).
+    new RecipeWatch(this.zk, config.recipe, log).on('recipe', (recipe) => this.election.dispatch({ type: 'recipeChanged', recipe }));
     this.election.on('acting', (acting, znode, reason) => (acting ? this.startActing(znode) : this.stopActing(znode, reason)));
   }
 

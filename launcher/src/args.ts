@@ -1,5 +1,5 @@
 /** Command line of `npm start` (launcher/dist/main.js). Pure, so it is unit-tested. */
-import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
+import { DEFAULT_GATEWAY_PORT, RECIPES, isRecipe, type Recipe } from '@zkviz/shared';
 import { MAX_ENSEMBLE_SIZE } from './zookeeper.js';
 
 export interface LauncherArgs {
@@ -10,6 +10,8 @@ export interface LauncherArgs {
   /** ZooKeeper servers to start on loopback: 1 standalone (the default), more an ensemble. */
   ensemble: number;
   sessionTimeoutMs: number;
+  /** The election recipe the cluster starts with (absent: the nodes' default); switchable from the page. */
+  recipe?: Recipe;
   help: boolean;
 }
 
@@ -26,6 +28,7 @@ Options:
   --zk host:port        use this ZooKeeper instead of starting one
   --ensemble N          start an ensemble of N ZooKeeper servers (3 or 5; default 1, standalone)
   --session-timeout MS  ZooKeeper session timeout of the nodes (default ${DEFAULT_LOCAL_SESSION_TIMEOUT_MS})
+  --recipe R            election recipe to start with: ${RECIPES.join(' or ')} (default predecessor)
   -h, --help            show this help
 
 Environment: ZOOKEEPER_HOME, JAVA_HOME (where to find ZooKeeper/Java), ZKVIZ_VERBOSE=1 (mirror child logs).`;
@@ -91,6 +94,12 @@ export function parseArgs(argv: readonly string[]): LauncherArgs {
       case '--session-timeout':
         args.sessionTimeoutMs = intArg('--session-timeout', value(), 400, 120_000);
         break;
+      case '--recipe': {
+        const v = value();
+        if (!isRecipe(v)) throw new UsageError(`--recipe must be one of ${RECIPES.join(', ')}, got "${v ?? ''}"`);
+        args.recipe = v;
+        break;
+      }
       default:
         throw new UsageError(`unknown option "${token}" (see --help)`);
     }

@@ -60,6 +60,8 @@ async function main(): Promise<void> {
       zkConnect: args.zk ?? undefined,
       zookeeper: { size: args.ensemble },
       sessionTimeoutMs: args.sessionTimeoutMs,
+      // The first node writes it to /zkviz/recipe if the znode does not exist yet (see Recipes).
+      nodeEnv: args.recipe ? { RECIPE: args.recipe } : undefined,
       supervised: true,
     });
   } catch (err) {

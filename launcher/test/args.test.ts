@@ -31,6 +31,14 @@ describe('parseArgs', () => {
     assert.equal(parseArgs(['--help']).help, true);
   });
 
+  it('reads --recipe, and only the two recipes', () => {
+    assert.equal(parseArgs(['--recipe', 'herd']).recipe, 'herd');
+    assert.equal(parseArgs(['--recipe=predecessor']).recipe, 'predecessor');
+    assert.equal(parseArgs([]).recipe, undefined);
+    assert.throws(() => parseArgs(['--recipe', 'stampede']), UsageError);
+    assert.throws(() => parseArgs(['--recipe']), UsageError);
+  });
+
   it('rejects bad input with a one-line UsageError', () => {
     const bad: string[][] = [
       ['--nodes'],

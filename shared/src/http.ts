@@ -28,6 +28,7 @@ export const GATEWAY_ROUTES = {
   recording: '/api/recording',
   kill: '/api/nodes/:id/kill',
   slots: '/api/slots',
+  recipe: '/api/recipe',
   ws: '/ws',
 } as const;
 /** Prefix of every JSON route (the page's client-side routes and the SPA fallback never match it). */

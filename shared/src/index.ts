@@ -8,3 +8,4 @@ export * from './faults.js';
 export * from './safeguards.js';
 export * from './registry.js';
 export * from './recording.js';
+export * from './recipes.js';

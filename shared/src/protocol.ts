@@ -5,6 +5,7 @@
 import type { FaultCapabilities } from './faults.js';
 import type { SlotView } from './slots.js';
 import type { KillMode } from './kill-modes.js';
+import type { Recipe } from './recipes.js';
 
 export type NodeRole = 'leader' | 'worker';
 
@@ -126,6 +127,10 @@ export interface NodeSelfStatus {
   address: string;
   startedAt: number;
   pid: number;
+  /** The recipe the node's election follows now (shared/src/recipes.ts). */
+  recipe: Recipe;
+  /** Epoch ms of the latest fires of its election watch, oldest first (at most 32): what woke it. */
+  wokenAt: number[];
 }
 
 /** Data of an election znode, written once at create: who is behind it. */
@@ -196,6 +201,14 @@ export interface FailoverRecord {
   mode: KillMode | null;
   /** Every phase observed, in time order (page-painted is added by the page itself). */
   phases: FailoverPhase[];
+  /** The recipe the cluster ran during the failover (null: not known). */
+  recipe?: Recipe | null;
+  /** How many nodes an election watch woke during the failover (their own reports); absent until counted, null if not countable. */
+  notified?: number | null;
+  /** Reads of /election ZooKeeper served during the failover (`mntr`), less the gateway's own; null when not measured. */
+  reads?: number | null;
+  /** Watches ZooKeeper held (`mntr` zk_watch_count) when the failover was counted; null when not measured. */
+  watches?: number | null;
 }
 
 /** What the browser sees: `GET /api/cluster` and every `snapshot` message on `/ws`. */
@@ -224,6 +237,11 @@ export interface ClusterView {
   seq: number;
   /** Every slot a supervisor publishes, down ones included (sorted by name); see shared/src/slots.ts. */
   slots: SlotView[];
+  /**
+   * The election recipe the cluster runs (the recipe znode, read by the gateway); null until read.
+   * Always sent by this gateway; optional because recordings made before it have none.
+   */
+  recipe?: Recipe | null;
 }
 
 /** Timeline entries shown under the table. */

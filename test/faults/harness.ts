@@ -19,7 +19,17 @@
  *    the timeout is only a guard.
  */
 import { existsSync } from 'node:fs';
-import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, NODE_ROUTES, type NodeSelfStatus } from '@zkviz/shared';
+import {
+  COORDINATORS_REGISTRY_PATH,
+  DEFAULT_RECIPE,
+  ELECTION_PATH,
+  RECIPES,
+  WORKERS_REGISTRY_PATH,
+  NODE_ROUTES,
+  isRecipe,
+  type NodeSelfStatus,
+  type Recipe,
+} from '@zkviz/shared';
 import { ZOK, ZNONODE, ZkConnection } from '@zkviz/shared/zk';
 import {
   GATEWAY_ENTRY,
@@ -320,7 +330,16 @@ export interface FaultClusterOptions {
   gateway?: boolean;
   /** Every node in a slot under a supervisor (behind its harness proxy), as local mode runs them. */
   supervised?: boolean;
+  /** The election recipe the nodes start with (default: ZKVIZ_FAULTS_RECIPE, else the nodes' own default). */
+  recipe?: Recipe;
 }
+
+/**
+ * The recipes the leader-loss and partition scenarios run under: both must stay correct (the herd
+ * recipe is noisy, not unsafe). The herd runs are named `F1 [herd] …`.
+ */
+export const RECIPES_UNDER_TEST = RECIPES;
+export const recipeTag = (recipe: Recipe) => (recipe === DEFAULT_RECIPE ? '' : ` [${recipe}]`);
 
 export interface SettledState {
   leader: FaultNode;
@@ -344,12 +363,14 @@ export class FaultCluster {
     readonly sessionTimeoutMs: number,
     readonly supervised: boolean,
     readonly ensembleSize: number,
+    readonly recipe: Recipe | null,
   ) {}
 
   static async start(options: FaultClusterOptions): Promise<FaultCluster> {
     const size = options.ensemble ?? 1;
     if (options.deferZooKeeper && size > 1) throw new Error('deferZooKeeper is for a standalone server');
-    const cluster = new FaultCluster(options.sessionTimeoutMs ?? SESSION_TIMEOUT_MS, options.supervised ?? false, size);
+    const recipe = options.recipe ?? (isRecipe(process.env.ZKVIZ_FAULTS_RECIPE) ? process.env.ZKVIZ_FAULTS_RECIPE : null);
+    const cluster = new FaultCluster(options.sessionTimeoutMs ?? SESSION_TIMEOUT_MS, options.supervised ?? false, size, recipe);
     try {
       if (options.deferZooKeeper) {
         const { freePort } = await import('@zkviz/launcher');
@@ -417,7 +438,7 @@ export class FaultCluster {
       entry: NODE_MAIN,
       slot: this.supervised ? name : undefined,
       waitReady: false,
-      env: { LOG_LEVEL: 'info' },
+      env: { LOG_LEVEL: 'info', ...(this.recipe ? { RECIPE: this.recipe } : {}) },
     });
     const node = new FaultNode(name, proc, proxies, this.supervised);
     this.nodes.push(node);

@@ -7,10 +7,11 @@
  *  F7 leader silently partitioned (packets dropped, sockets open) for longer than the session
  *     timeout: it stops acting before (or when) another node takes over, drops its session by its
  *     local timer, and after healing rejoins as a worker with a new znode; the old one is gone.
+ * F5 and F7 run under both recipes (`F5 [herd] …`).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SESSION_TIMEOUT_MS, hold, withCluster, type FaultCluster, type FaultNode } from './harness.js';
+import { RECIPES_UNDER_TEST, SESSION_TIMEOUT_MS, hold, recipeTag, withCluster, type FaultCluster, type FaultNode } from './harness.js';
 
 const LOCAL_TIMER_MSG = 'zk session presumed expired (local timer)';
 
@@ -40,23 +41,25 @@ async function assertRejoinedAsNewWorker(cluster: FaultCluster, old: FaultNode, 
   return settled;
 }
 
-test('F5 leader cut off (resets) past the session timeout: expired, replaced, rejoins as a worker', async () => {
-  await withCluster({ nodes: 3 }, async (cluster) => {
-    const first = await cluster.settle();
-    const { next, healAt } = await cutOffUntilReplaced(cluster, first.leader, 'reset');
-    assert.notEqual(next.node, first.leader);
-    cluster.assertAtMostOneActing(); // an old leader still acting (no acting-stop logged) counts as acting
-    // It stopped acting while cut off (it knew it was disconnected), before the other took over.
-    const stop = first.leader.eventsOf('acting-stop').find((e) => e.znode === first.leaderZnode);
-    assert.ok(stop, 'the old leader logged acting-stop');
-    assert.ok(Number(stop.at) <= Number(next.event.at), 'old leader stopped acting before the new one started');
-    assert.ok(Number(stop.at) <= healAt);
-    await assertRejoinedAsNewWorker(cluster, first.leader, first.leaderZnode, next.node);
-    // It never acted again after the cut.
-    assert.equal(first.leader.eventsOf('acting-start').length, 1);
-    cluster.assertAtMostOneActing();
+for (const recipe of RECIPES_UNDER_TEST) {
+  test(`F5${recipeTag(recipe)} leader cut off (resets) past the session timeout: expired, replaced, rejoins as a worker`, async () => {
+    await withCluster({ nodes: 3, recipe }, async (cluster) => {
+      const first = await cluster.settle();
+      const { next, healAt } = await cutOffUntilReplaced(cluster, first.leader, 'reset');
+      assert.notEqual(next.node, first.leader);
+      cluster.assertAtMostOneActing(); // an old leader still acting (no acting-stop logged) counts as acting
+      // It stopped acting while cut off (it knew it was disconnected), before the other took over.
+      const stop = first.leader.eventsOf('acting-stop').find((e) => e.znode === first.leaderZnode);
+      assert.ok(stop, 'the old leader logged acting-stop');
+      assert.ok(Number(stop.at) <= Number(next.event.at), 'old leader stopped acting before the new one started');
+      assert.ok(Number(stop.at) <= healAt);
+      await assertRejoinedAsNewWorker(cluster, first.leader, first.leaderZnode, next.node);
+      // It never acted again after the cut.
+      assert.equal(first.leader.eventsOf('acting-start').length, 1);
+      cluster.assertAtMostOneActing();
+    });
   });
-});
+}
 
 test('F6 leader cut off (resets) shorter than the session timeout: stops acting, then resumes as the same leader', async () => {
   await withCluster({ nodes: 3 }, async (cluster) => {
@@ -94,20 +97,22 @@ test('F6 leader cut off (resets) shorter than the session timeout: stops acting,
   });
 });
 
-test('F7 leader silently partitioned past the session timeout: stops acting first, rejoins with a new znode', async () => {
-  await withCluster({ nodes: 3 }, async (cluster) => {
-    const first = await cluster.settle();
-    const { next, healAt } = await cutOffUntilReplaced(cluster, first.leader, 'drop');
-    assert.notEqual(next.node, first.leader);
-    cluster.assertAtMostOneActing(); // an old leader still acting (no acting-stop logged) counts as acting
-    const stops = first.leader.eventsOf('acting-stop');
-    assert.equal(stops.length, 1);
-    assert.ok(Number(stops[0]!.at) <= Number(next.event.at), 'old leader stopped acting no later than the new one started');
-    assert.ok(Number(stops[0]!.at) <= healAt, 'it stopped while still partitioned (on its own)');
-    const localTimer = first.leader.proc.events.find((e) => e.ev === 'zk' && e.msg === LOCAL_TIMER_MSG);
-    assert.ok(localTimer && Number(localTimer.time) <= healAt, 'its local timer gave the session up while partitioned');
-    await assertRejoinedAsNewWorker(cluster, first.leader, first.leaderZnode, next.node);
-    assert.equal(first.leader.eventsOf('acting-start').length, 1, 'it never acted again');
-    cluster.assertAtMostOneActing();
+for (const recipe of RECIPES_UNDER_TEST) {
+  test(`F7${recipeTag(recipe)} leader silently partitioned past the session timeout: stops acting first, rejoins with a new znode`, async () => {
+    await withCluster({ nodes: 3, recipe }, async (cluster) => {
+      const first = await cluster.settle();
+      const { next, healAt } = await cutOffUntilReplaced(cluster, first.leader, 'drop');
+      assert.notEqual(next.node, first.leader);
+      cluster.assertAtMostOneActing(); // an old leader still acting (no acting-stop logged) counts as acting
+      const stops = first.leader.eventsOf('acting-stop');
+      assert.equal(stops.length, 1);
+      assert.ok(Number(stops[0]!.at) <= Number(next.event.at), 'old leader stopped acting no later than the new one started');
+      assert.ok(Number(stops[0]!.at) <= healAt, 'it stopped while still partitioned (on its own)');
+      const localTimer = first.leader.proc.events.find((e) => e.ev === 'zk' && e.msg === LOCAL_TIMER_MSG);
+      assert.ok(localTimer && Number(localTimer.time) <= healAt, 'its local timer gave the session up while partitioned');
+      await assertRejoinedAsNewWorker(cluster, first.leader, first.leaderZnode, next.node);
+      assert.equal(first.leader.eventsOf('acting-start').length, 1, 'it never acted again');
+      cluster.assertAtMostOneActing();
+    });
   });
-});
+}

@@ -5,7 +5,8 @@
  *
  * Settled means: every live node is connected and has an election znode; exactly one node acts as
  * leader, with role leader, and it holds the lowest znode; every other node is a worker watching
- * its immediate predecessor; and for each ZooKeeper list given, it holds exactly one entry per
+ * its immediate predecessor (under the `herd` recipe: watching no znode, it watches /election's
+ * children); and for each ZooKeeper list given, it holds exactly one entry per
  * live node (/election all of them, the coordinators registry the leader, the workers registry
  * the rest): no orphans, nothing missing.
  *
@@ -24,6 +25,8 @@ export interface SettleNode {
   connected?: boolean;
   /** When known: the election phase, for the message when the node has no znode. */
   phase?: string;
+  /** When known: the recipe the node follows (`herd`: it names no predecessor). */
+  recipe?: string;
 }
 
 /** Children of the three parents, as ZooKeeper lists them; give the ones you can see. */
@@ -71,7 +74,8 @@ export function settledProblems(nodes: readonly SettleNode[], tree: SettleTree =
   for (let i = 1; i < chain.length; i++) {
     const n = chain[i]!;
     const predecessor = chain[i - 1]!.znode;
-    if (n.znode !== leaderZnode && n.watching !== predecessor) problems.push(`${n.name} watches ${n.watching ?? 'nothing'}, not its predecessor ${predecessor}`);
+    const wanted = n.recipe === 'herd' ? null : predecessor;
+    if (n.znode !== leaderZnode && n.watching !== wanted) problems.push(`${n.name} watches ${n.watching ?? 'nothing'}, not its predecessor ${predecessor}`);
   }
   return problems;
 }

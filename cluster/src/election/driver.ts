@@ -17,6 +17,7 @@ import {
   disabledSafeguards,
   parseElectionZnode,
   type ElectionZnodeData,
+  type Recipe,
   type RegistryEntry,
 } from '@zkviz/shared';
 import { ZOO_EPHEMERAL, ZOO_EPHEMERAL_SEQUENTIAL, ZOK, rcName, type ZkConnection } from '@zkviz/shared/zk';
@@ -45,6 +46,9 @@ export interface ElectionIdentity {
 
 export type ElectionLog = (ev: string, fields?: Record<string, unknown>) => void;
 
+/** How many of the latest election-watch fires a node keeps (NodeSelfStatus.wokenAt). */
+export const WAKEUPS_KEPT = 32;
+
 export interface ElectionEvents {
   /** Leader duties on or off, as the election znode (its sequence is the fencing token) we act as. */
   acting: [acting: boolean, electionZnode: string, reason: string];
@@ -60,13 +64,27 @@ export class Election extends EventEmitter<ElectionEvents> {
   private pumping = false;
   /** Last status written per registry path, so an unchanged status is not written again. */
   private written = new Map<string, string>();
+  /**
+   * Epoch ms of the latest fires of an election watch (the predecessor's deletion, or /election's
+   * children under `herd`), newest last: what woke this node. The gateway reads them to count the
+   * nodes a failover woke. Every fire counts, even one the machine then drops as stale.
+   */
+  private readonly woken: number[] = [];
+  /**
+   * The session whose child watch on /election is armed. ZooKeeper keeps one watch per path and
+   * session, but the C client calls every callback registered for it: arming one per list would
+   * multiply the wake-ups (and the reads that follow) with every decision.
+   */
+  private childWatchFor: string | null = null;
 
   constructor(
     private readonly zk: ZkConnection,
     private readonly identity: ElectionIdentity,
     private readonly log: ElectionLog,
+    recipe: Recipe = initialElectionState.recipe,
   ) {
     super();
+    this.machine = { ...initialElectionState, recipe };
     zk.on('connected', (session, reconnected) => {
       if (!reconnected) this.written.clear();
       this.dispatch({ type: 'connected', sessionId: session.id, reconnected, candidateId: randomBytes(16).toString('hex') });
@@ -84,6 +102,16 @@ export class Election extends EventEmitter<ElectionEvents> {
 
   get phase(): ElectionPhase {
     return electionPhase(this.machine);
+  }
+
+  /** Epoch ms of the latest election-watch fires, oldest first (at most WAKEUPS_KEPT). */
+  get wokenAt(): readonly number[] {
+    return this.woken;
+  }
+
+  private wake(): void {
+    this.woken.push(Date.now());
+    if (this.woken.length > WAKEUPS_KEPT) this.woken.shift();
   }
 
   /** Joins the election (connects the session). */
@@ -117,6 +145,7 @@ export class Election extends EventEmitter<ElectionEvents> {
       if (phase !== electionPhase(before) || state.role !== before.role || state.watching !== before.watching) {
         this.log('election-state', { event: event.type, phase, role: state.role, znode: state.electionZnode, watching: state.watching });
       }
+      if (state.recipe !== before.recipe) this.log('election-recipe', { recipe: state.recipe, previous: before.recipe, znode: state.electionZnode });
       this.emit('state', state);
     }
     for (const command of commands) {
@@ -180,7 +209,20 @@ export class Election extends EventEmitter<ElectionEvents> {
       }
       case 'list': {
         if (this.stale(command)) return;
-        const { rc, children } = await this.zk.getChildren(ELECTION_PATH);
+        const { sessionId } = command;
+        // Under `herd` the list also arms the child watch: any child coming or going wakes us.
+        const arm = command.watchChildren === true && this.childWatchFor !== sessionId;
+        if (arm) this.childWatchFor = sessionId;
+        const watcher = arm
+          ? () => {
+              if (this.childWatchFor === sessionId) this.childWatchFor = null;
+              this.wake();
+              this.log('election-children-changed', {});
+              this.dispatch({ type: 'childrenChanged', sessionId });
+            }
+          : undefined;
+        const { rc, children } = await this.zk.getChildren(ELECTION_PATH, watcher);
+        if (arm && rc !== ZOK && this.childWatchFor === sessionId) this.childWatchFor = null; // no watch was left
         for (const child of children ?? []) {
           if (!parseElectionZnode(child)) this.log('election-garbage-child', { child });
         }
@@ -206,6 +248,7 @@ export class Election extends EventEmitter<ElectionEvents> {
         // watch stays registered on a path that will never come back.
         const { rc } = await this.zk.getData(`${ELECTION_PATH}/${znode}`, (kind) => {
           if (kind === 'deleted') {
+            this.wake();
             this.log('predecessor-deleted', { predecessor: znode });
             this.dispatch({ type: 'predecessorDeleted', sessionId, znode });
           } else if (kind === 'changed') {

@@ -9,8 +9,15 @@
  * shares run once, first (`aboutCurrentAttempt`), then exactly one named handler per event.
  *
  * Leadership (acting: serving the stream, routing kills) changes in one place, `setLeadership`.
+ *
+ * Two recipes (shared/src/recipes.ts) differ only in what a decision watches: `predecessor` sets a
+ * data watch on the znode below ours; `herd` lists the children with a child watch, so every change
+ * of /election wakes us and we decide again. Everything else (ownership check, registries, acting)
+ * is the same code, so both are exactly as safe. A switch keeps the session and the znode: it only
+ * decides again under the new recipe (the old recipe's watch cannot be removed with this client;
+ * when it fires, `aboutCurrentAttempt` drops it).
  */
-import { compareBySequence, parseElectionZnode, type NodeRole, type Safeguard } from '@zkviz/shared';
+import { DEFAULT_RECIPE, compareBySequence, parseElectionZnode, type NodeRole, type Recipe, type Safeguard } from '@zkviz/shared';
 import { ZNODEEXISTS, ZNONODE, ZOK, isConnectionProblem } from '@zkviz/shared/zk';
 
 export type Registry = 'coordinators' | 'workers';
@@ -25,7 +32,7 @@ export type ElectionPhase =
   | 'joining'
   /** Children are being listed / ownership checked: deciding who we are. */
   | 'deciding'
-  /** A worker with a watch on its predecessor. */
+  /** A worker with its watch set (on its predecessor, or on /election's children under `herd`). */
   | 'following'
   /** Lowest znode, ownership confirmed. Acting as leader once registered and connected. */
   | 'leading'
@@ -53,9 +60,11 @@ export interface ElectionState {
   acting: boolean;
   /** Decision generation: results of an older decision are ignored. */
   epoch: number;
+  /** Which recipe decisions follow; the cluster's, from the recipe znode (kept across sessions). */
+  recipe: Recipe;
 }
 
-/** What happened to the session or the process: always handled (unless stopped). */
+/** What happened to the session, the process or the cluster's recipe: always handled (unless stopped). */
 export type SessionEvent =
   | { type: 'connected'; sessionId: string; reconnected: boolean; candidateId: string }
   | { type: 'suspended' }
@@ -63,7 +72,9 @@ export type SessionEvent =
   /** The process may have been frozen: stop trusting the session until a round trip confirms it. */
   | { type: 'recheck'; reason: string }
   | { type: 'stop' }
-  | { type: 'closed' };
+  | { type: 'closed' }
+  /** The recipe znode says the cluster runs this recipe now. */
+  | { type: 'recipeChanged'; recipe: Recipe };
 
 /** Answers to our commands and watch notifications: handled only if about the current attempt. */
 export type ResultEvent =
@@ -75,6 +86,8 @@ export type ResultEvent =
   | { type: 'predecessorDeleted'; sessionId: string; znode: string }
   /** A data watch also fires when the predecessor's data changes; the watch must then be set again. */
   | { type: 'predecessorChanged'; sessionId: string; znode: string }
+  /** Under `herd`: the child watch on /election fired (any child came or went). */
+  | { type: 'childrenChanged'; sessionId: string }
   | { type: 'registered'; sessionId: string; registry: Registry; rc: number }
   /** The round trip a `recheck` asked for came back. */
   | { type: 'sessionConfirmed'; sessionId: string; rc: number };
@@ -91,7 +104,8 @@ export interface PublishedStatus {
 export type Command =
   | { type: 'ensureParents'; sessionId: string; then: 'create' | Registry }
   | { type: 'create'; sessionId: string; candidateId: string }
-  | { type: 'list'; sessionId: string; epoch: number }
+  /** `watchChildren` (herd only): the same read arms the child watch on /election. */
+  | { type: 'list'; sessionId: string; epoch: number; watchChildren?: true }
   | { type: 'checkOwner'; sessionId: string; epoch: number; znode: string }
   | { type: 'watch'; sessionId: string; epoch: number; znode: string }
   | { type: 'register'; sessionId: string; registry: Registry; znode: string; status: PublishedStatus }
@@ -134,6 +148,7 @@ export const initialElectionState: ElectionState = {
   ...WITHOUT_SESSION,
   acting: false,
   epoch: 0,
+  recipe: DEFAULT_RECIPE,
 };
 
 export function electionPhase(state: ElectionState): ElectionPhase {
@@ -170,7 +185,8 @@ function setLeadership(state: ElectionState, acting: boolean, reason: string): S
 function decide(state: ElectionState): Step {
   if (!state.sessionId || !state.connected) return unchanged(state);
   const epoch = state.epoch + 1;
-  return { state: { ...state, epoch, deciding: true }, commands: [{ type: 'list', sessionId: state.sessionId, epoch }] };
+  const list: Command = { type: 'list', sessionId: state.sessionId, epoch, ...(state.recipe === 'herd' ? { watchChildren: true as const } : {}) };
+  return { state: { ...state, epoch, deciding: true }, commands: [list] };
 }
 
 function join(state: ElectionState): Step {
@@ -227,6 +243,8 @@ function aboutCurrentAttempt(state: ElectionState, event: ResultEvent): boolean 
   if (event.sessionId !== state.sessionId) return false;
   if ('epoch' in event && event.epoch !== state.epoch) return false;
   if ((event.type === 'predecessorDeleted' || event.type === 'predecessorChanged') && event.znode !== state.watching) return false;
+  // A child watch armed under `herd` still fires once after a switch to `predecessor`: not ours any more.
+  if (event.type === 'childrenChanged' && state.recipe !== 'herd') return false;
   return state.lifecycle === 'running' || event.type === 'created';
 }
 
@@ -277,6 +295,15 @@ const onSession: Handlers<SessionEvent> = {
 
   closed(state) {
     return then(setLeadership(state, false, 'session closed'), (s) => unchanged({ ...s, lifecycle: 'stopped', connected: false }));
+  },
+
+  recipeChanged(state, event) {
+    if (state.recipe === event.recipe) return unchanged(state);
+    const next = { ...state, recipe: event.recipe };
+    // Same session, same znode: only the watch changes, so decide again under the new recipe. Not
+    // while joining (the create's answer decides) nor while stopping.
+    if (next.lifecycle !== 'running' || next.createInFlight || !next.electionZnode) return unchanged(next);
+    return decide(next);
   },
 };
 
@@ -346,14 +373,16 @@ const onResult: Handlers<ResultEvent> = {
     const predecessor = candidates[mineIndex - 1]!.name;
     const wasLeader = adopted.role === 'leader';
     return then(setLeadership(adopted, false, 'no longer lowest'), (s) => {
+      const leave: Command[] = wasLeader ? [{ type: 'unregister', sessionId: event.sessionId, registry: 'coordinators', znode: mine.name }] : [];
+      if (s.recipe === 'herd') {
+        // The list itself armed the child watch: nothing more to watch, and nothing named.
+        const worker = { ...s, role: 'worker' as const, deciding: false, watching: null };
+        return { state: worker, commands: [...leave, ...register(worker, 'workers'), ...publish(worker)] };
+      }
       const worker = { ...s, role: 'worker' as const, deciding: false };
       return {
         state: worker,
-        commands: [
-          ...(wasLeader ? [{ type: 'unregister', sessionId: event.sessionId, registry: 'coordinators', znode: mine.name } as const] : []),
-          { type: 'watch', sessionId: event.sessionId, epoch: state.epoch, znode: predecessor },
-          ...register(worker, 'workers'),
-        ],
+        commands: [...leave, { type: 'watch', sessionId: event.sessionId, epoch: state.epoch, znode: predecessor }, ...register(worker, 'workers')],
       };
     });
   },
@@ -394,6 +423,11 @@ const onResult: Handlers<ResultEvent> = {
 
   predecessorChanged(state, event) {
     return { state, commands: [{ type: 'watch', sessionId: event.sessionId, epoch: state.epoch, znode: event.znode }] };
+  },
+
+  childrenChanged(state, _event, off) {
+    // The herd: every candidate re-reads the whole list on every change (the lowest leads).
+    return off.has('predecessor-deleted-redecide') ? unchanged(state) : decide(state);
   },
 
   registered(state, event) {

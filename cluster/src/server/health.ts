@@ -1,6 +1,6 @@
 /** Liveness and this node's own view of itself. */
 import type { FastifyPluginAsync } from 'fastify';
-import { NODE_ROUTES, type NodeSelfStatus } from '@zkviz/shared';
+import { NODE_ROUTES, RECIPES, type NodeSelfStatus } from '@zkviz/shared';
 import type { ClusterNode } from '../node.js';
 import { errorBodySchema } from '@zkviz/shared/fastify';
 
@@ -17,7 +17,7 @@ const statusSchema = {
   response: {
     200: {
       type: 'object',
-      required: ['znode', 'role', 'phase', 'watching', 'connected', 'acting', 'address', 'startedAt', 'pid'],
+      required: ['znode', 'role', 'phase', 'watching', 'connected', 'acting', 'address', 'startedAt', 'pid', 'recipe', 'wokenAt'],
       properties: {
         znode: nullableString,
         role: { type: 'string' },
@@ -28,6 +28,8 @@ const statusSchema = {
         address: { type: 'string' },
         startedAt: { type: 'number' },
         pid: { type: 'integer' },
+        recipe: { type: 'string', enum: [...RECIPES] },
+        wokenAt: { type: 'array', items: { type: 'number' } },
       },
     },
     '4xx': errorBodySchema,
@@ -49,6 +51,8 @@ export function healthRoutes(node: ClusterNode): FastifyPluginAsync {
         address: node.config.advertisedAddress,
         startedAt: node.startedAt,
         pid: process.pid,
+        recipe: s.recipe,
+        wokenAt: [...node.election.wokenAt],
       };
     });
   };

@@ -18,6 +18,9 @@ import { clusterRoutes } from './routes/cluster.js';
 import { GATEWAY_ROUTES } from '@zkviz/shared';
 import { errorBodySchema, jsonErrors, serverOptions } from '@zkviz/shared/fastify';
 import { healthRoutes } from './routes/health.js';
+import { recipeRoutes } from './recipe/routes.js';
+import type { RecipeStore } from './recipe/store.js';
+import type { FailoverCounter } from './failovers/counter.js';
 import { killRoutes } from './routes/kill.js';
 import { registerStaticPage } from './routes/static.js';
 import { installWsHub } from './ws/hub.js';
@@ -42,6 +45,10 @@ export interface GatewayDeps {
   createSlotDirectory?(log: FeedLog): SlotDirectory;
   /** Required with a slot directory. */
   supervisorClient?: SupervisorClient;
+  /** Counts each failover's woken nodes, reads and watches (ZooKeeper + the nodes); absent: not counted. */
+  createFailoverCounter?(log: FeedLog): FailoverCounter | null;
+  /** The cluster's recipe znode (ZooKeeper); absent: `POST /api/recipe` answers 409 not_supported. */
+  createRecipeStore?(log: FeedLog): RecipeStore;
   /** The local-mode host (adds slots, controls ZooKeeper); absent in compose. */
   hostClient?: HostClient | null;
   /** fastify logger option; tests pass false. */
@@ -78,6 +85,20 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const recorder = new Recorder(feed.view, recordingBounds, deps.now);
   const directory = deps.createSlotDirectory?.(log) ?? null;
   directory?.on('slots', (records) => feed.setSlots(records));
+  const recipes = deps.createRecipeStore?.(log) ?? null;
+  recipes?.on('recipe', (recipe) => feed.setRecipe(recipe));
+  const counter = deps.createFailoverCounter?.(log) ?? null;
+  feed.on('failover', (record) => {
+    if (!counter) return;
+    const addresses = feed.view.nodes.flatMap((n) => (n.address ? [n.address] : []));
+    counter.count(record, addresses).then(
+      (counts) => {
+        log.info({ ev: 'failover-counted', to: record.to, recipe: record.recipe ?? null, ...counts }, 'failover counted');
+        feed.recordFailoverCounts(record, counts);
+      },
+      (err: unknown) => log.warn({ ev: 'failover-count-failed', err: String(err) }, 'failover count failed'),
+    );
+  });
   const host = deps.hostClient ?? null;
 
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -102,6 +123,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     controlToken,
     slots: { directory, supervisors },
   });
+  await app.register(recipeRoutes, { feed, store: recipes, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
   app.get(GATEWAY_ROUTES.ws, { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
@@ -118,10 +140,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
 
   app.addHook('onReady', async () => {
     directory?.start();
+    recipes?.start();
+    counter?.start();
     feed.start();
   });
   app.addHook('onClose', async () => {
     directory?.stop();
+    recipes?.stop();
+    counter?.stop();
     feed.stop();
   });
   return { app, feed, recorder };

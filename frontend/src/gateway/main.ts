@@ -11,6 +11,10 @@ import { ZkLeaderDiscovery } from './discovery/zk-discovery.js';
 import { httpLeaderClient } from './leader-client/kill-client.js';
 import { httpStreamConnector } from './leader-client/stream-client.js';
 import { ZkSlotDirectory } from './slots/directory.js';
+import { ZkRecipeStore } from './recipe/store.js';
+import { FailoverCounter } from './failovers/counter.js';
+import { nodeWokenAt } from './failovers/node-status.js';
+import { serversOf } from './zookeeper/connect-string.js';
 import { httpHostClient, httpSupervisorClient } from './slots/http-clients.js';
 import { ZooKeeperViewSource } from './zookeeper/view-source.js';
 
@@ -35,6 +39,10 @@ async function main(): Promise<void> {
     },
     createZooKeeperView: (log) => (config.zookeeperView ? new ZooKeeperViewSource({ connectString: config.zkConnect, zk, log }) : null),
     createSlotDirectory: (log) => new ZkSlotDirectory(zk!, log),
+    createRecipeStore: (log) => new ZkRecipeStore(zk!, log),
+    // ZOOKEEPER_VIEW=off means no four-letter words at all: then only `notified` is counted.
+    createFailoverCounter: (log) =>
+      new FailoverCounter({ servers: config.zookeeperView ? serversOf(config.zkConnect) : [], zk: () => zk, wokenAt: nodeWokenAt, log }),
     supervisorClient: httpSupervisorClient(getToken),
     hostClient: config.hostControlUrl ? httpHostClient(config.hostControlUrl, getToken) : null,
     createStreamConnector: (log) => httpStreamConnector({ clusterToken: getToken, log }),

@@ -8,6 +8,7 @@ import { FaultToolbar } from './components/FaultToolbar.js';
 import { FailoverNotice } from './components/FailoverNotice.js';
 import { LeaderlessBanner } from './components/LeaderlessBanner.js';
 import { NodeTable } from './components/NodeTable.js';
+import { RecipePanel } from './components/RecipePanel.js';
 import { StatusHeader } from './components/StatusHeader.js';
 import { ZooKeeperPanel } from './components/ZooKeeperPanel.js';
 import { useClusterStream } from './hooks/useClusterStream.js';
@@ -108,6 +109,7 @@ export function App() {
               <p className="card muted">Connecting…</p>
             )}
             {view && <ChainGraph view={view} heldWatches={heldWatches} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} />}
+            {view && <RecipePanel view={view} disabled={past || live.link !== 'live'} />}
             {view?.lastFailover && <FailoverTimeline failover={view.lastFailover} pagePhases={pagePhases} clock={gatewayClock()} />}
             <EventTimeline events={frame.events} />
             <ZooKeeperPanel zk={zookeeper} view={view} controlsDisabled={past || live.link !== 'live'} />

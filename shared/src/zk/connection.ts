@@ -116,6 +116,8 @@ const EVENT_KINDS: Record<number, WatchEventKind> = {
 
 export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
   private client: NativeClient | null = null;
+  /** Reads (getData, getChildren) per top-level namespace, as ZooKeeper's `*_read_per_namespace` counts them. */
+  private readonly reads = new Map<string, { issued: number; completed: number }>();
   private generation = 0;
   private session: SessionInfo | null = null;
   private connected = false;
@@ -132,6 +134,24 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
   start(): void {
     if (this.closed || this.client) return;
     this.openClient();
+  }
+
+  /**
+   * How many reads this connection issued and got answered under a namespace (`election` for
+   * /election and its children): who measures ZooKeeper's reads can subtract its own.
+   */
+  readCount(namespace: string): { issued: number; completed: number } {
+    const c = this.reads.get(namespace);
+    return c ? { ...c } : { issued: 0, completed: 0 };
+  }
+
+  /** Counts one read of `path` and passes its answer through. */
+  private counted<T>(path: string, read: Promise<T>): Promise<T> {
+    const namespace = path.split('/')[1] ?? '';
+    const c = this.reads.get(namespace) ?? { issued: 0, completed: 0 };
+    this.reads.set(namespace, c);
+    c.issued++;
+    return read.finally(() => c.completed++);
   }
 
   get currentSession(): SessionInfo | null {
@@ -354,18 +374,24 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
   getData(path: string, watcher?: Watcher): Promise<{ rc: number; stat?: ZkStat; data?: Buffer }> {
     const onData = (done: (r: { rc: number; stat?: ZkStat; data?: Buffer }) => void) => (rc: number, _e: string, stat: ZkStat, data: Buffer | string | null) =>
       done(rc === ZOK ? { rc, stat, data: data == null ? Buffer.alloc(0) : Buffer.from(data) } : { rc });
-    return this.call(
-      (c, done) => (watcher ? c.aw_get(path, this.wrapWatcher(watcher), onData(done)) : c.a_get(path, false, onData(done))),
-      (rc) => ({ rc }),
+    return this.counted(
+      path,
+      this.call(
+        (c, done) => (watcher ? c.aw_get(path, this.wrapWatcher(watcher), onData(done)) : c.a_get(path, false, onData(done))),
+        (rc) => ({ rc }),
+      ),
     );
   }
 
   getChildren(path: string, watcher?: Watcher): Promise<{ rc: number; children?: string[] }> {
     const onChildren = (done: (r: { rc: number; children?: string[] }) => void) => (rc: number, _e: string, children: string[]) =>
       done(rc === ZOK ? { rc, children: children ?? [] } : { rc });
-    return this.call(
-      (c, done) => (watcher ? c.aw_get_children(path, this.wrapWatcher(watcher), onChildren(done)) : c.a_get_children(path, false, onChildren(done))),
-      (rc) => ({ rc }),
+    return this.counted(
+      path,
+      this.call(
+        (c, done) => (watcher ? c.aw_get_children(path, this.wrapWatcher(watcher), onChildren(done)) : c.a_get_children(path, false, onChildren(done))),
+        (rc) => ({ rc }),
+      ),
     );
   }
 

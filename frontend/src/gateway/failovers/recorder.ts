@@ -25,7 +25,7 @@
  *   gateway-switched    gateway     the first snapshot of the new leader was accepted
  *   page-painted        page        (added by the page: a frame after it rendered the new leader)
  */
-import type { FailoverPhase, FailoverRecord, KillMode, TakeoverRecord } from '@zkviz/shared';
+import type { FailoverPhase, FailoverRecord, KillMode, Recipe, TakeoverRecord } from '@zkviz/shared';
 
 export type FailoverObservation =
   | { type: 'kill-requested'; target: string; mode: KillMode; leader: string | null; at: number }
@@ -34,7 +34,9 @@ export type FailoverObservation =
   /** ZooKeeper deleted the node's coordinators-registry entry (only its session's end does that). */
   | { type: 'registry-entry-deleted'; znode: string; at: number }
   | { type: 'session-expiry'; znode: string; expiresAt: number }
-  | { type: 'switched'; failover: FailoverRecord; takeover: TakeoverRecord | null };
+  | { type: 'switched'; failover: FailoverRecord; takeover: TakeoverRecord | null; recipe?: Recipe | null }
+  /** The herd-effect counts of a recorded failover, measured after it (failovers/counter.ts). */
+  | { type: 'counted'; at: number; to: string; notified: number | null; reads: number | null; watches: number | null };
 
 interface Draft {
   from: string;
@@ -83,7 +85,9 @@ export class FailoverRecorder {
         this.draft.expiresAt = o.expiresAt;
         return false;
       case 'switched':
-        return this.switched(o.failover, o.takeover);
+        return this.switched(o.failover, o.takeover, o.recipe ?? null);
+      case 'counted':
+        return this.counted(o);
     }
   }
 
@@ -112,7 +116,16 @@ export class FailoverRecorder {
     return this.republish();
   }
 
-  private switched(failover: FailoverRecord, takeover: TakeoverRecord | null): boolean {
+  private counted(o: Extract<FailoverObservation, { type: 'counted' }>): boolean {
+    const record = this.find(o.at, o.to);
+    if (!record) return false; // fell out of the history meanwhile
+    const updated: FailoverRecord = { ...record, notified: o.notified, reads: o.reads, watches: o.watches };
+    this.done[this.done.lastIndexOf(record)] = updated;
+    if (this.draft?.record === record) this.draft.record = updated;
+    return true;
+  }
+
+  private switched(failover: FailoverRecord, takeover: TakeoverRecord | null, recipe: Recipe | null): boolean {
     if (!this.draft || this.draft.record || (failover.from !== null && failover.from !== this.draft.from)) this.open(failover.from ?? '', null);
     const draft = this.draft!;
     const extra: FailoverPhase[] = [];
@@ -130,7 +143,8 @@ export class FailoverRecorder {
     extra.push({ name: 'gateway-switched', at: failover.at, by: 'gateway', how: 'first snapshot of the new leader accepted' });
     const names = new Set(extra.map((p) => p.name));
     draft.phases = [...draft.phases.filter((p) => !names.has(p.name)), ...extra].sort((a, b) => a.at - b.at);
-    draft.record = { ...failover, mode: draft.mode, phases: draft.phases };
+    // The counts (notified, reads, watches) are absent until `counted` brings them.
+    draft.record = { ...failover, mode: draft.mode, phases: draft.phases, ...(recipe ? { recipe } : {}) };
     this.done.push(draft.record);
     if (this.done.length > this.capacity) this.done.splice(0, this.done.length - this.capacity);
     return true;

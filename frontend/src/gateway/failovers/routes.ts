@@ -1,6 +1,6 @@
 /** GET /api/failovers — the recent failovers with their measured phases, newest first. */
 import type { FastifyPluginAsync } from 'fastify';
-import { FAILOVER_PHASES, GATEWAY_ROUTES, KILL_MODES } from '@zkviz/shared';
+import { FAILOVER_PHASES, GATEWAY_ROUTES, KILL_MODES, RECIPES } from '@zkviz/shared';
 import { errorBodySchema } from '@zkviz/shared/fastify';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { FAILOVER_HISTORY } from './recorder.js';
@@ -26,6 +26,11 @@ export const failoverRecordSchema = {
     at: { type: 'number' },
     mode: { type: ['string', 'null'], enum: [...KILL_MODES, null] },
     phases: { type: 'array', items: phaseSchema },
+    // The herd-effect counts (failovers/counts.ts); absent or null until counted.
+    recipe: { type: ['string', 'null'], enum: [...RECIPES, null] },
+    notified: { type: ['integer', 'null'] },
+    reads: { type: ['integer', 'null'] },
+    watches: { type: ['integer', 'null'] },
   },
 } as const;
 

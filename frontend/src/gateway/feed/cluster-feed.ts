@@ -9,6 +9,7 @@ import {
   type ClusterView,
   type FailoverRecord,
   type KillMode,
+  type Recipe,
   type RegisteredLeader,
   type SlotRecord,
   type ZooKeeperView,
@@ -28,6 +29,8 @@ export interface FeedEvents {
   zookeeper: [view: ZooKeeperView];
   /** The leader accepted a kill (the process is about to exit). */
   kill: [target: string, mode: KillMode];
+  /** A failover was recorded (the gateway switched to the new leader); its counts come later. */
+  failover: [record: FailoverRecord];
 }
 
 export class ClusterFeed extends EventEmitter<FeedEvents> {
@@ -38,6 +41,8 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   private started = false;
   /** What the slot supervisors published (null until first read); joined into every view. */
   private slots: SlotRecord[] | null = null;
+  /** What the recipe znode holds (null until read); joined into every view. */
+  private recipe: Recipe | null = null;
   /**
    * The view last pushed, which `GET /api/cluster` answers too. Its `seq` is stamped here, the one
    * place every pushed view passes (tracker changes, slot changes, late failover phases), so it
@@ -112,6 +117,18 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.publishView();
   }
 
+  /** The recipe znode changed: a new view naming it. */
+  setRecipe(recipe: Recipe | null): void {
+    if (recipe === this.recipe) return;
+    this.recipe = recipe;
+    this.publishView();
+  }
+
+  /** A recorded failover's herd-effect counts arrived (failovers/counter.ts): re-published with them. */
+  recordFailoverCounts(record: Pick<FailoverRecord, 'at' | 'to'>, counts: { notified: number | null; reads: number | null; watches: number | null }): void {
+    this.observeFailover({ type: 'counted', at: record.at, to: record.to, ...counts });
+  }
+
   /** An entry for the timeline from elsewhere (ZooKeeper server control). */
   recordEvent(event: ClusterEvent): void {
     this.publishEvent(event);
@@ -159,7 +176,9 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     }
     const after = this.state.view.lastFailover;
     if (after && after !== before && input.type === 'stream-message' && input.message.type === 'snapshot') {
-      this.failovers.observe({ type: 'switched', failover: after, takeover: input.message.snapshot.takeover ?? null });
+      this.failovers.observe({ type: 'switched', failover: after, takeover: input.message.snapshot.takeover ?? null, recipe: this.recipe });
+      const recorded = this.failovers.find(after.at, after.to);
+      if (recorded) queueMicrotask(() => this.emit('failover', recorded));
     }
     for (const event of out.events) this.publishEvent(event);
     if (out.viewChanged) this.publishView();
@@ -183,7 +202,7 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     const view = withSlots(this.state.view, this.slots ?? []);
     const last = view.lastFailover;
     const recorded = last ? this.failovers.find(last.at, last.to) : null;
-    return { ...view, lastFailover: recorded ?? view.lastFailover, seq };
+    return { ...view, lastFailover: recorded ?? view.lastFailover, seq, recipe: this.recipe };
   }
 
   private publishView(): void {

@@ -91,6 +91,8 @@ export function initialTrackerState(now: number): TrackerState {
       seq: 0,
       // filled in by the feed from the slot supervisors (frontend/src/gateway/slots)
       slots: [],
+      // filled in by the feed from the recipe znode (frontend/src/gateway/recipe)
+      recipe: null,
     },
   };
 }
