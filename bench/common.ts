@@ -20,6 +20,10 @@ export { withTimeout };
 export interface BenchOptions {
   /** `--zookeeper-view off`: the gateway without its ZooKeeper view (ZOOKEEPER_VIEW=off), to compare failover times. */
   zookeeperView?: boolean;
+  /** Graceful failover beside the bare limit and a gateway with view + recording off (default on; `--no-compare`). */
+  compare: boolean;
+  /** `--big`: the expensive rows too (5,000 viewers). */
+  big: boolean;
   quick: boolean;
   only: Set<string> | null;
   /** Seconds of idle CPU measurement per cluster size (nodes section). */

@@ -26,14 +26,18 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] 
   --quick           few samples, small sizes (smoke run, ~2–3 min)
   --only a,b        run only these sections ("failover" = graceful,crash)
   --idle-seconds N  idle CPU window per cluster size in the nodes section (default 30, quick 10)
-  --zookeeper-view on|off  the gateway's ZooKeeper view (default on); compare failover with it off`;
+  --zookeeper-view on|off  the gateway's ZooKeeper view (default on); compare failover with it off
+  --no-compare      graceful failover without the bare limit and the view/recording-off gateway beside it
+  --big             the expensive rows too: 5,000 viewers on one gateway (adds ~2 min)`;
 
 function parseArgs(argv: string[]): BenchOptions {
-  const o: BenchOptions = { quick: false, only: null, idleSeconds: NaN };
+  const o: BenchOptions = { quick: false, compare: true, big: false, only: null, idleSeconds: NaN };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i] ?? '';
     if (flag === '--quick') o.quick = true;
+    else if (flag === '--no-compare') o.compare = false;
+    else if (flag === '--big') o.big = true;
     else if (flag === '--only') {
       const names = value()
         .split(',')

@@ -79,6 +79,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
   const recordingBounds: RecorderBounds = deps.config.recording ?? DEFAULT_RECORDING_BOUNDS;
   const recorder = new Recorder(feed.view, recordingBounds, deps.now);
+  const recordingOn = deps.config.recordingOn !== false;
   const directory = deps.createSlotDirectory?.(log) ?? null;
   directory?.on('slots', (records) => feed.setSlots(records));
   const host = deps.hostClient ?? null;
@@ -109,7 +110,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     rateLimitPerMinute: deps.config.killRateLimitPerMinute,
     controlToken,
   });
-  installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, limits, onBroadcast: (sent, kind) => recorder.record(sent, kind) });
+  installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, limits, onBroadcast: (sent, kind) => {
+      if (recordingOn) recorder.record(sent, kind);
+    },
+  });
 
   app.addHook('onReady', async () => {
     directory?.start();
