@@ -25,7 +25,10 @@ import {
   waitInPage,
   sleep,
   afterNextFrame,
+  longestTaskBetween,
+  markWhen,
   messageBefore,
+  waitSettled,
   deliverySkew,
   type Ctx,
   type SectionResult,
@@ -52,7 +55,8 @@ export interface UiRig {
   stop(): Promise<void>;
 }
 
-export async function openUiRig(ctx: Ctx): Promise<UiRig> {
+/** `compare`: also the plain gateway and the bare path (the graceful section compares against them). */
+export async function openUiRig(ctx: Ctx, compare = false): Promise<UiRig> {
   const cluster = await startLocalCluster({ nodes: UI_NODES, readyTimeoutMs: 90_000, gatewayEnv: { ZOOKEEPER_VIEW: ctx.options.zookeeperView === false ? 'off' : 'on' } });
   ctx.log(`  gateway ZooKeeper view: ${ctx.options.zookeeperView === false ? 'off' : 'on'}`);
   const url = cluster.url!;
@@ -73,11 +77,12 @@ export async function openUiRig(ctx: Ctx): Promise<UiRig> {
   let bare: BareRig | null = null;
   let bareZk: Awaited<ReturnType<typeof startZooKeeper>> | null = null;
   const browser = page ? await ctx.browser() : null;
-  if (browser && ctx.options.compare) {
+  if (browser && compare && ctx.options.compare) {
     const gateway = await startGateway({
       zkConnect: cluster.zkConnect,
       clusterToken: cluster.clusterToken,
       name: 'gateway-plain',
+      readyTimeoutMs: 90_000,
       env: { ZOOKEEPER_VIEW: 'off', RECORDING: 'off' },
     });
     const plainUrl = `http://127.0.0.1:${gateway.port}`;
@@ -449,6 +454,23 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
   }
   void ctimeClient?.close();
   ctimeClient = null;
+  const crashedGhost: number[] = [];
+  const crashedGone: number[] = [];
+  if (page) {
+    for (let i = 0; i < (ctx.options.quick ? 2 : 5); i++) {
+      try {
+        const workers = eye.latest!.view.nodes.filter((n) => n.role === 'worker');
+        const r = await measureWorkerCrash(rig, workers[i % workers.length]!.id);
+        crashedGhost.push(r.ghost);
+        crashedGone.push(r.gone);
+      } catch (err) {
+        failures.push(`crash #${i + 1}: ${(err as Error).message.split('\n')[0]}`);
+        ctx.log(`  ${section} worker crash #${i + 1} failed: ${(err as Error).message.split('\n')[0]}`);
+        while (running(cluster).length < UI_NODES) await cluster.addNode();
+        await settleAll(cluster, eye, page, UI_NODES).catch(() => undefined);
+      }
+    }
+  }
   const targets: Target[] = [
     { stat: 'p50', max: 30, label: 'p50 ≤ 30 ms' },
     { stat: 'p99', max: 100, label: 'p99 ≤ 100 ms' },
@@ -456,7 +478,16 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
   const eye1 = page ? 'click' : 'REST kill';
   const eye2 = page ? 'row in the DOM' : 'view on the WebSocket (ws-eye)';
   const figures = [
-    figure(section, `worker killed (graceful): ${eye1} → row gone from the ${page ? 'DOM' : 'view'}`, 'ms', killed, { targets }),
+    figure(section, `worker killed (graceful): ${eye1} → row gone from the ${page ? 'DOM' : 'view'}`, 'ms', killed, { targets, id: 'propagation.workerKilled' }),
+    ...(page
+      ? [
+          figure(section, 'worker crashed: click → row marked ghost (process gone, session held)', 'ms', crashedGhost, {
+            targets: [{ stat: 'p50', max: 30, label: 'p50 ≤ 30 ms' }],
+            id: 'propagation.workerCrashed',
+          }),
+          figure(section, 'worker crashed: click → row gone (session expired)', 'ms', crashedGone),
+        ]
+      : []),
     ...(page ? [figure(section, 'worker killed: click → WebSocket client has the view', 'ms', killedWs)] : []),
     figure(section, `node added: znode created → ${eye2} (as candidate)`, 'ms', added, { targets }),
     figure(section, `node added: znode created → ${eye2} as worker`, 'ms', addedWorker, { targets }),
@@ -465,4 +496,56 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
     ...(page ? [figure(section, 'snapshot message in the page → row change in the DOM', 'ms', pageWork)] : []),
   ];
   return { figures, facts: { samples: count, failures }, notes: failures.length ? [`${failures.length} iterations failed: ${failures.join('; ')}`] : [] };
+}
+
+/**
+ * One graceful leader failover clicked on `page` (any cluster size), then back to `n` settled nodes.
+ * total: click → new leader row in the DOM; repaint: the snapshot message that carried it → that
+ * DOM change (the page's own work); longestTask: the longest task ≥ 50 ms from the click until
+ * 100 ms after the change (0: none).
+ */
+export async function measurePageFailover(cluster: LocalCluster, eye: ViewWatcher, page: Page, n: number): Promise<{ total: number; repaint: number; longestTask: number }> {
+  const old = eye.latest!.view.leader!;
+  await resetMarks(page);
+  const seen = eye.waitFor((v) => v.status === 'ok' && v.leader !== null && v.leader !== old, 30_000, 'a new leader');
+  await page.click(`[data-testid="node-row"][data-node-id="${old}"] [data-testid="kill-graceful"]`, { timeout: 10_000 });
+  const newLeader = (await seen).view.leader!;
+  const expr = `(() => { const el = document.querySelector(${JSON.stringify(LEADER_ROW)}); return !!el && el.getAttribute('data-node-id') === ${JSON.stringify(newLeader)}; })()`;
+  await waitInPage(page, expr, 30_000);
+  await afterNextFrame(page);
+  const marks = await pageMarks(page);
+  const click = marks.clicks[0];
+  const shown = marks.leaders.find((m) => m.id === newLeader);
+  if (!click || !shown) throw new Error('page marks missing (click or render not recorded)');
+  const msg = messageBefore(marks, shown.perf);
+  const result = { total: shown.perf - click.perf, repaint: msg ? shown.perf - msg.perf : NaN, longestTask: longestTaskBetween(marks, click.perf, shown.perf + 100) };
+  await waitSettled(eye, n - 1, 120_000);
+  await cluster.addNode();
+  await settleAll(cluster, eye, page, n);
+  return result;
+}
+
+/**
+ * A worker crashed from the page (kill-crash: no session close) → its row marked as a ghost (the
+ * ZooKeeper view's verdict); then its session expires, the row goes, and a node replaces it.
+ */
+async function measureWorkerCrash(rig: UiRig, victim: string): Promise<{ ghost: number; gone: number }> {
+  const { cluster, eye, page } = rig;
+  if (!page) throw new Error('needs the page');
+  await resetMarks(page);
+  const row = `[data-testid="node-row"][data-node-id="${victim}"]`;
+  const ghostExpr = `!!document.querySelector(${JSON.stringify(`${row} [data-testid="ghost-note"]`)})`;
+  const goneExpr = `!document.querySelector(${JSON.stringify(row)})`;
+  await markWhen(page, 'ghost', ghostExpr);
+  await markWhen(page, 'gone', goneExpr);
+  await kill(rig, victim, 'crash');
+  await waitInPage(page, goneExpr, cluster.sessionTimeoutMs + 15_000);
+  const marks = await pageMarks(page);
+  const click = marks.clicks[0];
+  if (!click) throw new Error('click not recorded');
+  const at = (name: string) => (marks.when[name] ? marks.when[name].perf - click.perf : NaN);
+  await settleAll(cluster, eye, page, UI_NODES - 1);
+  await cluster.addNode();
+  await settleAll(cluster, eye, page, UI_NODES);
+  return { ghost: at('ghost'), gone: at('gone') };
 }

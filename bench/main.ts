@@ -16,6 +16,7 @@ import { UI_NODES, openUiRig, runLeaderFailover, runPropagation, type UiRig } fr
 import { runNodes } from './nodes.js';
 import { runStartup } from './startup.js';
 import { markdownTable, type Figure } from './stats.js';
+import { targetRows, targetTable } from './targets.js';
 import { runViewers } from './viewers.js';
 import { startZooKeeper } from '../launcher/src/index.js';
 
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
   if (want('graceful') || want('crash') || want('propagation')) {
     let rig: UiRig | null = null;
     try {
-      rig = await openUiRig(ctx);
+      rig = await openUiRig(ctx, want('graceful'));
       const r = rig;
       if (want('graceful')) await run('graceful', () => runLeaderFailover(ctx, r, 'graceful', options.quick ? 5 : 30));
       if (want('crash')) await run('crash', () => runLeaderFailover(ctx, r, 'crash', options.quick ? 3 : 10));
@@ -151,13 +152,15 @@ async function main(): Promise<void> {
     uiClusterNodes: UI_NODES,
     results,
   };
+  const allFigures: Figure[] = Object.values(results).flatMap((r) => r.figures);
+  const targets = targetRows(allFigures);
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
   mkdirSync(dir, { recursive: true });
   const stamp = date.toISOString().replace(/:/g, '-').replace(/\..*$/, '');
   const file = join(dir, `${stamp}${options.quick ? '-quick' : ''}.json`);
-  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ ...report, targets }, null, 2) + '\n');
 
-  const figures: Figure[] = Object.values(results).flatMap((r) => r.figures);
+  const figures = allFigures;
   const facts = Object.entries(results).filter(([, r]) => Object.keys(r.facts).length || r.notes.length);
   const m = report.machine;
   const lines = [
@@ -166,6 +169,12 @@ async function main(): Promise<void> {
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ZooKeeper ${m.zookeeper}; ` +
       `load average at start ${m.loadavg.join(' / ')}, at end ${m.loadavgAtEnd.join(' / ')}. ` +
       `Negotiated session timeout: ${sessionTimeouts.length ? sessionTimeouts.join(', ') + ' ms' : 'n/a'}.`,
+    '',
+    '### Targets (issue #15; reported, never asserted)',
+    '',
+    targetTable(targets),
+    '',
+    '### Every figure',
     '',
     markdownTable(figures),
     '',
