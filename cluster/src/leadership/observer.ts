@@ -18,7 +18,7 @@ import {
   type ClusterSnapshot,
   type ElectionZnodeData,
 } from '@zkviz/shared';
-import { ZOK, type ZkConnection } from '@zkviz/shared/zk';
+import { ZNONODE, ZOK, type ZkConnection } from '@zkviz/shared/zk';
 import { buildSnapshot, type ObservedCluster, type ObservedEntry } from './snapshot.js';
 
 type Log = (ev: string, fields?: Record<string, unknown>) => void;
@@ -56,11 +56,7 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
       [COORDINATORS_REGISTRY_PATH, this.observed.coordinators],
       [WORKERS_REGISTRY_PATH, this.observed.workers],
     ] as const) {
-      // A child watch cannot be set on a missing node: make sure the registry exists first.
-      void this.zk
-        .ensurePath(path)
-        .then(() => this.watchRegistry(path, entries))
-        .finally(loaded);
+      void this.watchRegistry(path, entries).finally(loaded);
     }
   }
 
@@ -102,9 +98,16 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     this.schedule();
   }
 
-  private async watchRegistry(path: string, entries: Map<string, ObservedEntry>): Promise<void> {
+  private async watchRegistry(path: string, entries: Map<string, ObservedEntry>, ensured = false): Promise<void> {
     if (this.stopped) return;
     const { rc, children } = await this.zk.getChildren(path, () => void this.watchRegistry(path, entries));
+    // A child watch cannot be set on a missing node: create the registry, then watch. Only then:
+    // a create is a write (a disk sync) on the new leader's first snapshot, and our own
+    // coordinators entry, made just before we act, means that registry is there.
+    if (rc === ZNONODE && !ensured && !this.stopped) {
+      await this.zk.ensurePath(path);
+      return this.watchRegistry(path, entries, true);
+    }
     if (this.stopped || rc !== ZOK || !children) return;
     const present = new Set<string>();
     for (const child of children) {

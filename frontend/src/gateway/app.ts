@@ -31,7 +31,7 @@ import { zookeeperRoutes } from './zookeeper/plugin.js';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
-    Partial<Pick<GatewayConfig, 'controlToken' | 'recording'>> & { limits?: Partial<GatewayLimits> };
+    Partial<Pick<GatewayConfig, 'controlToken' | 'recording' | 'recordingOn'>> & { limits?: Partial<GatewayLimits> };
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
