@@ -66,7 +66,13 @@ export interface BareSample {
   phases: Record<string, number>;
 }
 
-export const BARE_PHASES = ['kill-requested (stub)', 'dying (old leader)', 'predecessor-deleted (successor)', 'leading (successor)', 'leader-switched (stub)'] as const;
+export const BARE_PHASES = [
+  'kill-requested (stub)',
+  'dying (old leader)',
+  'predecessor-deleted (successor)',
+  'leading (successor)',
+  'leader-switched (stub)',
+] as const;
 
 export class BareRig {
   private candidates: Proc[] = [];
@@ -158,7 +164,7 @@ export class BareRig {
     for (const c of this.candidates) c.stop();
     this.stub.stop();
     await withTimeout(
-      Promise.all([...this.candidates, this.stub].map((p) => (p.running ? new Promise((r) => p.child.once('exit', r)) : null))),
+      Promise.all([...this.candidates, this.stub].filter((p) => p.running).map((p) => new Promise((r) => p.child.once('exit', r)))),
       5000,
       'bare processes to exit',
     ).catch(() => undefined);

@@ -414,7 +414,9 @@ export async function pageMarks(page: import('playwright-core').Page): Promise<P
 
 /** Forgets the marks recorded so far (keeps the current leader/rows state). */
 export async function resetMarks(page: import('playwright-core').Page): Promise<void> {
-  await page.evaluate('(() => { const b = window.__bench; b.clicks.length = 0; b.leaders.length = 0; b.rows.length = 0; b.msgs.length = 0; b.tasks.length = 0; })()');
+  await page.evaluate(
+    '(() => { const b = window.__bench; b.clicks.length = 0; b.leaders.length = 0; b.rows.length = 0; b.msgs.length = 0; b.tasks.length = 0; })()',
+  );
 }
 
 /** Waits until the page renders exactly `ids` (in any order) with the leader `leader`; no polling: mutation-driven. */

@@ -57,7 +57,11 @@ export interface UiRig {
 
 /** `compare`: also the plain gateway and the bare path (the graceful section compares against them). */
 export async function openUiRig(ctx: Ctx, compare = false): Promise<UiRig> {
-  const cluster = await startLocalCluster({ nodes: UI_NODES, readyTimeoutMs: 90_000, gatewayEnv: { ZOOKEEPER_VIEW: ctx.options.zookeeperView === false ? 'off' : 'on' } });
+  const cluster = await startLocalCluster({
+    nodes: UI_NODES,
+    readyTimeoutMs: 90_000,
+    gatewayEnv: { ZOOKEEPER_VIEW: ctx.options.zookeeperView === false ? 'off' : 'on' },
+  });
   ctx.log(`  gateway ZooKeeper view: ${ctx.options.zookeeperView === false ? 'off' : 'on'}`);
   const url = cluster.url!;
   const eye = await ViewWatcher.open(url);
@@ -504,7 +508,12 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
  * DOM change (the page's own work); longestTask: the longest task ≥ 50 ms from the click until
  * 100 ms after the change (0: none).
  */
-export async function measurePageFailover(cluster: LocalCluster, eye: ViewWatcher, page: Page, n: number): Promise<{ total: number; repaint: number; longestTask: number }> {
+export async function measurePageFailover(
+  cluster: LocalCluster,
+  eye: ViewWatcher,
+  page: Page,
+  n: number,
+): Promise<{ total: number; repaint: number; longestTask: number }> {
   const old = eye.latest!.view.leader!;
   await resetMarks(page);
   const seen = eye.waitFor((v) => v.status === 'ok' && v.leader !== null && v.leader !== old, 30_000, 'a new leader');
@@ -518,7 +527,11 @@ export async function measurePageFailover(cluster: LocalCluster, eye: ViewWatche
   const shown = marks.leaders.find((m) => m.id === newLeader);
   if (!click || !shown) throw new Error('page marks missing (click or render not recorded)');
   const msg = messageBefore(marks, shown.perf);
-  const result = { total: shown.perf - click.perf, repaint: msg ? shown.perf - msg.perf : NaN, longestTask: longestTaskBetween(marks, click.perf, shown.perf + 100) };
+  const result = {
+    total: shown.perf - click.perf,
+    repaint: msg ? shown.perf - msg.perf : NaN,
+    longestTask: longestTaskBetween(marks, click.perf, shown.perf + 100),
+  };
   await waitSettled(eye, n - 1, 120_000);
   await cluster.addNode();
   await settleAll(cluster, eye, page, n);

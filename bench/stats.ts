@@ -56,7 +56,13 @@ export interface Figure {
   note?: string;
 }
 
-export function figure(section: string, name: string, unit: string, values: readonly number[], extra: { targets?: Target[]; note?: string; id?: string } = {}): Figure {
+export function figure(
+  section: string,
+  name: string,
+  unit: string,
+  values: readonly number[],
+  extra: { targets?: Target[]; note?: string; id?: string } = {},
+): Figure {
   return { section, name, unit, summary: summarize(values), ...extra };
 }
 

@@ -23,8 +23,7 @@ const x = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
 const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${fmt(v)} ms`);
 const mb = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${fmt(v)} MB`);
 /** All of `checks` hold; null when any is NaN (not measured). */
-const all = (...checks: Array<[number, number]>): boolean | null =>
-  checks.some(([v]) => !Number.isFinite(v)) ? null : checks.every(([v, max]) => v <= max);
+const all = (...checks: Array<[number, number]>): boolean | null => (checks.some(([v]) => !Number.isFinite(v)) ? null : checks.every(([v, max]) => v <= max));
 
 export function targetRows(figures: readonly Figure[]): TargetRow[] {
   const byId = new Map<string, Summary | null>();
@@ -40,7 +39,10 @@ export function targetRows(figures: readonly Figure[]): TargetRow[] {
     const r99 = ratio(zk?.p99, bare?.p99);
     rows.push({
       figure: 'graceful failover: kill → new leader row painted, p50 / p99, as a ratio to the bare path',
-      measured: zk && bare ? `${x(r50)} / ${x(r99)} (zkviz ${ms(zk.p50)} / ${ms(zk.p99)}, bare ${ms(bare.p50)} / ${ms(bare.p99)})` : missing('--only graceful, without --no-compare'),
+      measured:
+        zk && bare
+          ? `${x(r50)} / ${x(r99)} (zkviz ${ms(zk.p50)} / ${ms(zk.p99)}, bare ${ms(bare.p50)} / ${ms(bare.p99)})`
+          : missing('--only graceful, without --no-compare'),
       target: '≤ 1.3× / ≤ 2×',
       met: all([r50, 1.3], [r99, 2]),
     });
@@ -62,7 +64,15 @@ export function targetRows(figures: readonly Figure[]): TargetRow[] {
   };
   simple('propagation.workerKilled', 'worker killed gracefully → row gone, p50', 'p50', ms, 30, '≤ 30 ms', '--only propagation');
   simple('propagation.workerCrashed', 'worker crashed → row marked crashed (ghost), p50', 'p50', ms, 30, '≤ 30 ms', '--only propagation');
-  simple('nodes100.startup', '100 nodes: start-up to a settled chain', 'max', (v) => (v === undefined ? '–' : `${fmt(v / 1000)} s`), 10_000, '≤ 10 s', 'the full nodes section');
+  simple(
+    'nodes100.startup',
+    '100 nodes: start-up to a settled chain',
+    'max',
+    (v) => (v === undefined ? '–' : `${fmt(v / 1000)} s`),
+    10_000,
+    '≤ 10 s',
+    'the full nodes section',
+  );
   simple('nodes.rss', 'RSS per node (largest of the sizes run)', 'max', mb, 60, '≤ 60 MB', '--only nodes');
   simple('nodes100.idleCpu', '100 idle nodes, CPU of one core in all', 'max', (v) => (v === undefined ? '–' : `${fmt(v)} %`), 5, '< 5 %', 'the full nodes section');
   {
@@ -103,5 +113,9 @@ export function targetRows(figures: readonly Figure[]): TargetRow[] {
 
 export function targetTable(rows: readonly TargetRow[]): string {
   const verdict = (m: boolean | null) => (m === null ? 'n/a' : m ? 'met' : '**missed**');
-  return ['| figure | measured now | target | met? |', '|---|---|---|---|', ...rows.map((r) => `| ${r.figure} | ${r.measured} | ${r.target} | ${verdict(r.met)} |`)].join('\n');
+  return [
+    '| figure | measured now | target | met? |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.figure} | ${r.measured} | ${r.target} | ${verdict(r.met)} |`),
+  ].join('\n');
 }

@@ -143,7 +143,9 @@ export async function runViewers(ctx: Ctx): Promise<SectionResult> {
 
     const report = (label: string, n: number, s: PhaseStats, withTargets: boolean) => {
       const t1000 = withTargets && n >= 1000 ? [{ stat: 'p99' as const, max: 200, label: 'p99 ≤ 200 ms' }] : undefined;
-      figures.push(figure(section, `${label}: view built → every viewer has it`, 'ms', s.all, { targets: t1000, id: withTargets ? `viewers${n}.latency` : undefined }));
+      figures.push(
+        figure(section, `${label}: view built → every viewer has it`, 'ms', s.all, { targets: t1000, id: withTargets ? `viewers${n}.latency` : undefined }),
+      );
       figures.push(figure(section, `${label}: view built → median viewer has it`, 'ms', s.p50));
       figures.push(figure(section, `${label}: ZooKeeper write → every viewer has it`, 'ms', s.fromTrigger));
     };

@@ -190,9 +190,7 @@ export class Election extends EventEmitter<ElectionEvents> {
         // Pipelined: sent before the listing's answer, so ZooKeeper runs it after the listing (FIFO
         // order). The owner check needs a read no older than the listing; this one is.
         const own = this.machine.electionZnode;
-        this.ownerRead = own
-          ? { sessionId: command.sessionId, epoch: command.epoch, znode: own, result: this.zk.getData(`${ELECTION_PATH}/${own}`) }
-          : null;
+        this.ownerRead = own ? { sessionId: command.sessionId, epoch: command.epoch, znode: own, result: this.zk.getData(`${ELECTION_PATH}/${own}`) } : null;
         const { rc, children } = await listed;
         for (const child of children ?? []) {
           if (!parseElectionZnode(child)) this.log('election-garbage-child', { child });

@@ -110,7 +110,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     rateLimitPerMinute: deps.config.killRateLimitPerMinute,
     controlToken,
   });
-  installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, limits, onBroadcast: (sent, kind) => {
+  installWsHub(app, {
+    feed,
+    allowedOrigins: deps.config.allowedOrigins,
+    limits,
+    onBroadcast: (sent, kind) => {
       if (recordingOn) recorder.record(sent, kind);
     },
   });
