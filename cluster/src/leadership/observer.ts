@@ -45,13 +45,22 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
   }
 
   start(): void {
-    // The first snapshot waits for the initial reads (children and their data), so a new leader's
-    // first table is complete: without this, its first few snapshots show every node as a
-    // candidate (registry entries not read yet) and the gateway pushes each of them.
+    // The first snapshot waits for the initial reads (the children, the registry entries), so a
+    // new leader's first table is complete: without this, its first few snapshots show every node
+    // as a candidate (registry entries not read yet) and the gateway pushes each of them. Not for
+    // the election znodes' data: a row takes address, start and pid from its registry entry, the
+    // data is only the fallback of a candidate not registered yet, and waiting for N more reads
+    // made a new leader's first snapshot later the bigger the cluster.
     const loaded = () => {
       if (--this.loading === 0) this.schedule();
     };
-    void this.watchElection().finally(loaded);
+    let listed = false;
+    const electionListed = () => {
+      if (listed) return;
+      listed = true;
+      loaded();
+    };
+    void this.watchElection(electionListed).finally(electionListed);
     for (const [path, entries] of [
       [COORDINATORS_REGISTRY_PATH, this.observed.coordinators],
       [WORKERS_REGISTRY_PATH, this.observed.workers],
@@ -77,7 +86,8 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     });
   }
 
-  private async watchElection(): Promise<void> {
+  /** `onListed`: called once the children are in, before their data is read. */
+  private async watchElection(onListed?: () => void): Promise<void> {
     if (this.stopped) return;
     const { rc, children } = await this.zk.getChildren(ELECTION_PATH, () => void this.watchElection());
     if (this.stopped || rc !== ZOK || !children) return;
@@ -85,6 +95,7 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     for (const name of [...this.observed.election.keys()]) if (!present.has(name)) this.observed.election.delete(name);
     const fresh = [...present].filter((name) => !this.observed.election.has(name));
     for (const name of fresh) this.observed.election.set(name, null);
+    onListed?.();
     this.schedule();
     await Promise.all(fresh.map((name) => this.readElectionData(name)));
   }
