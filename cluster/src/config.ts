@@ -30,15 +30,25 @@ export function loadConfig(env: Env = process.env): NodeConfig {
   }
   return {
     zkConnect: envString(env, 'ZK_CONNECT', '127.0.0.1:2181'),
-    sessionTimeoutMs: envInt(env, 'SESSION_TIMEOUT_MS', 4000, 400, 60000),
+    sessionTimeoutMs: loadSessionTimeoutMs(env),
     host: envString(env, 'HOST', '0.0.0.0'),
     port,
     advertisedAddress,
     clusterToken: envString(env, 'CLUSTER_TOKEN'),
-    limits: {
-      controlPerMinute: envInt(env, 'CONTROL_RATE_LIMIT_PER_MIN', 6000, 1, 10_000_000),
-      streamsPerAddress: envInt(env, 'STREAMS_PER_ADDRESS', 8, 1, 100_000),
-    },
+    limits: loadNodeLimits(env),
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
   };
+}
+
+/** The control-route budgets, for the node and its slot supervisor alike (same variables). */
+export function loadNodeLimits(env: Env): NodeLimits {
+  return {
+    controlPerMinute: envInt(env, 'CONTROL_RATE_LIMIT_PER_MIN', 6000, 1, 10_000_000),
+    streamsPerAddress: envInt(env, 'STREAMS_PER_ADDRESS', 8, 1, 100_000),
+  };
+}
+
+/** The node's ZooKeeper session timeout; the supervisor reads the same variable for its own session. */
+export function loadSessionTimeoutMs(env: Env): number {
+  return envInt(env, 'SESSION_TIMEOUT_MS', 4000, 400, 60000);
 }

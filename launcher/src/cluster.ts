@@ -211,7 +211,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     zk = options.zkConnect ? null : await startZooKeeper(options.zookeeper);
     const zkConnect = options.zkConnect ?? zk!.connectString;
 
-    const addNode = async (extra: { env?: Record<string, string | undefined> } = {}): Promise<ManagedProcess> => {
+    /** `awaitListening: false` returns once the process is spawned (the host's add-slot answers 202 then: accepted, not done). */
+    const addNode = async (extra: { env?: Record<string, string | undefined>; awaitListening?: boolean } = {}): Promise<ManagedProcess> => {
       if (stopping) throw new Error('cluster is stopping');
       const index = ++counter;
       const port = await freePort();
@@ -227,13 +228,14 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
         readyTimeoutMs: options.readyTimeoutMs,
       });
       nodes.push(node);
+      if (extra.awaitListening === false) return node;
       await node.waitFor('listening', { includeHistory: true, timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS });
       return node;
     };
 
     await Promise.all(Array.from({ length: options.nodes }, () => addNode()));
     if (options.supervised) {
-      hostControl = await startHostControl({ clusterToken, addSlot: async () => ({ slot: (await addNode()).name }), zookeeper: zk });
+      hostControl = await startHostControl({ clusterToken, addSlot: async () => ({ slot: (await addNode({ awaitListening: false })).name }), zookeeper: zk });
     }
     if (options.gatewayPort !== false) {
       gateway = await startGateway({

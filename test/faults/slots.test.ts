@@ -10,6 +10,8 @@
  *  S3 partition the leader (drop, reset) past the timeout: it steps down, one leader, heals, rejoins;
  *  S4 partition it shorter than the timeout (drop, reset): it keeps leading with the same znode;
  *  S5 crash a node (the kill route), restart its slot: a new znode, at the end of the chain;
+ *  S5b crash a frozen leader (the kill route): its supervisor SIGKILLs it, since the frozen process
+ *     cannot take the request; a successor leads;
  *  S6 add a slot;
  *  S7 stop ZooKeeper: zero acting leaders while it is down; start it: exactly one.
  */
@@ -242,6 +244,27 @@ describe('fault actions through the gateway (local mode, supervised slots)', { s
     assert.equal(node.sequence, maxSequence(end), 'at the end of the chain');
     const kinds = (await fetchJson<{ events: { kind: string }[] }>(url('/api/events'))).body.events.map((e) => e.kind);
     assert.ok(kinds.includes('node-crashed') && kinds.includes('node-restarted'), kinds.join(','));
+  });
+
+  it('S5b crash a frozen leader from the kill route: routed through its supervisor (a frozen process takes no request), a successor leads', async () => {
+    const first = await settled(3);
+    const old = leaderOf(first);
+    const since = cursors();
+    const frozen = await post(`/api/slots/${old.slot}/freeze`, { durationMs: 60_000 });
+    assert.equal(frozen.status, 202, JSON.stringify(frozen.body));
+    await viewUntil(`slot ${old.slot} frozen in the gateway`, (v) => slotOf(v, old.slot)?.state === 'frozen');
+    const killed = await killThroughGateway(cluster.url!, old.znode, 'crash');
+    assert.equal(killed.status, 202, JSON.stringify(killed.body));
+    assert.equal((killed.body as { routedVia?: string }).routedVia, `supervisor of ${old.slot}`);
+    await viewUntil(`slot ${old.slot} crashed`, (v) => slotOf(v, old.slot)?.state === 'crashed');
+    const exit = old.proc.events.filter((e) => e.ev === 'node-exit').at(-1);
+    assert.equal(exit?.signal, 'SIGKILL', 'a real SIGKILL, as from the leader');
+    const next = await nextActing(since, old.proc);
+    await viewUntil('the gateway to show the successor', (v) => v.leader === next.event.znode);
+    assert.deepEqual(eventsSince(old.proc, since.get(old.proc)!, 'acting-start'), [], 'the frozen leader never acted again');
+    const restarted = await post(`/api/slots/${old.slot}/restart`);
+    assert.equal(restarted.status, 202, JSON.stringify(restarted.body));
+    await settled(3);
   });
 
   it('S6 add a slot: a fourth node joins at the end of the chain', async () => {

@@ -205,13 +205,16 @@ export function useCluster(options: LocalClusterOptions): { readonly current: Lo
 /**
  * fetch + JSON with the status attached; throws on network errors only. Those are rethrown as an
  * Error naming the request: fetch rejects with a TypeError whose reason is in `cause`, and a
- * timed-out signal with a DOMException, which the test runner prints as `{}`.
+ * timed-out signal with a DOMException, which the test runner prints as `{}`. The default
+ * timeout is a failure guard, generous for a loaded 2-core machine (never an asserted duration).
  */
+const FETCH_GUARD_MS = 15_000;
+
 export async function fetchJson<T = unknown>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
   let text: string;
   let res: Response;
   try {
-    res = await fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(5000) });
+    res = await fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(FETCH_GUARD_MS) });
     text = await res.text();
   } catch (err) {
     throw new Error(`${init?.method ?? 'GET'} ${url}: ${reason(err)}`, { cause: err });

@@ -12,7 +12,7 @@ import { controlLimits } from './limits.js';
 export async function buildNodeServer(node: ClusterNode, logger: Logger): Promise<FastifyInstance> {
   // typed as fastify's logger so the instance is the plain FastifyInstance the plugins take
   const loggerInstance: FastifyBaseLogger = logger;
-  const app = Fastify(serverOptions({ loggerInstance, disableRequestLogging: true }));
+  const app = Fastify(serverOptions({ loggerInstance }));
   await app.register(jsonErrors);
   const tokens = new ClusterTokenSource(node.config.clusterToken);
   tokens.attach(node.zk, logger);

@@ -1,7 +1,12 @@
-/** Supervisor configuration from the environment (documented in the README). */
+/**
+ * Supervisor configuration from the environment (documented in the README). The supervisor and
+ * its node share one environment, so the variables they both read are read by the same functions
+ * (../config.ts): a value the node would refuse stops the supervisor at start-up too.
+ */
 import { hostname } from 'node:os';
 import { SLOT_NAME_PATTERN, isValidAddress } from '@zkviz/shared';
-import { ConfigError } from '@zkviz/shared/fastify';
+import { ConfigError, envInt, envString, type Env } from '@zkviz/shared/fastify';
+import { loadNodeLimits, loadSessionTimeoutMs, type NodeLimits } from '../config.js';
 
 export const DEFAULT_SUPERVISOR_PORT = 7001;
 
@@ -16,25 +21,24 @@ export interface SupervisorConfig {
   port: number;
   advertisedAddress: string;
   clusterToken: string | null;
+  /** The same budgets as the node's control routes (server/limits.ts). */
+  limits: NodeLimits;
 }
 
-export function loadSupervisorConfig(env: NodeJS.ProcessEnv = process.env): SupervisorConfig {
-  const slot = env.SLOT || hostname();
+export function loadSupervisorConfig(env: Env = process.env): SupervisorConfig {
+  const slot = envString(env, 'SLOT', hostname());
   if (!SLOT_NAME_PATTERN.test(slot)) throw new ConfigError(`SLOT must match ${SLOT_NAME_PATTERN} (got "${slot}")`);
-  const rawPort = env.SUPERVISOR_PORT;
-  const port = rawPort ? Number(rawPort) : DEFAULT_SUPERVISOR_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`SUPERVISOR_PORT must be a port number (got "${rawPort}")`);
-  const advertisedAddress = env.SUPERVISOR_ADVERTISED_ADDRESS || `${hostname()}:${port}`;
-  if (!isValidAddress(advertisedAddress))
-    throw new ConfigError(`SUPERVISOR_ADVERTISED_ADDRESS must be host:port (got ${JSON.stringify(env.SUPERVISOR_ADVERTISED_ADDRESS)})`);
-  const timeout = Number(env.SESSION_TIMEOUT_MS || 4000);
+  const port = envInt(env, 'SUPERVISOR_PORT', DEFAULT_SUPERVISOR_PORT, 0, 65535);
+  const advertisedAddress = envString(env, 'SUPERVISOR_ADVERTISED_ADDRESS', `${hostname()}:${port}`);
+  if (!isValidAddress(advertisedAddress)) throw new ConfigError(`SUPERVISOR_ADVERTISED_ADDRESS must be host:port (got ${JSON.stringify(advertisedAddress)})`);
   return {
     slot,
-    zkConnect: env.ZK_CONNECT || '127.0.0.1:2181',
-    sessionTimeoutMs: Number.isInteger(timeout) && timeout >= 400 && timeout <= 60000 ? timeout : 4000,
-    host: env.SUPERVISOR_HOST || env.HOST || '0.0.0.0',
+    zkConnect: envString(env, 'ZK_CONNECT', '127.0.0.1:2181'),
+    sessionTimeoutMs: loadSessionTimeoutMs(env),
+    host: envString(env, 'SUPERVISOR_HOST') ?? envString(env, 'HOST', '0.0.0.0'),
     port,
     advertisedAddress,
-    clusterToken: env.CLUSTER_TOKEN || null,
+    clusterToken: envString(env, 'CLUSTER_TOKEN'),
+    limits: loadNodeLimits(env),
   };
 }

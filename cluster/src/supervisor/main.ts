@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   slot.on('change', () => registration.publish());
   const tokens = new ClusterTokenSource(config.clusterToken);
   tokens.attach(zk, logger);
-  const app = await buildSupervisorServer(slot, tokens, logger);
+  const app = await buildSupervisorServer(slot, tokens, config.limits, logger);
   await app.listen({ host: config.host, port: config.port });
   logger.info(
     { ev: 'supervisor-listening', slot: config.slot, port: config.port, address: config.advertisedAddress, relay: relay.connectString },

@@ -6,7 +6,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { FAULT_ACTIONS, SUPERVISOR_ROUTES, type FaultAction, type FaultBodies } from '@zkviz/shared';
 import { errorBodySchema, jsonErrors, sendError, serverOptions, type TokenHolder } from '@zkviz/shared/fastify';
 import type { Logger } from 'pino';
+import type { NodeLimits } from '../config.js';
 import { clusterAuth } from '../server/auth.js';
+import { controlLimits } from '../server/limits.js';
 import { runAction } from './actions.js';
 import type { Slot } from './slot.js';
 
@@ -16,12 +18,15 @@ const acceptedSchema = {
   properties: { slot: { type: 'string' }, action: { type: 'string' }, state: { type: 'string' }, until: { type: ['number', 'null'] } },
 } as const;
 
-export async function buildSupervisorServer(slot: Slot, tokens: TokenHolder, logger: Logger): Promise<FastifyInstance> {
+export async function buildSupervisorServer(slot: Slot, tokens: TokenHolder, limits: NodeLimits, logger: Logger): Promise<FastifyInstance> {
   // typed as fastify's, not cast: a cast feeds fastify's generic inference (see server/app.ts)
   const loggerInstance: FastifyBaseLogger = logger;
   // The node's server kit: same body limit, strict schemas, {error, message} bodies, 405 with Allow.
-  const app = Fastify(serverOptions({ loggerInstance, disableRequestLogging: true }));
+  const app = Fastify(serverOptions({ loggerInstance }));
   await app.register(jsonErrors);
+  // The node's budgets, before the token check (so guessing counts too): a caller looping on the
+  // action routes gets 429, and the slot's node is not signalled faster than the budget allows.
+  await app.register(controlLimits, limits);
   await app.register(clusterAuth, { tokens });
 
   app.get(SUPERVISOR_ROUTES.health, { schema: { response: { '4xx': errorBodySchema } } }, async () => ({ status: 'ok', slot: slot.name }));

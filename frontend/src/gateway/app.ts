@@ -3,7 +3,7 @@
  * outside world (ZooKeeper discovery, the leader's stream, the leader's kill route) comes in as a
  * dependency, so tests build the same gateway over fakes.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { GatewayConfig } from './config.js';
 import type { LeaderDiscovery } from './discovery/types.js';
@@ -68,9 +68,6 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const app = Fastify(
     serverOptions({
       logger: deps.logger ?? { level: deps.config.logLevel },
-      // No two log lines per request: a client looping on the API would have the gateway spend its
-      // time writing its log. What matters is logged on purpose (kills, cut-offs, 5xx).
-      logController: new LogController({ disableRequestLogging: true }),
     }),
   );
   const controlToken = deps.config.controlToken ?? null;
@@ -98,14 +95,21 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(failoverRoutes, { feed });
   await app.register(zookeeperRoutes, { feed, source: deps.createZooKeeperView?.(log) ?? null });
   await app.register(recordingRoutes, { recorder, now: deps.now });
-  await app.register(killRoutes, { feed, leaderClient: deps.leaderClient, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
+  const supervisors: SupervisorClient = deps.supervisorClient ?? { act: () => Promise.reject(new Error('no supervisor client')) };
+  await app.register(killRoutes, {
+    feed,
+    leaderClient: deps.leaderClient,
+    rateLimitPerMinute: deps.config.killRateLimitPerMinute,
+    controlToken,
+    slots: { directory, supervisors },
+  });
   app.get(GATEWAY_ROUTES.ws, { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
   await app.register(slotRoutes, {
     feed,
     directory,
-    supervisors: deps.supervisorClient ?? { act: () => Promise.reject(new Error('no supervisor client')) },
+    supervisors,
     host,
     rateLimitPerMinute: deps.config.killRateLimitPerMinute,
     controlToken,

@@ -2,6 +2,10 @@
  * POST /api/nodes/:id/kill — the presenter's kill button. The gateway checks what it can answer
  * itself (malformed id, no leader, unknown node), then hands the kill to the acting leader, which
  * routes it to the target, and translates the leader's answer into the public error vocabulary.
+ *
+ * One exception: a crash of a frozen node. A SIGSTOPped process cannot take the leader's kill
+ * request (the leader would time out, or be the frozen one itself), so that kill goes to the
+ * node's slot supervisor, which SIGKILLs it the same way: a crash is a crash, whoever sends it.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -17,6 +21,7 @@ import {
 } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader-client/kill-client.js';
+import type { SlotDirectory, SupervisorClient } from '../slots/types.js';
 import { errorBodySchema, sendError, tokenMatches } from '@zkviz/shared/fastify';
 
 const killSchema = {
@@ -47,6 +52,8 @@ export interface KillRoutesOptions {
   rateLimitPerMinute: number;
   /** Presenter mode: kills need this token (x-zkviz-control-token); null: kills are open. */
   controlToken?: string | null;
+  /** Where a frozen node's crash goes (see above); absent: no slot supervisors in this mode. */
+  slots?: { directory: SlotDirectory | null; supervisors: SupervisorClient };
 }
 
 type Outcome = { status: 202; body: KillAccepted } | { status: number; body: ErrorBody };
@@ -81,7 +88,34 @@ export function mapLeaderReply(reply: LeaderReply, target: string, mode: KillMod
   }
 }
 
-export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { feed, leaderClient, rateLimitPerMinute, controlToken }) => {
+/**
+ * The target's slot and supervisor when the target is frozen and the kill is a crash, else null.
+ * Found by the slot's znode, not the table: a node frozen past its session is gone from the
+ * leader's table but still a frozen process that a crash must end.
+ */
+function frozenTarget(feed: ClusterFeed, id: string, mode: KillMode, directory: SlotDirectory | null | undefined): { slot: string; supervisor: string } | null {
+  if (mode !== 'crash' || !directory) return null;
+  const slot = feed.view.slots.find((s) => s.znode === id && s.state === 'frozen');
+  const record = slot ? directory.get(slot.slot) : undefined;
+  return record?.state === 'frozen' && record.znode === id ? { slot: record.slot, supervisor: record.supervisor } : null;
+}
+
+async function crashThroughSupervisor(supervisors: SupervisorClient, supervisor: string, id: string, slot: string): Promise<Outcome> {
+  const routedVia = `supervisor of ${slot}`;
+  try {
+    const answer = await supervisors.act(supervisor, 'crash', {});
+    if (answer.statusCode === 202) return { status: 202, body: { id, mode: 'crash', routedVia } };
+    if (answer.statusCode === 409) return { status: 409, body: { error: 'invalid_state', message: `slot ${slot} can no longer be crashed` } };
+    return { status: 502, body: { error: 'bad_upstream_reply', message: `the ${routedVia} answered ${answer.statusCode}` } };
+  } catch (err) {
+    const timedOut = (err as Error)?.name === 'TimeoutError';
+    return timedOut
+      ? { status: 504, body: { error: 'upstream_timeout', message: `the ${routedVia} did not answer in time` } }
+      : { status: 502, body: { error: 'upstream_unreachable', message: `could not reach the ${routedVia}` } };
+  }
+}
+
+export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { feed, leaderClient, rateLimitPerMinute, controlToken, slots }) => {
   // After the rate limit (onRequest), before the body is validated: an unauthenticated caller
   // learns nothing about ids or bodies, and guessing the token is rate-limited like kills are.
   const requireControlToken = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -101,6 +135,16 @@ export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { f
       const requestedAt = Date.now();
       const { id } = req.params;
       const mode: KillMode = req.body?.mode ?? DEFAULT_KILL_MODE;
+      const frozen = frozenTarget(feed, id, mode, slots?.directory);
+      if (frozen && slots) {
+        // Needs no leader: a frozen leader's crash is how a class ends the zombie early.
+        const outcome = await crashThroughSupervisor(slots.supervisors, frozen.supervisor, id, frozen.slot);
+        if (outcome.status === 202) {
+          req.log.info({ ev: 'kill-requested', target: id, mode, via: 'supervisor', slot: frozen.slot }, 'kill requested (frozen: through its supervisor)');
+          feed.recordKill(id, mode, requestedAt);
+        }
+        return reply.code(outcome.status).send(outcome.body);
+      }
       const view = feed.view;
       if (view.status !== 'ok' || !view.leader || !view.leaderAddress) {
         return sendError(reply, 503, 'no_leader', 'no leader right now; re-election in progress');
