@@ -316,8 +316,9 @@ const INSTRUMENT_PAGE = `(() => {
       super(...args);
       this.addEventListener('message', (e) => {
         if (typeof e.data !== 'string' || !e.data.startsWith('{"type":"snapshot"')) return;
-        const m = /"seq":(\\d+)\\}\\}$/.exec(e.data);
-        bench.msgs.push(Object.assign(now(), { seq: m ? Number(m[1]) : null }));
+        let seq = null;
+        try { seq = JSON.parse(e.data).view.seq; } catch {}
+        bench.msgs.push(Object.assign(now(), { seq }));
         if (bench.msgs.length > 200) bench.msgs.splice(0, 100);
       });
     }
