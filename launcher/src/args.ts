@@ -1,11 +1,14 @@
 /** Command line of `npm start` (launcher/dist/main.js). Pure, so it is unit-tested. */
 import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
+import { MAX_ENSEMBLE_SIZE } from './zookeeper.js';
 
 export interface LauncherArgs {
   nodes: number;
   port: number;
   /** External ZooKeeper host:port[,host:port][/chroot], or null to start one. */
   zk: string | null;
+  /** ZooKeeper servers to start on loopback: 1 standalone (the default), more an ensemble. */
+  ensemble: number;
   sessionTimeoutMs: number;
   help: boolean;
 }
@@ -21,6 +24,7 @@ Options:
   --nodes N             number of cluster nodes (default ${DEFAULT_NODES})
   --port P              gateway HTTP port on 127.0.0.1 (default ${DEFAULT_GATEWAY_PORT})
   --zk host:port        use this ZooKeeper instead of starting one
+  --ensemble N          start an ensemble of N ZooKeeper servers (3 or 5; default 1, standalone)
   --session-timeout MS  ZooKeeper session timeout of the nodes (default ${DEFAULT_LOCAL_SESSION_TIMEOUT_MS})
   -h, --help            show this help
 
@@ -51,6 +55,7 @@ export function parseArgs(argv: readonly string[]): LauncherArgs {
     nodes: DEFAULT_NODES,
     port: DEFAULT_GATEWAY_PORT,
     zk: null,
+    ensemble: 1,
     sessionTimeoutMs: DEFAULT_LOCAL_SESSION_TIMEOUT_MS,
     help: false,
   };
@@ -80,6 +85,9 @@ export function parseArgs(argv: readonly string[]): LauncherArgs {
         args.zk = v;
         break;
       }
+      case '--ensemble':
+        args.ensemble = intArg('--ensemble', value(), 1, MAX_ENSEMBLE_SIZE);
+        break;
       case '--session-timeout':
         args.sessionTimeoutMs = intArg('--session-timeout', value(), 400, 120_000);
         break;
@@ -87,5 +95,6 @@ export function parseArgs(argv: readonly string[]): LauncherArgs {
         throw new UsageError(`unknown option "${token}" (see --help)`);
     }
   }
+  if (args.zk !== null && args.ensemble > 1) throw new UsageError('--ensemble starts ZooKeeper servers here; --zk uses one that runs elsewhere: pick one');
   return args;
 }

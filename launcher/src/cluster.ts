@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DEFAULT_GATEWAY_PORT } from '@zkviz/shared';
 import { assertPortFree, freePort } from './ports.js';
 import { ManagedProcess } from './process.js';
-import { startZooKeeper, type StartZooKeeperOptions, type ZooKeeperServer } from './zookeeper.js';
+import { startEnsemble, type StartEnsembleOptions, type ZooKeeperEnsemble, type ZooKeeperServer } from './zookeeper.js';
 import { startHostControl, type HostControl } from './host-control.js';
 
 /** The repository root (this file lives in launcher/src or launcher/dist). */
@@ -144,8 +144,8 @@ export interface LocalClusterOptions {
   gatewayPort?: number | false;
   /** Use an external ZooKeeper (host:port) instead of starting one. */
   zkConnect?: string;
-  /** Options for the ZooKeeper we start (ignored with `zkConnect`). */
-  zookeeper?: StartZooKeeperOptions;
+  /** Options for the ZooKeeper we start (ignored with `zkConnect`); `size` > 1 starts an ensemble. */
+  zookeeper?: StartEnsembleOptions;
   sessionTimeoutMs?: number;
   /** Default: a random token per run. */
   clusterToken?: string;
@@ -163,7 +163,9 @@ export interface LocalClusterOptions {
 }
 
 export interface LocalCluster {
-  /** The ZooKeeper we started, or null when an external one is used. */
+  /** The ZooKeeper servers we started (one by default), or null when an external one is used. */
+  readonly ensemble: ZooKeeperEnsemble | null;
+  /** The first of them (the only one unless `zookeeper.size` > 1), or null when external. */
   readonly zk: ZooKeeperServer | null;
   /** With `supervised`: the host control server the gateway was given (HOST_CONTROL_URL). */
   readonly hostControl: HostControl | null;
@@ -177,7 +179,7 @@ export interface LocalCluster {
   readonly url: string | null;
   /** Starts one more node and waits until it listens. */
   addNode(options?: { env?: Record<string, string | undefined> }): Promise<ManagedProcess>;
-  /** Stops the gateway, every node, then ZooKeeper (if ours). Idempotent. */
+  /** Stops the gateway, every node, then ZooKeeper (if ours, every server). Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -187,7 +189,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const sessionTimeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
   const nodes: ManagedProcess[] = [];
   let gateway: ManagedProcess | null = null;
-  let zk: ZooKeeperServer | null = null;
+  let ensemble: ZooKeeperEnsemble | null = null;
   let hostControl: HostControl | null = null;
   let counter = 0;
   let stopping: Promise<void> | null = null;
@@ -202,14 +204,14 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       if (gateway) await gateway.stop();
       await hostControl?.close();
       await Promise.all(nodes.map((n) => n.stop()));
-      if (zk) await zk.stop();
+      if (ensemble) await ensemble.stop();
     })();
     return stopping;
   };
 
   try {
-    zk = options.zkConnect ? null : await startZooKeeper(options.zookeeper);
-    const zkConnect = options.zkConnect ?? zk!.connectString;
+    ensemble = options.zkConnect ? null : await startEnsemble(options.zookeeper);
+    const zkConnect = options.zkConnect ?? ensemble!.connectString;
 
     /** `awaitListening: false` returns once the process is spawned (the host's add-slot answers 202 then: accepted, not done). */
     const addNode = async (extra: { env?: Record<string, string | undefined>; awaitListening?: boolean } = {}): Promise<ManagedProcess> => {
@@ -235,7 +237,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
 
     await Promise.all(Array.from({ length: options.nodes }, () => addNode()));
     if (options.supervised) {
-      hostControl = await startHostControl({ clusterToken, addSlot: async () => ({ slot: (await addNode({ awaitListening: false })).name }), zookeeper: zk });
+      hostControl = await startHostControl({ clusterToken, addSlot: async () => ({ slot: (await addNode({ awaitListening: false })).name }), zookeeper: ensemble });
     }
     if (options.gatewayPort !== false) {
       gateway = await startGateway({
@@ -249,7 +251,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     }
 
     const url = gateway ? `http://127.0.0.1:${gateway.port}` : null;
-    return { zk, hostControl, zkConnect, clusterToken, sessionTimeoutMs, nodes, gateway, url, addNode, stop };
+    return { ensemble, zk: ensemble?.servers[0] ?? null, hostControl, zkConnect, clusterToken, sessionTimeoutMs, nodes, gateway, url, addNode, stop };
   } catch (err) {
     await stop();
     throw err;

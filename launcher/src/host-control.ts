@@ -6,8 +6,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { CLUSTER_TOKEN_HEADER, HOST_ROUTES, LOCAL_ZOOKEEPER_SERVER_ID, ZOOKEEPER_SERVER_OPS, type ZooKeeperServerOp } from '@zkviz/shared';
-import type { ZooKeeperServer } from './zookeeper.js';
+import { CLUSTER_TOKEN_HEADER, HOST_ROUTES, ZOOKEEPER_SERVER_OPS, type ZooKeeperServerOp } from '@zkviz/shared';
+import type { ZooKeeperEnsemble, ZooKeeperServer } from './zookeeper.js';
 
 export interface HostControl {
   /** `http://127.0.0.1:<port>` */
@@ -19,8 +19,8 @@ export interface HostControlOptions {
   clusterToken: string;
   /** Starts one more slot and resolves once its node listens. */
   addSlot(): Promise<{ slot: string }>;
-  /** The ZooKeeper we started; null with an external one (then it is not ours to stop). */
-  zookeeper: ZooKeeperServer | null;
+  /** The ZooKeeper servers we started (ids 1…N); null with an external one (not ours to stop). */
+  zookeeper: ZooKeeperEnsemble | null;
 }
 
 function tokenMatches(expected: string, given: unknown): boolean {
@@ -30,6 +30,7 @@ function tokenMatches(expected: string, given: unknown): boolean {
 
 const errorBody = { type: 'object', required: ['error', 'message'], properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 const emptyBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
+const serverIds = (e: ZooKeeperEnsemble) => (e.size === 1 ? 'server 1' : `servers 1 to ${e.size}`);
 const send = (reply: FastifyReply, status: number, error: string, message: string) => reply.code(status).send({ error, message });
 
 export async function startHostControl(options: HostControlOptions): Promise<HostControl> {
@@ -67,10 +68,10 @@ export async function startHostControl(options: HostControlOptions): Promise<Hos
       { schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, body: emptyBody, response: { '4xx': errorBody } } },
       async (req, reply) => {
         const { id } = req.params;
-        if (id !== LOCAL_ZOOKEEPER_SERVER_ID)
-          return send(reply, 404, 'unknown_server', `no ZooKeeper server ${id} (local mode runs server ${LOCAL_ZOOKEEPER_SERVER_ID})`);
-        const zk = options.zookeeper;
-        if (!zk) return send(reply, 409, 'not_supported', 'ZooKeeper is external (--zk): stop and start it where it runs');
+        const ensemble = options.zookeeper;
+        if (!ensemble) return send(reply, 409, 'not_supported', 'ZooKeeper is external (--zk): stop and start it where it runs');
+        const zk = ensemble.server(id);
+        if (!zk) return send(reply, 404, 'unknown_server', `no ZooKeeper server ${id} (local mode runs ${serverIds(ensemble)})`);
         const refused = await serially(async () => {
           const result = ops[op](zk);
           if (typeof result === 'string') return result;

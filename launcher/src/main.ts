@@ -51,12 +51,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   const started = Date.now();
-  process.stderr.write(`zkviz: starting ${args.zk ? `${args.nodes} nodes against ZooKeeper at ${args.zk}` : `ZooKeeper and ${args.nodes} nodes`}...\n`);
+  const servers = args.ensemble > 1 ? `an ensemble of ${args.ensemble} ZooKeeper servers` : 'ZooKeeper';
+  process.stderr.write(`zkviz: starting ${args.zk ? `${args.nodes} nodes against ZooKeeper at ${args.zk}` : `${servers} and ${args.nodes} nodes`}...\n`);
   try {
     cluster = await startLocalCluster({
       nodes: args.nodes,
       gatewayPort: args.port,
       zkConnect: args.zk ?? undefined,
+      zookeeper: { size: args.ensemble },
       sessionTimeoutMs: args.sessionTimeoutMs,
       supervised: true,
     });
@@ -67,16 +69,22 @@ async function main(): Promise<void> {
   if (shuttingDown) return;
 
   const c = cluster;
-  const zkLine = c.zk
-    ? `${c.zk.connectString} (ZooKeeper ${c.zk.version}, local, started in ${c.zk.startupMs} ms, log ${c.zk.dir}/zookeeper.log)`
-    : `${c.zkConnect} (external)`;
+  const e = c.ensemble;
+  const zkLines = !e
+    ? [`${c.zkConnect} (external)`]
+    : e.size === 1
+      ? [`${e.connectString} (ZooKeeper ${e.version}, local, started in ${e.startupMs} ms, log ${e.servers[0]!.dir}/zookeeper.log)`]
+      : [
+          `${e.size} servers, ZooKeeper ${e.version}, local, quorum after ${e.startupMs} ms:`,
+          ...e.servers.map((s) => `  server ${s.id}  ${s.connectString}  log ${s.dir}/zookeeper.log`),
+        ];
   process.stdout.write(
     [
       '',
       `  zkviz is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
       '',
       `    Open:       ${c.url}`,
-      `    ZooKeeper:  ${zkLine}`,
+      ...zkLines.map((line, i) => `    ${i === 0 ? 'ZooKeeper: ' : '           '} ${line}`),
       `    Nodes:      ${c.nodes.length} on ports ${c.nodes.map((n) => n.port).join(', ')} (session timeout ${c.sessionTimeoutMs} ms)`,
       '',
       '  Killed nodes stay down until you restart them from the page. Ctrl-C stops everything.',
@@ -92,9 +100,14 @@ async function main(): Promise<void> {
   void c.gateway?.exited.then((info) => {
     if (!shuttingDown) void shutdown(`the gateway exited unexpectedly (${describeExit(info)})\n${c.gateway?.tail()}`, 1);
   });
-  void c.zk?.process.exited.then((info) => {
-    if (!shuttingDown) process.stderr.write(`zkviz: ZooKeeper exited unexpectedly (${describeExit(info)})\n`);
-  });
+  for (const server of c.ensemble?.servers ?? []) {
+    const name = c.ensemble!.size === 1 ? 'ZooKeeper' : `ZooKeeper server ${server.id}`;
+    // The first process only (a start from the page makes a new one). A stop from the page is a
+    // SIGTERM, which the JVM answers with exit code 143: that one was asked for.
+    void server.process.exited.then((info) => {
+      if (!shuttingDown && info.code !== 143 && info.signal !== 'SIGTERM') process.stderr.write(`zkviz: ${name} exited unexpectedly (${describeExit(info)})\n`);
+    });
+  }
 }
 
 main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

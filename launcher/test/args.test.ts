@@ -8,6 +8,7 @@ describe('parseArgs', () => {
       nodes: DEFAULT_NODES,
       port: 8080,
       zk: null,
+      ensemble: 1,
       sessionTimeoutMs: DEFAULT_LOCAL_SESSION_TIMEOUT_MS,
       help: false,
     });
@@ -20,9 +21,12 @@ describe('parseArgs', () => {
       nodes: 6,
       port: 9090,
       zk: 'zk1:2181,zk2:2181/chroot',
+      ensemble: 1,
       sessionTimeoutMs: 1500,
       help: false,
     });
+    assert.equal(parseArgs(['--ensemble', '3']).ensemble, 3);
+    assert.equal(parseArgs(['--ensemble=5', '--nodes', '3']).ensemble, 5);
     assert.equal(parseArgs(['-h']).help, true);
     assert.equal(parseArgs(['--help']).help, true);
   });
@@ -40,6 +44,11 @@ describe('parseArgs', () => {
       ['--zk', 'localhost'],
       ['--zk', 'a b:1'],
       ['--session-timeout', '10'],
+      ['--ensemble'],
+      ['--ensemble', '0'],
+      ['--ensemble', '8'],
+      ['--ensemble', 'three'],
+      ['--ensemble', '3', '--zk', 'a:1'],
       ['--what'],
       ['extra'],
     ];

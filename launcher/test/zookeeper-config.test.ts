@@ -32,6 +32,20 @@ describe('renderZooCfg', () => {
     assert.ok(!cfg.has('server.1'), 'standalone: no quorum servers');
   });
 
+  it('renders an ensemble member: a server.N line per voter, limits of at least 1 s / 2 s with a small tick', () => {
+    const peers = [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', quorumPort: 3000 + id, electionPort: 4000 + id }));
+    const cfg = cfgMap(renderZooCfg({ ...base, tickTime: 100, peers }));
+    assert.equal(cfg.get('server.1'), '127.0.0.1:3001:4001');
+    assert.equal(cfg.get('server.3'), '127.0.0.1:3003:4003');
+    assert.ok(!cfg.has('server.4'));
+    assert.equal(cfg.get('syncLimit'), '10', '10 ticks of 100 ms');
+    assert.equal(cfg.get('initLimit'), '20');
+    assert.equal(cfg.get('4lw.commands.whitelist'), '*');
+    const single = cfgMap(renderZooCfg({ ...base, peers: peers.slice(0, 1) }));
+    assert.ok(!single.has('server.1'), 'one peer is a standalone server');
+    assert.equal(single.get('syncLimit'), '5');
+  });
+
   it('follows tickTime and fsync', () => {
     const cfg = cfgMap(renderZooCfg({ ...base, tickTime: 2000, maxSessionTimeoutMs: 10_000, fsync: true }));
     assert.equal(cfg.get('minSessionTimeout'), '4000');

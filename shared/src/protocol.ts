@@ -150,6 +150,13 @@ export type FaultEventKind =
   | 'zookeeper-stopped'
   | 'zookeeper-started';
 
+/**
+ * Timeline entries of what ZooKeeper itself did, read from consecutive ZooKeeperViews
+ * (frontend/src/gateway/zookeeper/events.ts): its own (ZAB) leader moved to a new epoch; a node's
+ * session is now held by another server of the ensemble (same session id, its znodes kept).
+ */
+export type ZooKeeperEventKind = 'zookeeper-leader-changed' | 'session-moved';
+
 export type GatewayStatus = 'connecting' | 'ok' | 'leaderless';
 
 /** The measured phases of a failover, in the order they usually happen (the timeline sorts by `at`). */
@@ -222,7 +229,7 @@ export interface ClusterView {
 /** Timeline entries shown under the table. */
 export interface ClusterEvent {
   at: number;
-  kind: 'leader-elected' | 'leader-lost' | 'node-joined' | 'node-left' | 'kill-requested' | 'gateway-connected' | FaultEventKind;
+  kind: 'leader-elected' | 'leader-lost' | 'node-joined' | 'node-left' | 'kill-requested' | 'gateway-connected' | FaultEventKind | ZooKeeperEventKind;
   nodeId: string | null;
   text: string;
 }

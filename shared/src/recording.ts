@@ -2,16 +2,18 @@
  * The recording format (`GET /api/recording`, the page's "Open recording…"): NDJSON, one header
  * line, then one line per message the gateway broadcast on /ws, in the order it sent them:
  *
- *   {"type":"recording","version":1,"startedAt":1795…,"cluster":ClusterView}
+ *   {"type":"recording","version":1,"startedAt":1795…,"cluster":ClusterView,"zookeeper":ZooKeeperView}
  *   {"at":1795…,"message":{"type":"snapshot","view":…}}
+ *   {"at":1795…,"message":{"type":"zookeeper","view":…}}
  *   {"at":1795…,"message":{"type":"event","event":…}}
  *
- * `cluster` is the view in effect at `startedAt` (the gateway's start, or the moment the oldest
- * kept line was dropped by the recording's bounds), so a replay can start from a known picture.
+ * `cluster` (and `zookeeper`, absent when the gateway had no ZooKeeper view) is the view in effect
+ * at `startedAt` (the gateway's start, or the moment the oldest kept line was dropped by the
+ * recording's bounds), so a replay can start from a known picture.
  * `message` is the exact text /ws sent; `at` is the gateway's clock when it sent it.
  * The parser checks every line and names the first bad one: a file from elsewhere is never trusted.
  */
-import type { ClusterView, ServerMessage } from './protocol.js';
+import type { ClusterView, ServerMessage, ZooKeeperView } from './protocol.js';
 import { isFiniteNumber, isJsonObject, type JsonObject } from './validate.js';
 
 export const RECORDING_VERSION = 1;
@@ -23,10 +25,12 @@ export interface RecordingHeader {
   /** Epoch ms (gateway clock) of the state in `cluster`; every line's `at` is at or after it. */
   startedAt: number;
   cluster: ClusterView;
+  /** What ZooKeeper itself showed at `startedAt`; absent when the gateway had not read it (or the view is off). */
+  zookeeper?: ZooKeeperView;
 }
 
 /** The messages a recording holds: what the gateway broadcasts (never per-client pongs or errors). */
-export type RecordedMessage = Extract<ServerMessage, { type: 'snapshot' } | { type: 'event' }>;
+export type RecordedMessage = Extract<ServerMessage, { type: 'snapshot' } | { type: 'event' } | { type: 'zookeeper' }>;
 
 export interface RecordingEntry {
   at: number;
@@ -44,8 +48,8 @@ export type RecordingParse = { ok: true; recording: Recording } | { ok: false; l
 // Writing: the gateway splices the text /ws sent, so a line holds it byte for byte.
 // ---------------------------------------------------------------------------------------------
 
-export function recordingHeaderLine(startedAt: number, cluster: ClusterView): string {
-  const header: RecordingHeader = { type: 'recording', version: RECORDING_VERSION, startedAt, cluster };
+export function recordingHeaderLine(startedAt: number, cluster: ClusterView, zookeeper?: ZooKeeperView | null): string {
+  const header: RecordingHeader = { type: 'recording', version: RECORDING_VERSION, startedAt, cluster, ...(zookeeper ? { zookeeper } : {}) };
   return JSON.stringify(header);
 }
 
@@ -55,7 +59,7 @@ export function recordingEntryLine(at: number, sent: string): string {
 }
 
 export function serializeRecording(recording: Recording): string {
-  const lines = [recordingHeaderLine(recording.header.startedAt, recording.header.cluster)];
+  const lines = [recordingHeaderLine(recording.header.startedAt, recording.header.cluster, recording.header.zookeeper)];
   for (const entry of recording.entries) lines.push(recordingEntryLine(entry.at, JSON.stringify(entry.message)));
   return lines.join('\n') + '\n';
 }
@@ -103,10 +107,50 @@ function eventProblem(e: unknown): string | null {
   return null;
 }
 
+const SERVER_STATES = new Set(['up', 'down', 'refusing']);
+const isNumOrNull = (v: unknown): boolean => v === null || isFiniteNumber(v);
+const isStringArray = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** What the page's ZooKeeper panel, ghost countdowns and chain arrows read from a ZooKeeper view. */
+export function zookeeperViewProblem(v: unknown): string | null {
+  if (!isJsonObject(v)) return 'the ZooKeeper view is not an object';
+  if (!Array.isArray(v.servers) || !Array.isArray(v.sessions) || !Array.isArray(v.znodes) || !Array.isArray(v.problems)) {
+    return 'a ZooKeeper view needs servers, sessions, znodes and problems arrays';
+  }
+  for (const [i, s] of v.servers.entries()) {
+    if (!isJsonObject(s) || !isFiniteNumber(s.id) || typeof s.address !== 'string' || typeof s.state !== 'string' || !SERVER_STATES.has(s.state)) {
+      return `ZooKeeper server ${i} lacks a numeric id, an address or a state (up, down, refusing)`;
+    }
+  }
+  const q = v.quorum;
+  if (!isJsonObject(q) || !isFiniteNumber(q.size) || !isFiniteNumber(q.up) || typeof q.holds !== 'boolean')
+    return 'the quorum needs numeric size and up and a boolean holds';
+  for (const [i, s] of v.sessions.entries()) {
+    if (
+      !isJsonObject(s) ||
+      typeof s.id !== 'string' ||
+      !isStrOrNull(s.owner) ||
+      !isNumOrNull(s.expiresAt) ||
+      !isNumOrNull(s.timeoutMs) ||
+      !(s.connected === null || typeof s.connected === 'boolean') ||
+      !isStringArray(s.watches) ||
+      !isStringArray(s.ephemerals)
+    ) {
+      return `ZooKeeper session ${i} lacks a valid id, owner, timeout, expiry, connected, watches or ephemerals`;
+    }
+  }
+  for (const [i, z] of v.znodes.entries()) {
+    if (!isJsonObject(z) || typeof z.path !== 'string' || !isJsonObject(z.stat) || !isStrOrNull(z.data)) return `znode ${i} lacks a path, a stat or data`;
+  }
+  if (!isFiniteNumber(v.updatedAt) || !isStringArray(v.source)) return 'a ZooKeeper view needs a numeric updatedAt and a source list';
+  return null;
+}
+
 /** One checker per recorded message type: adding a broadcast type means adding a row here. */
 const MESSAGE_CHECKS: Record<RecordedMessage['type'], (m: JsonObject) => string | null> = {
   snapshot: (m) => clusterViewProblem(m.view),
   event: (m) => eventProblem(m.event),
+  zookeeper: (m) => zookeeperViewProblem(m.view),
 };
 
 function parseLine(text: string): { value: unknown } | { error: string } {
@@ -134,6 +178,11 @@ export function parseRecording(text: string): RecordingParse {
   const viewProblem = clusterViewProblem(h.cluster);
   if (viewProblem) return fail(1, `the header's cluster: ${viewProblem}`);
   const header: RecordingHeader = { type: 'recording', version: RECORDING_VERSION, startedAt: h.startedAt, cluster: h.cluster as ClusterView };
+  if (h.zookeeper !== undefined && h.zookeeper !== null) {
+    const zkProblem = zookeeperViewProblem(h.zookeeper);
+    if (zkProblem) return fail(1, `the header's zookeeper: ${zkProblem}`);
+    header.zookeeper = h.zookeeper as unknown as ZooKeeperView;
+  }
 
   const entries: RecordingEntry[] = [];
   let previousAt = header.startedAt;

@@ -53,7 +53,7 @@ export const HOST_ROUTES = {
   zookeeper: (id: string, op: string) => `/internal/host/zookeeper/servers/${id}/${op}`,
 } as const;
 
-/** The standalone ZooKeeper server's id in local mode. */
+/** The standalone ZooKeeper server's id in local mode (an ensemble's servers are 1…N, their myids). */
 export const LOCAL_ZOOKEEPER_SERVER_ID = '1';
 
 /** Slot records are small; anything bigger is not one of ours. */

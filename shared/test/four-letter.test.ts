@@ -134,7 +134,7 @@ describe('dump', () => {
     assert.ok(r.value.expiryBuckets!.some((b) => b.sessions.includes(WORKER1)));
     assert.ok(r.value.ephemerals.get(WORKER1)!.includes(N1));
   });
-  test('quorum leader form (3.5–3.9 LeaderSessionTracker): timeouts, no expiry times', () => {
+  test('Global Sessions form (a quorum follower, see the ensemble fixtures): timeouts, no expiry times', () => {
     const text =
       'SessionTracker dump:\nGlobal Sessions(2):\n0x100000d21e00000\t18000ms\n0x300000d42930000\t30000ms\nephemeral nodes dump:\nSessions with Ephemerals (1):\n0x100000d21e00000:\n\t/controller\nConnections dump:\n';
     const r = parseDump(text);
@@ -146,7 +146,7 @@ describe('dump', () => {
     ]);
     assert.deepEqual(r.value.ephemerals.get('0x100000d21e00000'), ['/controller']);
   });
-  test('follower form: only the tracker name', () => {
+  test('a tracker that prints only its name', () => {
     const r = parseDump(
       'SessionTracker dump:\norg.apache.zookeeper.server.quorum.LearnerSessionTracker@7241fb18\nephemeral nodes dump:\nSessions with Ephemerals (0):\n',
     );
@@ -246,5 +246,94 @@ describe('refusals and the client', () => {
     assert.ok(r.ok);
     assert.equal(r.text, fixture('srvr'));
     await s.close();
+  });
+});
+
+describe('a real 3.8 ensemble (fixtures/zookeeper-3.8-ensemble)', () => {
+  const ensemble = (name: string) => readFileSync(new URL(`./fixtures/zookeeper-3.8-ensemble/${name}.txt`, import.meta.url), 'utf8');
+  // n_0 leads; GW1 is the gateway's session, REC the recording script's own client.
+  const [N0, N1, N2, GW1, REC] = ['0x30000e605a80001', '0x10000e606d20000', '0x30000e605a80000', '0x10000e606d20001', '0x30000e605a80002'];
+  const sessionsOf = (name: string) => {
+    const r = parseCons(ensemble(name));
+    assert.ok(r.ok);
+    return r.value.map((c) => c.sessionId).filter((s) => s !== null);
+  };
+
+  test('srvr: the leader (with Proposal sizes) and a follower, one epoch', () => {
+    const leader = parseSrvr(ensemble('settled-3-srvr'));
+    const follower = parseSrvr(ensemble('settled-1-srvr'));
+    assert.ok(leader.ok && follower.ok);
+    assert.equal(leader.value.mode, 'leader');
+    assert.equal(follower.value.mode, 'follower');
+    assert.equal(leader.value.zxid, '0x10000001f');
+    assert.deepEqual(splitZxid(leader.value.zxid), { epoch: 1, counter: 0x1f });
+    assert.equal(leader.value.connections, 4);
+  });
+
+  test('srvr after the leader was stopped: the new leader and its follower in epoch 2', () => {
+    const leader = parseSrvr(ensemble('moved-2-srvr'));
+    const follower = parseSrvr(ensemble('moved-1-srvr'));
+    assert.ok(leader.ok && follower.ok);
+    assert.equal(leader.value.mode, 'leader');
+    assert.equal(follower.value.mode, 'follower');
+    assert.equal(splitZxid(leader.value.zxid).epoch, 2);
+    assert.equal(splitZxid(follower.value.zxid).epoch, 2);
+  });
+
+  test('mntr: server state by role', () => {
+    const leader = parseMntr(ensemble('settled-3-mntr'));
+    const follower = parseMntr(ensemble('settled-1-mntr'));
+    assert.ok(leader.ok && follower.ok);
+    assert.equal(leader.value.serverState, 'leader');
+    assert.equal(leader.value.values.zk_synced_followers, '2');
+    assert.equal(follower.value.serverState, 'follower');
+  });
+
+  test('cons: which sessions each server holds, before and after they moved', () => {
+    assert.deepEqual(sessionsOf('settled-1-cons').sort(), [N1, GW1].sort());
+    assert.deepEqual(sessionsOf('settled-2-cons'), [], 'only our own sessionless connection');
+    assert.deepEqual(sessionsOf('settled-3-cons').sort(), [N0, N2, REC].sort());
+    assert.deepEqual(sessionsOf('moved-1-cons').sort(), [N2, GW1, REC].sort(), 'same ids on another server');
+    assert.deepEqual(sessionsOf('moved-2-cons').sort(), [N0, N1].sort());
+  });
+
+  test('dump: the leader prints expiry times, a follower Global Sessions; both the ephemerals', () => {
+    const leader = parseDump(ensemble('settled-3-dump'));
+    const follower = parseDump(ensemble('settled-1-dump'));
+    assert.ok(leader.ok && follower.ok);
+    assert.equal(leader.value.globalSessions, null);
+    assert.deepEqual(leader.value.expiryBuckets!.flatMap((b) => b.sessions).sort(), [N0, N1, N2, GW1, REC].sort());
+    assert.ok(
+      leader.value.expiryBuckets!.every((b) => b.expiresAtSecond !== null),
+      'UTC dates are read',
+    );
+    assert.equal(follower.value.expiryBuckets, null);
+    assert.deepEqual(
+      follower.value.globalSessions!.map((g) => [g.sessionId, g.timeoutMs]),
+      [
+        [N1, 2000],
+        [GW1, 4000],
+        [N2, 2000],
+        [N0, 2000],
+        [REC, 4000],
+      ],
+    );
+    for (const d of [leader, follower]) assert.deepEqual([...d.value.ephemerals.keys()].sort(), [N0, N1, N2].sort());
+  });
+
+  test('wchc: each server lists the watches of the sessions it holds', () => {
+    const one = parseWatches(ensemble('settled-1-wchc'), 'session');
+    const two = parseWatches(ensemble('settled-2-wchc'), 'session');
+    assert.ok(one.ok && two.ok);
+    assert.deepEqual([...one.value.keys()].sort(), [N1, GW1].sort());
+    assert.equal(two.value.size, 0);
+  });
+
+  test('a member without a quorum refuses every word as not serving; ruok still answers', () => {
+    for (const word of ['srvr', 'mntr', 'cons', 'dump', 'wchc'] as const) {
+      const r = classifyAnswer(word, ensemble(`noquorum-1-${word}`), 1);
+      assert.equal(!r.ok && r.failure, 'not-serving', word);
+    }
+    assert.equal(ensemble('noquorum-1-ruok'), 'imok');
   });
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClusterView } from '../src/protocol.js';
+import type { ClusterView, ZooKeeperView } from '../src/protocol.js';
 import { parseRecording, recordingEntryLine, serializeRecording, type Recording } from '../src/recording.js';
 
 const id = (seq: number) => `${'a'.repeat(32)}-n_${String(seq).padStart(10, '0')}`;
@@ -54,6 +54,88 @@ test('a recording survives serialize → parse unchanged', () => {
   assert.deepEqual(parsed.recording, recording);
   // and back to the same text
   assert.equal(serializeRecording(parsed.recording), text);
+});
+
+function zk(updatedAt: number, ghost: boolean): ZooKeeperView {
+  return {
+    servers: [
+      {
+        id: 1,
+        address: '127.0.0.1:2181',
+        state: 'up',
+        mode: 'standalone',
+        zxid: '0x1a',
+        epoch: 0,
+        counter: 26,
+        version: '3.8.0',
+        latency: { min: 0, avg: 0.4, max: 12 },
+        connections: 4,
+        outstanding: 0,
+        znodeCount: 14,
+        watchCount: 3,
+      },
+    ],
+    quorum: { size: 1, up: 1, holds: true },
+    sessions: [
+      {
+        id: '0x1000000000001',
+        timeoutMs: 1000,
+        owner: id(1),
+        server: ghost ? null : '127.0.0.1:2181',
+        connected: !ghost,
+        expiresAt: ghost ? updatedAt + 900 : null,
+        ephemerals: [`/election/${id(1)}`],
+        watches: [],
+      },
+      {
+        id: '0x1000000000002',
+        timeoutMs: 1000,
+        owner: id(2),
+        server: '127.0.0.1:2181',
+        connected: true,
+        expiresAt: null,
+        ephemerals: [],
+        watches: [`/election/${id(1)}`],
+      },
+    ],
+    znodes: [
+      {
+        path: `/election/${id(1)}`,
+        stat: { czxid: '0x5', mzxid: '0x5', ctime: 1, mtime: 1, version: 0, cversion: 0, ephemeralOwner: '0x1000000000001', dataLength: 2, numChildren: 0 },
+        data: '{}',
+      },
+    ],
+    updatedAt,
+    source: ['srvr', 'mntr', 'cons', 'dump', 'wchc', 'znodes'],
+    problems: [],
+  };
+}
+
+test('ZooKeeper views round-trip too: in the header and as their own lines', () => {
+  const withZk: Recording = {
+    header: { ...recording.header, zookeeper: zk(1000, false) },
+    entries: [recording.entries[0]!, { at: 2050, message: { type: 'zookeeper', view: zk(2050, true) } }, ...recording.entries.slice(1)],
+  };
+  const text = serializeRecording(withZk);
+  const parsed = parseRecording(text);
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
+  assert.deepEqual(parsed.recording, withZk);
+  assert.equal(serializeRecording(parsed.recording), text);
+  const lines = text.split('\n');
+  const bad: [string, string, number, RegExp][] = [
+    ['zookeeper line without a view', '{"at":2050,"message":{"type":"zookeeper","view":null}}', 3, /ZooKeeper view is not an object/],
+    ['zookeeper view without quorum', lines[2]!.replace('"quorum":{"size":1,"up":1,"holds":true},', ''), 3, /quorum/],
+    ['session watches not a list', lines[2]!.replace('"watches":[]', '"watches":"x"'), 3, /session 0/],
+    ['server of unknown state', lines[2]!.replace('"state":"up"', '"state":"melting"'), 3, /server 0/],
+    ['header with a broken zookeeper', lines[0]!.replace('"sessions":[', '"sessions":[7,'), 1, /header's zookeeper: .*session 0/],
+  ];
+  for (const [name, line, lineNo, pattern] of bad) {
+    const broken = parseRecording([...lines.slice(0, lineNo - 1), line, ...lines.slice(lineNo)].join('\n'));
+    assert.equal(broken.ok, false, name);
+    if (broken.ok) continue;
+    assert.equal(broken.line, lineNo, `${name}: ${broken.message}`);
+    assert.match(broken.message, pattern, name);
+  }
 });
 
 test('a line holds the sent text byte for byte', () => {

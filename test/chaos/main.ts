@@ -14,12 +14,18 @@
  *  - the gateway not showing the settled leader (after every fault), the page's view of the truth;
  *  - unplanned process exits.
  *
- *   npm run chaos -- --minutes 10 --nodes 8 [--seed 42] [--session-ms 1500] [--faults zk-restart,leader-sigkill] [--routes]
+ *   npm run chaos -- --minutes 10 --nodes 8 [--seed 42] [--session-ms 1500] [--faults zk-restart,leader-sigkill] [--routes] [--ensemble 3]
  *
  * --routes: every node runs in a slot under its supervisor (as in local mode and compose), and the
  * node faults go through the gateway's routes, as a user clicks them: kills (crash, graceful) via
  * POST /api/nodes/:id/kill, freezes and partitions via POST /api/slots/:slot/freeze|partition, and
- * a killed node comes back via POST /api/slots/:slot/restart. ZooKeeper restarts stay the harness's.
+ * a killed node comes back via POST /api/slots/:slot/restart; ZooKeeper servers are stopped and
+ * started via POST /api/zookeeper/servers/:id/stop|start (the launcher's host control). Whole-ensemble
+ * restarts and ZAB leader kills (SIGKILL) stay the harness's.
+ *
+ * --ensemble N: ZooKeeper is an ensemble of N servers, and the mix adds its own faults: a follower
+ * stopped for a while, the ZAB leader SIGKILLed (restarted after a while), the quorum lost (all but
+ * a minority stopped) for longer than a session. zk-restart(-wiped) then restart every server.
  *
  * Loopback only; bounded in time; every process is stopped at the end (and on Ctrl-C).
  */
@@ -30,6 +36,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { COORDINATORS_REGISTRY_PATH, GATEWAY_ROUTES, type ClusterView } from '@zkviz/shared';
 import { fetchJson, killThroughGateway, waitUntil } from '../helpers/index.js';
+import type { ZooKeeperServer } from '@zkviz/launcher';
 import { FaultCluster, actingIntervals, gatewayBuilt, hold, overlaps, type ActingInterval, type FaultNode, type SettledState } from '../faults/harness.js';
 
 const { values } = parseArgs({
@@ -41,6 +48,7 @@ const { values } = parseArgs({
     'settle-guard-ms': { type: 'string', default: '30000' },
     faults: { type: 'string' },
     routes: { type: 'boolean', default: false },
+    ensemble: { type: 'string', default: '1' },
   },
 });
 const viaRoutes = values.routes === true;
@@ -48,8 +56,9 @@ const minutes = Number(values.minutes);
 const nodeCount = Number(values.nodes);
 const sessionMs = Number(values['session-ms']);
 const settleGuardMs = Number(values['settle-guard-ms']);
-if (!(minutes > 0) || !(nodeCount >= 2) || !(sessionMs >= 400)) {
-  console.error('usage: npm run chaos -- --minutes <n> --nodes <n >= 2> [--seed <n>] [--session-ms <ms >= 400>]');
+const ensembleSize = Number(values.ensemble);
+if (!(minutes > 0) || !(nodeCount >= 2) || !(sessionMs >= 400) || !(Number.isInteger(ensembleSize) && ensembleSize >= 1 && ensembleSize <= 7)) {
+  console.error('usage: npm run chaos -- --minutes <n> --nodes <n >= 2> [--seed <n>] [--session-ms <ms >= 400>] [--ensemble <1..7>]');
   process.exit(2);
 }
 
@@ -68,9 +77,9 @@ const between = (a: number, b: number) => a + random() * (b - a);
 
 /** Cuts `node` off from ZooKeeper (reset or silent drop) for a random `from`–`to` session timeouts. */
 async function cutOff(node: FaultNode, mode: 'reset' | 'drop', from: number, to: number): Promise<void> {
-  node.proxy.setMode(mode);
+  node.setZooKeeperMode(mode);
   await hold(between(from, to) * sessionMs);
-  node.proxy.setMode('pass');
+  node.setZooKeeperMode('pass');
 }
 
 const log = (msg: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 23)}] ${msg}`);
@@ -91,6 +100,9 @@ interface NodeFaults {
   terminate(node: FaultNode): Promise<void>;
   cutOff(node: FaultNode, mode: 'reset' | 'drop', from: number, to: number): Promise<void>;
   freeze(node: FaultNode, ms: number): Promise<void>;
+  /** Stop / start one ZooKeeper server of the ensemble (resolves once the process is gone / back). */
+  stopServer(server: ZooKeeperServer): Promise<void>;
+  startServer(server: ZooKeeperServer): Promise<void>;
 }
 
 const harnessFaults: NodeFaults = {
@@ -102,6 +114,8 @@ const harnessFaults: NodeFaults = {
     await hold(ms);
     node.thaw();
   },
+  stopServer: (server) => server.halt(),
+  startServer: (server) => server.resume(),
 };
 
 /** What a fault sees when it runs: the settled cluster's leader and workers, and the records it may add to. */
@@ -115,6 +129,13 @@ interface FaultContext {
   via: NodeFaults;
 }
 
+/** The ensemble's servers by mode now (`srvr`): the ZAB leader and the followers. */
+async function ensembleRoles(cluster: FaultCluster): Promise<{ leader: ZooKeeperServer | null; followers: ZooKeeperServer[] }> {
+  const modes = await cluster.zooKeeperModes();
+  const of = (mode: string) => [...modes].filter(([, m]) => m === mode).map(([s]) => s);
+  return { leader: of('leader')[0] ?? null, followers: of('follower') };
+}
+
 /**
  * The faults: one entry each, drawn with probability weight / total. A new fault is one entry.
  * Entries draw their own random numbers (`pick`, `between`) in the order they always did, so a
@@ -123,6 +144,8 @@ interface FaultContext {
 interface Fault {
   kind: string;
   weight: number;
+  /** Only with --ensemble > 1 (standalone runs draw exactly as before). */
+  ensemble?: true;
   run: (ctx: FaultContext) => Promise<void>;
 }
 
@@ -140,8 +163,8 @@ const FAULTS: readonly Fault[] = [
   { kind: 'leader-reset-short', weight: 2, run: ({ leader, via }) => via.cutOff(leader, 'reset', 0.05, 0.3) },
   { kind: 'leader-partition-long', weight: 3, run: ({ leader, via }) => via.cutOff(leader, 'drop', 1.3, 2.5) },
   { kind: 'worker-partition', weight: 2, run: ({ leader, workers, via }) => via.cutOff(workers.length ? pick(workers) : leader, 'drop', 0.3, 2.5) },
-  { kind: 'zk-restart', weight: 1, run: ({ cluster }) => cluster.zk!.restart({ wipe: false }) },
-  { kind: 'zk-restart-wiped', weight: 0.5, run: ({ cluster }) => cluster.zk!.restart({ wipe: true }) },
+  { kind: 'zk-restart', weight: 1, run: ({ cluster }) => cluster.restartZooKeeper({ wipe: false }) },
+  { kind: 'zk-restart-wiped', weight: 0.5, run: ({ cluster }) => cluster.restartZooKeeper({ wipe: true }) },
   {
     kind: 'leader-sigstop',
     weight: 2,
@@ -163,6 +186,44 @@ const FAULTS: readonly Fault[] = [
       if (exit.code !== 0) settleFailures.push(`${temp.name} raced stop exited with ${JSON.stringify(exit)}`);
     },
   },
+  {
+    kind: 'zk-follower-stop',
+    weight: 2,
+    ensemble: true,
+    run: async ({ cluster, via }) => {
+      const { followers } = await ensembleRoles(cluster);
+      const victim = followers.length ? pick(followers) : pick(cluster.ensemble!.servers);
+      await via.stopServer(victim);
+      await hold(between(0.3, 2.5) * sessionMs);
+      await via.startServer(victim);
+    },
+  },
+  {
+    kind: 'zk-leader-kill',
+    weight: 2,
+    ensemble: true,
+    run: async ({ cluster, via }) => {
+      const { leader } = await ensembleRoles(cluster);
+      const victim = leader ?? pick(cluster.ensemble!.servers);
+      await victim.kill(); // a crash: no clean shutdown, the followers find out from the socket
+      await hold(between(0.3, 2.5) * sessionMs);
+      await via.startServer(victim);
+    },
+  },
+  {
+    kind: 'zk-quorum-loss',
+    weight: 1.5,
+    ensemble: true,
+    run: async ({ cluster, via }) => {
+      const servers = [...cluster.ensemble!.servers];
+      // Keep a minority: stop the smallest majority, so no quorum is left.
+      const stopped: ZooKeeperServer[] = [];
+      while (stopped.length <= servers.length / 2) stopped.push(servers.splice(Math.floor(random() * servers.length), 1)[0]!);
+      for (const s of stopped) await via.stopServer(s);
+      await hold(between(1.3, 2.5) * sessionMs);
+      await Promise.all(stopped.map((s) => via.startServer(s)));
+    },
+  },
 ];
 // --faults a,b,c limits the run to those kinds (to reproduce one kind of fault alone).
 const only = values.faults
@@ -174,7 +235,12 @@ if (unknown.length) {
   console.error(`unknown fault kind(s): ${unknown.join(', ')}; known: ${FAULTS.map((f) => f.kind).join(', ')}`);
   process.exit(2);
 }
-const enabled = only ? FAULTS.filter((f) => only.includes(f.kind)) : FAULTS;
+const available = FAULTS.filter((f) => ensembleSize > 1 || !f.ensemble);
+const enabled = only ? available.filter((f) => only.includes(f.kind)) : available;
+if (enabled.length === 0) {
+  console.error(`no fault to run: ${only?.join(', ')} need --ensemble 3 (or more)`);
+  process.exit(2);
+}
 function pickFault(): Fault {
   const total = enabled.reduce((s, f) => s + f.weight, 0);
   let r = random() * total;
@@ -198,9 +264,16 @@ async function main(): Promise<number> {
     return 2;
   }
   log(
-    `seed ${initialSeed}; ${nodeCount} nodes; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}; node faults ${viaRoutes ? "through the gateway's routes (supervised slots)" : 'by the harness (signals, proxies)'}`,
+    `seed ${initialSeed}; ${nodeCount} nodes; ZooKeeper ${ensembleSize > 1 ? `ensemble of ${ensembleSize}` : 'standalone'}; session timeout ${sessionMs} ms; ${minutes} min; gateway ${withGateway ? 'on' : 'NOT BUILT (gateway checks skipped)'}; node faults ${viaRoutes ? "through the gateway's routes (supervised slots)" : 'by the harness (signals, proxies)'}`,
   );
-  const cluster = await FaultCluster.start({ nodes: nodeCount, sessionTimeoutMs: sessionMs, gateway: withGateway, supervised: viaRoutes });
+  const cluster = await FaultCluster.start({
+    nodes: nodeCount,
+    sessionTimeoutMs: sessionMs,
+    gateway: withGateway,
+    supervised: viaRoutes,
+    ensemble: ensembleSize,
+    hostControl: viaRoutes,
+  });
   // The run's minutes are faults, not start-up (which a loaded machine can stretch a lot).
   const deadline = Date.now() + minutes * 60_000;
   let stopping = false;
@@ -250,7 +323,14 @@ async function main(): Promise<number> {
             const msg = JSON.parse(String(data)) as { type: string; view?: GatewayView };
             if (msg.type === 'snapshot' && msg.view) {
               const v = msg.view;
-              gatewayViews.push({ at: Date.now(), status: v.status, leader: v.leader, fencingToken: v.fencingToken, electionIncarnation: v.electionIncarnation, seq: v.seq });
+              gatewayViews.push({
+                at: Date.now(),
+                status: v.status,
+                leader: v.leader,
+                fencingToken: v.fencingToken,
+                electionIncarnation: v.electionIncarnation,
+                seq: v.seq,
+              });
             }
           } catch {
             /* not JSON: ignore */
@@ -282,7 +362,7 @@ async function main(): Promise<number> {
     const dumpDiagnostics = (why: string) => {
       const dir = join(tmpdir(), `zkviz-chaos-${initialSeed}-${settleFailures.length}`);
       mkdirSync(dir, { recursive: true });
-      if (cluster.zk) copyFileSync(join(cluster.zk.dir, 'zookeeper.log'), join(dir, 'zookeeper.log'));
+      for (const s of cluster.ensemble?.servers ?? []) copyFileSync(join(s.dir, 'zookeeper.log'), join(dir, `zookeeper-${s.id}.log`));
       const nodes = cluster.nodes.map((n) => `== ${n.name} pid ${n.proc.pid} running=${n.running}\n${n.proc.tail(60)}`);
       writeFileSync(join(dir, 'nodes.txt'), `${why}\n\n${nodes.join('\n\n')}\n`);
       log(`diagnostics kept in ${dir}`);
@@ -322,6 +402,10 @@ async function main(): Promise<number> {
         .waitFor((e) => e.ev === 'slot-state' && e.from === from, { since, timeoutMs: durationMs + settleGuardMs })
         .catch((err: Error) => routeFailures.push(`${action} ${node.name} never ended: ${err.message.split('\n')[0]}`));
     };
+    const routeServer = async (server: ZooKeeperServer, op: 'stop' | 'start') => {
+      const res = await postJson(`/api/zookeeper/servers/${server.id}/${op}`, {});
+      if (res.status !== 202) routeFailures.push(`ZooKeeper server ${server.id} ${op}: ${res.status} ${JSON.stringify(res.body)}`);
+    };
     /** The node faults through the gateway's routes, for the cluster as settled before this fault. */
     const routeFaults = (settled: SettledState): NodeFaults => {
       const znodeOf = (n: FaultNode) => settled.statuses.get(n)!.znode!;
@@ -330,6 +414,8 @@ async function main(): Promise<number> {
         terminate: (node) => routeKill(node, znodeOf(node), settled.leaderZnode, 'graceful'),
         cutOff: (node, mode, from, to) => routeTimed(node, 'partition', { style: mode }, Math.max(100, Math.round(between(from, to) * sessionMs))),
         freeze: (node, ms) => routeTimed(node, 'freeze', {}, Math.max(100, Math.round(ms))),
+        stopServer: (server) => routeServer(server, 'stop'),
+        startServer: (server) => routeServer(server, 'start'),
       };
     };
     const replace = async () => {
@@ -440,10 +526,10 @@ async function main(): Promise<number> {
   const orphanFailures = settleFailures.filter((s) => s.includes('orphan/extra'));
   console.log('\n================ chaos summary ================');
   console.log(
-    `seed ${initialSeed}, ${nodeCount} nodes, session timeout ${sessionMs} ms, ${minutes} min${viaRoutes ? ", node faults through the gateway's routes" : ''}`,
+    `seed ${initialSeed}, ${nodeCount} nodes, ${ensembleSize > 1 ? `ensemble of ${ensembleSize}` : 'standalone ZooKeeper'}, session timeout ${sessionMs} ms, ${minutes} min${viaRoutes ? ", node faults through the gateway's routes" : ''}`,
   );
   console.log('faults per kind:');
-  for (const { kind } of FAULTS) console.log(`  ${kind.padEnd(22)} ${faults.get(kind) ?? 0}`);
+  for (const { kind } of available) console.log(`  ${kind.padEnd(22)} ${faults.get(kind) ?? 0}`);
   console.log(`total faults: ${[...faults.values()].reduce((a, b) => a + b, 0)}`);
   console.log(`acting intervals: ${intervals.length}; coordinators registry changes: ${registryChanges.length}; gateway views: ${gatewayViews.length}`);
   console.log(`longest leaderless gap: ${longestGap} ms (from ${gapAt ? new Date(gapAt).toISOString() : '-'})`);

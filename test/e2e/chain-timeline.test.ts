@@ -11,8 +11,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { useClusterInChromium } from './browser.js';
-import type { FailoverRecord } from '@zkviz/shared';
-import { fetchJson } from '../helpers/index.js';
+import { ELECTION_PATH, type FailoverRecord, type ZooKeeperView } from '@zkviz/shared';
+import { fetchJson, waitUntil } from '../helpers/index.js';
 
 const WAIT = { timeout: 20_000 };
 
@@ -57,6 +57,35 @@ async function timelineFor(to: string, kind: string, mustHave: string[]): Promis
     .evaluateAll((lis) => lis.map((li) => ({ name: li.getAttribute('data-name')!, by: li.getAttribute('data-by')!, at: Number(li.getAttribute('data-at')) })));
 }
 
+/**
+ * The drawn arrows are ZooKeeper's own watch list: every data watch a node's session holds on an
+ * election znode (`wchc`, GET /api/zookeeper), owner → watched znode, each drawn as held. The
+ * gateway's session watches the leader's znode too (for the timeline): it is no node, no arrow.
+ */
+async function assertArrowsAreZooKeepersWatches(): Promise<void> {
+  const prefix = `${ELECTION_PATH}/`;
+  let last = '';
+  await waitUntil(
+    async () => {
+      const zk = (await fetchJson<ZooKeeperView>(new URL('/api/zookeeper', e2e.cluster.url!).href)).body;
+      assert.ok(zk.source.includes('wchc'), 'ZooKeeper answered wchc');
+      const held = zk.sessions
+        .filter((s) => s.owner !== null && s.owner !== 'gateway')
+        .flatMap((s) => s.watches.filter((w) => w.startsWith(prefix)).map((w) => `${s.owner}>${w.slice(prefix.length)}:confirmed`))
+        .sort();
+      const drawn = (
+        await e2e.page
+          .locator('[data-testid="watch-arrow"]')
+          .evaluateAll((ps) => ps.map((p) => `${p.getAttribute('data-from')}>${p.getAttribute('data-to')}:${p.getAttribute('data-kind')}`))
+      ).sort();
+      last = `drawn ${drawn.join(' ')}; ZooKeeper holds ${held.join(' ')}`;
+      return held.length > 0 && drawn.join(' ') === held.join(' ');
+    },
+    { timeoutMs: WAIT.timeout, description: 'the arrows to match ZooKeeper’s watches' },
+  ).catch((err: Error) => assert.fail(`${err.message} (${last})`));
+  assert.equal(await e2e.page.locator('[data-testid="watch-mismatch"]').count(), 0, 'no mismatch marked where every claim is held');
+}
+
 function assertCausalOrder(phases: { name: string; at: number }[], chain: string[]): void {
   const at = new Map(phases.map((p) => [p.name, p.at]));
   for (let i = 1; i < chain.length; i++) {
@@ -79,7 +108,9 @@ describe('chain graph and failover timeline in Chromium', () => {
     const rows = await e2e.page.locator('[data-testid="node-row"]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-node-id')));
     const marks = await e2e.page.locator('[data-testid="chain-mark"]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-node-id')));
     assert.deepEqual(marks, rows, 'the same znodes, in the same (sequence) order');
-    const arrows = await e2e.page.locator('[data-testid="watch-arrow"]').evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-from'), p.getAttribute('data-to')]));
+    const arrows = await e2e.page
+      .locator('[data-testid="watch-arrow"]')
+      .evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-from'), p.getAttribute('data-to')]));
     const view = (await fetchJson<{ nodes: { id: string; watching: string | null }[] }>(new URL('/api/cluster', e2e.cluster.url!).href)).body;
     const expected = view.nodes.filter((n) => n.watching).map((n) => [n.id, n.watching]);
     assert.deepEqual(arrows, expected, 'one arrow per watch the nodes hold');
@@ -88,6 +119,7 @@ describe('chain graph and failover timeline in Chromium', () => {
       marks.slice(0, -1),
       'a settled chain: each node watches the one before it',
     );
+    await assertArrowsAreZooKeepersWatches();
   });
 
   test('graceful kill from the graph (keyboard): the timeline shows the phases in order', async () => {
@@ -97,21 +129,26 @@ describe('chain graph and failover timeline in Chromium', () => {
     await e2e.page.keyboard.press('Enter');
     await e2e.page.locator('[data-testid="chain-menu"] [data-testid="kill-graceful"]').click();
     const successor = await settledGraph(3, leader);
-    const phases = await timelineFor(successor, 'graceful', [...CAUSAL, 'znode-deleted']);
+    const phases = await timelineFor(successor, 'graceful', [...CAUSAL, 'znode-deleted', 'session-closed']);
     assertCausalOrder(phases, CAUSAL);
+    // The node deletes its znode, then closes its session; ZooKeeper notifies the gateway's one session in that (zxid) order.
+    assertCausalOrder(phases, ['kill-requested', 'znode-deleted', 'session-closed']);
     assert.equal(phases[0]!.name, 'kill-requested');
     assert.ok(!phases.some((p) => p.name === 'session-expired'), 'a graceful stop leaves no session to expire');
     assert.equal(await e2e.page.locator('[data-testid="session-wait"]').count(), 0, 'no wait band');
     assert.equal(phases.find((p) => p.name === 'successor-acting')!.by, 'successor');
     assert.equal(phases.find((p) => p.name === 'page-painted')!.by, 'page');
+    await assertArrowsAreZooKeepersWatches();
   });
 
   test('crash kill: process exit, then the long wait for the session, then the successor', async () => {
     const leader = await settledGraph(3);
     await e2e.page.locator('[data-testid="node-row"][data-role="leader"] [data-testid="kill-crash"]').click();
     const successor = await settledGraph(2, leader);
-    const phases = await timelineFor(successor, 'crash', [...CAUSAL, 'process-exited', 'znode-deleted']);
+    const phases = await timelineFor(successor, 'crash', [...CAUSAL, 'process-exited', 'znode-deleted', 'session-expired']);
     assertCausalOrder(phases, CAUSAL);
+    assert.ok(!phases.some((p) => p.name === 'session-closed'), 'a crash closes no session: it expires');
+    assert.equal(phases.find((p) => p.name === 'session-expired')!.by, 'zookeeper');
     assertCausalOrder(phases, ['kill-requested', 'process-exited', 'successor-notified']);
     await e2e.page.locator('[data-testid="session-wait"]').waitFor(WAIT);
 

@@ -15,6 +15,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { readmeScreenshot, tableWithLeader as settledTable, useClusterInChromium } from './browser.js';
 import { parseRecording, type Recording } from '@zkviz/shared';
 import { SHORTCUTS } from '../../frontend/src/web/replay/shortcuts.js';
+import { stepStops } from '../../frontend/src/web/state/replay.js';
 
 const WAIT = { timeout: 20_000 };
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -76,6 +77,10 @@ describe('record and replay in Chromium', () => {
       recording.entries.some((e) => e.message.type === 'event' && e.message.event.kind === 'kill-requested' && e.message.event.nodeId === oldLeader),
       'the kill is in the recording',
     );
+    assert.ok(
+      recording.entries.some((e) => e.message.type === 'zookeeper' && e.message.view.sessions.some((s) => s.owner === oldLeader && s.connected === false)),
+      'what ZooKeeper showed is recorded too: the crashed leader’s session as a ghost',
+    );
   });
 
   test('a fresh page opens the file, steps back to before the kill and sees the old leader; actions are off', async () => {
@@ -84,26 +89,58 @@ describe('record and replay in Chromium', () => {
     await tableWithLeader(page, 2);
     await page.locator('[data-testid="recording-file"]').setInputFiles(recordingPath);
     await page.locator('[data-testid="replay-bar"][data-mode="past"]').waitFor(WAIT);
-    // Step (→) up to the message before the kill request: the table then shows the old leader.
+    // Step (→, one event at a time) up to the last stop before the kill request: the table then shows the old leader.
     const before = recording.entries.findIndex((e) => e.message.type === 'event' && e.message.event.kind === 'kill-requested');
+    const stops = stepStops({
+      startedAt: recording.header.startedAt,
+      base: recording.header.cluster,
+      zookeeperBase: null,
+      entries: recording.entries,
+      sizes: [],
+      bytes: 0,
+    });
+    const atCursor = (cursor: number) => page.locator(`[data-testid="replay-bar"][data-cursor="${cursor}"]`).waitFor(WAIT);
+    const killStop = Math.max(...stops.filter((p) => p <= before));
     await page.locator('body').focus();
-    for (let i = 0; i < before; i++) await page.keyboard.press('ArrowRight');
+    for (const p of stops) if (p > 0 && p <= killStop) await page.keyboard.press('ArrowRight');
+    await atCursor(killStop);
     assert.equal(await tableWithLeader(page, 3), oldLeader, 'the moment before the kill: the old leader leads');
     assert.match((await page.locator('[data-testid="replay-status"]').textContent())!, /Showing the past/);
     assert.equal(await page.locator('[data-testid="gateway-link"]').getAttribute('data-link'), 'past');
     const buttons = actionButtons(page);
     assert.ok((await buttons.count()) > 0);
     for (const b of await buttons.all()) assert.equal(await b.isDisabled(), true, 'you cannot kill the past');
+    // Nor open an actions menu: its <details> opener says it is off and does not toggle (click or Enter).
+    const menus = page.locator('[data-testid="actions-menu"]');
+    assert.ok((await menus.count()) > 0);
+    for (const menu of await menus.all()) {
+      const opener = menu.locator('summary');
+      assert.equal(await opener.getAttribute('aria-disabled'), 'true', 'the menu opener says it is off');
+      await opener.click({ force: true });
+      assert.equal(await menu.evaluate((d) => (d as HTMLDetailsElement).open), false, 'a click does not open the menu in the past');
+      await opener.press('Enter');
+      assert.equal(await menu.evaluate((d) => (d as HTMLDetailsElement).open), false, 'nor does Enter');
+    }
+    // The ZooKeeper panel replays too: the old leader's session, long gone live, is there and connected.
+    await page.locator(`[data-testid="zk-panel"] [data-testid="zk-session"][data-owner="${oldLeader}"][data-connected="true"]`).waitFor(WAIT);
     await readmeScreenshot(page, 'replay', { fullPage: true });
 
     // → once more applies the kill request, and on to the end: the new leader.
+    // (One event step applies the kill and the events adjacent to it, so the kill need not be the newest line.)
+    const later = stops.filter((p) => p > killStop);
     await page.keyboard.press('ArrowRight');
-    await page.waitForFunction(() => document.querySelector('[data-testid="event-timeline"] li')?.textContent?.includes('kill') ?? false, undefined, WAIT);
-    const end = recording.entries.length;
-    for (let i = before + 1; i < end; i++) await page.keyboard.press('ArrowRight');
+    await atCursor(later[0]!);
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll('[data-testid="event-timeline"] li')).some((li) => li.textContent?.includes('kill')),
+      undefined,
+      WAIT,
+    );
+    for (let i = 1; i < later.length; i++) await page.keyboard.press('ArrowRight');
+    await atCursor(recording.entries.length);
     assert.equal(await tableWithLeader(page, 2), newLeader);
-    // ← steps back over the same messages.
-    for (let i = 0; i < end - before; i++) await page.keyboard.press('ArrowLeft');
+    // ← steps back over the same events.
+    for (let i = 0; i < later.length; i++) await page.keyboard.press('ArrowLeft');
+    await atCursor(killStop);
     assert.equal(await tableWithLeader(page, 3), oldLeader);
 
     // L: back to live, actions on again.
@@ -125,6 +162,19 @@ describe('record and replay in Chromium', () => {
       input.dispatchEvent(new Event('input', { bubbles: true }));
     }, firstWithLeader.at);
     assert.equal(await tableWithLeader(page, 3), oldLeader);
+
+    // The moment ZooKeeper showed the crashed leader as a ghost: the panel's session has no connection
+    // and counts down, and the table's row is a ghost, as they were then.
+    const ghost = recording.entries.find(
+      (e) => e.message.type === 'zookeeper' && e.message.view.sessions.some((s) => s.owner === oldLeader && s.connected === false && s.expiresAt !== null),
+    )!;
+    await page.locator('[data-testid="replay-scrubber"]').evaluate((el, at) => {
+      const input = el as HTMLInputElement;
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(at));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, ghost.at);
+    await page.locator(`[data-testid="zk-session"][data-owner="${oldLeader}"][data-connected="false"] [data-testid="countdown"]`).waitFor(WAIT);
+    await page.locator(`[data-testid="node-row"][data-node-id="${oldLeader}"][data-liveness="ghost"]`).waitFor(WAIT);
 
     const other = await freshPage();
     await other.goto(`${e2e.cluster.url!}/?replay=${encodeURIComponent('http://example.invalid/recording.ndjson')}`);

@@ -1,7 +1,8 @@
 /**
- * Shared machinery of the fault tests and the chaos run: a real ZooKeeper, real node processes,
- * one TCP proxy per node (so each node can be cut off alone), a ZooKeeper inspector that reads the
- * tree directly (not through any proxy), and the invariant checks.
+ * Shared machinery of the fault tests and the chaos run: a real ZooKeeper (one standalone server,
+ * or an ensemble of them), real node processes, one TCP proxy per node and server (so each node
+ * can be cut off alone, from every server or from one), a ZooKeeper inspector that reads the tree
+ * directly (not through any proxy), and the invariant checks.
  *
  * Invariants, and exactly what each check means:
  *  - `actingIntervals` / `overlaps`: from the nodes' own `acting-start` / `acting-stop` log lines
@@ -23,17 +24,21 @@ import { ZOK, ZNONODE, ZkConnection } from '@zkviz/shared/zk';
 import {
   GATEWAY_ENTRY,
   NODE_ENTRY,
+  fourLetterWord,
   generateClusterToken,
   startGateway,
+  startEnsemble,
+  startHostControl,
   startNode,
-  startZooKeeper,
+  type HostControl,
   type LogEvent,
   type ManagedProcess,
+  type ZooKeeperEnsemble,
   type ZooKeeperServer,
 } from '@zkviz/launcher';
 import { fetchJson } from '../helpers/index.js';
 import { settledProblems } from '../helpers/settled.js';
-import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { TcpProxy, type ProxyMode } from '../helpers/tcp-proxy.js';
 
 /** Session timeout the nodes ask for; ZooKeeper runs with tickTime 100 ms so it is honoured. */
 export const SESSION_TIMEOUT_MS = Number(process.env.ZKVIZ_FAULTS_SESSION_MS ?? 1500);
@@ -61,13 +66,25 @@ export class FaultNode {
   constructor(
     readonly name: string,
     readonly proc: ManagedProcess,
-    readonly proxy: TcpProxy,
+    /** The node's way to each ZooKeeper server, in server id order (`proxies[0]` is server 1's). */
+    readonly proxies: readonly TcpProxy[],
     /** Run under a slot supervisor (`proc` is the supervisor; its node may be down while it runs). */
     readonly supervised = false,
   ) {
     void proc.exited.then(() => {
       this.exitAt = Date.now();
     });
+  }
+
+  /** The node's way to its only ZooKeeper server (a standalone one); with an ensemble, `proxies`. */
+  get proxy(): TcpProxy {
+    if (this.proxies.length !== 1) throw new Error(`${this.name} talks to ${this.proxies.length} ZooKeeper servers: use proxies[id - 1]`);
+    return this.proxies[0]!;
+  }
+
+  /** Cuts the node off from every server at once (`pass` heals). */
+  setZooKeeperMode(mode: ProxyMode): void {
+    for (const p of this.proxies) p.setMode(mode);
   }
 
   get port(): number {
@@ -291,6 +308,13 @@ export class ZkInspector {
 export interface FaultClusterOptions {
   nodes: number;
   sessionTimeoutMs?: number;
+  /** ZooKeeper servers: 1 (default) standalone, more an ensemble on loopback. */
+  ensemble?: number;
+  /**
+   * The launcher's host control beside the gateway (HOST_CONTROL_URL), as local mode runs it: the
+   * gateway's ZooKeeper server routes then stop and start this cluster's servers.
+   */
+  hostControl?: boolean;
   /** Start ZooKeeper later (F12): the nodes start pointed at a port nobody serves yet. */
   deferZooKeeper?: boolean;
   gateway?: boolean;
@@ -306,29 +330,41 @@ export interface SettledState {
 }
 
 export class FaultCluster {
-  zk: ZooKeeperServer | null = null;
+  ensemble: ZooKeeperEnsemble | null = null;
   inspector: ZkInspector | null = null;
   readonly nodes: FaultNode[] = [];
   gateway: ManagedProcess | null = null;
+  hostControl: HostControl | null = null;
   readonly clusterToken = generateClusterToken();
   private counter = 0;
-  private zkPort = 0;
+  /** Client ports of the servers, in id order (picked early when ZooKeeper starts later). */
+  private zkPorts: number[] = [];
 
   private constructor(
     readonly sessionTimeoutMs: number,
     readonly supervised: boolean,
+    readonly ensembleSize: number,
   ) {}
 
   static async start(options: FaultClusterOptions): Promise<FaultCluster> {
-    const cluster = new FaultCluster(options.sessionTimeoutMs ?? SESSION_TIMEOUT_MS, options.supervised ?? false);
+    const size = options.ensemble ?? 1;
+    if (options.deferZooKeeper && size > 1) throw new Error('deferZooKeeper is for a standalone server');
+    const cluster = new FaultCluster(options.sessionTimeoutMs ?? SESSION_TIMEOUT_MS, options.supervised ?? false, size);
     try {
       if (options.deferZooKeeper) {
         const { freePort } = await import('@zkviz/launcher');
-        cluster.zkPort = await freePort();
+        cluster.zkPorts = [await freePort()];
       } else {
         await cluster.startZooKeeper();
       }
       await Promise.all(Array.from({ length: options.nodes }, () => cluster.addNode()));
+      if (options.hostControl) {
+        cluster.hostControl = await startHostControl({
+          clusterToken: cluster.clusterToken,
+          addSlot: async () => ({ slot: (await cluster.addNode({ waitReady: false })).name }),
+          zookeeper: cluster.ensemble,
+        });
+      }
       if (options.gateway) await cluster.startGateway();
     } catch (err) {
       await cluster.stop();
@@ -337,24 +373,44 @@ export class FaultCluster {
     return cluster;
   }
 
+  /** The first ZooKeeper server (the only one unless `ensemble` > 1). */
+  get zk(): ZooKeeperServer | null {
+    return this.ensemble?.servers[0] ?? null;
+  }
+
+  /** Every server, in id order, as the gateway and the inspector reach them (no proxy). */
   get zkConnect(): string {
-    return `127.0.0.1:${this.zkPort}`;
+    return this.zkPorts.map((port) => `127.0.0.1:${port}`).join(',');
   }
 
   async startZooKeeper(): Promise<void> {
-    this.zk = await startZooKeeper({ port: this.zkPort || undefined, tickTime: TICK_MS });
-    this.zkPort = this.zk.port;
-    this.inspector = new ZkInspector(this.zk.connectString);
+    this.ensemble = await startEnsemble({ size: this.ensembleSize, port: this.zkPorts[0], tickTime: TICK_MS });
+    this.zkPorts = this.ensemble.servers.map((s) => s.port);
+    this.inspector = new ZkInspector(this.ensemble.connectString);
     await this.inspector.start();
+  }
+
+  /** Each server's mode as its `srvr` says (`leader`, `follower`, `standalone`), null when not serving. */
+  async zooKeeperModes(): Promise<Map<ZooKeeperServer, string | null>> {
+    const servers = this.ensemble?.servers ?? [];
+    const modes = await Promise.all(
+      servers.map(async (s) => (s.serving ? (/Mode:\s*(\S+)/.exec(await fourLetterWord(s.host, s.port, 'srvr').catch(() => ''))?.[1] ?? null) : null)),
+    );
+    return new Map(servers.map((s, i) => [s, modes[i]!]));
+  }
+
+  /** Restarts every ZooKeeper server (wiped: a new, empty tree) and resolves once they serve. */
+  async restartZooKeeper(options: { wipe?: boolean } = {}): Promise<void> {
+    await this.ensemble!.restart(options);
   }
 
   /** Starts one more node behind its own proxy; `beforeStart` can arm the proxy first. */
   async addNode(options: { beforeStart?: (proxy: TcpProxy) => void; waitReady?: boolean } = {}): Promise<FaultNode> {
     const name = `node-${++this.counter}`;
-    const proxy = await TcpProxy.start(this.zkConnect, { name: `proxy-${name}` });
-    options.beforeStart?.(proxy);
+    const proxies = await Promise.all(this.zkPorts.map((port, i) => TcpProxy.start(`127.0.0.1:${port}`, { name: `proxy-${name}-zk${i + 1}` })));
+    for (const proxy of proxies) options.beforeStart?.(proxy);
     const proc = await startNode({
-      zkConnect: proxy.connectString,
+      zkConnect: proxies.map((p) => p.connectString).join(','),
       sessionTimeoutMs: this.sessionTimeoutMs,
       clusterToken: this.clusterToken,
       name,
@@ -363,7 +419,7 @@ export class FaultCluster {
       waitReady: false,
       env: { LOG_LEVEL: 'info' },
     });
-    const node = new FaultNode(name, proc, proxy, this.supervised);
+    const node = new FaultNode(name, proc, proxies, this.supervised);
     this.nodes.push(node);
     if (options.waitReady !== false) await proc.waitFor('listening', { includeHistory: true, timeoutMs: GUARD_MS });
     return node;
@@ -376,6 +432,7 @@ export class FaultCluster {
       sessionTimeoutMs: this.sessionTimeoutMs,
       entry: GATEWAY_MAIN,
       readyTimeoutMs: GUARD_MS,
+      env: this.hostControl ? { HOST_CONTROL_URL: this.hostControl.url } : {},
     });
     return this.gateway;
   }
@@ -502,16 +559,17 @@ export class FaultCluster {
 
   async stop(): Promise<void> {
     if (this.gateway) await this.gateway.stop().catch(() => undefined);
+    await this.hostControl?.close().catch(() => undefined);
     await Promise.all(
       this.nodes.map(async (n) => {
         n.expectExit = true;
         n.proc.signal('SIGCONT');
         await n.proc.stop(3000).catch(() => undefined);
-        await n.proxy.close().catch(() => undefined);
+        await Promise.all(n.proxies.map((p) => p.close().catch(() => undefined)));
       }),
     );
     this.inspector?.close();
-    if (this.zk) await this.zk.stop().catch(() => undefined);
+    if (this.ensemble) await this.ensemble.stop().catch(() => undefined);
   }
 }
 

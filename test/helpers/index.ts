@@ -15,11 +15,13 @@ import { inspect } from 'node:util';
 import { gatewayKillPath } from '@zkviz/shared';
 import { ZkConnection, type SessionInfo } from '@zkviz/shared/zk';
 import {
+  startEnsemble,
   startLocalCluster,
-  startZooKeeper,
   type LocalCluster,
   type LocalClusterOptions,
+  type StartEnsembleOptions,
   type StartZooKeeperOptions,
+  type ZooKeeperEnsemble,
   type ZooKeeperServer,
 } from '../../launcher/src/index.js';
 
@@ -138,33 +140,39 @@ export async function zkClient(connect: string, options: ZkClientOptions = {}): 
 }
 
 export interface SharedZooKeeper {
-  /** The server (available inside tests, after the before() hook ran). */
+  /** The server, the first of an ensemble (available inside tests, after the before() hook ran). */
   readonly server: ZooKeeperServer;
+  /** Every server (one unless `size` > 1). */
+  readonly ensemble: ZooKeeperEnsemble;
+  /** Every server of the ensemble. */
   readonly connectString: string;
-  /** A connected client, closed automatically in after(). */
+  /** A connected client (to any server), closed automatically in after(). */
   client(options?: ZkClientOptions): Promise<ZkConnection>;
 }
 
 /**
  * One ZooKeeper for the whole test file: started in before(), stopped in after(). Call at the top
- * level of the file (or of a describe()).
+ * level of the file (or of a describe()). `size: 3` starts an ensemble, as `npm start -- --ensemble 3`.
  */
-export function useZooKeeper(options: StartZooKeeperOptions = {}): SharedZooKeeper {
-  let server: ZooKeeperServer | null = null;
+export function useZooKeeper(options: StartZooKeeperOptions & StartEnsembleOptions = {}): SharedZooKeeper {
+  let ensemble: ZooKeeperEnsemble | null = null;
   const clients: ZkConnection[] = [];
   before(async () => {
-    server = await startZooKeeper(options);
+    ensemble = await startEnsemble(options);
   });
   after(async () => {
     for (const c of clients.splice(0)) void c.close();
-    await server?.stop();
+    await ensemble?.stop();
   });
-  const get = (): ZooKeeperServer => {
-    if (!server) throw new Error('useZooKeeper(): the server is only available inside tests (after before() ran)');
-    return server;
+  const get = (): ZooKeeperEnsemble => {
+    if (!ensemble) throw new Error('useZooKeeper(): the server is only available inside tests (after before() ran)');
+    return ensemble;
   };
   return {
     get server() {
+      return get().servers[0]!;
+    },
+    get ensemble() {
       return get();
     },
     get connectString() {

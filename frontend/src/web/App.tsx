@@ -1,7 +1,6 @@
 import { ChainGraph } from './components/ChainGraph.js';
-import { useCallback, useEffect, useReducer, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useState, type DragEvent } from 'react';
 import type { ServerMessage } from '@zkviz/shared';
-import { ChainView } from './components/ChainView.js';
 import { ControlToken } from './components/ControlToken.js';
 import { EventTimeline } from './components/EventTimeline.js';
 import { FailoverTimeline } from './components/FailoverTimeline.js';
@@ -17,7 +16,8 @@ import { usePagePainted } from './timeline/usePagePainted.js';
 import { pendingTakeover } from './state/takeover.js';
 import { LeaderAnnouncer } from './replay/LeaderAnnouncer.js';
 import { loadFile, loadUrl, replayUrl, type LoadResult } from './replay/load.js';
-import { ShowingPastContext } from './replay/past.js';
+import { PastClockContext, ShowingPastContext } from './replay/past.js';
+import { heldWatchesOf } from './chain/edges.js';
 import { ReplayBar } from './replay/ReplayBar.js';
 import { ShortcutsHelp } from './replay/ShortcutsHelp.js';
 import { ThemeToggle } from './replay/ThemeToggle.js';
@@ -28,11 +28,10 @@ import { activeTimeline, frameAt, initialReplayState, replayReducer, showingPast
 export function App() {
   const [replay, dispatchReplay] = useReducer(replayReducer, Date.now(), initialReplayState);
   const onMessage = useCallback((message: ServerMessage, bytes: number) => {
-    if (message.type === 'snapshot' || message.type === 'event') dispatchReplay({ type: 'received', at: Date.now(), entry: message, bytes });
+    if (message.type === 'snapshot' || message.type === 'event' || message.type === 'zookeeper')
+      dispatchReplay({ type: 'received', at: Date.now(), entry: message, bytes });
   }, []);
   const live = useClusterStream(onMessage);
-  const zookeeper = live.zookeeper;
-  const sessionTimeouts = new Map((zookeeper?.sessions ?? []).flatMap((s) => (s.timeoutMs !== null ? [[s.id, s.timeoutMs] as const] : [])));
   const [helpOpen, setHelpOpen] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   usePlayback(replay.playing, dispatchReplay);
@@ -74,8 +73,11 @@ export function App() {
   });
 
   const past = showingPast(replay);
-  const frame = past ? frameAt(activeTimeline(replay), replay.cursor ?? 0) : { view: live.view, events: live.events };
+  const frame = past ? frameAt(activeTimeline(replay), replay.cursor ?? 0) : { view: live.view, zookeeper: live.zookeeper, events: live.events };
   const view = frame.view;
+  const zookeeper = frame.zookeeper;
+  const sessionTimeouts = new Map((zookeeper?.sessions ?? []).flatMap((s) => (s.timeoutMs !== null ? [[s.id, s.timeoutMs] as const] : [])));
+  const heldWatches = useMemo(() => heldWatchesOf(zookeeper), [zookeeper]);
   const leaderless = view?.status === 'leaderless';
   const killDisabled = past || live.link !== 'live' || view?.status !== 'ok';
   const pagePhases = usePagePainted(view);
@@ -88,33 +90,32 @@ export function App() {
 
   return (
     <ShowingPastContext.Provider value={past}>
-      <div className={`page${past ? ' showing-past' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="page" data-past={past}>
-        <StatusHeader link={past ? 'past' : live.link} view={view} />
-        <div className="toolbar">
-          <ThemeToggle />
-        </div>
-        <main>
-          <ReplayBar state={replay} dispatch={dispatchReplay} onOpenFile={openFile} error={loadError} onHelp={() => setHelpOpen(true)} />
-          <ControlToken />
-          {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
-          {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
-          <FaultToolbar disabled={past || live.link !== 'live'} />
-          {view ? (
-            <NodeTable view={view} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} sessionTimeouts={sessionTimeouts} />
-          ) : (
-            <p className="card muted">Connecting…</p>
-          )}
-          {view && <ChainGraph view={view} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} />}
-          {view?.lastFailover && <FailoverTimeline failover={view.lastFailover} pagePhases={pagePhases} clock={gatewayClock()} />}
-          <div className="columns">
-            {view && <ChainView nodes={view.nodes} />}
-            <EventTimeline events={frame.events} />
+      <PastClockContext.Provider value={past ? replay.clock : null}>
+        <div className={`page${past ? ' showing-past' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="page" data-past={past}>
+          <StatusHeader link={past ? 'past' : live.link} view={view} />
+          <div className="toolbar">
+            <ThemeToggle />
           </div>
-          <ZooKeeperPanel zk={zookeeper} view={view} />
-        </main>
-        <LeaderAnnouncer view={view} />
-        {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
-      </div>
+          <main>
+            <ReplayBar state={replay} dispatch={dispatchReplay} onOpenFile={openFile} error={loadError} onHelp={() => setHelpOpen(true)} />
+            <ControlToken />
+            {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
+            {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
+            <FaultToolbar disabled={past || live.link !== 'live'} />
+            {view ? (
+              <NodeTable view={view} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} sessionTimeouts={sessionTimeouts} />
+            ) : (
+              <p className="card muted">Connecting…</p>
+            )}
+            {view && <ChainGraph view={view} heldWatches={heldWatches} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} />}
+            {view?.lastFailover && <FailoverTimeline failover={view.lastFailover} pagePhases={pagePhases} clock={gatewayClock()} />}
+            <EventTimeline events={frame.events} />
+            <ZooKeeperPanel zk={zookeeper} view={view} />
+          </main>
+          <LeaderAnnouncer view={view} />
+          {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+        </div>
+      </PastClockContext.Provider>
     </ShowingPastContext.Provider>
   );
 }

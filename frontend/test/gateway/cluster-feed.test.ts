@@ -146,6 +146,7 @@ describe('cluster feed', () => {
     t.discovery.znodeWatches.get(nodeId(1))!(30);
     assert.equal(t.views.length, before + 1, 'the late phase is pushed');
     assert.ok(t.views.at(-1)!.lastFailover!.phases.some((p) => p.name === 'znode-deleted'));
+    assert.ok(t.discovery.registryWatches.has(nodeId(2)), 'the new leader’s registry entry is watched too (a graceful stop’s session-closed)');
     const seqs = t.views.map((v) => v.seq);
     assert.ok(
       seqs.every((s, i) => i === 0 || s > seqs[i - 1]!),

@@ -42,6 +42,42 @@ describe('failover recorder', () => {
     assert.ok(!names.includes('process-exited') && !names.includes('session-expired'));
   });
 
+  it('a graceful stop: its registry entry going with the session is session-closed, stamped by the gateway after znode-deleted', () => {
+    const r = new FailoverRecorder();
+    r.observe({ type: 'kill-requested', target: A, mode: 'graceful', leader: A, at: 1_000 });
+    r.observe({ type: 'leader-lost', leader: A, at: 1_005 });
+    r.observe({ type: 'znode-deleted', znode: A, at: 1_020 });
+    assert.equal(r.observe({ type: 'registry-entry-deleted', znode: B, at: 1_021 }), false, 'another node’s entry is no phase of this failover');
+    r.observe({ type: 'registry-entry-deleted', znode: A, at: 1_023 });
+    r.observe({ type: 'switched', failover: switched(1_070), takeover: takeover() });
+    assert.deepEqual(
+      r.list()[0]!.phases.map((p) => [p.name, p.at, p.by]),
+      [
+        ['kill-requested', 1_000, 'gateway'],
+        ['znode-deleted', 1_020, 'gateway'],
+        ['session-closed', 1_023, 'gateway'],
+        ['successor-notified', 1_050, 'successor'],
+        ['registry-updated', 1_060, 'successor'],
+        ['successor-acting', 1_061, 'successor'],
+        ['gateway-switched', 1_070, 'gateway'],
+      ],
+    );
+    // Arriving after the switch, it still completes the recorded failover.
+    const late = new FailoverRecorder();
+    late.observe({ type: 'kill-requested', target: A, mode: 'graceful', leader: A, at: 1_000 });
+    late.observe({ type: 'switched', failover: switched(1_070), takeover: takeover() });
+    assert.equal(late.observe({ type: 'registry-entry-deleted', znode: A, at: 1_080 }), true);
+    assert.ok(late.find(1_070, B)!.phases.some((p) => p.name === 'session-closed'));
+  });
+
+  it('a crash’s registry entry goes when the session expires: that is no session-closed', () => {
+    const r = new FailoverRecorder();
+    r.observe({ type: 'kill-requested', target: A, mode: 'crash', leader: A, at: 1_000 });
+    r.observe({ type: 'registry-entry-deleted', znode: A, at: 2_010 });
+    r.observe({ type: 'switched', failover: switched(2_070), takeover: takeover({ notifiedAt: 2_008 }) });
+    assert.ok(!r.list()[0]!.phases.some((p) => p.name === 'session-closed'));
+  });
+
   it('a deletion notification after the switch updates the recorded failover', () => {
     const r = new FailoverRecorder();
     r.observe({ type: 'kill-requested', target: A, mode: 'crash', leader: A, at: 1_000 });

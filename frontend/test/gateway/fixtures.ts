@@ -70,6 +70,11 @@ export class FakeDiscovery extends EventEmitter<DiscoveryEvents> implements Lead
   watchElectionZnode(znode: string, onDeleted: (at: number) => void): void {
     this.znodeWatches.set(znode, onDeleted);
   }
+  /** The registry entries the feed watches (the leader's), and what to call when one goes. */
+  readonly registryWatches = new Map<string, (at: number) => void>();
+  watchRegistryEntry(znode: string, onDeleted: (at: number) => void): void {
+    this.registryWatches.set(znode, onDeleted);
+  }
 }
 
 /** Records every stream the feed opens; tests push messages into them by hand. */

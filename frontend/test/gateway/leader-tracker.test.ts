@@ -20,7 +20,11 @@ function replay(steps: Array<[at: number, input: TrackerInput]>, start: TrackerS
   return { state, last: last!, events, notices };
 }
 
-const reg = (leader: RegisteredLeader | null, electionIncarnation: string | null = FIRST_INCARNATION): TrackerInput => ({ type: 'registry', leader, electionIncarnation });
+const reg = (leader: RegisteredLeader | null, electionIncarnation: string | null = FIRST_INCARNATION): TrackerInput => ({
+  type: 'registry',
+  leader,
+  electionIncarnation,
+});
 /** The /election a wiped ZooKeeper re-creates: the same czxid can come back, the ctime does not. */
 const WIPED = '0x2@9000';
 const msg = (via: number, message: LeaderStreamMessage): TrackerInput => ({ type: 'stream-message', via: nodeId(via), message });

@@ -67,6 +67,29 @@ describe('Recorder bounds', () => {
     assert.equal(parsed.recording.header.cluster.seq, 7);
   });
 
+  it('keeps zookeeper lines under the same bounds; a dropped one becomes the header’s zookeeper', () => {
+    let now = 0;
+    const zkText = (updatedAt: number) =>
+      JSON.stringify({
+        type: 'zookeeper',
+        view: { servers: [], quorum: { size: 1, up: 1, holds: true }, sessions: [], znodes: [], updatedAt, source: ['srvr'], problems: [] },
+      });
+    const r = new Recorder(baseView(0), { maxAgeMs: 1000, maxBytes: 1 << 20 }, () => now);
+    assert.equal(parseRecording(r.export().join('\n')).ok && 'zookeeper' in JSON.parse(r.export()[0]!), false, 'no ZooKeeper view yet: none in the header');
+    r.record(zkText(1), 'zookeeper');
+    now = 100;
+    r.record(snapshotText(1), 'snapshot');
+    now = 1050;
+    r.record(zkText(1050), 'zookeeper');
+    const parsed = parseRecording(r.export().join('\n'));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
+    assert.equal(parsed.recording.header.zookeeper?.updatedAt, 1, 'the dropped line’s view is the picture at startedAt');
+    assert.deepEqual(
+      parsed.recording.entries.map((e) => e.message.type),
+      ['snapshot', 'zookeeper'],
+    );
+  });
+
   it('never lets time go backwards when the wall clock steps back', () => {
     let now = 5000;
     const r = new Recorder(baseView(0), { maxAgeMs: 1e9, maxBytes: 1 << 20 }, () => now);
@@ -145,6 +168,12 @@ describe('GET /api/recording', () => {
       const check = () => (received.some((m) => m.includes('"node-joined"')) ? resolve() : setImmediate(check));
       check();
     });
+    // A ZooKeeper view is broadcast and recorded like the rest.
+    h.feed.setZooKeeperView({ servers: [], quorum: { size: 1, up: 1, holds: true }, sessions: [], znodes: [], updatedAt: 5, source: ['srvr'], problems: [] });
+    await new Promise<void>((resolve) => {
+      const check = () => (received.some((m) => m.startsWith('{"type":"zookeeper"')) ? resolve() : setImmediate(check));
+      check();
+    });
     socket.close();
 
     const res = await h.app.inject({ method: 'GET', url: '/api/recording' });
@@ -165,6 +194,7 @@ describe('GET /api/recording', () => {
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
     const last = parsed.recording.entries.filter((e) => e.message.type === 'snapshot').pop();
     assert.equal(last?.message.type === 'snapshot' && last.message.view.leader, nodeId(3));
+    assert.equal(parsed.recording.entries.at(-1)?.message.type, 'zookeeper');
   });
 
   it('refuses other methods with a JSON 405', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ClusterView, Recording, RecordingEntry } from '@zkviz/shared';
+import type { ClusterView, Recording, RecordingEntry, ZooKeeperView } from '@zkviz/shared';
 import {
   MAX_LIVE_ENTRIES,
   activeTimeline,
@@ -10,6 +10,7 @@ import {
   showingPast,
   sliderFromSpeed,
   speedFromSlider,
+  stepStops,
   type ReplayAction,
   type ReplayState,
 } from '../../src/web/state/replay.js';
@@ -52,9 +53,9 @@ describe('replay reducer', () => {
     assert.deepEqual(shown(s).events, []);
   });
 
-  it('steps one message at a time, both ways, and stops at the ends', () => {
+  it('steps one event at a time (an event and what it caused), both ways, and stops at the ends', () => {
     let s = opened();
-    s = run(s, { type: 'step', by: 1 }, { type: 'step', by: 1 });
+    s = run(s, { type: 'step', by: 1 });
     assert.equal(s.cursor, 2);
     assert.equal(s.clock, 2100);
     assert.equal(shown(s).view?.leader, null);
@@ -62,12 +63,34 @@ describe('replay reducer', () => {
       shown(s).events.map((e) => e.text),
       ['kill'],
     );
-    s = run(s, { type: 'step', by: 1 }, { type: 'step', by: 1 }, { type: 'step', by: 1 });
+    s = run(s, { type: 'step', by: 1 });
+    assert.equal(s.cursor, 4, 'the next event: the loss and the new leader it led to');
+    s = run(s, { type: 'step', by: 1 }, { type: 'step', by: 1 });
     assert.equal(s.cursor, 4, 'no further than the last message');
     assert.equal(shown(s).view?.leader, 'n_2');
     s = run(s, ...Array.from({ length: 6 }, () => ({ type: 'step', by: -1 }) as const));
     assert.equal(s.cursor, 0, 'no further back than the start');
     assert.equal(s.clock, 1000);
+    assert.equal(shown(s).view?.leader, 'n_1');
+  });
+
+  it('stops before each event: a history event, or a leader change no event announced; a run of events is one stop', () => {
+    const entries = [
+      snap(1100, 2, 'n_1'), // no change: no stop
+      ev(1200, 'joined'),
+      snap(1200, 3, 'n_1'),
+      ev(1300, 'lost'),
+      ev(1300, 'left'), // the same run of events
+      snap(1300, 4, null),
+      snap(1400, 5, 'n_2'), // a leader change with no event before it
+      snap(1500, 6, 'n_2'),
+    ];
+    const t = run(initialReplayState(0), { type: 'open', name: 'x', recording: { header: recording.header, entries } }).recording!.timeline;
+    assert.deepEqual(stepStops(t), [0, 1, 3, 6, 8]);
+    let s = run(initialReplayState(0), { type: 'open', name: 'x', recording: { header: recording.header, entries } }, { type: 'seek', at: 1350 });
+    assert.equal(s.cursor, 6);
+    s = run(s, { type: 'step', by: -1 });
+    assert.equal(s.cursor, 3, 'back to just before the loss: n_1 still leads');
     assert.equal(shown(s).view?.leader, 'n_1');
   });
 
@@ -108,9 +131,10 @@ describe('replay reducer', () => {
     assert.equal(s.cursor, 3);
     s = run(s, { type: 'step', by: -1 });
     assert.equal(shown(s).view?.leader, 'n_1');
+    assert.equal(s.cursor, 1, 'one event back: just before the kill');
     // Messages keep arriving while the past is shown; the picture does not move.
     s = run(s, received(snap(4000, 3, 'n_2')));
-    assert.equal(s.cursor, 2);
+    assert.equal(s.cursor, 1);
     assert.equal(activeTimeline(s).entries.length, 4);
     s = run(s, { type: 'step', by: 1 }, { type: 'step', by: 1 });
     assert.equal(s.cursor, null, 'stepping onto the newest message is live again');
@@ -137,6 +161,37 @@ describe('replay reducer', () => {
     const e = ev(2000, 'kill');
     s = run(s, { type: 'received', at: 2000, entry: e.message, bytes: 1 }, { type: 'received', at: 2500, entry: e.message, bytes: 1 });
     assert.equal(s.live.entries.length, 1);
+  });
+
+  it('replays what ZooKeeper showed: the header’s view first, then each zookeeper message in its turn', () => {
+    const zk = (updatedAt: number): ZooKeeperView => ({
+      servers: [],
+      quorum: { size: 1, up: 1, holds: true },
+      sessions: [],
+      znodes: [],
+      updatedAt,
+      source: ['srvr'],
+      problems: [],
+    });
+    const zkEntry = (at: number): RecordingEntry => ({ at, message: { type: 'zookeeper', view: zk(at) } });
+    const withZk: Recording = {
+      header: { ...recording.header, zookeeper: zk(1000) },
+      entries: [ev(2000, 'kill'), zkEntry(2050), snap(2100, 2, null), ev(2100, 'lost'), zkEntry(2900), snap(3000, 3, 'n_2')],
+    };
+    let s = run(initialReplayState(0), { type: 'open', name: 'z.ndjson', recording: withZk });
+    assert.equal(shown(s).zookeeper?.updatedAt, 1000, 'the header’s ZooKeeper view at the start');
+    s = run(s, { type: 'seek', at: 2500 });
+    assert.equal(shown(s).zookeeper?.updatedAt, 2050);
+    assert.equal(shown(s).view?.leader, null);
+    s = run(s, { type: 'seek', at: 3000 });
+    assert.equal(shown(s).zookeeper?.updatedAt, 2900);
+    assert.equal(run(opened(), { type: 'seek', at: 5000 }) && shown(opened()).zookeeper, null, 'an older recording has none');
+    // The live history keeps them too, and a dropped one becomes its base.
+    let live = initialReplayState(0);
+    live = replayReducer(live, { type: 'received', at: 1, entry: zkEntry(1).message, bytes: 10 });
+    for (let i = 2; i <= MAX_LIVE_ENTRIES + 1; i++) live = replayReducer(live, { type: 'received', at: i, entry: snap(i, i, `n_${i}`).message, bytes: 10 });
+    assert.equal(live.live.zookeeperBase?.updatedAt, 1);
+    assert.equal(frameAt(live.live, 0).zookeeper?.updatedAt, 1);
   });
 
   it('open, then Live, returns to the live history', () => {

@@ -4,9 +4,7 @@ import { LogController, type FastifyReply, type FastifyServerOptions } from 'fas
 /** Request bodies are tiny JSON objects on both servers (kill requests); anything bigger is refused (413). */
 export const BODY_LIMIT_BYTES = 4 * 1024;
 
-export function serverOptions(
-  extra: Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> = {},
-): FastifyServerOptions {
+export function serverOptions(extra: Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> = {}): FastifyServerOptions {
   return {
     ...extra,
     // No two log lines per request: a client looping on the API would have the server spend its

@@ -18,4 +18,10 @@ export interface LeaderDiscovery extends EventEmitter<DiscoveryEvents> {
    * znode: a one-shot data watch, for the failover timeline. Optional: test fakes have no ZooKeeper.
    */
   watchElectionZnode?(znode: string, onDeleted: (at: number) => void): void;
+  /**
+   * The same for the node's coordinators-registry entry. The node never deletes that entry itself
+   * when it stops (cluster/test/machine.test.ts, "graceful stop of a leader"): ZooKeeper deletes it
+   * when the session ends, so this is the session's end as ZooKeeper applied it.
+   */
+  watchRegistryEntry?(znode: string, onDeleted: (at: number) => void): void;
 }

@@ -44,8 +44,19 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
   }
 
   watchElectionZnode(znode: string, onDeleted: (at: number) => void): void {
-    void this.zk.getData(`${ELECTION_PATH}/${znode}`, (kind) => {
+    this.watchDeletion(`${ELECTION_PATH}/${znode}`, onDeleted);
+  }
+
+  watchRegistryEntry(znode: string, onDeleted: (at: number) => void): void {
+    this.watchDeletion(`${COORDINATORS_REGISTRY_PATH}/${znode}`, onDeleted);
+  }
+
+  /** A data watch that fires once on deletion; a data change (a registry entry's status) re-arms it. */
+  private watchDeletion(path: string, onDeleted: (at: number) => void): void {
+    if (this.stopped) return;
+    void this.zk.getData(path, (kind) => {
       if (kind === 'deleted') onDeleted(Date.now());
+      else if (kind === 'changed') this.watchDeletion(path, onDeleted);
     });
   }
 

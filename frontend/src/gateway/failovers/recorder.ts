@@ -12,6 +12,13 @@
  *                                   znode (the gateway keeps a data watch on the leader's znode)
  *   session-expired     zookeeper   crash: ZooKeeper's expiry time for the ghost session (the
  *                                   ZooKeeper view), when it was seen
+ *   session-closed      gateway     graceful: ZooKeeper's deletion notification for the old leader's
+ *                                   coordinators-registry entry. The node deletes its election znode
+ *                                   itself but never its registry entry, an ephemeral: ZooKeeper
+ *                                   deletes that in the close-session transaction, so its
+ *                                   notification is the close as ZooKeeper applied it (seen a few ms
+ *                                   later on the gateway's clock). The gateway's one session gets
+ *                                   notifications in zxid order, so it always follows znode-deleted.
  *   successor-notified  successor   its watch on the old leader's znode fired
  *   registry-updated    successor   its coordinators-registry entry was created
  *   successor-acting    successor   it started acting as leader
@@ -24,6 +31,8 @@ export type FailoverObservation =
   | { type: 'kill-requested'; target: string; mode: KillMode; leader: string | null; at: number }
   | { type: 'leader-lost'; leader: string; at: number }
   | { type: 'znode-deleted'; znode: string; at: number }
+  /** ZooKeeper deleted the node's coordinators-registry entry (only its session's end does that). */
+  | { type: 'registry-entry-deleted'; znode: string; at: number }
   | { type: 'session-expiry'; znode: string; expiresAt: number }
   | { type: 'switched'; failover: FailoverRecord; takeover: TakeoverRecord | null };
 
@@ -60,6 +69,15 @@ export class FailoverRecorder {
       case 'znode-deleted':
         if (this.draft?.from !== o.znode) return false;
         return this.add({ name: 'znode-deleted', at: o.at, by: 'gateway', how: "ZooKeeper's deletion notification on the gateway's watch" });
+      case 'registry-entry-deleted':
+        // A crash's session end is ZooKeeper's expiry time (session-expiry), not this notification.
+        if (this.draft?.from !== o.znode || this.draft.mode !== 'graceful') return false;
+        return this.add({
+          name: 'session-closed',
+          at: o.at,
+          by: 'gateway',
+          how: 'ZooKeeper deleted its registry entry (an ephemeral it never deletes itself) as it closed the session',
+        });
       case 'session-expiry':
         if (this.draft?.from !== o.znode || this.draft.mode === 'graceful') return false;
         this.draft.expiresAt = o.expiresAt;

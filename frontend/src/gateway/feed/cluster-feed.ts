@@ -165,9 +165,13 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     if (out.viewChanged) this.publishView();
   }
 
-  /** ZooKeeper tells the gateway when the leader's election znode goes: the timeline's znode-deleted. */
+  /**
+   * ZooKeeper tells the gateway when the leader's election znode goes (the timeline's znode-deleted)
+   * and when its registry entry goes with its session (a graceful stop's session-closed).
+   */
   private watchLeaderZnode(leader: string): void {
     this.discovery.watchElectionZnode?.(leader, (at) => this.observeFailover({ type: 'znode-deleted', znode: leader, at }));
+    this.discovery.watchRegistryEntry?.(leader, (at) => this.observeFailover({ type: 'registry-entry-deleted', znode: leader, at }));
   }
 
   /** A phase that arrives after the switch re-publishes the view, so the page's timeline fills in. */

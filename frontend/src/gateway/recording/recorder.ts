@@ -2,10 +2,11 @@
  * The gateway's recording of the run: every message broadcast on /ws, as the text that was sent,
  * with the time it was sent. Bounded two ways, whichever bites first: lines older than `maxAgeMs`
  * go, and the oldest lines go while the kept text exceeds `maxBytes`. When a snapshot line is
- * dropped its view becomes the header's `cluster` (the picture at `startedAt`), so what is kept
- * always replays from a known state.
+ * dropped its view becomes the header's `cluster` (the picture at `startedAt`), and a dropped
+ * `zookeeper` line's view the header's `zookeeper`, so what is kept always replays from a known
+ * state. ZooKeeper views count against the same bounds as everything else.
  */
-import { recordingEntryLine, recordingHeaderLine, type ClusterView } from '@zkviz/shared';
+import { recordingEntryLine, recordingHeaderLine, type ClusterView, type RecordedMessage, type ZooKeeperView } from '@zkviz/shared';
 
 export interface RecorderBounds {
   /** Lines older than this are dropped. */
@@ -17,8 +18,8 @@ export interface RecorderBounds {
 interface Line {
   at: number;
   text: string;
-  /** Snapshot lines: parsed only when dropped, to become the new base view. */
-  snapshot: boolean;
+  /** Snapshot and zookeeper lines are parsed only when dropped, to become the new base views. */
+  kind: RecordedMessage['type'];
 }
 
 export class Recorder {
@@ -27,6 +28,7 @@ export class Recorder {
   private head = 0;
   private bytes = 0;
   private baseView: ClusterView;
+  private baseZooKeeper: ZooKeeperView | null = null;
   private startedAt: number;
   private lastAt: number;
 
@@ -41,12 +43,12 @@ export class Recorder {
   }
 
   /** `sent` is the JSON text of a broadcast /ws message. */
-  record(sent: string, kind: 'snapshot' | 'event'): void {
+  record(sent: string, kind: RecordedMessage['type']): void {
     // The wall clock can step back (NTP); a recording's times never do.
     const at = Math.max(this.now(), this.lastAt);
     this.lastAt = at;
     const text = recordingEntryLine(at, sent);
-    this.lines.push({ at, text, snapshot: kind === 'snapshot' });
+    this.lines.push({ at, text, kind });
     this.bytes += text.length + 1;
     this.trim(at);
   }
@@ -58,7 +60,7 @@ export class Recorder {
   /** The NDJSON lines (each without its newline) as of now, header first. */
   export(): string[] {
     this.trim(this.now());
-    const out = [recordingHeaderLine(this.startedAt, this.baseView)];
+    const out = [recordingHeaderLine(this.startedAt, this.baseView, this.baseZooKeeper)];
     for (let i = this.head; i < this.lines.length; i++) out.push(this.lines[i]!.text);
     return out;
   }
@@ -79,9 +81,7 @@ export class Recorder {
     this.head++;
     this.bytes -= line.text.length + 1;
     this.startedAt = line.at;
-    if (line.snapshot) {
-      const parsed = JSON.parse(line.text) as { message: { view: ClusterView } };
-      this.baseView = parsed.message.view;
-    }
+    if (line.kind === 'snapshot') this.baseView = (JSON.parse(line.text) as { message: { view: ClusterView } }).message.view;
+    else if (line.kind === 'zookeeper') this.baseZooKeeper = (JSON.parse(line.text) as { message: { view: ZooKeeperView } }).message.view;
   }
 }

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { GATEWAY_ROUTES, type ClusterEvent, type ClusterView, type ServerMessage, type ZooKeeperView } from '@zkviz/shared';
+import { GATEWAY_ROUTES, type ClusterEvent, type ClusterView, type RecordedMessage, type ServerMessage, type ZooKeeperView } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { DEFAULT_LIMITS, type GatewayLimits } from '../limits/config.js';
 import { WsLimits } from '../limits/ws-limits.js';
@@ -24,7 +24,7 @@ export interface WsHubOptions {
   heartbeatMs?: number;
   limits?: Pick<GatewayLimits, 'wsConnectionsPerAddress' | 'wsMessageBurst' | 'wsMessagesPerSecond'>;
   /** Sees every broadcast as the text sent (the recorder); per-client replies are not broadcasts. */
-  onBroadcast?: (sent: string, kind: 'snapshot' | 'event') => void;
+  onBroadcast?: (sent: string, kind: RecordedMessage['type']) => void;
 }
 
 interface Client {
@@ -73,6 +73,7 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
   };
   const onZooKeeper = (view: ZooKeeperView) => {
     latestZooKeeper = encode({ type: 'zookeeper', view });
+    options.onBroadcast?.(latestZooKeeper, 'zookeeper');
     for (const client of clients) client.zookeeperSender.sendSnapshot(latestZooKeeper);
   };
   feed.on('view', onView);

@@ -185,7 +185,8 @@ export function buildZooKeeperView(input: BuildInput): ZooKeeperView {
       const receivedAt = p.reading.receivedAt?.dump ?? input.now;
       for (const b of p.dump.value.expiryBuckets ?? []) for (const s of b.sessions) buckets.set(s, { second: b.expiresAtSecond, receivedAt });
       for (const g of p.dump.value.globalSessions ?? []) if (!buckets.has(g.sessionId)) buckets.set(g.sessionId, { second: null, receivedAt });
-      for (const [s, paths] of p.dump.value.ephemerals) ephemerals.set(s, [...(ephemerals.get(s) ?? []), ...paths]);
+      // Every member of an ensemble lists every ephemeral: once each.
+      for (const [s, paths] of p.dump.value.ephemerals) ephemerals.set(s, [...new Set([...(ephemerals.get(s) ?? []), ...paths])]);
     }
     if (p.wchc?.ok) for (const [s, paths] of p.wchc.value) watches.set(s, [...new Set([...(watches.get(s) ?? []), ...paths])]);
   }

@@ -1,12 +1,14 @@
 /**
  * The ZooKeeper view as one fastify plugin: `GET /api/zookeeper`, the wiring between the view
- * source and the cluster feed, and the source's lifecycle. Everything flows one way into the feed
+ * source and the cluster feed (the view, and the timeline entries of ZooKeeper's own changes), and
+ * the source's lifecycle. Everything flows one way into the feed
  * (facts for the table's rows); the feed only ever asks the source to read again.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { GATEWAY_ROUTES, type ClusterView, type KillMode, type ZooKeeperView } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { errorBodySchema } from '@zkviz/shared/fastify';
+import { INITIAL_ZOOKEEPER_MEMORY, zookeeperEvents } from './events.js';
 import type { ZooKeeperViewSource } from './view-source.js';
 
 export const ZOOKEEPER_ROUTE = GATEWAY_ROUTES.zookeeper;
@@ -63,7 +65,13 @@ export const zookeeperRoutes: FastifyPluginAsync<ZooKeeperPluginOptions> = async
     source.requestRefresh();
   };
   const onKill = (target: string, mode: KillMode) => source.expectExit(target, mode);
-  const onZooKeeper = (view: ZooKeeperView) => feed.setZooKeeperView(view);
+  let memory = INITIAL_ZOOKEEPER_MEMORY;
+  const onZooKeeper = (view: ZooKeeperView) => {
+    feed.setZooKeeperView(view);
+    const next = zookeeperEvents(memory, view, Date.now());
+    memory = next.memory;
+    for (const event of next.events) feed.recordEvent(event);
+  };
   feed.on('view', onView);
   feed.on('kill', onKill);
   source.on('view', onZooKeeper);

@@ -3,6 +3,7 @@
  * data watches each session really holds (`wchc`, via the gateway's ZooKeeper view). Where both are
  * known they are compared, so a claim ZooKeeper does not hold (or a watch nobody admits to) shows.
  */
+import type { ZooKeeperView } from '@zkviz/shared';
 import type { WatchEdge } from './layout.js';
 
 /** The slice of a NodeView (plus the ZooKeeper facts of issue 10, when the gateway has them). */
@@ -17,6 +18,15 @@ export interface ChainNode {
 export type HeldWatches = ReadonlyMap<string, readonly string[]>;
 
 export const ELECTION_PREFIX = '/election/';
+
+/**
+ * Each session's data watches from the ZooKeeper view, or null when ZooKeeper's list is unknown
+ * (no view yet, or `wchc` did not answer: an empty list would then read as "holds nothing").
+ */
+export function heldWatchesOf(zk: ZooKeeperView | null): HeldWatches | null {
+  if (!zk || !zk.source.includes('wchc')) return null;
+  return new Map(zk.sessions.map((s) => [s.id, s.watches]));
+}
 
 export function chainEdges(nodes: readonly ChainNode[], held?: HeldWatches | null): WatchEdge[] {
   const ids = new Set(nodes.map((n) => n.id));

@@ -40,6 +40,17 @@ export interface ArrowLayout extends WatchEdge {
   y2: number;
   /** SVG path from watcher to watched. */
   d: string;
+  /** The path's midpoint: where a mismatch is marked. */
+  mx: number;
+  my: number;
+}
+
+/** A node claims a watch ZooKeeper does not hold: marked on its arrow, and said in words. */
+export interface MismatchMark {
+  from: string;
+  to: string;
+  x: number;
+  y: number;
 }
 
 export interface ChainLayout {
@@ -50,6 +61,8 @@ export interface ChainLayout {
   arrows: ArrowLayout[];
   /** Edges whose watched znode has no mark (it is already gone): drawn as a dangling stub. */
   dangling: WatchEdge[];
+  /** One per arrow whose claim ZooKeeper does not hold, at the arrow's midpoint. */
+  mismatches: MismatchMark[];
 }
 
 export const MARK_W = 92;
@@ -93,11 +106,12 @@ export function layoutChain(ids: readonly string[], edges: readonly WatchEdge[],
     marks,
     arrows,
     dangling,
+    mismatches: arrows.filter((a) => a.kind === 'claimed-not-held').map((a) => ({ from: a.from, to: a.to, x: a.mx, y: a.my })),
   };
 }
 
 /** Same row: side to side. Different rows: from the watcher's top or bottom edge to the other's facing edge. */
-function arrowBetween(from: MarkLayout, to: MarkLayout): Pick<ArrowLayout, 'x1' | 'y1' | 'x2' | 'y2' | 'd'> {
+function arrowBetween(from: MarkLayout, to: MarkLayout): Pick<ArrowLayout, 'x1' | 'y1' | 'x2' | 'y2' | 'd' | 'mx' | 'my'> {
   const midY = (b: Box) => b.y + b.h / 2;
   const midX = (b: Box) => b.x + b.w / 2;
   if (from.row === to.row) {
@@ -105,22 +119,32 @@ function arrowBetween(from: MarkLayout, to: MarkLayout): Pick<ArrowLayout, 'x1' 
     const x1 = leftward ? from.x : from.x + from.w;
     const x2 = leftward ? to.x + to.w : to.x;
     const y = midY(from);
-    if (Math.abs(from.col - to.col) === 1) return { x1, y1: y, x2, y2: y, d: `M${x1},${y} L${x2},${y}` };
+    if (Math.abs(from.col - to.col) === 1) return { x1, y1: y, x2, y2: y, d: `M${x1},${y} L${x2},${y}`, mx: (x1 + x2) / 2, my: y };
     // A watch that skips marks (unusual: a stale claim) arcs above the row, through the gap.
     const x1t = midX(from);
     const x2t = midX(to);
     const top = from.y;
     const lift = top - GAP_Y / 2;
-    return { x1: x1t, y1: top, x2: x2t, y2: top, d: `M${x1t},${top} C${x1t},${lift} ${x2t},${lift} ${x2t},${top}` };
+    // The cubic's point at t = ½: (P0 + 3·P1 + 3·P2 + P3) / 8.
+    return {
+      x1: x1t,
+      y1: top,
+      x2: x2t,
+      y2: top,
+      d: `M${x1t},${top} C${x1t},${lift} ${x2t},${lift} ${x2t},${top}`,
+      mx: (x1t + x2t) / 2,
+      my: (2 * top + 6 * lift) / 8,
+    };
   }
   const up = to.row < from.row;
   const x1 = midX(from);
   const y1 = up ? from.y : from.y + from.h;
   const x2 = midX(to);
   const y2 = up ? to.y + to.h : to.y;
-  if (Math.abs(from.row - to.row) === 1) return { x1, y1, x2, y2, d: `M${x1},${y1} L${x2},${y2}` };
+  const mid = { mx: (x1 + x2) / 2, my: (y1 + y2) / 2 };
+  if (Math.abs(from.row - to.row) === 1) return { x1, y1, x2, y2, d: `M${x1},${y1} L${x2},${y2}`, ...mid };
   // Rows apart (a stale claim): a curve; rare enough that crossing marks is acceptable.
-  return { x1, y1, x2, y2, d: `M${x1},${y1} C${x1},${(y1 + y2) / 2} ${x2},${(y1 + y2) / 2} ${x2},${y2}` };
+  return { x1, y1, x2, y2, d: `M${x1},${y1} C${x1},${(y1 + y2) / 2} ${x2},${(y1 + y2) / 2} ${x2},${y2}`, ...mid };
 }
 
 /** The same arrow's path run backwards: the notification travels from the watched znode to the watcher. */

@@ -80,6 +80,11 @@ export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; s
     return () => document.removeEventListener('zkviz:close-menus', close);
   }, []);
 
+  // You cannot act on the past: moving into it closes the menu, and its opener stays shut (below).
+  useEffect(() => {
+    if (past && menu.current) menu.current.open = false;
+  }, [past]);
+
   const run = (key: string, fn: () => Promise<ActionOutcome>) => {
     menu.current?.removeAttribute('open');
     return action.run(key, fn);
@@ -97,8 +102,25 @@ export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; s
 
   return (
     <div className="actions-menu">
-      <details ref={menu} className="menu" data-testid="actions-menu">
-        <summary className="secondary" aria-label="More actions">
+      <details
+        ref={menu}
+        className="menu"
+        data-testid="actions-menu"
+        // A <details> has no disabled state: in the past its summary says so and refuses to toggle
+        // (click, Enter and Space all arrive as a click on the summary).
+        onToggle={(e) => {
+          if (past && e.currentTarget.open) e.currentTarget.open = false;
+        }}
+      >
+        <summary
+          className="secondary"
+          aria-label="More actions"
+          aria-disabled={past || undefined}
+          title={past ? 'Showing the past: actions are off' : undefined}
+          onClick={(e) => {
+            if (past) e.preventDefault();
+          }}
+        >
           {pending ? 'Working…' : 'Actions ▾'}
         </summary>
         <ul role="menu">

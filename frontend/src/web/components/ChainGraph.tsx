@@ -83,6 +83,15 @@ export function ChainGraph({ view, heldWatches, killDisabled, linkDown }: ChainG
           {layout.arrows.map((a) => (
             <Arrow key={`${a.from}>${a.to}`} arrow={a} />
           ))}
+          {layout.mismatches.map((m) => (
+            <g key={`mismatch ${m.from}>${m.to}`} className="watch-mismatch" data-testid="watch-mismatch" data-from={m.from} data-to={m.to}>
+              <circle cx={m.x} cy={m.y} r="8" />
+              <text x={m.x} y={m.y + 4} textAnchor="middle" aria-hidden="true">
+                !
+              </text>
+              <title>{`${shortId(m.from)} says it watches ${shortId(m.to)}; ZooKeeper holds no such watch`}</title>
+            </g>
+          ))}
           {layout.marks.map((m) => {
             const node = nodes[m.index]!;
             return (
@@ -110,9 +119,14 @@ export function ChainGraph({ view, heldWatches, killDisabled, linkDown }: ChainG
           {layout.dangling.map((e) => `${shortId(e.from)} still says it watches ${shortId(e.to)}, which is gone`).join('; ')}
         </p>
       )}
+      {layout.mismatches.length > 0 && (
+        <p className="small mismatch-note" data-testid="chain-mismatch">
+          ⚠ {layout.mismatches.map((m) => `${shortId(m.from)} says it watches ${shortId(m.to)}, but ZooKeeper holds no such watch`).join('; ')}
+        </p>
+      )}
       <p className="legend small muted">
         <span className="lg confirmed">→ watch ZooKeeper holds</span> <span className="lg claimed">→ claimed (ZooKeeper not asked)</span>{' '}
-        <span className="lg mismatch">→ claimed, ZooKeeper holds no such watch</span> <span className="lg ghost">dashed: ghost, session not yet expired</span>
+        <span className="lg mismatch">→ (!) claimed, ZooKeeper holds no such watch</span> <span className="lg ghost">dashed: ghost, session not yet expired</span>
       </p>
       {menuNode && (
         <div className="chain-menu" role="dialog" aria-label={`Actions for ${shortId(menuNode.id)}`} data-testid="chain-menu">
@@ -163,7 +177,7 @@ function Mark({ mark, node, slotState, woken, now, onOpen, onKey }: MarkProps) {
   if (ghost) sub = node.sessionExpiresAt ? `ghost ${formatDuration(Math.max(0, node.sessionExpiresAt - now))}` : 'ghost';
   else if (frozen) sub = 'frozen';
   else if (partitioned) sub = 'partitioned';
-  const visibleId = shortId(node.id).replace(/^n_0*/, 'n_');
+  const visibleId = shortId(node.id).replace(/^n_0*(?=\d)/, 'n_'); // n_0000000007 → n_7, n_0000000000 → n_0
   const visibleSub = node.role === 'leader' ? 'leader' : sub;
   // The accessible name is the mark's visible text (axe: label-content-name-mismatch); the rest is its description.
   const description = `${node.watching ? `watches ${shortId(node.watching)}. ` : ''}Enter for actions`;

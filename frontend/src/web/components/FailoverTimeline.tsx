@@ -95,7 +95,11 @@ export function FailoverTimeline({ failover, pagePhases, clock }: FailoverTimeli
         {clock
           ? `: measured ${Math.round(clock.measuredMs)} ms ± ${Math.ceil(clock.rttMs / 2)} ms, applied ${Math.round(clock.offsetMs)} ms (an offset inside the uncertainty is taken as 0)`
           : '(not measured yet)'}
-        .
+        .{' '}
+        <span data-testid="zookeeper-clock-note">
+          ZooKeeper’s own moments are on the gateway’s clock: znode-deleted and session-closed are when ZooKeeper’s notifications reached the gateway (a few ms after
+          it applied them), session-expired is ZooKeeper’s expiry time for the session as the gateway reads it from <code>dump</code> and <code>cons</code>.
+        </span>
         {t.phases.every((p) => p.name !== 'session-closed' && p.name !== 'session-expired') &&
           ' The session’s end has no stamp of its own here: for a crash ZooKeeper deletes the znode when it expires the session, for a graceful stop the node deletes it just before closing the session.'}
       </p>

@@ -186,7 +186,7 @@ function Sessions({ zk, rows }: { zk: ZooKeeperView; rows: Set<string> }) {
       </thead>
       <tbody>
         {zk.sessions.map((s) => (
-          <tr key={s.id} id={`session-${s.id}`} data-testid="zk-session" data-session={s.id} data-connected={String(s.connected)}>
+          <tr key={s.id} id={`session-${s.id}`} data-testid="zk-session" data-session={s.id} data-owner={s.owner ?? ''} data-connected={String(s.connected)}>
             <td className="mono">{s.id}</td>
             <td>
               {s.owner === null ? <span className="muted">—</span> : rows.has(s.owner) ? <a href={`#node-${s.owner}`}>{shortId(s.owner)}</a> : shortId(s.owner)}

@@ -1,13 +1,15 @@
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useState } from 'react';
+import { PastClockContext } from '../replay/past.js';
 
-/** The current time, re-rendered every `intervalMs` while `active` (for live timers). */
+/** The current time, re-rendered every `intervalMs` while `active` (for live timers); the moment shown while showing the past. */
 export function useNow(active: boolean, intervalMs = 100): number {
+  const past = useContext(PastClockContext);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    if (!active) return;
+    if (!active || past !== null) return;
     setNow(Date.now());
     const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
     return () => window.clearInterval(timer);
-  }, [active, intervalMs]);
-  return now;
+  }, [active, intervalMs, past]);
+  return past ?? now;
 }

@@ -21,13 +21,19 @@ export function ReplayBar({ state, dispatch, onOpenFile, error, onHelp }: Props)
   const clock = past ? state.clock : end;
   const cursor = state.cursor ?? t.entries.length;
   return (
-    <section className={`card replay-bar${past ? ' past' : ''}`} aria-label="Replay" data-testid="replay-bar" data-mode={past ? 'past' : 'live'}>
+    <section
+      className={`card replay-bar${past ? ' past' : ''}`}
+      aria-label="Replay"
+      data-testid="replay-bar"
+      data-mode={past ? 'past' : 'live'}
+      data-cursor={cursor}
+    >
       <div className="replay-row">
         <button type="button" data-testid="replay-play" onClick={() => dispatch({ type: 'toggle-play' })}>
           {state.playing ? '❚❚ Pause' : '▶ Play'}
         </button>
         <button type="button" data-testid="replay-prev" disabled={cursor === 0} onClick={() => dispatch({ type: 'step', by: -1 })}>
-          ◀ Previous
+          ◀ Previous event
         </button>
         <button
           type="button"
@@ -35,7 +41,7 @@ export function ReplayBar({ state, dispatch, onOpenFile, error, onHelp }: Props)
           disabled={cursor >= t.entries.length && !(past && !state.recording)}
           onClick={() => dispatch({ type: 'step', by: 1 })}
         >
-          Next ▶
+          Next event ▶
         </button>
         <label className="speed">
           <span>

@@ -17,8 +17,8 @@ export interface Shortcut {
 
 export const SHORTCUTS: readonly Shortcut[] = [
   { keys: [' '], label: 'Space', description: 'Play / pause (pausing live freezes the page in the past)', command: 'toggle-play', overControls: false },
-  { keys: ['ArrowLeft'], label: '←', description: 'Previous change', command: 'previous', overControls: false },
-  { keys: ['ArrowRight'], label: '→', description: 'Next change', command: 'next', overControls: false },
+  { keys: ['ArrowLeft'], label: '←', description: 'Previous event (a history event or a leader change)', command: 'previous', overControls: false },
+  { keys: ['ArrowRight'], label: '→', description: 'Next event', command: 'next', overControls: false },
   { keys: ['l', 'L'], label: 'L', description: 'Back to live', command: 'live', overControls: true },
   { keys: ['?'], label: '?', description: 'Show this help', command: 'help', overControls: true },
   { keys: ['Escape'], label: 'Esc', description: 'Close menus and overlays', command: 'close', overControls: true },

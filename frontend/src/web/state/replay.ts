@@ -5,7 +5,7 @@
  * `frameAt` folds the timeline up to it into what the components draw. No React, no DOM, no clock
  * (the hook passes elapsed time in `tick`), so it is unit-tested in Node.
  */
-import type { ClusterEvent, ClusterView, Recording, RecordingEntry } from '@zkviz/shared';
+import type { ClusterEvent, ClusterView, Recording, RecordingEntry, ZooKeeperView } from '@zkviz/shared';
 import { MAX_EVENTS } from './stream-state.js';
 
 export interface Timeline {
@@ -13,6 +13,8 @@ export interface Timeline {
   startedAt: number;
   /** The view before the first entry (a recording's header), or null for a live page that just opened. */
   base: ClusterView | null;
+  /** What ZooKeeper showed before the first entry (a recording's header), or null. */
+  zookeeperBase: ZooKeeperView | null;
   entries: RecordingEntry[];
   /** Text size of each entry as received (live history is bounded by their sum); empty for a recording. */
   sizes: number[];
@@ -53,7 +55,7 @@ export const MAX_LIVE_BYTES = 8 * 1024 * 1024;
 const RECENT_EVENT_SCAN = 400;
 
 export const initialReplayState = (now: number): ReplayState => ({
-  live: { startedAt: now, base: null, entries: [], sizes: [], bytes: 0 },
+  live: { startedAt: now, base: null, zookeeperBase: null, entries: [], sizes: [], bytes: 0 },
   recording: null,
   cursor: null,
   clock: now,
@@ -89,7 +91,7 @@ export function replayReducer(state: ReplayState, action: ReplayAction): ReplayS
       return { ...state, live: appendLive(state.live, action.at, action.entry, action.bytes) };
     case 'open': {
       const { header, entries } = action.recording;
-      const timeline: Timeline = { startedAt: header.startedAt, base: header.cluster, entries, sizes: [], bytes: 0 };
+      const timeline: Timeline = { startedAt: header.startedAt, base: header.cluster, zookeeperBase: header.zookeeper ?? null, entries, sizes: [], bytes: 0 };
       return { ...state, recording: { name: action.name, timeline }, cursor: 0, clock: header.startedAt, playing: false };
     }
     case 'live':
@@ -105,7 +107,7 @@ export function replayReducer(state: ReplayState, action: ReplayAction): ReplayS
       return { ...state, cursor: entriesUpTo(t, at), clock: at };
     }
     case 'step': {
-      const next = clamp(cursor + action.by, 0, t.entries.length);
+      const next = action.by === 1 ? nextStop(t, cursor) : previousStop(t, cursor);
       // Stepping forward onto the end of the live history is being live again.
       if (!state.recording && action.by === 1 && next === t.entries.length) return { ...state, cursor: null, playing: false };
       return { ...state, cursor: next, clock: clockAt(t, next), playing: false };
@@ -131,6 +133,38 @@ export function replayReducer(state: ReplayState, action: ReplayAction): ReplayS
   }
 }
 
+/**
+ * Where ←/→ stop: just before each event, so every stop shows one event and all it caused (the
+ * gateway sends an event before the snapshot it changed, so the snapshot belongs to the event
+ * before it). An event is a history event, or a snapshot that changes the leader with no history
+ * event just before it; a run of adjacent events is one stop. The ends are stops too.
+ */
+export function stepStops(t: Timeline): number[] {
+  const stops = [0];
+  let leader = t.base?.leader ?? null;
+  t.entries.forEach((entry, i) => {
+    const m = entry.message;
+    const afterEvent = i > 0 && t.entries[i - 1]!.message.type === 'event';
+    let event = m.type === 'event';
+    if (m.type === 'snapshot') {
+      event = m.view.leader !== leader;
+      leader = m.view.leader;
+    }
+    if (event && !afterEvent && i > 0) stops.push(i);
+  });
+  if (t.entries.length > 0) stops.push(t.entries.length);
+  return stops;
+}
+
+function nextStop(t: Timeline, cursor: number): number {
+  return stepStops(t).find((p) => p > cursor) ?? t.entries.length;
+}
+
+function previousStop(t: Timeline, cursor: number): number {
+  const before = stepStops(t).filter((p) => p < cursor);
+  return before.length > 0 ? before[before.length - 1]! : 0;
+}
+
 function play(state: ReplayState, t: Timeline, cursor: number, clock: number): ReplayState {
   // Play at the end of a recording starts it over, as a video player does.
   if (state.recording && cursor >= t.entries.length) return { ...state, cursor: 0, clock: t.startedAt, playing: true };
@@ -146,11 +180,12 @@ function appendLive(t: Timeline, at: number, message: RecordingEntry['message'],
   let entries = [...t.entries, entry];
   let sizes = [...t.sizes, bytes];
   let total = t.bytes + bytes;
-  let { base, startedAt } = t;
+  let { base, zookeeperBase, startedAt } = t;
   let drop = 0;
   while (entries.length - drop > MAX_LIVE_ENTRIES || (total > MAX_LIVE_BYTES && entries.length - drop > 1)) {
     const dropped = entries[drop]!;
     if (dropped.message.type === 'snapshot') base = dropped.message.view;
+    if (dropped.message.type === 'zookeeper') zookeeperBase = dropped.message.view;
     startedAt = dropped.at;
     total -= sizes[drop]!;
     drop++;
@@ -159,29 +194,34 @@ function appendLive(t: Timeline, at: number, message: RecordingEntry['message'],
     entries = entries.slice(drop);
     sizes = sizes.slice(drop);
   }
-  return { startedAt, base, entries, sizes, bytes: total };
+  return { startedAt, base, zookeeperBase, entries, sizes, bytes: total };
 }
 
 const sameEvent = (a: ClusterEvent, b: ClusterEvent) => a.at === b.at && a.kind === b.kind && a.nodeId === b.nodeId && a.text === b.text;
 
 export interface Frame {
   view: ClusterView | null;
+  /** What ZooKeeper showed then: the panel, ghost sessions and the chain's held watches replay too. */
+  zookeeper: ZooKeeperView | null;
   events: ClusterEvent[];
   /** Index of the last applied entry, or -1. */
   index: number;
 }
 
-/** The picture after the first `cursor` entries: the last snapshot (or the base) and the events so far. */
+/** The picture after the first `cursor` entries: the last snapshot and ZooKeeper view (or the bases) and the events so far. */
 export function frameAt(t: Timeline, cursor: number): Frame {
   let view: ClusterView | null = null;
+  let zookeeper: ZooKeeperView | null = null;
   const events: ClusterEvent[] = [];
-  for (let i = cursor - 1; i >= 0 && (view === null || events.length < MAX_EVENTS); i--) {
+  for (let i = cursor - 1; i >= 0 && (view === null || zookeeper === null || events.length < MAX_EVENTS); i--) {
     const m = t.entries[i]!.message;
     if (m.type === 'snapshot' && view === null) view = m.view;
+    if (m.type === 'zookeeper' && zookeeper === null) zookeeper = m.view;
     if (m.type === 'event' && events.length < MAX_EVENTS) events.push(m.event);
   }
   view ??= t.base;
-  return { view, events: events.reverse(), index: cursor - 1 };
+  zookeeper ??= t.zookeeperBase;
+  return { view, zookeeper, events: events.reverse(), index: cursor - 1 };
 }
 
 /** Slider position (0…1) ↔ speed on a log scale from MIN_SPEED to MAX_SPEED (1× in the middle). */

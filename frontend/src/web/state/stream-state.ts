@@ -2,7 +2,7 @@
  * What the page knows, as a pure reducer over WebSocket life and server messages. The hook feeds
  * it; components only read the result. Kept free of React and the DOM so it is unit-tested in Node.
  */
-import type { ClusterEvent, ClusterView, ServerMessage, ZooKeeperView } from '@zkviz/shared';
+import { zookeeperViewProblem, type ClusterEvent, type ClusterView, type ServerMessage, type ZooKeeperView } from '@zkviz/shared';
 
 /** The page's link to the gateway (not the cluster's health: that is `view.status`). */
 export type GatewayLink = 'connecting' | 'live' | 'reconnecting';
@@ -66,22 +66,10 @@ export function parseServerMessage(raw: unknown): ServerMessage | null {
     return value as ServerMessage;
   }
   if (m.type === 'event' && typeof m.event === 'object' && m.event !== null) return value as ServerMessage;
-  if (m.type === 'zookeeper' && isZooKeeperView(m.view)) return value as ServerMessage;
+  // The same check a recording's zookeeper lines get (shared/src/recording.ts).
+  if (m.type === 'zookeeper' && zookeeperViewProblem(m.view) === null) return value as ServerMessage;
   if (m.type === 'pong' || m.type === 'error') return value as ServerMessage;
   return null;
-}
-
-function isZooKeeperView(v: unknown): v is ZooKeeperView {
-  const z = v as Partial<ZooKeeperView> | null;
-  return (
-    typeof z === 'object' &&
-    z !== null &&
-    Array.isArray(z.servers) &&
-    Array.isArray(z.sessions) &&
-    Array.isArray(z.znodes) &&
-    Array.isArray(z.problems) &&
-    Array.isArray(z.source)
-  );
 }
 
 /** Reconnect delay after `attempt` failures: 250 ms doubling to 5 s, with jitter so a classroom of tabs does not reconnect in lockstep. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chainEdges } from '../../../src/web/chain/edges.js';
+import type { ZooKeeperView } from '@zkviz/shared';
+import { chainEdges, heldWatchesOf } from '../../../src/web/chain/edges.js';
 import { layoutChain, overlaps, type ArrowLayout, type Box, type MarkLayout } from '../../../src/web/chain/layout.js';
 
 const id = (seq: number) => `${'a'.repeat(32)}-n_${String(seq).padStart(10, '0')}`;
@@ -114,5 +115,84 @@ describe('chain edges against ZooKeeper', () => {
       ]).map((e) => e.kind),
       ['claimed-not-held', 'claimed'],
     );
+  });
+});
+
+describe('the chain against a ZooKeeper view: arrows from its watch list, a mark where a claim has none', () => {
+  const session = (id: string, owner: string, watches: string[]) => ({
+    id,
+    timeoutMs: 1000,
+    owner,
+    server: '127.0.0.1:2181',
+    connected: true,
+    expiresAt: null,
+    ephemerals: [],
+    watches,
+  });
+  const zk = (source: string[]): ZooKeeperView => ({
+    servers: [],
+    quorum: { size: 1, up: 1, holds: true },
+    sessions: [
+      session('0x1', id(1), ['/coordinators_service_registry/' + id(2)]),
+      session('0x2', id(2), ['/election/' + id(1)]),
+      session('0x3', id(3), []),
+      session('0x9', 'gateway', ['/election/' + id(1)]),
+    ],
+    znodes: [],
+    updatedAt: 1,
+    source,
+    problems: [],
+  });
+  const nodes = [
+    { id: id(1), watching: null, session: '0x1' },
+    { id: id(2), watching: id(1), session: '0x2' },
+    { id: id(3), watching: id(2), session: '0x3' },
+  ];
+
+  it('marks the claim ZooKeeper does not hold on its arrow, and only that one', () => {
+    const layout = layoutChain(
+      nodes.map((n) => n.id),
+      chainEdges(nodes, heldWatchesOf(zk(['srvr', 'cons', 'dump', 'wchc']))),
+      760,
+    );
+    assert.deepEqual(
+      layout.arrows.map((a) => [a.from, a.to, a.kind]),
+      [
+        [id(2), id(1), 'confirmed'],
+        [id(3), id(2), 'claimed-not-held'],
+      ],
+      'the gateway’s own watch on the leader draws no arrow',
+    );
+    assert.equal(layout.mismatches.length, 1);
+    const [m] = layout.mismatches;
+    const arrow = layout.arrows[1]!;
+    assert.deepEqual([m!.from, m!.to], [id(3), id(2)]);
+    assert.ok(m!.x > Math.min(arrow.x1, arrow.x2) && m!.x < Math.max(arrow.x1, arrow.x2) && m!.y === arrow.y1, 'on its arrow, between the marks');
+  });
+
+  it('marks every arrow’s midpoint on the path, wrapped rows and arcs included', () => {
+    const stale = [...chain(9), { id: id(10), watching: id(7) }];
+    const layout = layoutChain(
+      stale.map((n) => n.id),
+      chainEdges(stale.map((n) => ({ ...n, watchConfirmed: false }))),
+      760,
+    );
+    assert.equal(layout.mismatches.length, 9);
+    for (const a of layout.arrows) {
+      const m = layout.mismatches.find((x) => x.from === a.from)!;
+      assert.ok(m.x >= Math.min(a.x1, a.x2) && m.x <= Math.max(a.x1, a.x2), `${a.from}: x within the arrow`);
+      assert.ok(m.y <= Math.max(a.y1, a.y2) && m.y >= Math.min(a.y1, a.y2) - 34, `${a.from}: y on the arrow or its arc`);
+    }
+  });
+
+  it('without wchc, ZooKeeper’s list is unknown: no list, and no claim is called unheld for it', () => {
+    assert.equal(heldWatchesOf(zk(['srvr', 'cons', 'dump'])), null);
+    assert.equal(heldWatchesOf(null), null);
+    const layout = layoutChain(
+      nodes.map((n) => n.id),
+      chainEdges(nodes, heldWatchesOf(zk(['srvr']))),
+      760,
+    );
+    assert.deepEqual(layout.mismatches, []);
   });
 });

@@ -205,12 +205,12 @@ export function parseCons(text: string): Parsed<ConsConnection[]> {
 
 export interface DumpAnswer {
   /**
-   * Standalone servers: the session expiry queue, one bucket per expiry time. ZooKeeper prints the
-   * time with `Date.toString()`, to the second; `expiresAtSecond` is that second (epoch ms), null
-   * when its time zone is not one we can read. null as a whole on a quorum server (see below).
+   * Standalone servers and a quorum's leader: the session expiry queue, one bucket per expiry
+   * time. ZooKeeper prints the time with `Date.toString()`, to the second; `expiresAtSecond` is
+   * that second (epoch ms), null when its time zone is not one we can read. null on a follower.
    */
   expiryBuckets: { expiresAtSecond: number | null; sessions: string[] }[] | null;
-  /** A quorum leader prints `Global Sessions(n):` with each session's timeout instead of expiry times. */
+  /** A quorum follower prints `Global Sessions(n):` with each session's timeout instead of expiry times. */
   globalSessions: { sessionId: string; timeoutMs: number }[] | null;
   /** session id → ephemeral paths it owns. */
   ephemerals: Map<string, string[]>;
@@ -248,8 +248,9 @@ export function parseJavaDate(text: string): number | null {
  * \t/election/…
  * Connections dump:                ← NIO only (the default); Netty prints the header alone
  * ```
- * On a quorum leader the SessionTracker part is `Global Sessions(n):` + `0x… <timeout>ms` lines
- * (no expiry times); on a follower/observer it is just the tracker's `toString()`.
+ * In an ensemble (recorded from 3.8, fixtures/zookeeper-3.8-ensemble) the leader prints the
+ * expiry queue as above, a follower `Global Sessions(n):` + `0x…<TAB><timeout>ms` lines (no expiry
+ * times); a tracker without a dump prints only its `toString()`.
  */
 export function parseDump(text: string): Parsed<DumpAnswer> {
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
