@@ -20,6 +20,10 @@ export { withTimeout };
 export interface BenchOptions {
   /** `--zookeeper-view off`: the gateway without its ZooKeeper view (ZOOKEEPER_VIEW=off), to compare failover times. */
   zookeeperView?: boolean;
+  /** Graceful failover beside the bare limit and a gateway with view + recording off (default on; `--no-compare`). */
+  compare: boolean;
+  /** `--big`: the expensive rows too (5,000 viewers). */
+  big: boolean;
   quick: boolean;
   only: Set<string> | null;
   /** Seconds of idle CPU measurement per cluster size (nodes section). */
@@ -312,13 +316,21 @@ const INSTRUMENT_PAGE = `(() => {
       super(...args);
       this.addEventListener('message', (e) => {
         if (typeof e.data !== 'string' || !e.data.startsWith('{"type":"snapshot"')) return;
-        const m = /"seq":(\\d+)\\}\\}$/.exec(e.data);
-        bench.msgs.push(Object.assign(now(), { seq: m ? Number(m[1]) : null }));
+        let seq = null;
+        try { seq = JSON.parse(e.data).view.seq; } catch {}
+        bench.msgs.push(Object.assign(now(), { seq }));
         if (bench.msgs.length > 200) bench.msgs.splice(0, 100);
       });
     }
   };
   document.addEventListener('click', () => bench.clicks.push(now()), true);
+  // Tasks of 50 ms or more (Chromium's longtask entries), for "longest task during a failover".
+  bench.tasks = [];
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) bench.tasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  // Named one-shot marks: the first moment a condition holds (see markWhen).
+  bench.when = {};
   let lastLeader;
   let lastRows = '';
   const check = () => {
@@ -351,6 +363,29 @@ export interface PageMarks {
   rows: Array<{ perf: number; wall: number; ids: string[] }>;
   /** Snapshot messages as the page's WebSocket received them. */
   msgs: Array<{ perf: number; wall: number; seq: number | null }>;
+  /** Long tasks (≥ 50 ms, PerformanceObserver 'longtask'), page clock. */
+  tasks: Array<{ start: number; duration: number }>;
+  /** markWhen results by name. */
+  when: Record<string, { perf: number; wall: number }>;
+}
+
+/** The longest task that overlaps [from, to] (page clock); 0 when none of ≥ 50 ms did. */
+export function longestTaskBetween(marks: PageMarks, from: number, to: number): number {
+  return marks.tasks.filter((t) => t.start + t.duration >= from && t.start <= to).reduce((m, t) => Math.max(m, t.duration), 0);
+}
+
+/**
+ * Records in the page (marks.when[name]) the first moment the JS expression `condition` holds,
+ * checked on every DOM change. Arm it before the action, read it with pageMarks after waitInPage.
+ */
+export async function markWhen(page: import('playwright-core').Page, name: string, condition: string): Promise<void> {
+  await page.evaluate(`(() => {
+    const b = window.__bench;
+    delete b.when[${JSON.stringify(name)}];
+    const ok = () => (${condition});
+    const obs = new MutationObserver(() => { if (ok()) { b.when[${JSON.stringify(name)}] = { perf: performance.now(), wall: Date.now() }; obs.disconnect(); } });
+    obs.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+  })()`);
 }
 
 /** For each snapshot the page received that the bench's own WebSocket client also received: page − bench arrival (ms). */
@@ -380,7 +415,9 @@ export async function pageMarks(page: import('playwright-core').Page): Promise<P
 
 /** Forgets the marks recorded so far (keeps the current leader/rows state). */
 export async function resetMarks(page: import('playwright-core').Page): Promise<void> {
-  await page.evaluate('(() => { const b = window.__bench; b.clicks.length = 0; b.leaders.length = 0; b.rows.length = 0; b.msgs.length = 0; })()');
+  await page.evaluate(
+    '(() => { const b = window.__bench; b.clicks.length = 0; b.leaders.length = 0; b.rows.length = 0; b.msgs.length = 0; b.tasks.length = 0; })()',
+  );
 }
 
 /** Waits until the page renders exactly `ids` (in any order) with the leader `leader`; no polling: mutation-driven. */

@@ -88,7 +88,7 @@ export async function runFlood(ctx: Ctx): Promise<SectionResult> {
   const facts: Record<string, unknown> = {};
   const notes: string[] = [];
 
-  const cluster = await startLocalCluster({ nodes: 4 });
+  const cluster = await startLocalCluster({ nodes: 4, readyTimeoutMs: 90_000 });
   const zk = new ZkConnection({ connect: cluster.zkConnect, sessionTimeoutMs: 10_000, logLevel: 0 });
   let unlimited: ManagedProcess | null = null;
   try {

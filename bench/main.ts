@@ -16,6 +16,7 @@ import { UI_NODES, openUiRig, runLeaderFailover, runPropagation, type UiRig } fr
 import { runNodes } from './nodes.js';
 import { runStartup } from './startup.js';
 import { markdownTable, type Figure } from './stats.js';
+import { targetRows, targetTable } from './targets.js';
 import { runViewers } from './viewers.js';
 import { startZooKeeper } from '../launcher/src/index.js';
 
@@ -26,14 +27,18 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] 
   --quick           few samples, small sizes (smoke run, ~2–3 min)
   --only a,b        run only these sections ("failover" = graceful,crash)
   --idle-seconds N  idle CPU window per cluster size in the nodes section (default 30, quick 10)
-  --zookeeper-view on|off  the gateway's ZooKeeper view (default on); compare failover with it off`;
+  --zookeeper-view on|off  the gateway's ZooKeeper view (default on); compare failover with it off
+  --no-compare      graceful failover without the bare limit and the view/recording-off gateway beside it
+  --big             the expensive rows too: 5,000 viewers on one gateway (adds ~2 min)`;
 
 function parseArgs(argv: string[]): BenchOptions {
-  const o: BenchOptions = { quick: false, only: null, idleSeconds: NaN };
+  const o: BenchOptions = { quick: false, compare: true, big: false, only: null, idleSeconds: NaN };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i] ?? '';
     if (flag === '--quick') o.quick = true;
+    else if (flag === '--no-compare') o.compare = false;
+    else if (flag === '--big') o.big = true;
     else if (flag === '--only') {
       const names = value()
         .split(',')
@@ -114,11 +119,11 @@ async function main(): Promise<void> {
   if (want('graceful') || want('crash') || want('propagation')) {
     let rig: UiRig | null = null;
     try {
-      rig = await openUiRig(ctx);
+      rig = await openUiRig(ctx, want('graceful'));
       const r = rig;
-      if (want('graceful')) await run('graceful', () => runLeaderFailover(ctx, r, 'graceful', options.quick ? 5 : 30));
-      if (want('crash')) await run('crash', () => runLeaderFailover(ctx, r, 'crash', options.quick ? 3 : 10));
-      if (want('propagation')) await run('propagation', () => runPropagation(ctx, r, options.quick ? 3 : 15));
+      if (want('graceful')) await run('graceful', () => runLeaderFailover(ctx, r, 'graceful', options.quick ? 5 : 15));
+      if (want('crash')) await run('crash', () => runLeaderFailover(ctx, r, 'crash', options.quick ? 3 : 6));
+      if (want('propagation')) await run('propagation', () => runPropagation(ctx, r, options.quick ? 3 : 10));
     } catch (err) {
       log(`failover rig FAILED: ${(err as Error).stack ?? String(err)}`);
     } finally {
@@ -147,13 +152,15 @@ async function main(): Promise<void> {
     uiClusterNodes: UI_NODES,
     results,
   };
+  const allFigures: Figure[] = Object.values(results).flatMap((r) => r.figures);
+  const targets = targetRows(allFigures);
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
   mkdirSync(dir, { recursive: true });
   const stamp = date.toISOString().replace(/:/g, '-').replace(/\..*$/, '');
   const file = join(dir, `${stamp}${options.quick ? '-quick' : ''}.json`);
-  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ ...report, targets }, null, 2) + '\n');
 
-  const figures: Figure[] = Object.values(results).flatMap((r) => r.figures);
+  const figures = allFigures;
   const facts = Object.entries(results).filter(([, r]) => Object.keys(r.facts).length || r.notes.length);
   const m = report.machine;
   const lines = [
@@ -162,6 +169,12 @@ async function main(): Promise<void> {
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ZooKeeper ${m.zookeeper}; ` +
       `load average at start ${m.loadavg.join(' / ')}, at end ${m.loadavgAtEnd.join(' / ')}. ` +
       `Negotiated session timeout: ${sessionTimeouts.length ? sessionTimeouts.join(', ') + ' ms' : 'n/a'}.`,
+    '',
+    '### Targets (issue #15; reported, never asserted)',
+    '',
+    targetTable(targets),
+    '',
+    '### Every figure',
     '',
     markdownTable(figures),
     '',

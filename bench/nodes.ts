@@ -7,6 +7,8 @@
 import { startLocalCluster, startZooKeeper, type LogEvent } from '../launcher/src/index.js';
 import {
   ViewWatcher,
+  openInstrumentedPage,
+  settleAll,
   cpuMs,
   cursors,
   eventTime,
@@ -21,12 +23,17 @@ import {
   type Ctx,
   type SectionResult,
 } from './common.js';
+import { measurePageFailover } from './failover.js';
 import { figure, summarize, type Figure } from './stats.js';
 
 const READ_NAMESPACES = ['election', 'coordinators_service_registry', 'workers_service_registry'];
 
 export async function runNodes(ctx: Ctx): Promise<SectionResult> {
-  const sizes = ctx.options.quick ? [4, 10] : [4, 25, 100];
+  const sizes = ctx.options.quick ? [8, 12] : [8, 25, 100];
+  // Failovers clicked on the page (100 rows and the chain graph at the largest size) at the
+  // smallest and the largest size: the same figure at both, in one section, for the scale ratio.
+  const pageSizes = new Set([sizes[0], sizes[sizes.length - 1]]);
+  const pageFailovers = ctx.options.quick ? 2 : 5;
   const idleS = ctx.options.idleSeconds;
   const figures: Figure[] = [];
   const facts: Record<string, unknown> = { idleWindowS: idleS };
@@ -61,12 +68,13 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       const totalPct = nodePct.reduce((a, b) => a + b, 0);
       const rss = pids.map((pid) => (after.get(pid)?.rssKb ?? NaN) / 1024);
 
-      figures.push(figure(section, 'start → settled chain in the gateway view', 'ms', [startup], { targets: n >= 100 ? undefined : undefined }));
-      figures.push(figure(section, 'RSS per node', 'MB', rss, { targets: [{ stat: 'max', max: 60, label: '≤ 60 MB each' }] }));
+      figures.push(figure(section, 'start → settled chain in the gateway view', 'ms', [startup], { id: `nodes${n}.startup` }));
+      figures.push(figure(section, 'RSS per node', 'MB', rss, { targets: [{ stat: 'max', max: 60, label: '≤ 60 MB each' }], id: 'nodes.rss' }));
       figures.push(figure(section, `idle CPU per node over ${idleS} s`, '% of a core', nodePct));
       figures.push(
         figure(section, `idle CPU, all ${n} nodes together`, '% of a core', [totalPct], {
           targets: n >= 100 ? [{ stat: 'max', max: 5, label: '< 5 %' }] : undefined,
+          id: `nodes${n}.idleCpu`,
         }),
       );
 
@@ -102,6 +110,34 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       figures.push(figure(section, 'failover: nodes notified (predecessor-deleted)', 'count', [woken], { targets: [{ stat: 'max', max: 1, label: '= 1' }] }));
       figures.push(figure(section, 'failover: ZooKeeper delete-watch notifications', 'count', [herd.zkDeletedWatchersNotified]));
       figures.push(figure(section, 'failover: ZooKeeper reads (all clients)', 'count', [herd.zkReads]));
+      const browser = pageSizes.has(n) ? await ctx.browser() : null;
+      if (browser) {
+        await cluster.addNode();
+        await waitSettled(eye, n, 120_000);
+        const page = await openInstrumentedPage(browser, cluster.url!);
+        try {
+          await settleAll(cluster, eye, page, n);
+          const total: number[] = [];
+          const repaint: number[] = [];
+          const longest: number[] = [];
+          for (let i = 0; i < pageFailovers; i++) {
+            try {
+              const r = await measurePageFailover(cluster, eye, page, n);
+              total.push(r.total);
+              repaint.push(r.repaint);
+              longest.push(r.longestTask);
+            } catch (err) {
+              notes.push(`${n} nodes, page failover #${i + 1}: ${(err as Error).message.split('\n')[0]}`);
+              break;
+            }
+          }
+          figures.push(figure(section, 'graceful failover: click → new leader row in the DOM', 'ms', total, { id: `nodes${n}.failover` }));
+          figures.push(figure(section, 'failover repaint: snapshot message in the page → leader row in the DOM', 'ms', repaint, { id: `nodes${n}.repaint` }));
+          figures.push(figure(section, 'longest task from the click to the repaint (0: none ≥ 50 ms)', 'ms', longest, { id: `nodes${n}.longestTask` }));
+        } finally {
+          await page.close().catch(() => undefined);
+        }
+      }
       facts[`n${n}`] = {
         listeningMs: listening,
         settledMs: startup,

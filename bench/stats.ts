@@ -46,6 +46,8 @@ export interface Target {
 }
 
 export interface Figure {
+  /** Stable name the target table (targets.ts) looks the figure up by. */
+  id?: string;
   section: string;
   name: string;
   unit: string;
@@ -54,7 +56,13 @@ export interface Figure {
   note?: string;
 }
 
-export function figure(section: string, name: string, unit: string, values: readonly number[], extra: { targets?: Target[]; note?: string } = {}): Figure {
+export function figure(
+  section: string,
+  name: string,
+  unit: string,
+  values: readonly number[],
+  extra: { targets?: Target[]; note?: string; id?: string } = {},
+): Figure {
   return { section, name, unit, summary: summarize(values), ...extra };
 }
 

@@ -21,15 +21,22 @@ let slowReceived = 0;
 let slowLastSeq = -1;
 let slowClosed: string | null = null;
 
-const SEQ = /"seq":(\d+)\}\}$/;
-const UPDATED = /"updatedAt":(\d+)/;
+function viewOf(text: string): { seq?: number; updatedAt?: number } | undefined {
+  try {
+    return (JSON.parse(text) as { view?: { seq?: number; updatedAt?: number } }).view;
+  } catch {
+    return undefined;
+  }
+}
 
 function onSnapshot(text: string, at: number): void {
-  const seq = Number(SEQ.exec(text)?.[1] ?? NaN);
+  // Parsed, not matched at the end: the view's seq and updatedAt are not its last keys (slots follow).
+  const view = viewOf(text);
+  const seq = Number(view?.seq ?? NaN);
   if (!Number.isFinite(seq)) return;
   let entry = bySeq.get(seq);
   if (!entry) {
-    entry = { updatedAt: Number(UPDATED.exec(text.slice(text.length - 200))?.[1] ?? NaN), lat: [], bytes: Buffer.byteLength(text) };
+    entry = { updatedAt: Number(view?.updatedAt ?? NaN), lat: [], bytes: Buffer.byteLength(text) };
     bySeq.set(seq, entry);
   }
   entry.lat.push(at - entry.updatedAt);
@@ -77,7 +84,7 @@ process.on('message', (m: Msg) => {
     case 'slow':
       void open(m.url, (text) => {
         slowReceived++;
-        slowLastSeq = Number(SEQ.exec(text)?.[1] ?? slowLastSeq);
+        slowLastSeq = Number(viewOf(text)?.seq ?? slowLastSeq);
       }).then((ws) => {
         slow = ws;
         // Stop reading: the kernel buffers fill, then the gateway's ws buffers; never drained.

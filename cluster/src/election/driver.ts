@@ -2,10 +2,11 @@
  * Runs the pure election machine against a real ZooKeeper connection.
  *
  * Session events and operation results are turned into machine events; the machine's commands are
- * run here. ZooKeeper operations run one after another, in order (ZooKeeper keeps a session's
- * requests in order, and some of ours depend on each other: unregister before register). Acting
- * changes never wait in that queue: a suspended leader must stop acting at once, even while an
- * operation hangs on the lost connection.
+ * run here, in order. ZooKeeper executes a session's requests in the order they were sent (FIFO
+ * client order), so a request whose answer nothing waits for (unregister) is sent without waiting
+ * for its answer: the next one (register) still runs after it on the server, one round trip
+ * sooner. Acting changes never wait in that queue: a suspended leader must stop acting at once,
+ * even while an operation hangs on the lost connection.
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -76,6 +77,11 @@ export class Election extends EventEmitter<ElectionEvents> {
    * multiply the wake-ups (and the reads that follow) with every decision.
    */
   private childWatchFor: string | null = null;
+  /**
+   * The read of our own znode sent right behind a listing (see `list`): if that listing makes us
+   * the lowest, the owner check it leads to answers from this read instead of a new round trip.
+   */
+  private ownerRead: { sessionId: string; epoch: number; znode: string; result: ReturnType<ZkConnection['getData']> } | null = null;
 
   constructor(
     private readonly zk: ZkConnection,
@@ -221,7 +227,12 @@ export class Election extends EventEmitter<ElectionEvents> {
               this.dispatch({ type: 'childrenChanged', sessionId });
             }
           : undefined;
-        const { rc, children } = await this.zk.getChildren(ELECTION_PATH, watcher);
+        const listed = this.zk.getChildren(ELECTION_PATH, watcher);
+        // Pipelined: sent before the listing's answer, so ZooKeeper runs it after the listing (FIFO
+        // order). The owner check needs a read no older than the listing; this one is.
+        const own = this.machine.electionZnode;
+        this.ownerRead = own ? { sessionId, epoch: command.epoch, znode: own, result: this.zk.getData(`${ELECTION_PATH}/${own}`) } : null;
+        const { rc, children } = await listed;
         if (arm && rc !== ZOK && this.childWatchFor === sessionId) this.childWatchFor = null; // no watch was left
         for (const child of children ?? []) {
           if (!parseElectionZnode(child)) this.log('election-garbage-child', { child });
@@ -231,7 +242,10 @@ export class Election extends EventEmitter<ElectionEvents> {
       }
       case 'checkOwner': {
         if (this.stale(command)) return;
-        const { rc, stat } = await this.zk.getData(`${ELECTION_PATH}/${command.znode}`);
+        const read = this.ownerRead;
+        this.ownerRead = null;
+        const pipelined = read && read.sessionId === command.sessionId && read.epoch === command.epoch && read.znode === command.znode;
+        const { rc, stat } = await (pipelined ? read.result : this.zk.getData(`${ELECTION_PATH}/${command.znode}`));
         this.dispatch({
           type: 'ownerChecked',
           sessionId: command.sessionId,
@@ -271,9 +285,11 @@ export class Election extends EventEmitter<ElectionEvents> {
       case 'unregister': {
         if (this.stale(command)) return;
         const path = `${REGISTRY_PATHS[command.registry]}/${command.znode}`;
-        const { rc } = await this.zk.delete(path);
         this.written.delete(path);
-        if (rc === ZOK) this.log('registry-unregister', { registry: command.registry, znode: command.znode });
+        // Not awaited: no event waits for this answer, and whatever we send next runs after it.
+        void this.zk.delete(path).then(({ rc }) => {
+          if (rc === ZOK) this.log('registry-unregister', { registry: command.registry, znode: command.znode });
+        });
         return;
       }
       case 'publishStatus': {

@@ -18,7 +18,7 @@ import {
   type ClusterSnapshot,
   type ElectionZnodeData,
 } from '@zkviz/shared';
-import { ZOK, type ZkConnection } from '@zkviz/shared/zk';
+import { ZNONODE, ZOK, type ZkConnection } from '@zkviz/shared/zk';
 import { buildSnapshot, type ObservedCluster, type ObservedEntry } from './snapshot.js';
 
 type Log = (ev: string, fields?: Record<string, unknown>) => void;
@@ -45,22 +45,27 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
   }
 
   start(): void {
-    // The first snapshot waits for the initial reads (children and their data), so a new leader's
-    // first table is complete: without this, its first few snapshots show every node as a
-    // candidate (registry entries not read yet) and the gateway pushes each of them.
+    // The first snapshot waits for the initial reads (the children, the registry entries), so a
+    // new leader's first table is complete: without this, its first few snapshots show every node
+    // as a candidate (registry entries not read yet) and the gateway pushes each of them. Not for
+    // the election znodes' data: a row takes address, start and pid from its registry entry, the
+    // data is only the fallback of a candidate not registered yet, and waiting for N more reads
+    // made a new leader's first snapshot later the bigger the cluster.
     const loaded = () => {
       if (--this.loading === 0) this.schedule();
     };
-    void this.watchElection().finally(loaded);
+    let listed = false;
+    const electionListed = () => {
+      if (listed) return;
+      listed = true;
+      loaded();
+    };
+    void this.watchElection(electionListed).finally(electionListed);
     for (const [path, entries] of [
       [COORDINATORS_REGISTRY_PATH, this.observed.coordinators],
       [WORKERS_REGISTRY_PATH, this.observed.workers],
     ] as const) {
-      // A child watch cannot be set on a missing node: make sure the registry exists first.
-      void this.zk
-        .ensurePath(path)
-        .then(() => this.watchRegistry(path, entries))
-        .finally(loaded);
+      void this.watchRegistry(path, entries).finally(loaded);
     }
   }
 
@@ -81,7 +86,8 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     });
   }
 
-  private async watchElection(): Promise<void> {
+  /** `onListed`: called once the children are in, before their data is read. */
+  private async watchElection(onListed?: () => void): Promise<void> {
     if (this.stopped) return;
     const { rc, children } = await this.zk.getChildren(ELECTION_PATH, () => void this.watchElection());
     if (this.stopped || rc !== ZOK || !children) return;
@@ -89,6 +95,7 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     for (const name of [...this.observed.election.keys()]) if (!present.has(name)) this.observed.election.delete(name);
     const fresh = [...present].filter((name) => !this.observed.election.has(name));
     for (const name of fresh) this.observed.election.set(name, null);
+    onListed?.();
     this.schedule();
     await Promise.all(fresh.map((name) => this.readElectionData(name)));
   }
@@ -102,9 +109,16 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     this.schedule();
   }
 
-  private async watchRegistry(path: string, entries: Map<string, ObservedEntry>): Promise<void> {
+  private async watchRegistry(path: string, entries: Map<string, ObservedEntry>, ensured = false): Promise<void> {
     if (this.stopped) return;
     const { rc, children } = await this.zk.getChildren(path, () => void this.watchRegistry(path, entries));
+    // A child watch cannot be set on a missing node: create the registry, then watch. Only then:
+    // a create is a write (a disk sync) on the new leader's first snapshot, and our own
+    // coordinators entry, made just before we act, means that registry is there.
+    if (rc === ZNONODE && !ensured && !this.stopped) {
+      await this.zk.ensurePath(path);
+      return this.watchRegistry(path, entries, true);
+    }
     if (this.stopped || rc !== ZOK || !children) return;
     const present = new Set<string>();
     for (const child of children) {

@@ -34,7 +34,7 @@ import { zookeeperRoutes } from './zookeeper/plugin.js';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
-    Partial<Pick<GatewayConfig, 'controlToken' | 'recording' | 'zkConnect'>> & { limits?: Partial<GatewayLimits> };
+    Partial<Pick<GatewayConfig, 'controlToken' | 'recording' | 'recordingOn' | 'zkConnect'>> & { limits?: Partial<GatewayLimits> };
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
@@ -83,6 +83,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
   const recordingBounds: RecorderBounds = deps.config.recording ?? DEFAULT_RECORDING_BOUNDS;
   const recorder = new Recorder(feed.view, recordingBounds, deps.now);
+  const recordingOn = deps.config.recordingOn !== false;
   const directory = deps.createSlotDirectory?.(log) ?? null;
   directory?.on('slots', (records) => feed.setSlots(records));
   const recipes = deps.createRecipeStore?.(log) ?? null;
@@ -136,7 +137,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     controlToken,
     zkConnect: deps.config.zkConnect ?? DEFAULT_ZK_CONNECT,
   });
-  installWsHub(app, { feed, allowedOrigins: deps.config.allowedOrigins, limits, onBroadcast: (sent, kind) => recorder.record(sent, kind) });
+  installWsHub(app, {
+    feed,
+    allowedOrigins: deps.config.allowedOrigins,
+    limits,
+    onBroadcast: (sent, kind) => {
+      if (recordingOn) recorder.record(sent, kind);
+    },
+  });
 
   app.addHook('onReady', async () => {
     directory?.start();

@@ -41,6 +41,8 @@ export interface GatewayConfig {
   logLevel: string;
   /** How much of the run `GET /api/recording` keeps (by age and by size). */
   recording: RecorderBounds;
+  /** `RECORDING=off`: record nothing (`GET /api/recording` answers an empty run); the bench compares. Default on. */
+  recordingOn?: boolean;
 }
 
 function onOff(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
@@ -102,5 +104,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     zookeeperView: onOff(env, 'ZOOKEEPER_VIEW', true),
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
     recording: loadRecordingBounds((name, fallback, min, max) => envInt(env, name, fallback, min, max)),
+    recordingOn: onOff(env, 'RECORDING', true),
   };
 }

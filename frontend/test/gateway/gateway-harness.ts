@@ -24,7 +24,7 @@ export function fakePageDir(): string {
 }
 
 export async function buildHarness(
-  options: { answer?: (r: LeaderKillRequest) => LeaderReply | Error; staticDir?: string; allowedOrigins?: string[]; rateLimit?: number } = {},
+  options: { answer?: (r: LeaderKillRequest) => LeaderReply | Error; staticDir?: string; allowedOrigins?: string[]; rateLimit?: number; recordingOn?: boolean } = {},
 ): Promise<Harness> {
   const discovery = new FakeDiscovery();
   const streams = new FakeStreams();
@@ -35,6 +35,7 @@ export async function buildHarness(
       allowedOrigins: options.allowedOrigins ?? [],
       killRateLimitPerMinute: options.rateLimit ?? 1000,
       logLevel: 'silent',
+      ...(options.recordingOn === undefined ? {} : { recordingOn: options.recordingOn }),
     },
     createDiscovery: () => discovery,
     createStreamConnector: () => streams.connector,

@@ -109,6 +109,41 @@ describe('Recorder bounds', () => {
     assert.throws(() => loadConfig({ RECORDING_MAX_BYTES: '10' }), /RECORDING_MAX_BYTES/);
     assert.throws(() => loadConfig({ RECORDING_MAX_AGE_MS: 'soon' }), /RECORDING_MAX_AGE_MS/);
   });
+
+  it('is on unless RECORDING=off, and refuses anything but on or off', () => {
+    assert.equal(loadConfig({}).recordingOn, true);
+    assert.equal(loadConfig({ RECORDING: 'off' }).recordingOn, false);
+    assert.throws(() => loadConfig({ RECORDING: 'sometimes' }), /RECORDING must be on or off/);
+  });
+});
+
+describe('GET /api/recording with RECORDING=off', () => {
+  it('records no broadcast (the bench compares failover with it off)', async () => {
+    const h = await buildHarness({ recordingOn: false });
+    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const socket = new WebSocket(`${address.replace('http', 'ws')}/ws`);
+    const received: string[] = [];
+    await once(socket, 'open');
+    socket.on('message', (d) => received.push(d.toString()));
+    h.leadWith(3, [1, 2, 3]);
+    // A leader's view was broadcast to the socket...
+    await new Promise<void>((resolve) => {
+      const check = () => (received.some((m) => m.includes('"status":"ok"')) ? resolve() : setImmediate(check));
+      check();
+    });
+    socket.close();
+    // ...and none of it was recorded: the header only.
+    const res = await h.app.inject({ method: 'GET', url: '/api/recording' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(
+      res.body
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { type?: string }).type),
+      ['recording'],
+    );
+    await h.app.close();
+  });
 });
 
 describe('GET /api/recording', () => {

@@ -76,13 +76,16 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
     const seq = ++this.readSeq;
     // Which life of /election this read is in, read first: were /election re-created between this
     // and the listing, a new leader would be judged against the old floor (refused until the next
-    // read), never an old leader against a fresh one. See election-incarnation.ts.
-    const election = await this.zk.getData(ELECTION_PATH);
-    const incarnation = election.rc === ZOK && election.stat ? electionIncarnation(election.stat) : null;
-    if (this.stopped || seq !== this.readSeq) return;
+    // read), never an old leader against a fresh one. See election-incarnation.ts. Both are sent
+    // at once (one round trip, not two): ZooKeeper runs a session's requests in the order sent,
+    // so the incarnation is still read before the listing.
     const arm = !this.watchArmed;
     this.watchArmed = true;
-    const { rc, children } = await this.zk.getChildren(this.path, arm ? this.onChildEvent : undefined);
+    const electionRead = this.zk.getData(ELECTION_PATH);
+    const listed = this.zk.getChildren(this.path, arm ? this.onChildEvent : undefined);
+    const election = await electionRead;
+    const incarnation = election.rc === ZOK && election.stat ? electionIncarnation(election.stat) : null;
+    const { rc, children } = await listed;
     if (arm && rc !== ZOK) this.watchArmed = false;
     if (this.stopped || seq !== this.readSeq) return;
 
