@@ -141,7 +141,11 @@ describe('record and replay in Chromium', () => {
     await page.goto(`${e2e.cluster.url!}/?replay=/api/recording`);
     await page.locator('[data-testid="replay-bar"][data-mode="past"]').waitFor(WAIT);
     // The scrubber's start is the run's start: before the kill, three nodes and the old leader.
-    const firstWithLeader = recording.entries.find((e) => e.message.type === 'snapshot' && e.message.view.leader === oldLeader)!;
+    // Three rows: the recording starts with the gateway, which can see the old leader before the
+    // last node has joined (the nodes listen before they are in the election).
+    const firstWithLeader = recording.entries.find(
+      (e) => e.message.type === 'snapshot' && e.message.view.leader === oldLeader && e.message.view.nodes.length === 3,
+    )!;
     await page.locator('[data-testid="replay-scrubber"]').evaluate((el, at) => {
       const input = el as HTMLInputElement;
       Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(at));
