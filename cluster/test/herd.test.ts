@@ -5,29 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ZOK } from '@zkviz/shared/zk';
-import { initialElectionState, step, type Command, type ElectionEvent, type ElectionState } from '../src/election/machine.js';
+import { initialElectionState, type ElectionState } from '../src/election/machine.js';
+import { MINE5, OTHER1, OTHER2, SESSION, connected, created as createdAt, listed, run, types } from './machine-fixtures.js';
 
-const SESSION = 'a1b2c3';
-const ME = 'c'.repeat(32);
-const name = (prefix: string, seq: number) => `${prefix}-n_${String(seq).padStart(10, '0')}`;
-const OTHER1 = name('1'.repeat(32), 1);
-const OTHER2 = name('2'.repeat(32), 2);
-const MINE5 = name(ME, 5);
-
-function run(events: ElectionEvent[], from: ElectionState = initialElectionState) {
-  let state = from;
-  const commands: Command[] = [];
-  for (const event of events) {
-    const next = step(state, event);
-    state = next.state;
-    commands.push(...next.commands);
-  }
-  return { state, commands };
-}
-const types = (commands: Command[]) => commands.map((c) => c.type);
-const connected: ElectionEvent = { type: 'connected', sessionId: SESSION, reconnected: false, candidateId: ME };
-const created: ElectionEvent = { type: 'created', sessionId: SESSION, rc: ZOK, znode: `/election/${MINE5}` };
-const listed = (epoch: number, children: string[]): ElectionEvent => ({ type: 'listed', sessionId: SESSION, epoch, rc: ZOK, children });
+const created = createdAt(5);
 const herd: ElectionState = { ...initialElectionState, recipe: 'herd' };
 
 test('herd: every list arms the child watch; a worker names no predecessor and sets no data watch', () => {

@@ -5,31 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ZCONNECTIONLOSS, ZNODEEXISTS, ZNONODE, ZOK } from '@zkviz/shared/zk';
-import { electionPhase, initialElectionState, step, type Command, type ElectionEvent, type ElectionState } from '../src/election/machine.js';
+import { electionPhase, step, type ElectionEvent } from '../src/election/machine.js';
 
-const SESSION = 'a1b2c3';
-const ME = 'c'.repeat(32);
-const name = (prefix: string, seq: number) => `${prefix}-n_${String(seq).padStart(10, '0')}`;
-const OTHER1 = name('1'.repeat(32), 1);
-const OTHER2 = name('2'.repeat(32), 2);
-const MINE5 = name(ME, 5);
-
-/** Runs events through the machine, collecting every command. */
-function run(events: ElectionEvent[], from: ElectionState = initialElectionState) {
-  let state = from;
-  const commands: Command[] = [];
-  for (const event of events) {
-    const next = step(state, event);
-    state = next.state;
-    commands.push(...next.commands);
-  }
-  return { state, commands };
-}
-
-const types = (commands: Command[]) => commands.map((c) => c.type);
-const connected: ElectionEvent = { type: 'connected', sessionId: SESSION, reconnected: false, candidateId: ME };
-const created = (seq = 5): ElectionEvent => ({ type: 'created', sessionId: SESSION, rc: ZOK, znode: `/election/${name(ME, seq)}` });
-const listed = (epoch: number, children: string[], rc = ZOK): ElectionEvent => ({ type: 'listed', sessionId: SESSION, epoch, rc, children });
+import { ME, MINE5, OTHER1, OTHER2, SESSION, connected, created, listed, name, run, types } from './machine-fixtures.js';
 
 /** A node that has joined and is following OTHER2 (epoch 1). */
 function following() {
