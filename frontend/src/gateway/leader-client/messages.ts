@@ -2,14 +2,9 @@
  * Validation of what the leader sends. The stream is trusted only as far as its shape: a line
  * that is not a well-formed LeaderStreamMessage is dropped (and logged), never half-applied.
  */
-import type { ClusterSnapshot, LeaderStreamMessage, NodeClaim } from '@zkviz/shared';
+import { isFiniteNumber as isNum, isJsonObject as isRecord, type ClusterSnapshot, type LeaderStreamMessage, type NodeClaim } from '@zkviz/shared';
 
 const ROLES = new Set(['leader', 'worker', 'candidate']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStrOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
 const isNumOrNull = (v: unknown): v is number | null => v === null || isNum(v);
 const isBoolOrMissing = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
