@@ -5,24 +5,13 @@ import WebSocket from 'ws';
 import { parseRecording, recordingEntryLine, type ClusterView } from '@zkviz/shared';
 import { loadConfig } from '../../src/gateway/config.js';
 import { Recorder } from '../../src/gateway/recording/recorder.js';
+import { initialTrackerState } from '../../src/gateway/feed/leader-tracker.js';
 import { buildGateway } from '../../src/gateway/app.js';
 import { FakeDiscovery, FakeLeaderClient, FakeStreams, nodeId, snapshotMsg } from './fixtures.js';
 import { buildHarness, type Harness } from './gateway-harness.js';
 
-const baseView = (seq: number): ClusterView => ({
-  status: 'connecting',
-  leader: null,
-  fencingToken: null,
-  electionIncarnation: null,
-  leaderAddress: null,
-  nodes: [],
-  stale: false,
-  leaderlessSince: null,
-  lastFailover: null,
-  updatedAt: seq,
-  seq,
-  slots: [],
-});
+/** The tracker's own empty view (what a gateway records before any leader), at `seq`. */
+const baseView = (seq: number): ClusterView => ({ ...initialTrackerState(seq).view, updatedAt: seq, seq });
 const snapshotText = (seq: number) => JSON.stringify({ type: 'snapshot', view: baseView(seq) });
 
 describe('Recorder bounds', () => {
