@@ -36,7 +36,10 @@ describe('the herd effect, counted, and the live recipe switch (8 nodes)', () =>
         if (statuses.length !== count || statuses.some((s) => s.recipe !== recipe)) return null;
         if (settledProblems(statuses.map((s) => ({ ...s, name: s.znode ?? '?' }))).length) return null;
         const v = await view();
-        return v.status === 'ok' && v.nodes.length === count && v.recipe === recipe ? v : null;
+        // The view must have caught up with what every node says it watches now: after a switch
+        // the leader's snapshot follows the nodes' republished registry entries a moment later.
+        const current = v.nodes.every((n) => statuses.some((s) => s.znode === n.id && s.watching === n.watching));
+        return v.status === 'ok' && v.nodes.length === count && v.recipe === recipe && current ? v : null;
       },
       { timeoutMs: 30_000, on: on(), description: `${count} nodes settled under ${recipe}` },
     );
