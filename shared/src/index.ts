@@ -9,3 +9,4 @@ export * from './safeguards.js';
 export * from './registry.js';
 export * from './recording.js';
 export * from './recipes.js';
+export * from './scenarios.js';

@@ -6,6 +6,7 @@ import type { FaultCapabilities } from './faults.js';
 import type { SlotView } from './slots.js';
 import type { KillMode } from './kill-modes.js';
 import type { Recipe } from './recipes.js';
+import type { ScenarioRunView } from './scenarios.js';
 
 export type NodeRole = 'leader' | 'worker';
 
@@ -256,6 +257,8 @@ export type ServerMessage =
   | { type: 'snapshot'; view: ClusterView }
   | { type: 'event'; event: ClusterEvent }
   | { type: 'zookeeper'; view: ZooKeeperView }
+  /** The guided scenario in progress or last ended (shared/src/scenarios.ts); every viewer follows it. */
+  | { type: 'scenario'; run: ScenarioRunView | null }
   | { type: 'pong'; at: number }
   | { type: 'error'; error: string; message: string };
 
