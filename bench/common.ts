@@ -22,6 +22,8 @@ export interface BenchOptions {
   zookeeperView?: boolean;
   /** Graceful failover beside the bare limit and a gateway with view + recording off (default on; `--no-compare`). */
   compare: boolean;
+  /** `--page-baseline DIR`: a second build of the page the page section feeds the same rounds (before/after). */
+  pageBaseline?: string;
   /** `--big`: the expensive rows too (5,000 viewers). */
   big: boolean;
   quick: boolean;

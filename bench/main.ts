@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only graceful,crash,propagation,viewers,nodes,startup,flood] [-- --idle-seconds N]`
+ * `npm run bench [-- --quick] [-- --only graceful,crash,propagation,viewers,nodes,startup,flood,page] [-- --idle-seconds N]`
  *
  * Local mode, real ZooKeeper, headless Chromium (/usr/bin/chromium). Bounded; stops by itself.
  * Writes bench/results/<date>.json and prints a markdown table. Targets are reported, never asserted.
@@ -14,13 +14,14 @@ import { CHROMIUM_ARGS, machineInfo, type BenchOptions, type Ctx, type SectionRe
 import { runFlood } from './flood.js';
 import { UI_NODES, openUiRig, runLeaderFailover, runPropagation, type UiRig } from './failover.js';
 import { runNodes } from './nodes.js';
+import { runPage } from './page.js';
 import { runStartup } from './startup.js';
 import { markdownTable, type Figure } from './stats.js';
 import { targetRows, targetTable } from './targets.js';
 import { runViewers } from './viewers.js';
 import { startZooKeeper } from '../launcher/src/index.js';
 
-const SECTIONS = ['graceful', 'crash', 'propagation', 'viewers', 'nodes', 'startup', 'flood'] as const;
+const SECTIONS = ['graceful', 'crash', 'propagation', 'viewers', 'nodes', 'startup', 'flood', 'page'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--idle-seconds N]
@@ -29,7 +30,9 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] 
   --idle-seconds N  idle CPU window per cluster size in the nodes section (default 30, quick 10)
   --zookeeper-view on|off  the gateway's ZooKeeper view (default on); compare failover with it off
   --no-compare      graceful failover without the bare limit and the view/recording-off gateway beside it
-  --big             the expensive rows too: 5,000 viewers on one gateway (adds ~2 min)`;
+  --big             the expensive rows too: 5,000 viewers on one gateway (adds ~2 min)
+  --page-baseline DIR  the page section also feeds a second build of the page (a copy of another
+                    checkout's frontend/dist/web), interleaved round by round: before/after in one run`;
 
 function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = { quick: false, compare: true, big: false, only: null, idleSeconds: NaN };
@@ -39,6 +42,7 @@ function parseArgs(argv: string[]): BenchOptions {
     if (flag === '--quick') o.quick = true;
     else if (flag === '--no-compare') o.compare = false;
     else if (flag === '--big') o.big = true;
+    else if (flag === '--page-baseline') o.pageBaseline = value();
     else if (flag === '--only') {
       const names = value()
         .split(',')
@@ -134,6 +138,7 @@ async function main(): Promise<void> {
   if (want('nodes')) await run('nodes', () => runNodes(ctx));
   if (want('startup')) await run('startup', () => runStartup(ctx));
   if (want('flood')) await run('flood', () => runFlood(ctx));
+  if (want('page')) await run('page', () => runPage(ctx));
 
   const browser = browserPromise ? await (browserPromise as Promise<import('playwright-core').Browser | null>) : null;
   await browser?.close().catch(() => undefined);

@@ -4,7 +4,7 @@
  * reset), each enabled only where this mode supports it and the slot's state allows it. Crash
  * stays one click, outside the menu (KillControls).
  */
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import {
   FAULT_ACTIONS,
   FAULT_DURATION_MAX_MS,
@@ -65,7 +65,8 @@ function entriesFor(action: FaultAction, label: string, node: NodeView | null, s
   }
 }
 
-export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; slot: SlotView | null; disabled: boolean }) {
+/** Memoised: a row's menu is the same until its node, its slot or the link changes (the page shares unchanged ones, state/share.ts). */
+export const ActionsMenu = memo(function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; slot: SlotView | null; disabled: boolean }) {
   const past = useShowingPast();
   const capabilities = useSyncExternalStore(capabilitiesStore.subscribe, capabilitiesStore.getSnapshot);
   const action = useAction();
@@ -167,4 +168,4 @@ export function ActionsMenu({ node, slot, disabled }: { node: NodeView | null; s
       <Outcome outcome={action.outcome} testId="action-outcome" />
     </div>
   );
-}
+});

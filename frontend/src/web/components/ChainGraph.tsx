@@ -4,7 +4,7 @@
  * leader, ghosts, frozen and partitioned nodes marked. When a watched znode goes, a dot runs back
  * along the arrow to the one node its deletion wakes. Geometry is in chain/layout.ts.
  */
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { ClusterView, NodeView, SlotView } from '@zkviz/shared';
 import { chainEdges, type ChainNode, type HeldWatches } from '../chain/edges.js';
 import { layoutChain, reversePath, type ArrowLayout, type MarkLayout } from '../chain/layout.js';
@@ -50,17 +50,14 @@ export function ChainGraph({ view, heldWatches, killDisabled, linkDown }: ChainG
   const slotOf = new Map<string, SlotView>((view.slots ?? []).filter((s) => s.znode).map((s) => [s.znode!, s]));
   const [menuFor, setMenuFor] = useState<string | null>(null);
   const firing = useFiringWatch(layout.arrows, layout.marks);
-  const now = useNow(
-    nodes.some((n) => n.liveness === 'ghost'),
-    250,
-  );
-
-  const onKey = (e: KeyboardEvent, id: string) => {
+  // Stable, so a memoised mark re-renders only when what it draws changed.
+  const toggleMenu = useCallback((id: string) => setMenuFor((cur) => (cur === id ? null : id)), []);
+  const onKey = useCallback((e: KeyboardEvent, id: string) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       setMenuFor((cur) => (cur === id ? null : id));
     } else if (e.key === 'Escape') setMenuFor(null);
-  };
+  }, []);
   if (nodes.length === 0) return null;
   const menuNode = nodes.find((n) => n.id === menuFor);
 
@@ -101,9 +98,8 @@ export function ChainGraph({ view, heldWatches, killDisabled, linkDown }: ChainG
                 node={node}
                 slotState={slotOf.get(node.id)?.state ?? null}
                 woken={firing?.to === node.id}
-                now={now}
-                onOpen={() => setMenuFor((cur) => (cur === node.id ? null : node.id))}
-                onKey={(e) => onKey(e, node.id)}
+                onOpen={toggleMenu}
+                onKey={onKey}
               />
             );
           })}
@@ -142,68 +138,86 @@ export function ChainGraph({ view, heldWatches, killDisabled, linkDown }: ChainG
   );
 }
 
-function Arrow({ arrow }: { arrow: ArrowLayout }) {
-  return (
-    <path
-      d={arrow.d}
-      className={`watch-arrow ${arrow.kind}`}
-      markerEnd="url(#chain-arrowhead)"
-      data-testid="watch-arrow"
-      data-from={arrow.from}
-      data-to={arrow.to}
-      data-kind={arrow.kind}
-    >
-      <title>{`${shortId(arrow.from)} watches ${shortId(arrow.to)} (${arrow.kind.replace(/-/g, ' ')})`}</title>
-    </path>
-  );
-}
+/** Memoised on what it draws: the layout is recomputed with every ZooKeeper view, its arrows rarely move. */
+const Arrow = memo(
+  function Arrow({ arrow }: { arrow: ArrowLayout }) {
+    return (
+      <path
+        d={arrow.d}
+        className={`watch-arrow ${arrow.kind}`}
+        markerEnd="url(#chain-arrowhead)"
+        data-testid="watch-arrow"
+        data-from={arrow.from}
+        data-to={arrow.to}
+        data-kind={arrow.kind}
+      >
+        <title>{`${shortId(arrow.from)} watches ${shortId(arrow.to)} (${arrow.kind.replace(/-/g, ' ')})`}</title>
+      </path>
+    );
+  },
+  (a, b) => a.arrow.d === b.arrow.d && a.arrow.kind === b.arrow.kind && a.arrow.from === b.arrow.from && a.arrow.to === b.arrow.to,
+);
 
 interface MarkProps {
   mark: MarkLayout;
   node: GraphNode;
   slotState: string | null;
   woken: boolean;
-  now: number;
-  onOpen: () => void;
-  onKey: (e: KeyboardEvent) => void;
+  onOpen: (id: string) => void;
+  onKey: (e: KeyboardEvent, id: string) => void;
 }
 
-function Mark({ mark, node, slotState, woken, now, onOpen, onKey }: MarkProps) {
-  const ghost = node.liveness === 'ghost';
-  const frozen = slotState === 'frozen';
-  const partitioned = slotState === 'partitioned';
-  const classes = ['chain-mark', node.role, ghost && 'ghost', frozen && 'frozen', partitioned && 'partitioned', woken && 'woken'].filter(Boolean).join(' ');
-  let sub: string = node.role;
-  if (ghost) sub = node.sessionExpiresAt ? `ghost ${formatDuration(Math.max(0, node.sessionExpiresAt - now))}` : 'ghost';
-  else if (frozen) sub = 'frozen';
-  else if (partitioned) sub = 'partitioned';
-  const visibleId = shortId(node.id).replace(/^n_0*(?=\d)/, 'n_'); // n_0000000007 → n_7, n_0000000000 → n_0
-  const visibleSub = node.role === 'leader' ? 'leader' : sub;
-  // The accessible name is the mark's visible text (axe: label-content-name-mismatch); the rest is its description.
-  const description = `${node.watching ? `watches ${shortId(node.watching)}. ` : ''}Enter for actions`;
-  return (
-    <g
-      className={classes}
-      tabIndex={0}
-      role="button"
-      aria-description={description}
-      data-testid="chain-mark"
-      data-node-id={node.id}
-      data-role={node.role}
-      data-liveness={node.liveness ?? 'unknown'}
-      onClick={onOpen}
-      onKeyDown={onKey}
-    >
-      <rect x={mark.x} y={mark.y} width={mark.w} height={mark.h} rx="7" />
-      <text x={mark.x + mark.w / 2} y={mark.y + 18} textAnchor="middle" className="mark-id">
-        {visibleId}
-      </text>
-      <text x={mark.x + mark.w / 2} y={mark.y + 34} textAnchor="middle" className="mark-sub">
-        {node.role === 'leader' ? <tspan aria-hidden="true">★ </tspan> : null}
-        {visibleSub}
-      </text>
-    </g>
-  );
+const sameBox = (a: MarkLayout, b: MarkLayout) => a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h;
+
+/** Memoised on what it draws (the box by value: the layout is recomputed with every ZooKeeper view). */
+const Mark = memo(
+  function Mark({ mark, node, slotState, woken, onOpen, onKey }: MarkProps) {
+    const ghost = node.liveness === 'ghost';
+    const frozen = slotState === 'frozen';
+    const partitioned = slotState === 'partitioned';
+    const classes = ['chain-mark', node.role, ghost && 'ghost', frozen && 'frozen', partitioned && 'partitioned', woken && 'woken'].filter(Boolean).join(' ');
+    let sub: ReactNode = node.role;
+    if (ghost) sub = node.sessionExpiresAt ? <GhostLeft until={node.sessionExpiresAt} /> : 'ghost';
+    else if (frozen) sub = 'frozen';
+    else if (partitioned) sub = 'partitioned';
+    const visibleId = shortId(node.id).replace(/^n_0*(?=\d)/, 'n_'); // n_0000000007 → n_7, n_0000000000 → n_0
+    const visibleSub = node.role === 'leader' ? 'leader' : sub;
+    // The accessible name is the mark's visible text (axe: label-content-name-mismatch); the rest is its description.
+    const description = `${node.watching ? `watches ${shortId(node.watching)}. ` : ''}Enter for actions`;
+    return (
+      <g
+        className={classes}
+        tabIndex={0}
+        role="button"
+        aria-description={description}
+        data-testid="chain-mark"
+        data-node-id={node.id}
+        data-role={node.role}
+        data-liveness={node.liveness ?? 'unknown'}
+        onClick={() => onOpen(node.id)}
+        onKeyDown={(e) => onKey(e, node.id)}
+        // Placed by a transform, not by x/y on every child: when a failover moves every mark up one
+        // place, one attribute per mark changes and its text needs no new layout.
+        transform={`translate(${mark.x} ${mark.y})`}
+      >
+        <rect width={mark.w} height={mark.h} rx="7" />
+        <text x={mark.w / 2} y={18} textAnchor="middle" className="mark-id">
+          {visibleId}
+        </text>
+        <text x={mark.w / 2} y={34} textAnchor="middle" className="mark-sub">
+          {node.role === 'leader' ? <tspan aria-hidden="true">★ </tspan> : null}
+          {visibleSub}
+        </text>
+      </g>
+    );
+  },
+  (a, b) => sameBox(a.mark, b.mark) && a.node === b.node && a.slotState === b.slotState && a.woken === b.woken && a.onOpen === b.onOpen && a.onKey === b.onKey,
+);
+
+/** A ghost's time left, ticking on its own: the clock re-renders this text, not the graph. */
+function GhostLeft({ until }: { until: number }) {
+  const now = useNow(true, 250);
+  return <>{`ghost ${formatDuration(Math.max(0, until - now))}`}</>;
 }
 
 /**

@@ -3,6 +3,7 @@
  * in the lane of the process that stamped it, joined in time order; hover (or focus) a dot for the
  * step's duration. A crash shows its long wait for the session as a shaded band.
  */
+import { memo } from 'react';
 import type { FailoverPhase, FailoverRecord } from '@zkviz/shared';
 import { buildTimeline } from '../timeline/build.js';
 import { shortId } from '@zkviz/shared';
@@ -22,7 +23,8 @@ export interface FailoverTimelineProps {
   clock: { offsetMs: number; measuredMs: number; rttMs: number } | null;
 }
 
-export function FailoverTimeline({ failover, pagePhases, clock }: FailoverTimelineProps) {
+/** Memoised: the record is shared between snapshots until it changes (state/share.ts). */
+export const FailoverTimeline = memo(function FailoverTimeline({ failover, pagePhases, clock }: FailoverTimelineProps) {
   const t = buildTimeline(failover, pagePhases);
   if (t.phases.length === 0) return null;
   const height = TOP * 2 + t.lanes.length * LANE_H;
@@ -105,4 +107,4 @@ export function FailoverTimeline({ failover, pagePhases, clock }: FailoverTimeli
       </p>
     </section>
   );
-}
+});

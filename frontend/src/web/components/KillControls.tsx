@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { KILL_MODES, KILL_MODE_TABLE } from '@zkviz/shared';
 import { killNode } from '../api.js';
 import { useAction } from '../hooks/useAction.js';
@@ -5,7 +6,7 @@ import { useShowingPast } from '../replay/past.js';
 import { Outcome } from './Outcome.js';
 
 /** One button per kill mode (shared/src/kill-modes.ts), the main action first; the result shows for a few seconds. */
-export function KillControls({ id, disabled }: { id: string; disabled: boolean }) {
+export const KillControls = memo(function KillControls({ id, disabled }: { id: string; disabled: boolean }) {
   const { pending, outcome, run } = useAction();
   const past = useShowingPast();
 
@@ -30,4 +31,4 @@ export function KillControls({ id, disabled }: { id: string; disabled: boolean }
       <Outcome outcome={outcome} testId="kill-outcome" />
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { createContext, memo, useContext, useMemo, type ReactNode } from 'react';
 import type { ClusterView, NodeView, SlotView } from '@zkviz/shared';
 import { shortId } from '@zkviz/shared';
 import { ActionsMenu } from './ActionsMenu.js';
@@ -7,14 +7,30 @@ import { KillControls } from './KillControls.js';
 import { SlotStatus } from './SlotStatus.js';
 import { LivenessNote, WatchingCell } from './NodeFacts.js';
 
+/** What a row's cells need besides the node. Each field is the row's own, so a memoised row re-renders only when one changes. */
 interface CellContext {
-  killDisabled: boolean;
-  /** The page has no live link to the gateway: no fault actions either. */
-  linkDown: boolean;
   /** The slot this node runs in, if a supervisor owns it. */
   slot: SlotView | null;
-  /** Negotiated session timeouts by session id (the ZooKeeper view), for a ghost's countdown bar. */
-  sessionTimeouts?: ReadonlyMap<string, number>;
+  /** The negotiated timeout of the node's session (the ZooKeeper view), for a ghost's countdown bar. */
+  timeoutMs: number | null;
+}
+
+/**
+ * Whether the controls work: the same for every row and changing with the cluster's state (a
+ * failover turns the kills off and on again), so a context read by the actions cell alone, not
+ * a prop that would re-render every row.
+ */
+const ControlsContext = createContext<{ killDisabled: boolean; linkDown: boolean }>({ killDisabled: true, linkDown: true });
+
+/** The actions cell: kill buttons and the fault menu, live as the controls context says. */
+function RowActions({ node, slot }: { node: NodeView; slot: SlotView | null }) {
+  const { killDisabled, linkDown } = useContext(ControlsContext);
+  return (
+    <div className="row-actions">
+      <KillControls id={node.id} disabled={killDisabled} />
+      <ActionsMenu node={node} slot={slot} disabled={linkDown} />
+    </div>
+  );
 }
 
 /** One entry per column: its header and how a node fills its cell. A new column is one entry. */
@@ -47,7 +63,7 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
     cell: (node, ctx) => (
       <>
         {node.role === 'leader' ? <span className="badge leader">leader</span> : <span className="badge">{node.role}</span>}
-        <LivenessNote node={node} timeoutMs={(node.session && ctx.sessionTimeouts?.get(node.session)) || null} />
+        <LivenessNote node={node} timeoutMs={ctx.timeoutMs} />
       </>
     ),
   },
@@ -62,17 +78,13 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
   {
     key: 'actions',
     ariaLabel: 'Actions',
-    cell: (node, ctx) => (
-      <div className="row-actions">
-        <KillControls id={node.id} disabled={ctx.killDisabled} />
-        <ActionsMenu node={node} slot={ctx.slot} disabled={ctx.linkDown} />
-      </div>
-    ),
+    cell: (node, ctx) => <RowActions node={node} slot={ctx.slot} />,
   },
 ];
 
-function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
-  const slot = ctx.slot;
+/** One row; memoised: the page shares unchanged nodes and slots between messages (state/share.ts). */
+const NodeRow = memo(function NodeRow({ node, slot, timeoutMs }: { node: NodeView } & CellContext) {
+  const ctx: CellContext = { slot, timeoutMs };
   const classes = [
     node.role === 'leader' ? 'leader-row' : '',
     slot && slot.state !== 'running' ? `slot-${slot.state}` : '',
@@ -107,7 +119,7 @@ function NodeRow({ node, ctx }: { node: NodeView; ctx: CellContext }) {
       ))}
     </tr>
   );
-}
+});
 
 export function NodeTable({
   view,
@@ -121,31 +133,38 @@ export function NodeTable({
   sessionTimeouts?: ReadonlyMap<string, number>;
 }) {
   const slots = new Map(view.slots.map((s) => [s.slot, s]));
-  const ctxOf = (node: NodeView): CellContext => ({ killDisabled, linkDown, sessionTimeouts, slot: node.slot ? (slots.get(node.slot) ?? null) : null });
+  const controls = useMemo(() => ({ killDisabled, linkDown }), [killDisabled, linkDown]);
   return (
-    <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
-      <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
-      {view.nodes.length === 0 && view.slots.length === 0 ? (
-        <p className="muted">No nodes yet.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              {NODE_COLUMNS.map((column) => (
-                <th key={column.key} aria-label={column.ariaLabel}>
-                  {column.header}
-                </th>
+    <ControlsContext.Provider value={controls}>
+      <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
+        <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
+        {view.nodes.length === 0 && view.slots.length === 0 ? (
+          <p className="muted">No nodes yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                {NODE_COLUMNS.map((column) => (
+                  <th key={column.key} aria-label={column.ariaLabel}>
+                    {column.header}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {view.nodes.map((node) => (
+                <NodeRow
+                  key={node.id}
+                  node={node}
+                  slot={node.slot ? (slots.get(node.slot) ?? null) : null}
+                  timeoutMs={(node.session && sessionTimeouts?.get(node.session)) || null}
+                />
               ))}
-            </tr>
-          </thead>
-          <tbody>
-            {view.nodes.map((node) => (
-              <NodeRow key={node.id} node={node} ctx={ctxOf(node)} />
-            ))}
-            <DownSlotRows view={view} columns={NODE_COLUMNS.length} />
-          </tbody>
-        </table>
-      )}
-    </section>
+              <DownSlotRows view={view} columns={NODE_COLUMNS.length} />
+            </tbody>
+          </table>
+        )}
+      </section>
+    </ControlsContext.Provider>
   );
 }

@@ -5,6 +5,7 @@
  * is about to expire. Everything here comes from the gateway's ZooKeeperView (four-letter words
  * and its own znode reads), nothing from the nodes.
  */
+import { memo, useMemo } from 'react';
 import type { ClusterView, ZooKeeperProblem, ZooKeeperSessionView, ZooKeeperView, ZooKeeperZnodeView } from '@zkviz/shared';
 import { shortId } from '@zkviz/shared';
 import { formatClock } from '../format.js';
@@ -51,10 +52,9 @@ function prettyData(data: string | null): string {
   }
 }
 
-function OwnerLinks({ owner, sessions, rows }: { owner: string; sessions: Map<string, ZooKeeperSessionView>; rows: Set<string> }) {
+/** `node`: the table row of the session's owner, when it has one. */
+function OwnerLinks({ owner, node }: { owner: string; node: string | null }) {
   if (owner === '0x0') return <span className="muted">persistent</span>;
-  const session = sessions.get(owner);
-  const node = session?.owner && rows.has(session.owner) ? session.owner : null;
   return (
     <>
       <a href={`#session-${owner}`} className="mono" data-testid="owner-session">
@@ -72,7 +72,11 @@ function OwnerLinks({ owner, sessions, rows }: { owner: string; sessions: Map<st
   );
 }
 
-function Znode({ znode, sessions, rows }: { znode: ZooKeeperZnodeView; sessions: Map<string, ZooKeeperSessionView>; rows: Set<string> }) {
+/**
+ * Memoised: a view shares unchanged znodes with the one before (state/share.ts), and the owner's
+ * row comes as a string, so a znode re-renders only when it or its owner's row changed.
+ */
+const Znode = memo(function Znode({ znode, ownerRow }: { znode: ZooKeeperZnodeView; ownerRow: string | null }) {
   const name = znode.path.slice(znode.path.lastIndexOf('/') + 1);
   const s = znode.stat;
   return (
@@ -102,7 +106,7 @@ function Znode({ znode, sessions, rows }: { znode: ZooKeeperZnodeView; sessions:
           <tr>
             <th>ephemeralOwner</th>
             <td>
-              <OwnerLinks owner={s.ephemeralOwner} sessions={sessions} rows={rows} />
+              <OwnerLinks owner={s.ephemeralOwner} node={ownerRow} />
             </td>
           </tr>
           <tr>
@@ -116,7 +120,7 @@ function Znode({ znode, sessions, rows }: { znode: ZooKeeperZnodeView; sessions:
       </pre>
     </details>
   );
-}
+});
 
 function ZnodeTree({ zk, sessions, rows }: { zk: ZooKeeperView; sessions: Map<string, ZooKeeperSessionView>; rows: Set<string> }) {
   return (
@@ -136,15 +140,44 @@ function ZnodeTree({ zk, sessions, rows }: { zk: ZooKeeperView; sessions: Map<st
                 <span className="muted">(absent)</span>
               )}
             </div>
-            {children.map((child) => (
-              <Znode key={child.path} znode={child} sessions={sessions} rows={rows} />
-            ))}
+            {children.map((child) => {
+              const owner = sessions.get(child.stat.ephemeralOwner)?.owner;
+              return <Znode key={child.path} znode={child} ownerRow={owner && rows.has(owner) ? owner : null} />;
+            })}
           </div>
         );
       })}
     </div>
   );
 }
+
+/**
+ * One session; memoised on what it shows. Every read renews a live session's expiry, so
+ * `expiresAt` is passed only where it is shown (no connection): the rows of live sessions stay put.
+ */
+const SessionRow = memo(function SessionRow({
+  id,
+  owner,
+  ownerIsRow,
+  server,
+  connected,
+  timeoutMs,
+  watches,
+  expiresAt,
+}: Pick<ZooKeeperSessionView, 'id' | 'owner' | 'server' | 'connected' | 'timeoutMs' | 'watches' | 'expiresAt'> & { ownerIsRow: boolean }) {
+  return (
+    <tr id={`session-${id}`} data-testid="zk-session" data-session={id} data-owner={owner ?? ''} data-connected={String(connected)}>
+      <td className="mono">{id}</td>
+      <td>{owner === null ? <span className="muted">—</span> : ownerIsRow ? <a href={`#node-${owner}`}>{shortId(owner)}</a> : shortId(owner)}</td>
+      <td>
+        {connected === true ? `on ${server}` : connected === false ? <strong className="warn">no connection</strong> : <span className="muted">unknown</span>}
+        {timeoutMs !== null && <span className="muted"> · timeout {timeoutMs} ms</span>}
+      </td>
+      <td className="mono">{watches.length === 0 ? <span className="muted">—</span> : watches.map((w) => <div key={w}>{w}</div>)}</td>
+      <td>{connected === false && expiresAt !== null ? <Countdown until={expiresAt} totalMs={timeoutMs} /> : <span className="muted">renewed by pings</span>}</td>
+    </tr>
+  );
+});
 
 function Sessions({ zk, rows }: { zk: ZooKeeperView; rows: Set<string> }) {
   if (zk.sessions.length === 0) return <p className="muted">No sessions reported.</p>;
@@ -161,30 +194,17 @@ function Sessions({ zk, rows }: { zk: ZooKeeperView; rows: Set<string> }) {
       </thead>
       <tbody>
         {zk.sessions.map((s) => (
-          <tr key={s.id} id={`session-${s.id}`} data-testid="zk-session" data-session={s.id} data-owner={s.owner ?? ''} data-connected={String(s.connected)}>
-            <td className="mono">{s.id}</td>
-            <td>
-              {s.owner === null ? <span className="muted">—</span> : rows.has(s.owner) ? <a href={`#node-${s.owner}`}>{shortId(s.owner)}</a> : shortId(s.owner)}
-            </td>
-            <td>
-              {s.connected === true ? (
-                `on ${s.server}`
-              ) : s.connected === false ? (
-                <strong className="warn">no connection</strong>
-              ) : (
-                <span className="muted">unknown</span>
-              )}
-              {s.timeoutMs !== null && <span className="muted"> · timeout {s.timeoutMs} ms</span>}
-            </td>
-            <td className="mono">{s.watches.length === 0 ? <span className="muted">—</span> : s.watches.map((w) => <div key={w}>{w}</div>)}</td>
-            <td>
-              {s.connected === false && s.expiresAt !== null ? (
-                <Countdown until={s.expiresAt} totalMs={s.timeoutMs} />
-              ) : (
-                <span className="muted">renewed by pings</span>
-              )}
-            </td>
-          </tr>
+          <SessionRow
+            key={s.id}
+            id={s.id}
+            owner={s.owner}
+            ownerIsRow={s.owner !== null && rows.has(s.owner)}
+            server={s.server}
+            connected={s.connected}
+            timeoutMs={s.timeoutMs}
+            watches={s.watches}
+            expiresAt={s.connected === false ? s.expiresAt : null}
+          />
         ))}
       </tbody>
     </table>
@@ -192,7 +212,15 @@ function Sessions({ zk, rows }: { zk: ZooKeeperView; rows: Set<string> }) {
 }
 
 export function ZooKeeperPanel({ zk, view, controlsDisabled }: { zk: ZooKeeperView | null; view: ClusterView | null; controlsDisabled: boolean }) {
-  const rows = new Set(view?.nodes.map((n) => n.id) ?? []);
+  // The rows only link here: the set changes when a node comes or goes, not with every snapshot.
+  const ids = view?.nodes.map((n) => n.id).join('\n') ?? '';
+  const rows = useMemo(() => new Set(ids ? ids.split('\n') : []), [ids]);
+  return <ZooKeeperPanelOf zk={zk} rows={rows} controlsDisabled={controlsDisabled} />;
+}
+
+/** Memoised: a snapshot that changes no row leaves the panel alone; a ZooKeeper view re-renders only the parts it changed. */
+const ZooKeeperPanelOf = memo(function ZooKeeperPanelOf({ zk, rows, controlsDisabled }: { zk: ZooKeeperView | null; rows: Set<string>; controlsDisabled: boolean }) {
+  const sessions = useMemo(() => new Map((zk?.sessions ?? []).map((s) => [s.id, s])), [zk?.sessions]);
   return (
     <section className="card zk-panel" data-testid="zk-panel">
       <h2>
@@ -212,7 +240,7 @@ export function ZooKeeperPanel({ zk, view, controlsDisabled }: { zk: ZooKeeperVi
           <div className="columns">
             <div>
               <h3>Znodes</h3>
-              <ZnodeTree zk={zk} sessions={new Map(zk.sessions.map((s) => [s.id, s]))} rows={rows} />
+              <ZnodeTree zk={zk} sessions={sessions} rows={rows} />
             </div>
             <div>
               <h3>Sessions</h3>
@@ -223,4 +251,4 @@ export function ZooKeeperPanel({ zk, view, controlsDisabled }: { zk: ZooKeeperVi
       )}
     </section>
   );
-}
+});

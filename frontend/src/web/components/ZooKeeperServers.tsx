@@ -3,12 +3,12 @@
  * zxid as epoch and counter, and the nodes connected to it; above them the quorum in words; in
  * local mode a Stop / Start / Restart per server.
  */
-import { useSyncExternalStore } from 'react';
+import { memo, useSyncExternalStore } from 'react';
 import { ZOOKEEPER_SERVER_OPS, shortId, type ZooKeeperServerOp, type ZooKeeperServerView, type ZooKeeperSessionView, type ZooKeeperView } from '@zkviz/shared';
 import { capabilitiesStore, zookeeperServer } from '../faults-api.js';
 import { useAction } from '../hooks/useAction.js';
 import { useShowingPast } from '../replay/past.js';
-import { quorumSentence, roleOf, sessionsOn } from '../zookeeper/ensemble.js';
+import { quorumSentence, roleOf, sessionsOn, type ConnectedSession } from '../zookeeper/ensemble.js';
 import { Outcome } from './Outcome.js';
 
 const OP_LABEL: Record<ZooKeeperServerOp, string> = { stop: 'Stop', start: 'Start', restart: 'Restart' };
@@ -48,35 +48,41 @@ function ServerControls({ server, disabled }: { server: ZooKeeperServerView; dis
   );
 }
 
-function ConnectedNodes({ server, sessions, rows }: { server: ZooKeeperServerView; sessions: readonly ZooKeeperSessionView[]; rows: Set<string> }) {
-  const on = sessionsOn(server, sessions);
-  // Sessions no election znode names (slot supervisors, tools): counted, not listed.
-  const others = on.filter((c) => c.owner === null);
-  const named = on.filter((c) => c.owner !== null);
-  if (on.length === 0) return <span className="muted">none</span>;
-  return (
-    <ul className="zk-server-nodes" data-testid="zk-server-nodes">
-      {named.map(({ session, owner }) => (
-        <li key={session} data-testid="zk-server-node" data-owner={owner} data-session={session}>
-          {owner === 'gateway' ? (
-            'gateway'
-          ) : rows.has(owner!) ? (
-            <a href={`#node-${owner}`} className="mono">
-              {shortId(owner!)}
-            </a>
-          ) : (
-            <span className="mono">{shortId(owner!)}</span>
-          )}
-        </li>
-      ))}
-      {others.length > 0 && (
-        <li className="muted" title={others.map((c) => c.session).join(' ')}>
-          +{others.length} other session{others.length === 1 ? '' : 's'}
-        </li>
-      )}
-    </ul>
-  );
-}
+const sameConnections = (a: readonly ConnectedSession[], b: readonly ConnectedSession[]) =>
+  a.length === b.length && a.every((c, i) => c.session === b[i]!.session && c.owner === b[i]!.owner);
+
+/** Memoised on who is connected: every read renews each session's expiry, which this list does not show. */
+const ConnectedNodes = memo(
+  function ConnectedNodes({ on, rows }: { on: ConnectedSession[]; rows: Set<string> }) {
+    // Sessions no election znode names (slot supervisors, tools): counted, not listed.
+    const others = on.filter((c) => c.owner === null);
+    const named = on.filter((c) => c.owner !== null);
+    if (on.length === 0) return <span className="muted">none</span>;
+    return (
+      <ul className="zk-server-nodes" data-testid="zk-server-nodes">
+        {named.map(({ session, owner }) => (
+          <li key={session} data-testid="zk-server-node" data-owner={owner} data-session={session}>
+            {owner === 'gateway' ? (
+              'gateway'
+            ) : rows.has(owner!) ? (
+              <a href={`#node-${owner}`} className="mono">
+                {shortId(owner!)}
+              </a>
+            ) : (
+              <span className="mono">{shortId(owner!)}</span>
+            )}
+          </li>
+        ))}
+        {others.length > 0 && (
+          <li className="muted" title={others.map((c) => c.session).join(' ')}>
+            +{others.length} other session{others.length === 1 ? '' : 's'}
+          </li>
+        )}
+      </ul>
+    );
+  },
+  (a, b) => a.rows === b.rows && sameConnections(a.on, b.on),
+);
 
 function ServerCard({
   server,
@@ -114,7 +120,7 @@ function ServerCard({
         </dd>
         <dt>nodes here</dt>
         <dd>
-          <ConnectedNodes server={server} sessions={sessions} rows={rows} />
+          <ConnectedNodes on={sessionsOn(server, sessions)} rows={rows} />
         </dd>
         <dt>latency</dt>
         <dd>{server.latency ? `${server.latency.min}/${server.latency.avg}/${server.latency.max} ms` : '—'}</dd>

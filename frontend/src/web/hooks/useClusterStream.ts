@@ -6,7 +6,15 @@
 import { GATEWAY_ROUTES, type ServerMessage } from '@zkviz/shared';
 import { useEffect, useReducer, useRef } from 'react';
 import { notePingSent, notePong } from '../timeline/clock.js';
-import { initialStreamState, parseServerMessage, reconnectDelayMs, streamReducer, type StreamState } from '../state/stream-state.js';
+import {
+  initialStreamState,
+  parseServerMessage,
+  reconnectDelayMs,
+  sharePrevious,
+  streamReducer,
+  type PreviousViews,
+  type StreamState,
+} from '../state/stream-state.js';
 
 const PING_EVERY_MS = 10_000;
 const SILENCE_LIMIT_MS = 25_000;
@@ -31,6 +39,7 @@ export function useClusterStream(onMessage?: (message: ServerMessage, bytes: num
     let pingTimer: number | undefined;
     let lastHeardAt = Date.now();
     let disposed = false;
+    const previous: PreviousViews = { view: null, zookeeper: null };
 
     const connect = () => {
       const ws = new WebSocket(gatewaySocketUrl());
@@ -51,8 +60,9 @@ export function useClusterStream(onMessage?: (message: ServerMessage, bytes: num
       };
       ws.onmessage = (e: MessageEvent) => {
         lastHeardAt = Date.now();
-        const message = parseServerMessage(e.data);
-        if (!message) return;
+        const parsed = parseServerMessage(e.data);
+        if (!parsed) return;
+        const message = sharePrevious(parsed, previous);
         if (message.type === 'pong') notePong(message.at, Date.now());
         dispatch({ type: 'message', message });
         listener.current?.(message, typeof e.data === 'string' ? e.data.length : 0);

@@ -3,6 +3,7 @@
  * it; components only read the result. Kept free of React and the DOM so it is unit-tested in Node.
  */
 import { zookeeperViewProblem, type ClusterEvent, type ClusterView, type ServerMessage, type ZooKeeperView } from '@zkviz/shared';
+import { shareUnchanged } from './share.js';
 
 /** The page's link to the gateway (not the cluster's health: that is `view.status`). */
 export type GatewayLink = 'connecting' | 'live' | 'reconnecting';
@@ -70,6 +71,31 @@ export function parseServerMessage(raw: unknown): ServerMessage | null {
   if (m.type === 'zookeeper' && zookeeperViewProblem(m.view) === null) return value as ServerMessage;
   if (m.type === 'pong' || m.type === 'error') return value as ServerMessage;
   return null;
+}
+
+/** The last snapshot and ZooKeeper view received, for `sharePrevious`. */
+export interface PreviousViews {
+  view: ClusterView | null;
+  zookeeper: ZooKeeperView | null;
+}
+
+/**
+ * `message` with every part equal to the previous view of its kind replaced by that view's
+ * (share.ts), so memoised components see unchanged rows as unchanged; `previous` is updated.
+ * Done once where messages arrive, so the live state and the page's history hold the same objects.
+ */
+export function sharePrevious(message: ServerMessage, previous: PreviousViews): ServerMessage {
+  if (message.type === 'snapshot') {
+    const view = shareUnchanged(previous.view, message.view);
+    previous.view = view;
+    return view === message.view ? message : { ...message, view };
+  }
+  if (message.type === 'zookeeper') {
+    const view = shareUnchanged(previous.zookeeper, message.view);
+    previous.zookeeper = view;
+    return view === message.view ? message : { ...message, view };
+  }
+  return message;
 }
 
 /** Reconnect delay after `attempt` failures: 250 ms doubling to 5 s, with jitter so a classroom of tabs does not reconnect in lockstep. */

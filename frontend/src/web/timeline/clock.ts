@@ -24,7 +24,18 @@ export function notePong(gatewayAt: number, receivedAt: number): void {
  * measured with; null before the first pong. An offset within ± half the round trip is no offset
  * we can tell from zero (same machine, usually), so it is 0 then rather than noise.
  */
-export function gatewayClock(): { offsetMs: number; measuredMs: number; rttMs: number } | null {
+export function gatewayClock(): GatewayClock | null {
   if (!best) return null;
-  return { offsetMs: Math.abs(best.offsetMs) > best.rttMs / 2 ? best.offsetMs : 0, measuredMs: best.offsetMs, rttMs: best.rttMs };
+  // The same object while the best sample stands, so a component given it can be memoised.
+  if (answer?.of !== best)
+    answer = { of: best, clock: { offsetMs: Math.abs(best.offsetMs) > best.rttMs / 2 ? best.offsetMs : 0, measuredMs: best.offsetMs, rttMs: best.rttMs } };
+  return answer.clock;
 }
+
+export interface GatewayClock {
+  offsetMs: number;
+  measuredMs: number;
+  rttMs: number;
+}
+
+let answer: { of: { offsetMs: number; rttMs: number }; clock: GatewayClock } | null = null;

@@ -4,7 +4,7 @@
  * on the page's clock, shifted onto the gateway's (clock.ts). Only for failovers this page saw
  * happen: one already in the first view it received was painted by nobody here.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ClusterView, FailoverPhase } from '@zkviz/shared';
 import { gatewayClock } from './clock.js';
 
@@ -30,5 +30,8 @@ export function usePagePainted(view: ClusterView | null): FailoverPhase[] {
     return () => cancelAnimationFrame(frame);
   }, [view, key, showsNewLeader, painted]);
 
-  return painted && painted.key === key ? [painted.phase] : [];
+  // The same array until it changes, so the memoised timeline is not re-rendered by every snapshot.
+  return useMemo(() => (painted && painted.key === key ? [painted.phase] : NO_PHASES), [painted, key]);
 }
+
+const NO_PHASES: FailoverPhase[] = [];
