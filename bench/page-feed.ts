@@ -9,7 +9,17 @@
  * Pure (no I/O, no clock: `now` is passed in), so the page section (page.ts) can feed 100 nodes to
  * the built page without starting 100 processes.
  */
-import type { ClusterEvent, ClusterView, FailoverRecord, NodeView, ServerMessage, SlotView, ZooKeeperSessionView, ZooKeeperView, ZooKeeperZnodeView } from '@zkviz/shared';
+import type {
+  ClusterEvent,
+  ClusterView,
+  FailoverRecord,
+  NodeView,
+  ServerMessage,
+  SlotView,
+  ZooKeeperSessionView,
+  ZooKeeperView,
+  ZooKeeperZnodeView,
+} from '@zkviz/shared';
 
 /** One message and how long after the previous one of its batch the gateway sent it. */
 export interface FeedStep {
@@ -81,7 +91,10 @@ export class ClusterFeed {
     // The old leader's znode is gone: its successor's watch is no longer held.
     this.nodes.shift();
     this.now += 60;
-    steps.push({ afterMs: 60, message: this.snapshot('leaderless', { stale: true, leaderlessSince: lostAt, rows: [old, ...this.nodes], unconfirmed: successor.id }) });
+    steps.push({
+      afterMs: 60,
+      message: this.snapshot('leaderless', { stale: true, leaderlessSince: lostAt, rows: [old, ...this.nodes], unconfirmed: successor.id }),
+    });
     this.zxid += 3;
     steps.push({ afterMs: 0, message: this.zookeeper() });
     this.stopSlot(old.slot);
@@ -97,7 +110,12 @@ export class ClusterFeed {
         { name: 'kill-requested', at: now, by: 'gateway', how: 'kill (graceful) asked of the gateway' },
         { name: 'successor-notified', at: now + 19, by: 'successor', how: 'its watch on the old leader’s znode fired' },
         { name: 'znode-deleted', at: now + 23, by: 'gateway', how: "ZooKeeper's deletion notification on the gateway's watch" },
-        { name: 'session-closed', at: now + 37, by: 'gateway', how: 'ZooKeeper deleted its registry entry (an ephemeral it never deletes itself) as it closed the session' },
+        {
+          name: 'session-closed',
+          at: now + 37,
+          by: 'gateway',
+          how: 'ZooKeeper deleted its registry entry (an ephemeral it never deletes itself) as it closed the session',
+        },
         { name: 'registry-updated', at: now + 48, by: 'successor', how: 'its registry entry was created' },
         { name: 'successor-acting', at: now + 49, by: 'successor', how: 'it started acting as leader' },
         { name: 'gateway-switched', at: this.now, by: 'gateway', how: 'first snapshot of the new leader accepted' },
@@ -218,7 +236,16 @@ export class ClusterFeed {
   private zookeeper(): ServerMessage {
     const server = '127.0.0.1:41667';
     const sessions: ZooKeeperSessionView[] = [
-      { id: this.gatewaySession, timeoutMs: 2000, owner: 'gateway', server, connected: true, expiresAt: this.now + 1500, ephemerals: [], watches: ['/election', '/zkviz/recipe'] },
+      {
+        id: this.gatewaySession,
+        timeoutMs: 2000,
+        owner: 'gateway',
+        server,
+        connected: true,
+        expiresAt: this.now + 1500,
+        ephemerals: [],
+        watches: ['/election', '/zkviz/recipe'],
+      },
       ...this.nodes.map((n, i) => ({
         id: n.session,
         timeoutMs: 2000,

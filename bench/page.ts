@@ -18,7 +18,20 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayHealth } from '@zkviz/shared';
-import { LEADER_ROW, afterNextFrame, longestTaskBetween, openInstrumentedPage, pageMarks, resetMarks, sleep, waitInPage, waitPageShows, withTimeout, type Ctx, type SectionResult } from './common.js';
+import {
+  LEADER_ROW,
+  afterNextFrame,
+  longestTaskBetween,
+  openInstrumentedPage,
+  pageMarks,
+  resetMarks,
+  sleep,
+  waitInPage,
+  waitPageShows,
+  withTimeout,
+  type Ctx,
+  type SectionResult,
+} from './common.js';
 import { ClusterFeed, type FeedStep } from './page-feed.js';
 import { figure, type Figure } from './stats.js';
 
@@ -26,7 +39,13 @@ type Page = import('playwright-core').Page;
 
 export const PAGE_DIST = resolve(fileURLToPath(new URL('../frontend/dist/web', import.meta.url)));
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
 /** What a local-mode gateway says about itself: every fault action on (nodes run in slots). */
 const HEALTH: GatewayHealth = {
   status: 'ok',
@@ -102,9 +121,46 @@ interface Samples {
   frame: number[];
   longest: number[];
   restartLongest: number[];
+  /** Main-thread CPU of the page while the failover's messages arrive (trace `tdur`), and its longest task's. */
+  cpu: number[];
+  longestCpu: number[];
+}
+
+const noSamples = (): Samples => ({ repaint: [], frame: [], longest: [], restartLongest: [], cpu: [], longestCpu: [] });
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * The page's main-thread tasks in a Chromium trace: CPU time (`tdur`, µs → ms), which on a shared
+ * machine, unlike wall time, does not grow with what else runs. The page's renderer is the main
+ * thread that worked most (the other page, when there is one, is idle meanwhile).
+ */
+function mainThreadCpu(trace: Buffer): { total: number; longest: number } {
+  const events = (JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byThread = new Map<string, number[]>();
+  for (const e of events) {
+    const thread = `${e.pid}:${e.tid}`;
+    if (e.name !== 'RunTask' || e.ph !== 'X' || !mains.has(thread)) continue;
+    const tasks = byThread.get(thread) ?? [];
+    tasks.push((e.tdur ?? e.dur ?? 0) / 1000);
+    byThread.set(thread, tasks);
+  }
+  const sum = (tasks: number[]) => tasks.reduce((a, b) => a + b, 0);
+  const tasks = [...byThread.values()].sort((a, b) => sum(b) - sum(a))[0] ?? [];
+  return { total: sum(tasks), longest: Math.max(0, ...tasks) };
 }
 
 interface Subject {
+  browser: import('playwright-core').Browser;
   build: Build;
   stub: PageStub;
   page: Page;
@@ -116,11 +172,19 @@ interface Subject {
 async function round(s: Subject): Promise<void> {
   const { page, feed, stub, samples } = s;
   await resetMarks(page);
+  await s.browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline'] });
   const seq = await stub.send(feed.gracefulFailover(Date.now()));
   const leader = feed.leader;
-  await waitInPage(page, `(() => { const el = document.querySelector(${JSON.stringify(LEADER_ROW)}); return !!el && el.getAttribute('data-node-id') === ${JSON.stringify(leader)}; })()`, 30_000);
+  await waitInPage(
+    page,
+    `(() => { const el = document.querySelector(${JSON.stringify(LEADER_ROW)}); return !!el && el.getAttribute('data-node-id') === ${JSON.stringify(leader)}; })()`,
+    30_000,
+  );
   await afterNextFrame(page);
   await sleep(200); // the ZooKeeper views after it, and any work they start
+  const cpu = mainThreadCpu(await s.browser.stopTracing());
+  samples.cpu.push(cpu.total);
+  samples.longestCpu.push(cpu.longest);
   const marks = await pageMarks(page);
   const msg = marks.msgs.find((m) => m.seq === seq);
   const shown = marks.leaders.find((m) => m.id === leader);
@@ -153,7 +217,7 @@ async function openSubject(ctx: Ctx, build: Build, size: number): Promise<Subjec
     feed.leader,
     30_000,
   );
-  return { build, stub, page, feed, samples: { repaint: [], frame: [], longest: [], restartLongest: [] } };
+  return { browser, build, stub, page, feed, samples: noSamples() };
 }
 
 export async function runPage(ctx: Ctx): Promise<SectionResult> {
@@ -171,7 +235,7 @@ export async function runPage(ctx: Ctx): Promise<SectionResult> {
       for (const b of builds) subjects.push(await openSubject(ctx, b, size));
       // One warm-up round each (JIT, first layout), then the rounds interleaved build by build.
       for (const s of subjects) await round(s);
-      for (const s of subjects) s.samples = { repaint: [], frame: [], longest: [], restartLongest: [] };
+      for (const s of subjects) s.samples = noSamples();
       for (let i = 0; i < rounds; i++) for (const s of subjects) await round(s);
       for (const s of subjects) {
         const own = s.build === builds[0];
@@ -181,6 +245,8 @@ export async function runPage(ctx: Ctx): Promise<SectionResult> {
         figures.push(figure(section, `new leader's snapshot in the page → next animation frame${who}`, 'ms', s.samples.frame));
         figures.push(figure(section, `longest task while the failover's messages arrive (0: none ≥ 50 ms)${who}`, 'ms', s.samples.longest, id('longestTask')));
         figures.push(figure(section, `longest task while the restart's messages arrive (0: none ≥ 50 ms)${who}`, 'ms', s.samples.restartLongest));
+        figures.push(figure(section, `main-thread CPU while the failover's messages arrive (trace)${who}`, 'ms', s.samples.cpu, id('cpu')));
+        figures.push(figure(section, `longest main-thread task in CPU time during the failover (trace)${who}`, 'ms', s.samples.longestCpu, id('longestTaskCpu')));
       }
     } catch (err) {
       notes.push(`${size} nodes: ${(err as Error).message.split('\n')[0]}`);

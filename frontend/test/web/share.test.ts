@@ -69,7 +69,7 @@ describe('sharePrevious', () => {
     };
     assert.equal(second.view.seq, 2);
     assert.equal(second.view.nodes, nodes);
-    assert.equal(previous.view, second.view as unknown);
+    assert.equal(previous.view, second.view);
     const event = { type: 'event', event: { at: 1 } } as unknown as ServerMessage;
     assert.equal(sharePrevious(event, previous), event);
     assert.equal(previous.zookeeper, null);

@@ -11,13 +11,15 @@ export const EventTimeline = memo(function EventTimeline({ events }: { events: C
         <p className="muted">Nothing yet.</p>
       ) : (
         <ol className="timeline" data-testid="event-timeline" tabIndex={0} aria-label="History (scrolls)">
-          {eventKeys(events).reverse().map(({ event, key }) => (
-            <li key={key} className={`ev-${event.kind}`}>
-              <time className="mono muted">{formatClock(event.at)}</time>
-              <span className="ev-kind">{event.kind}</span>
-              <span>{event.text}</span>
-            </li>
-          ))}
+          {eventKeys(events)
+            .reverse()
+            .map(({ event, key }) => (
+              <li key={key} className={`ev-${event.kind}`}>
+                <time className="mono muted">{formatClock(event.at)}</time>
+                <span className="ev-kind">{event.kind}</span>
+                <span>{event.text}</span>
+              </li>
+            ))}
         </ol>
       )}
     </section>

@@ -40,6 +40,12 @@ interface NodeColumn {
   header?: string;
   ariaLabel?: string;
   className?: string;
+  /**
+   * Share of the table's width (a plain percentage: fixed tables ignore calc() widths). The table's
+   * layout is fixed (styles.css): a row that changes, comes or goes is laid out alone, not every
+   * cell of 100 rows again to find the column widths.
+   */
+  width: string;
   cell: (node: NodeView, ctx: CellContext) => ReactNode;
 }
 
@@ -48,6 +54,7 @@ const none = <span className="muted">—</span>;
 const NODE_COLUMNS: readonly NodeColumn[] = [
   {
     key: 'znode',
+    width: '33%',
     header: 'Znode',
     cell: (node, ctx) => (
       <>
@@ -59,6 +66,7 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
   },
   {
     key: 'type',
+    width: '11%',
     header: 'Type',
     cell: (node, ctx) => (
       <>
@@ -69,14 +77,16 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
   },
   {
     key: 'watching',
+    width: '15%',
     header: 'Watching',
     className: 'mono',
     // ✓ when ZooKeeper holds the watch the node claims, a warning when it does not (NodeFacts.tsx).
     cell: (node) => <WatchingCell node={node} />,
   },
-  { key: 'address', header: 'Address', className: 'mono', cell: (node) => node.address ?? none },
+  { key: 'address', header: 'Address', className: 'mono', width: '16%', cell: (node) => node.address ?? none },
   {
     key: 'actions',
+    width: '25%',
     ariaLabel: 'Actions',
     cell: (node, ctx) => <RowActions node={node} slot={ctx.slot} />,
   },
@@ -141,11 +151,11 @@ export function NodeTable({
         {view.nodes.length === 0 && view.slots.length === 0 ? (
           <p className="muted">No nodes yet.</p>
         ) : (
-          <table>
+          <table className="node-table">
             <thead>
               <tr>
                 {NODE_COLUMNS.map((column) => (
-                  <th key={column.key} aria-label={column.ariaLabel}>
+                  <th key={column.key} aria-label={column.ariaLabel} style={{ width: column.width }}>
                     {column.header}
                   </th>
                 ))}
