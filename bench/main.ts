@@ -106,6 +106,32 @@ async function main(): Promise<void> {
   }
 
   const results: Record<string, SectionResult> = {};
+  // The results file is rewritten after every section, so an interrupted run keeps what it measured.
+  const date = new Date();
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = date.toISOString().replace(/:/g, '-').replace(/\..*$/, '');
+  const file = join(dir, `${stamp}${options.quick ? '-quick' : ''}.json`);
+  const sessionTimeouts = () => [...ctx.sessionTimeouts].sort((a, b) => a - b);
+  const reportOf = (complete: boolean) => {
+    const report = {
+      date: date.toISOString(),
+      mode: options.quick ? 'quick' : 'full',
+      sections: SECTIONS.filter(want),
+      /** false while the run is going (or if it was interrupted): `results` holds the sections done so far. */
+      complete,
+      durationS: Math.round((Date.now() - started) / 1000),
+      git: { commit: git('rev-parse --short HEAD'), dirty: git('status --porcelain -- cluster frontend/src shared launcher') !== '' },
+      machine: { ...machine, zookeeper: zkVersion, loadavgAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
+      negotiatedSessionTimeoutMs: sessionTimeouts(),
+      zookeeperView: options.zookeeperView !== false,
+      uiClusterNodes: UI_NODES,
+      results,
+    };
+    const targets = targetRows(Object.values(results).flatMap((r) => r.figures));
+    writeFileSync(file, JSON.stringify({ ...report, targets }, null, 2) + '\n');
+    return { report, targets };
+  };
   const run = async (name: string, fn: () => Promise<SectionResult>) => {
     const t = Date.now();
     const load = loadavg().map((l) => Math.round(l * 100) / 100);
@@ -117,7 +143,8 @@ async function main(): Promise<void> {
       log(`${name} FAILED: ${(err as Error).stack ?? String(err)}`);
       results[name] = { figures: [], facts: {}, notes: [`section failed: ${(err as Error).message.split('\n')[0]}`] };
     }
-    log(`${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    reportOf(false);
+    log(`${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s (results so far: ${file})`);
   };
 
   if (want('graceful') || want('crash') || want('propagation')) {
@@ -143,28 +170,9 @@ async function main(): Promise<void> {
   const browser = browserPromise ? await (browserPromise as Promise<import('playwright-core').Browser | null>) : null;
   await browser?.close().catch(() => undefined);
 
-  const date = new Date();
-  const sessionTimeouts = [...ctx.sessionTimeouts].sort((a, b) => a - b);
-  const report = {
-    date: date.toISOString(),
-    mode: options.quick ? 'quick' : 'full',
-    sections: SECTIONS.filter(want),
-    durationS: Math.round((Date.now() - started) / 1000),
-    git: { commit: git('rev-parse --short HEAD'), dirty: git('status --porcelain -- cluster frontend/src shared launcher') !== '' },
-    machine: { ...machine, zookeeper: zkVersion, loadavgAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
-    negotiatedSessionTimeoutMs: sessionTimeouts,
-    zookeeperView: options.zookeeperView !== false,
-    uiClusterNodes: UI_NODES,
-    results,
-  };
+  const { report, targets } = reportOf(true);
   const allFigures: Figure[] = Object.values(results).flatMap((r) => r.figures);
-  const targets = targetRows(allFigures);
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
-  mkdirSync(dir, { recursive: true });
-  const stamp = date.toISOString().replace(/:/g, '-').replace(/\..*$/, '');
-  const file = join(dir, `${stamp}${options.quick ? '-quick' : ''}.json`);
-  writeFileSync(file, JSON.stringify({ ...report, targets }, null, 2) + '\n');
-
+  const sessionTimeoutsSeen = report.negotiatedSessionTimeoutMs;
   const figures = allFigures;
   const facts = Object.entries(results).filter(([, r]) => Object.keys(r.facts).length || r.notes.length);
   const m = report.machine;
@@ -173,7 +181,7 @@ async function main(): Promise<void> {
     '',
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ZooKeeper ${m.zookeeper}; ` +
       `load average at start ${m.loadavg.join(' / ')}, at end ${m.loadavgAtEnd.join(' / ')}. ` +
-      `Negotiated session timeout: ${sessionTimeouts.length ? sessionTimeouts.join(', ') + ' ms' : 'n/a'}.`,
+      `Negotiated session timeout: ${sessionTimeoutsSeen.length ? sessionTimeoutsSeen.join(', ') + ' ms' : 'n/a'}.`,
     '',
     '### Targets (issue #15; reported, never asserted)',
     '',
