@@ -12,7 +12,7 @@ import { readmeScreenshot, seriousAxeViolations, tableWithLeader, useClusterInCh
 
 const WAIT = { timeout: 30_000 };
 
-const e2e = useClusterInChromium({ nodes: 3, supervised: true, sessionTimeoutMs: 2000, zookeeper: { size: 3, tickTime: 100 }, readyTimeoutMs: 60_000 });
+const e2e = useClusterInChromium({ nodes: 3, supervised: true, sessionTimeoutMs: 2000, zookeeper: { size: 3, tickTime: 100 } });
 
 const card = (id: string) => e2e.page.locator(`[data-testid="zk-server"][data-server-id="${id}"]`);
 

@@ -10,7 +10,7 @@ import { tableWithLeader, useClusterInChromium } from './browser.js';
 
 const WAIT = { timeout: 30_000 };
 
-const e2e = useClusterInChromium({ nodes: 3, supervised: true, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 }, readyTimeoutMs: 60_000 });
+const e2e = useClusterInChromium({ nodes: 3, supervised: true, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
 
 /** `count` node rows in running slots, exactly one leader; returns the leader's slot. */
 async function settledTable(count: number): Promise<string> {

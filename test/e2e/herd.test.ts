@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readmeScreenshot, tableWithLeader, useClusterInChromium } from './browser.js';
 
 const WAIT = { timeout: 30_000 };
-const e2e = useClusterInChromium({ nodes: 5, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 }, readyTimeoutMs: 60_000 });
+const e2e = useClusterInChromium({ nodes: 5, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
 const leaderRow = () => e2e.page.locator('[data-testid="node-row"][data-role="leader"]');
 const cell = (row: string, recipe: string, value: number) => e2e.page.locator(`[data-testid="compare-${row}"] td[data-recipe="${recipe}"][data-value="${value}"]`);
 

@@ -11,7 +11,7 @@ import { useClusterInChromium } from './browser.js';
 const WAIT = { timeout: 30_000 };
 
 // A longer session timeout than the other e2e files: the countdown has time to be read twice.
-const e2e = useClusterInChromium({ nodes: 3, sessionTimeoutMs: 4000, readyTimeoutMs: 60_000 });
+const e2e = useClusterInChromium({ nodes: 3, sessionTimeoutMs: 4000 });
 
 /** Three rows, one leader, and ZooKeeper confirming both workers' watches. */
 async function settled(count: number): Promise<void> {

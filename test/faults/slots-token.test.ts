@@ -30,7 +30,7 @@ const slotsRunning = () =>
 
 describe('fault routes with CONTROL_TOKEN set (real gateway)', { skip: gatewayBuilt() ? false : 'not built: run npm run build' }, () => {
   before(async () => {
-    cluster = await startLocalCluster({ nodes: 2, supervised: true, sessionTimeoutMs: 1500, gatewayEnv: { CONTROL_TOKEN: TOKEN }, readyTimeoutMs: 60_000 });
+    cluster = await startLocalCluster({ nodes: 2, supervised: true, sessionTimeoutMs: 1500, gatewayEnv: { CONTROL_TOKEN: TOKEN } });
   });
   after(async () => {
     await cluster?.stop();

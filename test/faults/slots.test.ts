@@ -93,7 +93,7 @@ const cursors = () => new Map(cluster.nodes.map((p) => [p, p.cursor()]));
 
 describe('fault actions through the gateway (local mode, supervised slots)', { skip: gatewayBuilt() ? false : 'not built: run npm run build' }, () => {
   before(async () => {
-    cluster = await startLocalCluster({ nodes: 3, supervised: true, sessionTimeoutMs: SESSION_MS, zookeeper: { tickTime: 100 }, readyTimeoutMs: 60_000 });
+    cluster = await startLocalCluster({ nodes: 3, supervised: true, sessionTimeoutMs: SESSION_MS, zookeeper: { tickTime: 100 } });
   });
   after(async () => {
     await cluster?.stop();

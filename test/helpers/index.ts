@@ -16,7 +16,7 @@ import { gatewayKillPath } from '@zkviz/shared';
 import { ZkConnection, type SessionInfo } from '@zkviz/shared/zk';
 import {
   startEnsemble,
-  startLocalCluster,
+  startLocalCluster as launchLocalCluster,
   type LocalCluster,
   type LocalClusterOptions,
   type StartEnsembleOptions,
@@ -27,6 +27,17 @@ import {
 
 export * from '../../launcher/src/index.js';
 export * from './settled.js';
+
+/**
+ * How long a test waits for each process of a cluster to listen. Tests share a 2-core machine with
+ * other jobs, where a node can take far longer than the launcher's own default to start.
+ */
+export const TEST_READY_TIMEOUT_MS = 60_000;
+
+/** The launcher's startLocalCluster with the tests' ready timeout (a test may still pass its own). */
+export function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
+  return launchLocalCluster({ readyTimeoutMs: TEST_READY_TIMEOUT_MS, ...options });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Waiting

@@ -15,7 +15,7 @@ describe('the herd effect, counted, and the live recipe switch (8 nodes)', () =>
   let cluster: LocalCluster;
   let zk: ZkConnection;
   before(async () => {
-    cluster = await startLocalCluster({ nodes: NODES, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 }, readyTimeoutMs: 60_000 });
+    cluster = await startLocalCluster({ nodes: NODES, sessionTimeoutMs: 1000, zookeeper: { tickTime: 100 } });
     zk = await zkClient(cluster.zkConnect);
   });
   after(async () => {

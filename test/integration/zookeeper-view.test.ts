@@ -59,7 +59,7 @@ describe('ZooKeeper view on a settled chain, crash and graceful kills', () => {
   let cluster: LocalCluster;
   let ws: Watcher;
   before(async () => {
-    cluster = await startLocalCluster({ nodes: 4, sessionTimeoutMs: SESSION_TIMEOUT_MS, zookeeper: { tickTime: TICK_MS }, readyTimeoutMs: 60_000 });
+    cluster = await startLocalCluster({ nodes: 4, sessionTimeoutMs: SESSION_TIMEOUT_MS, zookeeper: { tickTime: TICK_MS } });
     ws = new Watcher(cluster.url!);
     await ws.opened();
   });
@@ -171,7 +171,7 @@ describe('ZooKeeper view when the words are refused, a server is down, or it ans
   let garbage: Server;
   let second: ManagedProcess | null = null;
   before(async () => {
-    cluster = await startLocalCluster({ nodes: 3, sessionTimeoutMs: SESSION_TIMEOUT_MS, zookeeper: { fourLetterWords: 'srvr,ruok' }, readyTimeoutMs: 60_000 });
+    cluster = await startLocalCluster({ nodes: 3, sessionTimeoutMs: SESSION_TIMEOUT_MS, zookeeper: { fourLetterWords: 'srvr,ruok' } });
     garbage = createServer((socket) => {
       socket.on('error', () => {});
       socket.end('\u0000\u0001garbage, not ZooKeeper\n');
