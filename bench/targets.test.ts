@@ -47,3 +47,22 @@ test('single-figure rows compare the named statistic; the scale rows compare rat
   assert.equal(by('ZooKeeper view').met, false);
   assert.match(targetTable(rows), /\| \*\*missed\*\* \|/);
 });
+
+test('the 100-node page row takes a real cluster when there is one, else the synthesized feed', () => {
+  const page = (figures: ReturnType<typeof figure>[]) => targetRows(figures).find((r) => r.figure.startsWith('page with 100 nodes'))!;
+  const fed = page([
+    figure('8', 'repaint', 'ms', [10, 12], { id: 'page100.repaint' }),
+    figure('8', 'longest', 'ms', [0, 0], { id: 'page100.longestTask' }),
+    figure('8', 'cpu', 'ms', [20, 30], { id: 'page100.longestTaskCpu' }),
+  ]);
+  assert.equal(fed.met, true);
+  assert.match(fed.measured, /^10\.0 ms; no task ≥ 50 ms \(synthesized feed, --only page; longest task in CPU time 30\.0 ms\)$/);
+  const real = page([
+    figure('8', 'repaint', 'ms', [10], { id: 'page100.repaint' }),
+    figure('8', 'longest', 'ms', [0], { id: 'page100.longestTask' }),
+    figure('5', 'repaint', 'ms', [40], { id: 'nodes100.repaint' }),
+    figure('5', 'longest', 'ms', [60], { id: 'nodes100.longestTask' }),
+  ]);
+  assert.equal(real.met, false);
+  assert.match(real.measured, /^40\.0 ms; 60\.0 ms \(real cluster\)$/);
+});

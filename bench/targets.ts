@@ -99,11 +99,19 @@ export function targetRows(figures: readonly Figure[]): TargetRow[] {
   viewers(1000, 200, 200, 'the full viewers section');
   viewers(5000, 500, 400, '--big');
   {
-    const repaint = get('nodes100.repaint');
-    const task = get('nodes100.longestTask');
+    // A real 100-node cluster (nodes section) when it ran; else the built page fed a synthesized
+    // 100-node failover (page section), which measures the same page work without 100 processes.
+    const real = get('nodes100.repaint') && get('nodes100.longestTask');
+    const repaint = real ? get('nodes100.repaint') : get('page100.repaint');
+    const task = real ? get('nodes100.longestTask') : get('page100.longestTask');
+    const cpu = real ? undefined : get('page100.longestTaskCpu');
+    const how = real ? 'real cluster' : `synthesized feed, --only page${cpu ? `; longest task in CPU time ${ms(cpu.max)}` : ''}`;
     rows.push({
       figure: 'page with 100 nodes and the chain graph: failover repaint (p50); longest task during it',
-      measured: repaint && task ? `${ms(repaint.p50)}; ${task.max === 0 ? 'no task ≥ 50 ms' : ms(task.max)}` : missing('the full nodes section, with Chromium'),
+      measured:
+        repaint && task
+          ? `${ms(repaint.p50)}; ${task.max === 0 ? 'no task ≥ 50 ms' : ms(task.max)} (${how})`
+          : missing('the page section, or the full nodes section, with Chromium'),
       target: '< 16 ms; < 50 ms',
       met: repaint && task ? all([repaint.p50, 16], [task.max, 50]) : null,
     });
