@@ -320,18 +320,18 @@ describe('scenario routes', () => {
     try {
       const list = await h.app.inject({ method: 'GET', url: '/api/scenarios' });
       assert.equal(list.statusCode, 200);
-      const body = list.json() as { scenarios: { id: string; available: boolean; why: string | null }[]; run: null };
+      const body = list.json<{ scenarios: { id: string; available: boolean; why: string | null }[]; run: null }>();
       assert.equal(body.run, null);
       assert.ok(body.scenarios.length >= 6);
       assert.ok(body.scenarios.every((s) => !s.available && typeof s.why === 'string'));
       assert.equal((await h.app.inject({ method: 'POST', url: '/api/scenarios/NOPE!/run', payload: {} })).statusCode, 400);
       const unknown = await h.app.inject({ method: 'POST', url: '/api/scenarios/nope/run', payload: {} });
       assert.equal(unknown.statusCode, 404);
-      assert.equal(unknown.json().error, 'unknown_scenario');
+      assert.equal(unknown.json<{ error: string }>().error, 'unknown_scenario');
       const unavailable = await h.app.inject({ method: 'POST', url: '/api/scenarios/leader-crash/run', payload: {} });
       assert.equal(unavailable.statusCode, 409);
-      assert.equal(unavailable.json().error, 'not_available');
-      assert.equal((await h.app.inject({ method: 'POST', url: '/api/scenarios/current/next', payload: {} })).json().error, 'no_scenario');
+      assert.equal(unavailable.json<{ error: string }>().error, 'not_available');
+      assert.equal((await h.app.inject({ method: 'POST', url: '/api/scenarios/current/next', payload: {} })).json<{ error: string }>().error, 'no_scenario');
       assert.equal((await h.app.inject({ method: 'POST', url: '/api/scenarios/current/stop', payload: { x: 1 } })).statusCode, 400);
     } finally {
       await h.app.close();

@@ -34,7 +34,7 @@ export interface WaitMet {
 const nodeValue = (znode: string, fields: Record<string, Value> = {}): Value => ({ kind: 'node', znode, fields });
 
 function bound(wait: { node?: string; from?: string }, key: 'node' | 'from', ctx: WaitContext): NodeBinding | null | string {
-  const selector = wait[key as keyof typeof wait];
+  const selector = wait[key];
   if (selector === undefined) return null;
   return resolveNode(selector, ctx.world, ctx.bindings);
 }
