@@ -236,7 +236,8 @@ function Step({ step, index, current }: { step: ScenarioStepView; index: number;
       <div className="scenario-step-head">
         <span className="scenario-step-title">{step.title}</span> <span className={`badge step-state state-${step.state}`}>{stepStateWords(step.state)}</span>
       </div>
-      {up && step.expect && <p className="scenario-expect">{step.expect}</p>}
+      {/* A step of words only keeps them once done; one with an explain is told by it. */}
+      {step.expect && (up || (step.state === 'done' && !step.explain)) && <p className={up ? 'scenario-expect' : 'scenario-expect muted'}>{step.expect}</p>}
       {up && step.action && (
         <p className="scenario-action">
           <span className="muted">Action:</span> {step.action}
