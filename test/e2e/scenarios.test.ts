@@ -40,9 +40,13 @@ function step(page: Page, index: number) {
 async function runStep(index: number): Promise<string> {
   const page = e2e.page;
   const here = step(page, index);
-  await page.locator(`[data-testid="scenario-step"][data-index="${index}"]:is([data-state="ready"],[data-state="waiting"],[data-state="done"])`).waitFor(STEP_TIMEOUT);
+  await page
+    .locator(`[data-testid="scenario-step"][data-index="${index}"]:is([data-state="ready"],[data-state="waiting"],[data-state="done"])`)
+    .waitFor(STEP_TIMEOUT);
   if ((await here.getAttribute('data-state')) === 'ready') await page.locator('[data-testid="scenario-next"]').click();
-  await page.locator(`[data-testid="scenario-step"][data-index="${index}"]:is([data-state="done"],[data-state="missed"],[data-state="failed"])`).waitFor(STEP_TIMEOUT);
+  await page
+    .locator(`[data-testid="scenario-step"][data-index="${index}"]:is([data-state="done"],[data-state="missed"],[data-state="failed"])`)
+    .waitFor(STEP_TIMEOUT);
   const state = await here.getAttribute('data-state');
   if (state !== 'done') assert.fail(`step ${index + 1} ${state}: ${await here.locator('[data-testid="scenario-step-problem"]').textContent()}`);
   const explain = here.locator('[data-testid="scenario-step-explain"]');
@@ -146,7 +150,10 @@ describe('guided scenarios in Chromium (presenter mode, 8 nodes)', () => {
     const now = await cluster();
     const rejoined = now.slots.find((s) => s.slot === slot)!.znode!;
     assert.notEqual(rejoined, zombie, 'it came back with a new znode');
-    assert.ok(now.nodes.some((n) => n.id === rejoined && n.role !== 'leader'), 'as a worker, at the back');
+    assert.ok(
+      now.nodes.some((n) => n.id === rejoined && n.role !== 'leader'),
+      'as a worker, at the back',
+    );
     assert.equal(now.leader, after.leader, 'the new leader kept leading');
     assert.match(explained, new RegExp(`lower than the current leader's ${after.fencingToken}`));
     await endOf('zombie-leader');
@@ -168,7 +175,10 @@ describe('guided scenarios in Chromium (presenter mode, 8 nodes)', () => {
     await runStep(3);
     const now = await cluster();
     assert.ok(!now.nodes.some((n) => n.id === last.id));
-    assert.ok(now.nodes.some((n) => n.slot === last.slot && n.id !== last.id), 'its slot rejoined with a new znode');
+    assert.ok(
+      now.nodes.some((n) => n.slot === last.slot && n.id !== last.id),
+      'its slot rejoined with a new znode',
+    );
     await endOf('worker-cut-off');
   });
 
