@@ -1,5 +1,6 @@
 /** The guided scenarios: the shipped files, the loader's checks, the templates and the runner over a fake feed. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { describe, it, mock } from 'node:test';
 import type { ClusterEvent, ClusterView, FailoverRecord, ScenarioDefinition, ScenarioRunView, ZooKeeperView } from '@zkviz/shared';
@@ -119,6 +120,14 @@ describe('shipped scenarios', () => {
 });
 
 describe('scenario loader', () => {
+  it('loads the README’s example as it is written', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const example = /### Writing a scenario[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(example, 'the README has the example');
+    const r = parseScenario('my-demo.yaml', example);
+    assert.equal(r.ok ? null : r.problem, null);
+  });
+
   const base = 'id: s\ntitle: S\nsummary: x\nsteps:\n';
   const problem = (text: string, file = 's.yaml') => {
     const r = parseScenario(file, text);

@@ -115,7 +115,7 @@ export class ScenarioRunner extends EventEmitter<{ run: [run: ScenarioRunView | 
       .sort((a, b) => (a.order ?? 1000) - (b.order ?? 1000) || a.id.localeCompare(b.id))
       .map((s): ScenarioListing => {
         const why = unavailableBecause(s, world);
-        return { id: s.id, title: s.title, summary: s.summary, steps: s.steps.length, available: why === null, why };
+        return { id: s.id, title: s.title, summary: s.summary.trim(), steps: s.steps.length, available: why === null, why };
       });
     const broken = (this.deps.broken ?? []).map((b): ScenarioListing => ({
       id: b.id,
