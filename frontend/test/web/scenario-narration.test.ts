@@ -142,7 +142,9 @@ describe('scenario narration: which run, who drives, when', () => {
   });
 
   it('names every state in words, and which are up', () => {
-    assert.equal(stepStateWords('missed'), 'missed');
+    assert.equal(stepStateWords(step({ state: 'missed' }), true), 'missed');
+    assert.equal(stepStateWords(step({ state: 'ready' }), false), 'up next');
+    assert.equal(stepStateWords(step({ state: 'waiting' }), true), 'stopped here');
     assert.deepEqual(
       (['pending', 'ready', 'acting', 'waiting', 'done', 'missed', 'failed'] as const).filter((s) => stepIsUp(step({ state: s }))),
       ['ready', 'acting', 'waiting'],

@@ -189,7 +189,7 @@ function Narration({ run, drive, inert, action, onBack }: { run: ScenarioRunView
       </p>
       <ol className="scenario-steps">
         {run.steps.map((step, i) => (
-          <Step key={i} step={step} index={i} current={run.status === 'running' && i === run.current} />
+          <Step key={i} step={step} index={i} current={run.status === 'running' && i === run.current} ended={run.status !== 'running'} />
         ))}
       </ol>
       {drive && (
@@ -222,7 +222,7 @@ function Narration({ run, drive, inert, action, onBack }: { run: ScenarioRunView
   );
 }
 
-function Step({ step, index, current }: { step: ScenarioStepView; index: number; current: boolean }) {
+function Step({ step, index, current, ended }: { step: ScenarioStepView; index: number; current: boolean; ended: boolean }) {
   const up = stepIsUp(step);
   const missed = step.state === 'missed' || step.state === 'failed';
   return (
@@ -234,7 +234,7 @@ function Step({ step, index, current }: { step: ScenarioStepView; index: number;
       aria-current={current ? 'step' : undefined}
     >
       <div className="scenario-step-head">
-        <span className="scenario-step-title">{step.title}</span> <span className={`badge step-state state-${step.state}`}>{stepStateWords(step.state)}</span>
+        <span className="scenario-step-title">{step.title}</span> <span className={`badge step-state state-${step.state}`}>{stepStateWords(step, ended)}</span>
       </div>
       {/* A step of words only keeps them once done; one with an explain is told by it. */}
       {step.expect && (up || (step.state === 'done' && !step.explain)) && <p className={up ? 'scenario-expect' : 'scenario-expect muted'}>{step.expect}</p>}
@@ -251,7 +251,7 @@ function Step({ step, index, current }: { step: ScenarioStepView; index: number;
       {(up || missed) && step.waitingFor && (
         <p className="scenario-wait">
           <span className="muted">{missed ? 'Waited for:' : 'Waiting for:'}</span> {step.waitingFor}{' '}
-          {step.state === 'waiting' && step.deadline !== null && (
+          {step.state === 'waiting' && !ended && step.deadline !== null && (
             <Countdown
               until={onPageClock(step.deadline, gatewayClock())}
               totalMs={step.startedAt !== null ? step.deadline - step.startedAt : null}

@@ -67,11 +67,14 @@ const STATE_WORDS: Record<ScenarioStepState, string> = {
   failed: 'failed',
 };
 
-/** The step's state in words (shown beside its title, so state is never colour alone). */
-export const stepStateWords = (state: ScenarioStepState): string => STATE_WORDS[state];
-
 /** A step shows what to expect and what it waits for while it is up (and, when missed, what it waited for). */
 export const stepIsUp = (step: ScenarioStepView): boolean => step.state === 'ready' || step.state === 'acting' || step.state === 'waiting';
+
+/**
+ * The step's state in words (shown beside its title, so state is never colour alone). A run
+ * stopped by the presenter leaves its step up; that step is where it stopped, not "up next".
+ */
+export const stepStateWords = (step: ScenarioStepView, runEnded: boolean): string => (runEnded && stepIsUp(step) ? 'stopped here' : STATE_WORDS[step.state]);
 
 /**
  * The texts a screen reader should hear, in step order: each explain and problem, keyed by run and
