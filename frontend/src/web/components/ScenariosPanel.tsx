@@ -4,7 +4,7 @@
  * drive (presenter mode: holding the token) gets the buttons. All texts come rendered from the
  * gateway and are shown as text.
  */
-import { useEffect, useId, useState, useSyncExternalStore } from 'react';
+import { useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
 import type { ScenarioListing, ScenarioRunView, ScenarioStepView } from '@zkviz/shared';
 import { controlTokenStore } from '../api.js';
 import { useAction, type ActionRunner } from '../hooks/useAction.js';
@@ -181,6 +181,8 @@ function ScenarioRow({
 function Narration({ run, drive, inert, action, onBack }: { run: ScenarioRunView; drive: boolean; inert: boolean; action: ActionRunner; onBack: () => void }) {
   const primary = primaryButton(run);
   const busy = inert || action.pending !== null;
+  const ended = run.status !== 'running';
+  const focus = useFocusGivenBack(!busy && primary?.enabled === true, ended);
   return (
     <div className="scenario-run" data-testid="scenario-run" data-run={run.run} data-scenario={run.id} data-version={run.version}>
       <h3 className="scenario-run-title">{run.title}</h3>
@@ -199,14 +201,27 @@ function Narration({ run, drive, inert, action, onBack }: { run: ScenarioRunView
               type="button"
               className="primary"
               data-testid="scenario-next"
+              ref={focus.primary}
               disabled={busy || !primary.enabled}
-              onClick={() => void action.run('next', nextScenarioStep)}
+              onClick={() => {
+                focus.arm();
+                void action.run('next', nextScenarioStep);
+              }}
             >
               {primary.label}
             </button>
           )}
           {run.status === 'running' && (
-            <button type="button" className="secondary" data-testid="scenario-stop" disabled={busy} onClick={() => void action.run('stop', stopScenario)}>
+            <button
+              type="button"
+              className="secondary"
+              data-testid="scenario-stop"
+              disabled={busy}
+              onClick={() => {
+                focus.arm();
+                void action.run('stop', stopScenario);
+              }}
+            >
               Stop
             </button>
           )}
@@ -214,12 +229,37 @@ function Narration({ run, drive, inert, action, onBack }: { run: ScenarioRunView
         </div>
       )}
       {run.status !== 'running' && (
-        <button type="button" className="secondary" data-testid="scenario-back" onClick={onBack}>
+        <button type="button" className="secondary" data-testid="scenario-back" ref={focus.back} onClick={onBack}>
           Back to the list
         </button>
       )}
     </div>
   );
+}
+
+/**
+ * The presenter's button disables itself while its step acts and waits, which drops the keyboard
+ * focus on the page body; once it can be pressed again (or the run has ended: Back to the list)
+ * the focus goes back to it, unless the presenter has moved it elsewhere meanwhile.
+ */
+function useFocusGivenBack(primaryEnabled: boolean, ended: boolean) {
+  const primary = useRef<HTMLButtonElement>(null);
+  const back = useRef<HTMLButtonElement>(null);
+  const armed = useRef(false);
+  useEffect(() => {
+    const target = ended ? back.current : primaryEnabled ? primary.current : null;
+    if (!armed.current || !target) return;
+    armed.current = false;
+    const active = document.activeElement;
+    if (active === null || active === document.body) target.focus();
+  }, [primaryEnabled, ended]);
+  return {
+    primary,
+    back,
+    arm: () => {
+      armed.current = true;
+    },
+  };
 }
 
 function Step({ step, index, current, ended }: { step: ScenarioStepView; index: number; current: boolean; ended: boolean }) {
