@@ -21,4 +21,13 @@ describe('takeover log', () => {
     log.startActing('me');
     assert.deepEqual(log.record, { leader: 'me', predecessor: null, notifiedAt: null, registeredAt: null, actingAt: 121 }, 'a later term starts clean');
   });
+
+  it('under herd the child watch on /election is what woke it (no predecessor named)', () => {
+    let now = 200;
+    const log = new TakeoverLog(() => now);
+    log.note('election-children-changed', {});
+    now = 205;
+    log.startActing('me');
+    assert.deepEqual(log.record, { leader: 'me', predecessor: null, notifiedAt: 200, registeredAt: null, actingAt: 205 });
+  });
 });

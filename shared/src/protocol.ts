@@ -70,9 +70,9 @@ export interface ClusterSnapshot {
 /** The successor's own stamps of its takeover (cluster/src/leadership/takeover.ts). */
 export interface TakeoverRecord {
   leader: string;
-  /** The znode whose deletion woke it, or null if it led from the start. */
+  /** The znode whose deletion woke it; null if it led from the start, or (with `notifiedAt`) if the herd recipe's child watch woke it. */
   predecessor: string | null;
-  /** Epoch ms its watch on `predecessor` fired. */
+  /** Epoch ms its watch on `predecessor` (under herd: its child watch on /election) fired. */
   notifiedAt: number | null;
   /** Epoch ms its coordinators-registry entry was created. */
   registeredAt: number | null;

@@ -49,8 +49,8 @@ export type ScenarioWait =
   | { for: 'ghost'; node: NodeSelector; within?: number; as?: string }
   /** The node's slot runs a node with a new election znode (it rejoined at the back of the queue). */
   | { for: 'rejoined'; node: NodeSelector; within?: number; as?: string }
-  /** ZooKeeper's quorum holds (or not). */
-  | { for: 'quorum'; holds: boolean; within?: number; as?: string }
+  /** ZooKeeper's quorum holds (or not), with exactly `down` voting servers not answering when given. */
+  | { for: 'quorum'; holds: boolean; down?: number; within?: number; as?: string }
   /** No acting leader (`leaderless`) or one again (`leader`). */
   | { for: 'leaderless'; within?: number; as?: string }
   | { for: 'leader'; within?: number; as?: string }
@@ -90,6 +90,8 @@ export interface ScenarioDefinition {
   title: string;
   /** One or two sentences for the list. */
   summary: string;
+  /** Where it comes in the list (lower first; then by id). */
+  order?: number;
   needs?: ScenarioNeeds;
   steps: ScenarioStepDefinition[];
 }
@@ -217,7 +219,12 @@ const action = {
       required: ['action', 'node', 'mode'],
       properties: { action: { const: 'kill' }, node, mode: { enum: ['crash', 'graceful'] }, as: name },
     },
-    { type: 'object', additionalProperties: false, required: ['action', 'node', 'durationMs'], properties: { action: { const: 'freeze' }, node, durationMs: duration, as: name } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['action', 'node', 'durationMs'],
+      properties: { action: { const: 'freeze' }, node, durationMs: duration, as: name },
+    },
     {
       type: 'object',
       additionalProperties: false,
@@ -225,7 +232,12 @@ const action = {
       properties: { action: { const: 'partition' }, node, durationMs: duration, style: { enum: ['drop', 'reset'] }, as: name },
     },
     { type: 'object', additionalProperties: false, required: ['action', 'node'], properties: { action: { const: 'restart' }, node, as: name } },
-    { type: 'object', additionalProperties: false, required: ['action', 'recipe'], properties: { action: { const: 'recipe' }, recipe: { enum: ['predecessor', 'herd'] } } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['action', 'recipe'],
+      properties: { action: { const: 'recipe' }, recipe: { enum: ['predecessor', 'herd'] } },
+    },
     {
       type: 'object',
       additionalProperties: false,
@@ -248,7 +260,7 @@ const wait = {
     waitOf('event', ['kind'], { kind: { enum: EVENT_KINDS }, node }),
     waitOf('ghost', ['node'], { node }),
     waitOf('rejoined', ['node'], { node }),
-    waitOf('quorum', ['holds'], { holds: { type: 'boolean' } }),
+    waitOf('quorum', ['holds'], { holds: { type: 'boolean' }, down: { type: 'integer', minimum: 0, maximum: 7 } }),
     waitOf('leaderless', [], {}),
     waitOf('leader', [], {}),
     waitOf('recipe', ['recipe'], { recipe: { enum: ['predecessor', 'herd'] } }),
@@ -263,6 +275,7 @@ export const SCENARIO_FILE_SCHEMA = {
     id: { type: 'string', pattern: SCENARIO_ID_PATTERN },
     title: { type: 'string', minLength: 1, maxLength: 80 },
     summary: text,
+    order: { type: 'integer', minimum: 0, maximum: 1000 },
     needs: {
       type: 'object',
       additionalProperties: false,

@@ -21,7 +21,9 @@
  * POST /api/nodes/:id/kill, freezes and partitions via POST /api/slots/:slot/freeze|partition, and
  * a killed node comes back via POST /api/slots/:slot/restart; ZooKeeper servers are stopped and
  * started via POST /api/zookeeper/servers/:id/stop|start (the launcher's host control). Whole-ensemble
- * restarts and ZAB leader kills (SIGKILL) stay the harness's.
+ * restarts and ZAB leader kills (SIGKILL) stay the harness's. With --routes the mix also draws
+ * `scenario`: one of the page's guided scenarios the gateway lists as available, run to its end
+ * through the scenario routes (it must end `done`).
  *
  * --ensemble N: ZooKeeper is an ensemble of N servers, and the mix adds its own faults: a follower
  * stopped for a while, the ZAB leader SIGKILLed (restarted after a while), the quorum lost (all but
@@ -34,7 +36,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { COORDINATORS_REGISTRY_PATH, GATEWAY_ROUTES, type ClusterView } from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, GATEWAY_ROUTES, SCENARIO_ROUTES, scenarioRunPath, type ClusterView, type ScenarioList } from '@zkviz/shared';
 import { fetchJson, killThroughGateway, waitUntil } from '../helpers/index.js';
 import type { ZooKeeperServer } from '@zkviz/launcher';
 import { FaultCluster, actingIntervals, gatewayBuilt, hold, overlaps, type ActingInterval, type FaultNode, type SettledState } from '../faults/harness.js';
@@ -103,6 +105,8 @@ interface NodeFaults {
   /** Stop / start one ZooKeeper server of the ensemble (resolves once the process is gone / back). */
   stopServer(server: ZooKeeperServer): Promise<void>;
   startServer(server: ZooKeeperServer): Promise<void>;
+  /** --routes only: one guided scenario from the page's panel, run to its end as a presenter does. */
+  scenario?(leader: FaultNode): Promise<void>;
 }
 
 const harnessFaults: NodeFaults = {
@@ -146,6 +150,8 @@ interface Fault {
   weight: number;
   /** Only with --ensemble > 1 (standalone runs draw exactly as before). */
   ensemble?: true;
+  /** Only with --routes (runs without it draw exactly as before). */
+  routes?: true;
   run: (ctx: FaultContext) => Promise<void>;
 }
 
@@ -224,6 +230,7 @@ const FAULTS: readonly Fault[] = [
       await Promise.all(stopped.map((s) => via.startServer(s)));
     },
   },
+  { kind: 'scenario', weight: 1.5, routes: true, run: ({ leader, via }) => via.scenario!(leader) },
 ];
 // --faults a,b,c limits the run to those kinds (to reproduce one kind of fault alone).
 const only = values.faults
@@ -235,7 +242,7 @@ if (unknown.length) {
   console.error(`unknown fault kind(s): ${unknown.join(', ')}; known: ${FAULTS.map((f) => f.kind).join(', ')}`);
   process.exit(2);
 }
-const available = FAULTS.filter((f) => ensembleSize > 1 || !f.ensemble);
+const available = FAULTS.filter((f) => (ensembleSize > 1 || !f.ensemble) && (viaRoutes || !f.routes));
 const enabled = only ? available.filter((f) => only.includes(f.kind)) : available;
 if (enabled.length === 0) {
   console.error(`no fault to run: ${only?.join(', ')} need --ensemble 3 (or more)`);
@@ -406,6 +413,43 @@ async function main(): Promise<number> {
       const res = await postJson(`/api/zookeeper/servers/${server.id}/${op}`, {});
       if (res.status !== 202) routeFailures.push(`ZooKeeper server ${server.id} ${op}: ${res.status} ${JSON.stringify(res.body)}`);
     };
+    /**
+     * A guided scenario, as a presenter runs it: pick one the gateway lists as available, Next
+     * whenever its step is up, until it ends. It must end `done` (each step's real event came in
+     * time); its kills, freezes, cuts and ZooKeeper stops are the same route calls as above, so the
+     * soak's checks (split brain, overlap, orphans, settling) judge them like any other fault. Its
+     * nodes may exit (it restarts them itself); a zombie-leader's freeze explains its overlap.
+     */
+    const routeScenario = async (leader: FaultNode) => {
+      const listed = (await fetchJson<ScenarioList>(`${gatewayUrl}${SCENARIO_ROUTES.list}`)).body;
+      const choices = listed.scenarios.filter((s) => s.available);
+      if (!choices.length) return void routeFailures.push(`scenario: none available (${listed.scenarios.map((s) => `${s.id}: ${s.why}`).join('; ')})`);
+      const scenario = pick(choices);
+      const live = cluster.live;
+      for (const n of live) n.expectExit = true;
+      const from = Date.now();
+      const started = await postJson(scenarioRunPath(scenario.id), {});
+      if (started.status !== 202) return void routeFailures.push(`scenario ${scenario.id}: ${started.status} ${JSON.stringify(started.body)}`);
+      const ended = await waitUntil(
+        async () => {
+          const { run } = (await fetchJson<ScenarioList>(`${gatewayUrl}${SCENARIO_ROUTES.list}`)).body;
+          if (!run || run.status !== 'running') return run;
+          if (run.steps[run.current]?.state === 'ready') await postJson(SCENARIO_ROUTES.next, {});
+          return null;
+        },
+        { timeoutMs: 10 * 60_000, intervalMs: 100, description: `scenario ${scenario.id} to end` },
+      ).catch((err: Error) => {
+        routeFailures.push(`scenario ${scenario.id}: ${err.message.split('\n')[0]}`);
+        return null;
+      });
+      if (scenario.id === 'zombie-leader') freezes.push({ node: leader.name, from, to: Date.now() });
+      for (const n of live) if (n.running) n.expectExit = false;
+      if (ended && ended.status !== 'done') {
+        const step = ended.steps[ended.current];
+        routeFailures.push(`scenario ${scenario.id} ${ended.status} at step ${ended.current + 1} (${step?.title}): ${step?.problem}`);
+      }
+      log(`scenario ${scenario.id} ${ended?.status ?? 'never ended'} in ${Date.now() - from} ms`);
+    };
     /** The node faults through the gateway's routes, for the cluster as settled before this fault. */
     const routeFaults = (settled: SettledState): NodeFaults => {
       const znodeOf = (n: FaultNode) => settled.statuses.get(n)!.znode!;
@@ -416,6 +460,7 @@ async function main(): Promise<number> {
         freeze: (node, ms) => routeTimed(node, 'freeze', {}, Math.max(100, Math.round(ms))),
         stopServer: (server) => routeServer(server, 'stop'),
         startServer: (server) => routeServer(server, 'start'),
+        scenario: (leader) => routeScenario(leader),
       };
     };
     const replace = async () => {

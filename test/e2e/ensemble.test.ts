@@ -123,4 +123,38 @@ describe('two layers of election in Chromium (3-server ensemble)', () => {
     await zabLeader();
     await tableWithLeader(e2e.page, 3, { allRunning: true });
   });
+
+  test('the "ZooKeeper loses its quorum" scenario runs to its end from the Scenarios panel, each step on the real ensemble', async () => {
+    const page = e2e.page;
+    const down = (await cards()).find((c) => c.state === 'down');
+    if (down) await card(down.id).locator('[data-testid="zookeeper-start"]').click();
+    await quorum('3 of 3 up: quorum holds');
+    await tableWithLeader(page, 3, { allRunning: true });
+    await page.locator('[data-testid="scenario-run-quorum-loss"]:not([disabled])').click();
+    const step = (i: number) => page.locator(`[data-testid="scenario-step"][data-index="${i}"]`);
+    const run = async (i: number) => {
+      await page
+        .locator(`[data-testid="scenario-step"][data-index="${i}"]:is([data-state="ready"],[data-state="waiting"],[data-state="done"])`)
+        .waitFor({ timeout: 90_000 });
+      if ((await step(i).getAttribute('data-state')) === 'ready') await page.locator('[data-testid="scenario-next"]').click();
+      await page
+        .locator(`[data-testid="scenario-step"][data-index="${i}"]:is([data-state="done"],[data-state="missed"],[data-state="failed"])`)
+        .waitFor({ timeout: 90_000 });
+      const state = await step(i).getAttribute('data-state');
+      if (state !== 'done') assert.fail(`step ${i + 1} ${state}: ${await step(i).locator('[data-testid="scenario-step-problem"]').textContent()}`);
+    };
+    await run(0);
+    await run(1);
+    await quorum('2 of 3 up: quorum holds');
+    await run(2);
+    assert.equal(await page.locator('[data-testid="zk-quorum"]').getAttribute('data-holds'), 'false');
+    await run(3);
+    await page.locator('[data-testid="cluster-status"][data-status="leaderless"]').waitFor(WAIT);
+    await run(4);
+    await run(5);
+    await tableWithLeader(page, 3);
+    await run(6);
+    await quorum('3 of 3 up: quorum holds');
+    await page.locator('[data-testid="scenario-status"][data-status="done"]').waitFor(WAIT);
+  });
 });

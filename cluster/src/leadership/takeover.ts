@@ -8,7 +8,8 @@
 import type { TakeoverRecord } from '@zkviz/shared';
 
 export class TakeoverLog {
-  private notified: { predecessor: string; at: number } | null = null;
+  /** predecessor null: the herd recipe's child watch on /election woke it (it names no znode). */
+  private notified: { predecessor: string | null; at: number } | null = null;
   private registeredAt: number | null = null;
   private current: TakeoverRecord | null = null;
 
@@ -17,6 +18,8 @@ export class TakeoverLog {
   /** Feed every election log event through here. */
   note(ev: string, fields: Record<string, unknown> | undefined): void {
     if (ev === 'predecessor-deleted' && typeof fields?.predecessor === 'string') this.notified = { predecessor: fields.predecessor, at: this.now() };
+    // Under herd every change of /election wakes it; the last one before it acts is what made it leader.
+    if (ev === 'election-children-changed') this.notified = { predecessor: null, at: this.now() };
     if (ev === 'registry-register' && fields?.registry === 'coordinators' && fields.rc === 'ZOK') this.registeredAt = this.now();
   }
 

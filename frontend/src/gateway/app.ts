@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import { DEFAULT_ZK_CONNECT, type GatewayConfig } from './config.js';
+import { DEFAULT_ZK_CONNECT, defaultScenariosDir, type GatewayConfig } from './config.js';
 import type { LeaderDiscovery } from './discovery/types.js';
 import { failoverRoutes } from './failovers/routes.js';
 import { ClusterFeed } from './feed/cluster-feed.js';
@@ -15,7 +15,7 @@ import type { StreamConnector } from './leader-client/stream-client.js';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits/config.js';
 import { readLimit } from './limits/read-limit.js';
 import { clusterRoutes } from './routes/cluster.js';
-import { GATEWAY_ROUTES } from '@zkviz/shared';
+import { CONTROL_TOKEN_HEADER, GATEWAY_ROUTES } from '@zkviz/shared';
 import { errorBodySchema, jsonErrors, serverOptions } from '@zkviz/shared/fastify';
 import { healthRoutes } from './routes/health.js';
 import { recipeRoutes } from './recipe/routes.js';
@@ -31,10 +31,13 @@ import { capabilitiesOf, slotRoutes } from './slots/routes.js';
 import type { HostClient, SlotDirectory, SupervisorClient } from './slots/types.js';
 import type { ZooKeeperViewSource } from './zookeeper/view-source.js';
 import { zookeeperRoutes } from './zookeeper/plugin.js';
+import { loadScenarios } from './scenarios/loader.js';
+import { ScenarioRunner } from './scenarios/runner.js';
+import { scenarioRoutes } from './scenarios/routes.js';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
-    Partial<Pick<GatewayConfig, 'controlToken' | 'recording' | 'recordingOn' | 'zkConnect'>> & { limits?: Partial<GatewayLimits> };
+    Partial<Pick<GatewayConfig, 'controlToken' | 'recording' | 'recordingOn' | 'zkConnect' | 'zkSessionTimeoutMs' | 'scenariosDir'>> & { limits?: Partial<GatewayLimits> };
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
@@ -60,6 +63,7 @@ export interface Gateway {
   app: FastifyInstance;
   feed: ClusterFeed;
   recorder: Recorder;
+  scenarios: ScenarioRunner;
 }
 
 /** Conservative headers for a page that loads nothing from elsewhere. */
@@ -101,6 +105,29 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     );
   });
   const host = deps.hostClient ?? null;
+  const capabilities = capabilitiesOf({ directory, host });
+  const loaded = await loadScenarios(deps.config.scenariosDir ?? defaultScenariosDir());
+  for (const broken of loaded) if (!broken.ok) log.error({ ev: 'scenario-unloadable', file: broken.file, problem: broken.problem }, 'scenario file does not load');
+  const scenarios = new ScenarioRunner(
+    loaded.flatMap((l) => (l.ok ? [l.scenario] : [])),
+    {
+      feed,
+      // As the presenter, through this gateway's own routes: a scenario can do nothing a click cannot.
+      act: async (url, body) => {
+        const res = await app.inject({ method: 'POST', url, payload: body, headers: controlToken ? { [CONTROL_TOKEN_HEADER]: controlToken } : {} });
+        let parsed: unknown = null;
+        try {
+          parsed = res.json();
+        } catch {
+          parsed = null;
+        }
+        return { statusCode: res.statusCode, body: parsed };
+      },
+      world: { capabilities, recipeWritable: recipes !== null, defaultSessionTimeoutMs: deps.config.zkSessionTimeoutMs ?? 4000 },
+      broken: loaded.flatMap((l) => (l.ok ? [] : [{ id: l.id, problem: l.problem }])),
+      now: deps.now,
+    },
+  );
 
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
@@ -111,7 +138,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(readLimit, { perMinute: limits.readsPerMinute });
   const pageFallback = await registerStaticPage(app, deps.config.staticDir);
   await app.register(jsonErrors, pageFallback ? { notFoundFallback: pageFallback } : {});
-  await app.register(healthRoutes, { controlProtected: controlToken !== null, capabilities: capabilitiesOf({ directory, host }) });
+  await app.register(healthRoutes, { controlProtected: controlToken !== null, capabilities });
   await app.register(clusterRoutes, { feed });
   await app.register(failoverRoutes, { feed });
   await app.register(zookeeperRoutes, { feed, source: deps.createZooKeeperView?.(log) ?? null });
@@ -125,6 +152,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     slots: { directory, supervisors },
   });
   await app.register(recipeRoutes, { feed, store: recipes, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
+  await app.register(scenarioRoutes, { runner: scenarios, rateLimitPerMinute: deps.config.killRateLimitPerMinute, controlToken });
   app.get(GATEWAY_ROUTES.ws, { schema: { response: { 426: errorBodySchema } } }, async (_req, reply) =>
     reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket' }),
   );
@@ -139,6 +167,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   });
   installWsHub(app, {
     feed,
+    scenarios,
     allowedOrigins: deps.config.allowedOrigins,
     limits,
     onBroadcast: (sent, kind) => {
@@ -151,12 +180,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     recipes?.start();
     counter?.start();
     feed.start();
+    scenarios.start();
   });
   app.addHook('onClose', async () => {
     directory?.stop();
     recipes?.stop();
     counter?.stop();
+    scenarios.stop();
     feed.stop();
   });
-  return { app, feed, recorder };
+  return { app, feed, recorder, scenarios };
 }

@@ -41,6 +41,8 @@ export interface GatewayConfig {
   logLevel: string;
   /** How much of the run `GET /api/recording` keeps (by age and by size). */
   recording: RecorderBounds;
+  /** The guided scenario files (`<id>.yaml`); defaults to frontend/scenarios beside dist/. */
+  scenariosDir?: string;
   /** `RECORDING=off`: record nothing (`GET /api/recording` answers an empty run); the bench compares. Default on. */
   recordingOn?: boolean;
 }
@@ -86,6 +88,10 @@ export function defaultStaticDir(): string {
   return fileURLToPath(new URL('../web', import.meta.url));
 }
 
+export function defaultScenariosDir(): string {
+  return fileURLToPath(new URL('../../scenarios', import.meta.url));
+}
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
   return {
     zkConnect: envString(env, 'ZK_CONNECT', DEFAULT_ZK_CONNECT),
@@ -105,5 +111,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     logLevel: envString(env, 'LOG_LEVEL', 'info'),
     recording: loadRecordingBounds((name, fallback, min, max) => envInt(env, name, fallback, min, max)),
     recordingOn: onOff(env, 'RECORDING', true),
+    scenariosDir: envString(env, 'SCENARIOS_DIR', defaultScenariosDir()),
   };
 }

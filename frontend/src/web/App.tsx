@@ -9,6 +9,7 @@ import { FailoverNotice } from './components/FailoverNotice.js';
 import { LeaderlessBanner } from './components/LeaderlessBanner.js';
 import { NodeTable } from './components/NodeTable.js';
 import { RecipePanel } from './components/RecipePanel.js';
+import { ScenariosPanel } from './components/ScenariosPanel.js';
 import { StatusHeader } from './components/StatusHeader.js';
 import { ZooKeeperPanel } from './components/ZooKeeperPanel.js';
 import { useClusterStream } from './hooks/useClusterStream.js';
@@ -103,6 +104,7 @@ export function App() {
             {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
             {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
             <FaultToolbar disabled={past || live.link !== 'live'} />
+            <ScenariosPanel live={live.scenario} linkDown={live.link !== 'live'} />
             {view ? (
               <NodeTable view={view} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} sessionTimeouts={sessionTimeouts} />
             ) : (

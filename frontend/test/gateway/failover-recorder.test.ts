@@ -32,6 +32,30 @@ describe('failover recorder', () => {
     assert.deepEqual(r.find(1_070, B), rec);
   });
 
+  it('a frozen leader: ZooKeeper deletes its znode before the gateway misses its stream, and that opens the failover', () => {
+    const r = new FailoverRecorder();
+    r.observe({ type: 'znode-deleted', znode: A, at: 1_020 });
+    r.observe({ type: 'leader-lost', leader: A, at: 1_040 });
+    r.observe({ type: 'switched', failover: switched(1_070), takeover: takeover() });
+    const rec = r.list()[0]!;
+    assert.equal(rec.mode, null);
+    assert.deepEqual(
+      rec.phases.map((p) => p.name),
+      ['znode-deleted', 'successor-notified', 'registry-updated', 'successor-acting', 'gateway-switched'],
+    );
+  });
+
+  it('under herd the successor’s child watch is its notification; under predecessor an unnamed one is not', () => {
+    for (const recipe of ['herd', 'predecessor'] as const) {
+      const r = new FailoverRecorder();
+      r.observe({ type: 'kill-requested', target: A, mode: 'graceful', leader: A, at: 1_000 });
+      r.observe({ type: 'switched', failover: switched(1_070), takeover: takeover({ predecessor: null, notifiedAt: 1_040 }), recipe });
+      const notified = r.list()[0]!.phases.find((p) => p.name === 'successor-notified');
+      if (recipe === 'herd') assert.equal(notified?.at, 1_040);
+      else assert.equal(notified, undefined);
+    }
+  });
+
   it('a graceful stop stamps no process exit (its stream closes when it stops acting) and no session expiry', () => {
     const r = new FailoverRecorder();
     r.observe({ type: 'kill-requested', target: A, mode: 'graceful', leader: A, at: 1_000 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ClusterEvent, ClusterView, ServerMessage } from '@zkviz/shared';
+import type { ClusterEvent, ClusterView, ScenarioRunView, ServerMessage } from '@zkviz/shared';
 import { shortId } from '@zkviz/shared';
 import { formatDuration } from '../../src/web/format.js';
 import {
@@ -115,4 +115,60 @@ describe('page stream state', () => {
     assert.equal(parseServerMessage(JSON.stringify({ type: 'zookeeper', view: { servers: 'x' } })), null);
     assert.equal(parseServerMessage(JSON.stringify({ type: 'zookeeper' })), null);
   });
+
+  const scenarioRun = (version: number): ScenarioRunView => ({
+    run: 1,
+    id: 'zombie-leader',
+    title: 'The zombie leader',
+    status: 'running',
+    current: 0,
+    steps: [
+      {
+        title: 'Freeze the leader',
+        state: 'ready',
+        expect: 'n_1 stops answering',
+        action: 'Freeze n_1 for 10.0 s',
+        ask: null,
+        waitingFor: null,
+        deadline: null,
+        explain: null,
+        problem: null,
+        startedAt: 5,
+        endedAt: null,
+      },
+    ],
+    startedAt: 5,
+    endedAt: null,
+    version,
+  });
+
+  it('keeps the latest scenario run, and a cleared one', () => {
+    const first = parseServerMessage(JSON.stringify({ type: 'scenario', run: scenarioRun(1) }));
+    const second = parseServerMessage(JSON.stringify({ type: 'scenario', run: scenarioRun(2) }));
+    const cleared = parseServerMessage(JSON.stringify({ type: 'scenario', run: null }));
+    assert.ok(first && second && cleared);
+    const state = run([{ type: 'socket-open' }, msg(first), msg(second)]);
+    assert.equal(state.scenario?.version, 2);
+    assert.equal(state.scenario?.steps[0]?.action, 'Freeze n_1 for 10.0 s');
+    assert.equal(run([msg(cleared)], state).scenario, null);
+    assert.equal(initialStreamState.scenario, null);
+  });
+
+  it('keeps the scenario run across a reconnect (the gateway sends the latest again on connect)', () => {
+    const first = parseServerMessage(JSON.stringify({ type: 'scenario', run: scenarioRun(3) }));
+    assert.ok(first);
+    const state = run([{ type: 'socket-open' }, msg(first), { type: 'socket-closed' }, { type: 'socket-open' }]);
+    assert.equal(state.scenario?.version, 3);
+  });
+
+  const badScenarios: Array<[string, unknown]> = [
+    ['no run field', { type: 'scenario' }],
+    ['a run that is a string', { type: 'scenario', run: 'zombie' }],
+    ['a run without steps', { type: 'scenario', run: { ...scenarioRun(1), steps: undefined } }],
+    ['steps that are not a list', { type: 'scenario', run: { ...scenarioRun(1), steps: { 0: 'x' } } }],
+    ['a step that is not an object', { type: 'scenario', run: { ...scenarioRun(1), steps: [null] } }],
+  ];
+  for (const [what, body] of badScenarios) {
+    it(`rejects a scenario message with ${what}`, () => assert.equal(parseServerMessage(JSON.stringify(body)), null));
+  }
 });

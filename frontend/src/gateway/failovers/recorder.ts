@@ -69,7 +69,9 @@ export class FailoverRecorder {
         return false;
       }
       case 'znode-deleted':
-        if (this.draft?.from !== o.znode) return false;
+        // Only a leader's znode is watched. Its deletion can come first (a frozen or cut-off
+        // leader: ZooKeeper expires it before the gateway misses its stream): it opens the failover.
+        if (this.draft?.from !== o.znode) this.open(o.znode, null);
         return this.add({ name: 'znode-deleted', at: o.at, by: 'gateway', how: "ZooKeeper's deletion notification on the gateway's watch" });
       case 'registry-entry-deleted':
         // A crash's session end is ZooKeeper's expiry time (session-expiry), not this notification.
@@ -135,6 +137,8 @@ export class FailoverRecorder {
     if (takeover && takeover.leader === failover.to) {
       if (takeover.notifiedAt !== null && takeover.predecessor === draft.from) {
         extra.push({ name: 'successor-notified', at: takeover.notifiedAt, by: 'successor', how: 'its watch on the old leader’s znode fired' });
+      } else if (takeover.notifiedAt !== null && takeover.predecessor === null && recipe === 'herd') {
+        extra.push({ name: 'successor-notified', at: takeover.notifiedAt, by: 'successor', how: 'its child watch on /election fired (herd: so did every other candidate’s)' });
       }
       if (takeover.registeredAt !== null)
         extra.push({ name: 'registry-updated', at: takeover.registeredAt, by: 'successor', how: 'its registry entry was created' });

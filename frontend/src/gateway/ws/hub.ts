@@ -7,13 +7,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { GATEWAY_ROUTES, type ClusterEvent, type ClusterView, type RecordedMessage, type ServerMessage, type ZooKeeperView } from '@zkviz/shared';
+import { GATEWAY_ROUTES, type ClusterEvent, type ClusterView, type RecordedMessage, type ScenarioRunView, type ServerMessage, type ZooKeeperView } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { DEFAULT_LIMITS, type GatewayLimits } from '../limits/config.js';
 import { WsLimits } from '../limits/ws-limits.js';
 import { parseClientMessage } from './client-messages.js';
 import { KeepLatestSender } from './keep-latest.js';
 import { isOriginAllowed } from './origin.js';
+import type { ScenarioRunner } from '../scenarios/runner.js';
 
 const MAX_PAYLOAD_BYTES = 4 * 1024;
 const HEARTBEAT_MS = 15_000;
@@ -23,6 +24,8 @@ export interface WsHubOptions {
   allowedOrigins: readonly string[];
   heartbeatMs?: number;
   limits?: Pick<GatewayLimits, 'wsConnectionsPerAddress' | 'wsMessageBurst' | 'wsMessagesPerSecond'>;
+  /** The guided scenario's narration: every viewer follows the presenter's run. */
+  scenarios?: ScenarioRunner | null;
   /** Sees every broadcast as the text sent (the recorder); per-client replies are not broadcasts. */
   onBroadcast?: (sent: string, kind: RecordedMessage['type']) => void;
 }
@@ -32,6 +35,8 @@ interface Client {
   sender: KeepLatestSender;
   /** ZooKeeper views supersede each other like snapshots: their own keep-latest slot. */
   zookeeperSender: KeepLatestSender;
+  /** A scenario run's versions supersede each other too. */
+  scenarioSender: KeepLatestSender;
   alive: boolean;
   /** Over its message budget: told once, closing; every further message is ignored unread. */
   cutOff: boolean;
@@ -76,9 +81,16 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
     options.onBroadcast?.(latestZooKeeper, 'zookeeper');
     for (const client of clients) client.zookeeperSender.sendSnapshot(latestZooKeeper);
   };
+  const scenarios = options.scenarios ?? null;
+  let latestScenario = scenarios?.run ? encode({ type: 'scenario', run: scenarios.run }) : null;
+  const onScenario = (run: ScenarioRunView | null) => {
+    latestScenario = encode({ type: 'scenario', run });
+    for (const client of clients) client.scenarioSender.sendSnapshot(latestScenario);
+  };
   feed.on('view', onView);
   feed.on('event', onEvent);
   feed.on('zookeeper', onZooKeeper);
+  scenarios?.on('run', onScenario);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -95,11 +107,19 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
   app.server.on('upgrade', onUpgrade);
 
   function onConnection(socket: WebSocket, address: string): void {
-    const client: Client = { socket, sender: new KeepLatestSender(socket), zookeeperSender: new KeepLatestSender(socket), alive: true, cutOff: false };
+    const client: Client = {
+      socket,
+      sender: new KeepLatestSender(socket),
+      zookeeperSender: new KeepLatestSender(socket),
+      scenarioSender: new KeepLatestSender(socket),
+      alive: true,
+      cutOff: false,
+    };
     const budget = limits.messageBudget();
     clients.add(client);
     client.sender.sendSnapshot(latestSnapshot);
     if (latestZooKeeper) client.zookeeperSender.sendSnapshot(latestZooKeeper);
+    if (latestScenario) client.scenarioSender.sendSnapshot(latestScenario);
     for (const event of feed.recentEvents) client.sender.sendAlways(encode({ type: 'event', event }));
 
     socket.on('pong', () => {
@@ -146,6 +166,7 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
     feed.off('view', onView);
     feed.off('event', onEvent);
     feed.off('zookeeper', onZooKeeper);
+    scenarios?.off('run', onScenario);
     for (const client of clients) client.socket.close(1001, 'gateway shutting down');
     clients.clear();
     wss.close();
