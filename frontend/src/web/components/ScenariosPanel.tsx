@@ -25,7 +25,8 @@ import { gatewayClock } from '../timeline/clock.js';
 import { Countdown } from './Countdown.js';
 import { Outcome } from './Outcome.js';
 
-export function ScenariosPanel({ live, linkDown }: { live: ScenarioRunView | null; linkDown: boolean }) {
+/** `availability`: scenarios/availability.ts's key of the live cluster; the list is read again when it changes. */
+export function ScenariosPanel({ live, linkDown, availability }: { live: ScenarioRunView | null; linkDown: boolean; availability: string }) {
   const past = useShowingPast();
   const token = useSyncExternalStore(controlTokenStore.subscribe, controlTokenStore.getSnapshot);
   const drive = canDriveScenarios(token);
@@ -33,6 +34,8 @@ export function ScenariosPanel({ live, linkDown }: { live: ScenarioRunView | nul
   const inert = past || linkDown;
   const action = useAction();
   const [listed, setListed] = useState<ScenarioListResult | null>(null);
+  // Bumped when the gateway refused a Run (it judged availability afresh): read the list again.
+  const [refused, setRefused] = useState(0);
   const run = newerRun(live, listed?.ok ? listed.list.run : null);
 
   // Narration state, adjusted while rendering (not in an effect) so the texts and what is said agree.
@@ -62,7 +65,7 @@ export function ScenariosPanel({ live, linkDown }: { live: ScenarioRunView | nul
     return () => {
       cancelled = true;
     };
-  }, [showList, runKey]);
+  }, [showList, runKey, availability, refused]);
 
   const following = token.needed && !drive;
   return (
@@ -78,7 +81,11 @@ export function ScenariosPanel({ live, linkDown }: { live: ScenarioRunView | nul
             action={action}
             onRun={(id) => {
               setStartedHere(true);
-              void action.run(`run:${id}`, () => runScenario(id));
+              void action.run(`run:${id}`, async () => {
+                const outcome = await runScenario(id);
+                if (!outcome.ok) setRefused((n) => n + 1);
+                return outcome;
+              });
             }}
           />
         ) : (
@@ -225,7 +232,8 @@ function Narration({ run, drive, inert, action, onBack }: { run: ScenarioRunView
               Stop
             </button>
           )}
-          <Outcome outcome={action.outcome} testId="scenario-outcome" />
+          {/* Success shows in the narration itself; only a refusal needs words here. */}
+          <Outcome outcome={action.outcome?.ok === false ? action.outcome : null} testId="scenario-outcome" />
         </div>
       )}
       {run.status !== 'running' && (
