@@ -11,8 +11,7 @@
  * bound that passes, a forbidden event or a refused action ends the run there and says so plainly.
  */
 import { EventEmitter } from 'node:events';
-import type { ClusterEvent, ScenarioDefinition, ScenarioListing, ScenarioRunView, ScenarioStepDefinition, ScenarioStepView, ZooKeeperView } from '@zkviz/shared';
-import type { ClusterFeed } from '../feed/cluster-feed.js';
+import type { ClusterEvent, ClusterView, ScenarioDefinition, ScenarioListing, ScenarioRunView, ScenarioStepDefinition, ScenarioStepView, ZooKeeperView } from '@zkviz/shared';
 import { planAction, type PlannedAction } from './actions.js';
 import { render, type RunScope, type Value } from './template.js';
 import { checkWait, DEFAULT_WITHIN_MS, describeWait, failoverFacts, forbiddenSeen, type WaitContext } from './waits.js';
@@ -23,8 +22,16 @@ export interface ActAnswer {
   body: unknown;
 }
 
+/** What the runner reads of the feed: the latest views, and the three things it publishes. */
+export interface ScenarioFeed {
+  readonly view: ClusterView;
+  readonly zookeeper: ZooKeeperView | null;
+  on(event: 'view' | 'zookeeper' | 'event', listener: (arg: never) => void): unknown;
+  off(event: 'view' | 'zookeeper' | 'event', listener: (arg: never) => void): unknown;
+}
+
 export interface ScenarioRunnerDeps {
-  feed: Pick<ClusterFeed, 'view' | 'zookeeper' | 'on' | 'off'>;
+  feed: ScenarioFeed;
   /** POSTs to one of the gateway's own routes, as the presenter. */
   act(url: string, body: object): Promise<ActAnswer>;
   world: Pick<World, 'capabilities' | 'recipeWritable' | 'defaultSessionTimeoutMs'>;
