@@ -104,7 +104,11 @@ export function App() {
             {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
             {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
             <FaultToolbar disabled={past || live.link !== 'live'} />
-            <ScenariosPanel live={live.scenario} linkDown={live.link !== 'live'} />
+            <ScenariosPanel
+              live={live.scenario}
+              linkDown={live.link !== 'live'}
+              clusterKey={`${live.view?.status}:${live.view?.nodes.length}:${live.zookeeper?.quorum.size}:${live.zookeeper?.quorum.up}`}
+            />
             {view ? (
               <NodeTable view={view} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} sessionTimeouts={sessionTimeouts} />
             ) : (

@@ -25,7 +25,12 @@ import { gatewayClock } from '../timeline/clock.js';
 import { Countdown } from './Countdown.js';
 import { Outcome } from './Outcome.js';
 
-export function ScenariosPanel({ live, linkDown }: { live: ScenarioRunView | null; linkDown: boolean }) {
+/**
+ * `clusterKey` changes whenever what decides a scenario's availability may have (leader, node
+ * count, ensemble size and servers up): the list is read again then, so a scenario that could not
+ * run a moment ago (no leader yet) becomes runnable without a reload.
+ */
+export function ScenariosPanel({ live, linkDown, clusterKey }: { live: ScenarioRunView | null; linkDown: boolean; clusterKey: string }) {
   const past = useShowingPast();
   const token = useSyncExternalStore(controlTokenStore.subscribe, controlTokenStore.getSnapshot);
   const drive = canDriveScenarios(token);
@@ -62,7 +67,7 @@ export function ScenariosPanel({ live, linkDown }: { live: ScenarioRunView | nul
     return () => {
       cancelled = true;
     };
-  }, [showList, runKey]);
+  }, [showList, runKey, clusterKey]);
 
   const following = token.needed && !drive;
   return (
