@@ -105,7 +105,7 @@ export function App() {
             {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
             {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
             <FaultToolbar disabled={past || live.link !== 'live'} />
-            <ScenariosPanel live={live.scenario} linkDown={live.link !== 'live'} availability={availabilityKey(live.view, live.zookeeper)} />
+            <ScenariosPanel live={live.scenario} linkDown={live.link !== 'live'} clusterKey={availabilityKey(live.view, live.zookeeper)} />
             {view ? (
               <NodeTable view={view} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} sessionTimeouts={sessionTimeouts} />
             ) : (

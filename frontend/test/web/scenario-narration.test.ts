@@ -179,6 +179,8 @@ describe('scenario list: when to read it again', () => {
     assert.notEqual(availabilityKey(view({ nodes: three }), null), base, 'a node more');
     const zk = { quorum: { size: 3, up: 3, holds: true } } as unknown as ZooKeeperView;
     assert.notEqual(availabilityKey(view(), zk), base, 'the ensemble’s size known');
+    const oneDown = { quorum: { size: 3, up: 2, holds: true } } as unknown as ZooKeeperView;
+    assert.notEqual(availabilityKey(view(), oneDown), availabilityKey(view(), zk), 'a server down');
     assert.equal(availabilityKey(null, null), '');
   });
 });

@@ -25,8 +25,12 @@ import { gatewayClock } from '../timeline/clock.js';
 import { Countdown } from './Countdown.js';
 import { Outcome } from './Outcome.js';
 
-/** `availability`: scenarios/availability.ts's key of the live cluster; the list is read again when it changes. */
-export function ScenariosPanel({ live, linkDown, availability }: { live: ScenarioRunView | null; linkDown: boolean; availability: string }) {
+/**
+ * `clusterKey` (scenarios/availability.ts) changes whenever what decides a scenario's availability
+ * may have (leader, node count, recipe, ensemble size and servers up): the list is read again then,
+ * so a scenario that could not run a moment ago (no leader yet) becomes runnable without a reload.
+ */
+export function ScenariosPanel({ live, linkDown, clusterKey }: { live: ScenarioRunView | null; linkDown: boolean; clusterKey: string }) {
   const past = useShowingPast();
   const token = useSyncExternalStore(controlTokenStore.subscribe, controlTokenStore.getSnapshot);
   const drive = canDriveScenarios(token);
@@ -65,7 +69,7 @@ export function ScenariosPanel({ live, linkDown, availability }: { live: Scenari
     return () => {
       cancelled = true;
     };
-  }, [showList, runKey, availability, refused]);
+  }, [showList, runKey, clusterKey, refused]);
 
   const following = token.needed && !drive;
   return (
