@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ScenarioRunView, ScenarioStepView } from '@zkviz/shared';
+import { pendingStep, type ScenarioRunView, type ScenarioStepView } from '@zkviz/shared';
 import {
   canDriveScenarios,
   narrationOnFirstSight,
@@ -13,20 +13,7 @@ import {
   stepStateWords,
 } from '../../src/web/scenarios/narration.js';
 
-const step = (over: Partial<ScenarioStepView> = {}): ScenarioStepView => ({
-  title: 'Freeze the leader',
-  state: 'pending',
-  expect: null,
-  action: null,
-  ask: null,
-  waitingFor: null,
-  deadline: null,
-  explain: null,
-  problem: null,
-  startedAt: null,
-  endedAt: null,
-  ...over,
-});
+const step = (over: Partial<ScenarioStepView> = {}): ScenarioStepView => ({ ...pendingStep('Freeze the leader'), ...over });
 
 const runOf = (steps: ScenarioStepView[], over: Partial<ScenarioRunView> = {}): ScenarioRunView => ({
   run: 1,
