@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ClusterView, ScenarioRunView, ScenarioStepView, ZooKeeperView } from '@zkviz/shared';
+import { pendingStep, type ClusterView, type ScenarioRunView, type ScenarioStepView, type ZooKeeperView } from '@zkviz/shared';
 import { availabilityKey } from '../../src/web/scenarios/availability.js';
 import {
   canDriveScenarios,
@@ -14,20 +14,7 @@ import {
   stepStateWords,
 } from '../../src/web/scenarios/narration.js';
 
-const step = (over: Partial<ScenarioStepView> = {}): ScenarioStepView => ({
-  title: 'Freeze the leader',
-  state: 'pending',
-  expect: null,
-  action: null,
-  ask: null,
-  waitingFor: null,
-  deadline: null,
-  explain: null,
-  problem: null,
-  startedAt: null,
-  endedAt: null,
-  ...over,
-});
+const step = (over: Partial<ScenarioStepView> = {}): ScenarioStepView => ({ ...pendingStep('Freeze the leader'), ...over });
 
 const runOf = (steps: ScenarioStepView[], over: Partial<ScenarioRunView> = {}): ScenarioRunView => ({
   run: 1,
