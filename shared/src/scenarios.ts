@@ -139,6 +139,23 @@ export interface ScenarioStepView {
   endedAt: number | null;
 }
 
+/** A step not reached yet: its title, nothing said, nothing timed. */
+export function pendingStep(title: string): ScenarioStepView {
+  return {
+    title,
+    state: 'pending',
+    expect: null,
+    action: null,
+    ask: null,
+    waitingFor: null,
+    deadline: null,
+    explain: null,
+    problem: null,
+    startedAt: null,
+    endedAt: null,
+  };
+}
+
 export type ScenarioRunStatus = 'running' | 'done' | 'missed' | 'failed' | 'stopped';
 
 export interface ScenarioRunView {

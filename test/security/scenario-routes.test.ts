@@ -9,9 +9,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CONTROL_TOKEN_HEADER, type LeaderKillRequest, type ScenarioList } from '@zkviz/shared';
-import { buildGateway, type Gateway } from '../../frontend/src/gateway/app.js';
-import { FakeDiscovery, FakeLeaderClient, FakeStreams, nodeId, registered, snapshotMsg } from '../../frontend/test/gateway/fixtures.js';
+import { CONTROL_TOKEN_HEADER, type ScenarioList } from '@zkviz/shared';
+import type { Gateway } from '../../frontend/src/gateway/app.js';
+import { nodeId } from '../../frontend/test/gateway/fixtures.js';
+import { buildHarness } from '../../frontend/test/gateway/gateway-harness.js';
 
 const TOKEN = 'presenter-secret-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'zkviz-scenarios-'));
@@ -30,27 +31,9 @@ steps:
 writeFileSync(join(dir, 'broken.yaml'), 'id: broken\ntitle: B\nsummary: x\nsteps:\n  - title: t\n    do: { action: restart, node: nobody }\n');
 
 async function gateway(options: { controlToken?: string | null; rateLimit?: number } = {}) {
-  const discovery = new FakeDiscovery();
-  const streams = new FakeStreams();
-  const leaderClient = new FakeLeaderClient((r: LeaderKillRequest) => ({ statusCode: 202, body: { id: r.target, mode: r.mode, routedVia: nodeId(1) } }));
-  const gw: Gateway = await buildGateway({
-    config: {
-      staticDir: '/nonexistent',
-      allowedOrigins: [],
-      killRateLimitPerMinute: options.rateLimit ?? 10_000,
-      logLevel: 'silent',
-      controlToken: options.controlToken ?? null,
-      scenariosDir: dir,
-    },
-    createDiscovery: () => discovery,
-    createStreamConnector: () => streams.connector,
-    leaderClient,
-    logger: false,
-  });
-  await gw.app.ready();
-  discovery.announce(registered(1));
-  streams.latest.handlers.onMessage(snapshotMsg(1, [1, 2, 3]));
-  return { gw, leaderClient };
+  const h = await buildHarness({ ...options, rateLimit: options.rateLimit ?? 10_000, scenariosDir: dir });
+  h.leadWith(1, [1, 2, 3]);
+  return { gw: h as Gateway, leaderClient: h.leaderClient };
 }
 
 const post = (gw: Gateway, url: string, payload: unknown = {}, headers: Record<string, string> = {}) =>

@@ -15,7 +15,7 @@ import type { StreamConnector } from './leader-client/stream-client.js';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits/config.js';
 import { readLimit } from './limits/read-limit.js';
 import { clusterRoutes } from './routes/cluster.js';
-import { CONTROL_TOKEN_HEADER, GATEWAY_ROUTES } from '@zkviz/shared';
+import { GATEWAY_ROUTES } from '@zkviz/shared';
 import { errorBodySchema, jsonErrors, serverOptions } from '@zkviz/shared/fastify';
 import { healthRoutes } from './routes/health.js';
 import { recipeRoutes } from './recipe/routes.js';
@@ -33,11 +33,13 @@ import type { ZooKeeperViewSource } from './zookeeper/view-source.js';
 import { zookeeperRoutes } from './zookeeper/plugin.js';
 import { loadScenarios } from './scenarios/loader.js';
 import { ScenarioRunner } from './scenarios/runner.js';
-import { scenarioRoutes } from './scenarios/routes.js';
+import { actAsPresenter, scenarioRoutes } from './scenarios/routes.js';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'staticDir' | 'allowedOrigins' | 'killRateLimitPerMinute' | 'logLevel'> &
-    Partial<Pick<GatewayConfig, 'controlToken' | 'recording' | 'recordingOn' | 'zkConnect' | 'zkSessionTimeoutMs' | 'scenariosDir'>> & { limits?: Partial<GatewayLimits> };
+    Partial<Pick<GatewayConfig, 'controlToken' | 'recording' | 'recordingOn' | 'zkConnect' | 'zkSessionTimeoutMs' | 'scenariosDir'>> & {
+      limits?: Partial<GatewayLimits>;
+    };
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
@@ -112,17 +114,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     loaded.flatMap((l) => (l.ok ? [l.scenario] : [])),
     {
       feed,
-      // As the presenter, through this gateway's own routes: a scenario can do nothing a click cannot.
-      act: async (url, body) => {
-        const res = await app.inject({ method: 'POST', url, payload: body, headers: controlToken ? { [CONTROL_TOKEN_HEADER]: controlToken } : {} });
-        let parsed: unknown = null;
-        try {
-          parsed = res.json();
-        } catch {
-          parsed = null;
-        }
-        return { statusCode: res.statusCode, body: parsed };
-      },
+      act: actAsPresenter(app, controlToken),
       world: { capabilities, recipeWritable: recipes !== null, defaultSessionTimeoutMs: deps.config.zkSessionTimeoutMs ?? 4000 },
       broken: loaded.flatMap((l) => (l.ok ? [] : [{ id: l.id, problem: l.problem }])),
       now: deps.now,

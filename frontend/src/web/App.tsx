@@ -10,6 +10,7 @@ import { LeaderlessBanner } from './components/LeaderlessBanner.js';
 import { NodeTable } from './components/NodeTable.js';
 import { RecipePanel } from './components/RecipePanel.js';
 import { ScenariosPanel } from './components/ScenariosPanel.js';
+import { availabilityKey } from './scenarios/availability.js';
 import { StatusHeader } from './components/StatusHeader.js';
 import { ZooKeeperPanel } from './components/ZooKeeperPanel.js';
 import { useClusterStream } from './hooks/useClusterStream.js';
@@ -104,7 +105,7 @@ export function App() {
             {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
             {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
             <FaultToolbar disabled={past || live.link !== 'live'} />
-            <ScenariosPanel live={live.scenario} linkDown={live.link !== 'live'} />
+            <ScenariosPanel live={live.scenario} linkDown={live.link !== 'live'} clusterKey={availabilityKey(live.view, live.zookeeper)} />
             {view ? (
               <NodeTable view={view} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} sessionTimeouts={sessionTimeouts} />
             ) : (

@@ -24,7 +24,15 @@ export function fakePageDir(): string {
 }
 
 export async function buildHarness(
-  options: { answer?: (r: LeaderKillRequest) => LeaderReply | Error; staticDir?: string; allowedOrigins?: string[]; rateLimit?: number; recordingOn?: boolean } = {},
+  options: {
+    answer?: (r: LeaderKillRequest) => LeaderReply | Error;
+    staticDir?: string;
+    allowedOrigins?: string[];
+    rateLimit?: number;
+    recordingOn?: boolean;
+    controlToken?: string | null;
+    scenariosDir?: string;
+  } = {},
 ): Promise<Harness> {
   const discovery = new FakeDiscovery();
   const streams = new FakeStreams();
@@ -36,6 +44,8 @@ export async function buildHarness(
       killRateLimitPerMinute: options.rateLimit ?? 1000,
       logLevel: 'silent',
       ...(options.recordingOn === undefined ? {} : { recordingOn: options.recordingOn }),
+      controlToken: options.controlToken ?? null,
+      ...(options.scenariosDir === undefined ? {} : { scenariosDir: options.scenariosDir }),
     },
     createDiscovery: () => discovery,
     createStreamConnector: () => streams.connector,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ScenarioRunView, ScenarioStepView } from '@zkviz/shared';
+import { pendingStep, type ClusterView, type ScenarioRunView, type ScenarioStepView, type ZooKeeperView } from '@zkviz/shared';
+import { availabilityKey } from '../../src/web/scenarios/availability.js';
 import {
   canDriveScenarios,
   narrationOnFirstSight,
@@ -13,20 +14,7 @@ import {
   stepStateWords,
 } from '../../src/web/scenarios/narration.js';
 
-const step = (over: Partial<ScenarioStepView> = {}): ScenarioStepView => ({
-  title: 'Freeze the leader',
-  state: 'pending',
-  expect: null,
-  action: null,
-  ask: null,
-  waitingFor: null,
-  deadline: null,
-  explain: null,
-  problem: null,
-  startedAt: null,
-  endedAt: null,
-  ...over,
-});
+const step = (over: Partial<ScenarioStepView> = {}): ScenarioStepView => ({ ...pendingStep('Freeze the leader'), ...over });
 
 const runOf = (steps: ScenarioStepView[], over: Partial<ScenarioRunView> = {}): ScenarioRunView => ({
   run: 1,
@@ -149,5 +137,37 @@ describe('scenario narration: which run, who drives, when', () => {
       (['pending', 'ready', 'acting', 'waiting', 'done', 'missed', 'failed'] as const).filter((s) => stepIsUp(step({ state: s }))),
       ['ready', 'acting', 'waiting'],
     );
+  });
+});
+
+describe('scenario list: when to read it again', () => {
+  const view = (over: Partial<ClusterView> = {}): ClusterView => ({
+    status: 'ok',
+    slots: [],
+    leader: 'L',
+    fencingToken: 1,
+    electionIncarnation: null,
+    leaderAddress: null,
+    nodes: [],
+    stale: false,
+    leaderlessSince: null,
+    lastFailover: null,
+    updatedAt: 1,
+    seq: 1,
+    ...over,
+  });
+
+  it('changes with what availability depends on, and not with every snapshot', () => {
+    const base = availabilityKey(view(), null);
+    assert.equal(availabilityKey(view({ seq: 2, updatedAt: 9 }), null), base, 'a newer snapshot of the same cluster');
+    assert.notEqual(availabilityKey(view({ status: 'leaderless', leader: null }), null), base, 'the leader went');
+    assert.equal(availabilityKey(view({ leader: 'M' }), null), base, 'another leader: still a leader');
+    const three = [{}, {}, {}] as unknown as ClusterView['nodes'];
+    assert.notEqual(availabilityKey(view({ nodes: three }), null), base, 'a node more');
+    const zk = { quorum: { size: 3, up: 3, holds: true } } as unknown as ZooKeeperView;
+    assert.notEqual(availabilityKey(view(), zk), base, 'the ensemble’s size known');
+    const oneDown = { quorum: { size: 3, up: 2, holds: true } } as unknown as ZooKeeperView;
+    assert.notEqual(availabilityKey(view(), oneDown), availabilityKey(view(), zk), 'a server down');
+    assert.equal(availabilityKey(null, null), '');
   });
 });

@@ -138,7 +138,12 @@ export class FailoverRecorder {
       if (takeover.notifiedAt !== null && takeover.predecessor === draft.from) {
         extra.push({ name: 'successor-notified', at: takeover.notifiedAt, by: 'successor', how: 'its watch on the old leader’s znode fired' });
       } else if (takeover.notifiedAt !== null && takeover.predecessor === null && recipe === 'herd') {
-        extra.push({ name: 'successor-notified', at: takeover.notifiedAt, by: 'successor', how: 'its child watch on /election fired (herd: so did every other candidate’s)' });
+        extra.push({
+          name: 'successor-notified',
+          at: takeover.notifiedAt,
+          by: 'successor',
+          how: 'its child watch on /election fired (herd: so did every other candidate’s)',
+        });
       }
       if (takeover.registeredAt !== null)
         extra.push({ name: 'registry-updated', at: takeover.registeredAt, by: 'successor', how: 'its registry entry was created' });

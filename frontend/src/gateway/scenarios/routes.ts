@@ -4,10 +4,10 @@
  * action. The runner's own actions go through this gateway's routes by `inject`, as the presenter,
  * so they are validated, limited and logged exactly like a click on the page.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CONTROL_TOKEN_HEADER, SCENARIO_ID_PATTERN, SCENARIO_ROUTES, type ScenarioList } from '@zkviz/shared';
 import { errorBodySchema, sendError, tokenMatches } from '@zkviz/shared/fastify';
-import type { RunnerAnswer, ScenarioRunner } from './runner.js';
+import type { ActAnswer, RunnerAnswer, ScenarioRunner } from './runner.js';
 
 const runView = { type: 'object', additionalProperties: true, required: ['run', 'id', 'title', 'status', 'current', 'steps', 'version'] } as const;
 const emptyBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
@@ -40,6 +40,23 @@ const listSchema = {
     '4xx': errorBodySchema,
   },
 } as const;
+
+/**
+ * How the runner acts: as the presenter, through this gateway's own routes (`inject`), so a
+ * scenario can do nothing a click cannot, and is validated, limited and logged like one.
+ */
+export function actAsPresenter(app: FastifyInstance, controlToken: string | null): (url: string, body: object) => Promise<ActAnswer> {
+  return async (url, body) => {
+    const res = await app.inject({ method: 'POST', url, payload: body, headers: controlToken ? { [CONTROL_TOKEN_HEADER]: controlToken } : {} });
+    let parsed: unknown;
+    try {
+      parsed = res.json();
+    } catch {
+      parsed = null;
+    }
+    return { statusCode: res.statusCode, body: parsed };
+  };
+}
 
 export interface ScenarioRoutesOptions {
   runner: ScenarioRunner;

@@ -11,7 +11,16 @@
  * bound that passes, a forbidden event or a refused action ends the run there and says so plainly.
  */
 import { EventEmitter } from 'node:events';
-import type { ClusterEvent, ClusterView, ScenarioDefinition, ScenarioListing, ScenarioRunView, ScenarioStepDefinition, ScenarioStepView, ZooKeeperView } from '@zkviz/shared';
+import {
+  pendingStep,
+  type ClusterEvent,
+  type ClusterView,
+  type ScenarioDefinition,
+  type ScenarioListing,
+  type ScenarioRunView,
+  type ScenarioStepView,
+  type ZooKeeperView,
+} from '@zkviz/shared';
 import { planAction, type PlannedAction } from './actions.js';
 import { render, type RunScope, type Value } from './template.js';
 import { checkWait, DEFAULT_WITHIN_MS, describeWait, failoverFacts, forbiddenSeen, type WaitContext } from './waits.js';
@@ -56,20 +65,6 @@ interface ActiveRun {
   /** The last met failover: its late phases and counts keep refining that step's explanation. */
   following: { step: number; name: string; at: number; to: string } | null;
 }
-
-const blankStep = (definition: ScenarioStepDefinition): ScenarioStepView => ({
-  title: definition.title,
-  state: 'pending',
-  expect: null,
-  action: null,
-  ask: null,
-  waitingFor: null,
-  deadline: null,
-  explain: null,
-  problem: null,
-  startedAt: null,
-  endedAt: null,
-});
 
 function nodeValue(binding: NodeBinding, world: World): Value {
   const fields: Record<string, Value> = {
@@ -153,7 +148,7 @@ export class ScenarioRunner extends EventEmitter<{ run: [run: ScenarioRunView | 
         title: definition.title,
         status: 'running',
         current: 0,
-        steps: definition.steps.map(blankStep),
+        steps: definition.steps.map((step) => pendingStep(step.title)),
         startedAt: at,
         endedAt: null,
         version: 0,

@@ -7,7 +7,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { GATEWAY_ROUTES, type ClusterEvent, type ClusterView, type RecordedMessage, type ScenarioRunView, type ServerMessage, type ZooKeeperView } from '@zkviz/shared';
+import {
+  GATEWAY_ROUTES,
+  type ClusterEvent,
+  type ClusterView,
+  type RecordedMessage,
+  type ScenarioRunView,
+  type ServerMessage,
+  type ZooKeeperView,
+} from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { DEFAULT_LIMITS, type GatewayLimits } from '../limits/config.js';
 import { WsLimits } from '../limits/ws-limits.js';

@@ -25,7 +25,12 @@ import { gatewayClock } from '../timeline/clock.js';
 import { Countdown } from './Countdown.js';
 import { Outcome } from './Outcome.js';
 
-export function ScenariosPanel({ live, linkDown }: { live: ScenarioRunView | null; linkDown: boolean }) {
+/**
+ * `clusterKey` (scenarios/availability.ts) changes whenever what decides a scenario's availability
+ * may have (leader, node count, recipe, ensemble size and servers up): the list is read again then,
+ * so a scenario that could not run a moment ago (no leader yet) becomes runnable without a reload.
+ */
+export function ScenariosPanel({ live, linkDown, clusterKey }: { live: ScenarioRunView | null; linkDown: boolean; clusterKey: string }) {
   const past = useShowingPast();
   const token = useSyncExternalStore(controlTokenStore.subscribe, controlTokenStore.getSnapshot);
   const drive = canDriveScenarios(token);
@@ -33,6 +38,8 @@ export function ScenariosPanel({ live, linkDown }: { live: ScenarioRunView | nul
   const inert = past || linkDown;
   const action = useAction();
   const [listed, setListed] = useState<ScenarioListResult | null>(null);
+  // Bumped when the gateway refused a Run (it judged availability afresh): read the list again.
+  const [refused, setRefused] = useState(0);
   const run = newerRun(live, listed?.ok ? listed.list.run : null);
 
   // Narration state, adjusted while rendering (not in an effect) so the texts and what is said agree.
@@ -62,7 +69,7 @@ export function ScenariosPanel({ live, linkDown }: { live: ScenarioRunView | nul
     return () => {
       cancelled = true;
     };
-  }, [showList, runKey]);
+  }, [showList, runKey, clusterKey, refused]);
 
   const following = token.needed && !drive;
   return (
@@ -78,7 +85,11 @@ export function ScenariosPanel({ live, linkDown }: { live: ScenarioRunView | nul
             action={action}
             onRun={(id) => {
               setStartedHere(true);
-              void action.run(`run:${id}`, () => runScenario(id));
+              void action.run(`run:${id}`, async () => {
+                const outcome = await runScenario(id);
+                if (!outcome.ok) setRefused((n) => n + 1);
+                return outcome;
+              });
             }}
           />
         ) : (
@@ -225,7 +236,8 @@ function Narration({ run, drive, inert, action, onBack }: { run: ScenarioRunView
               Stop
             </button>
           )}
-          <Outcome outcome={action.outcome} testId="scenario-outcome" />
+          {/* Success shows in the narration itself; only a refusal needs words here. */}
+          <Outcome outcome={action.outcome?.ok === false ? action.outcome : null} testId="scenario-outcome" />
         </div>
       )}
       {run.status !== 'running' && (
