@@ -27,7 +27,13 @@ describe('shareUnchanged', () => {
   });
 
   it('matches znodes by path and slots by slot, and never shares across a changed value', () => {
-    const prev = { znodes: [{ path: '/e/a', v: 0 }, { path: '/e/b', v: 0 }], slots: [{ slot: 'node-1', state: 'running' }] };
+    const prev = {
+      znodes: [
+        { path: '/e/a', v: 0 },
+        { path: '/e/b', v: 0 },
+      ],
+      slots: [{ slot: 'node-1', state: 'running' }],
+    };
     const next = { znodes: [{ path: '/e/b', v: 1 }], slots: [{ slot: 'node-1', state: 'stopped' }] };
     const out = shareUnchanged(prev, next);
     assert.deepEqual(out, next);
