@@ -78,7 +78,7 @@ export interface ScenarioNeeds {
   nodes?: number;
   /** Fault actions this gateway must offer (`GET /api/health` capabilities). */
   capabilities?: (keyof FaultCapabilities)[];
-  /** At least this many voting ZooKeeper servers. */
+  /** Exactly this many voting ZooKeeper servers (what stopping them one by one does depends on it). */
   ensemble?: number;
   /** The gateway can switch the recipe. */
   recipe?: boolean;

@@ -121,7 +121,8 @@ export function unavailableBecause(scenario: ScenarioDefinition, world: World): 
   const needs = scenario.needs ?? {};
   if (needs.ensemble !== undefined) {
     const size = world.zookeeper?.quorum.size ?? (world.zookeeper ? world.zookeeper.servers.length : 0);
-    if (size < needs.ensemble) {
+    // Exactly: a scenario that stops servers one by one narrates a size (a 5-server ensemble keeps its quorum with two down).
+    if (size !== needs.ensemble) {
       return `needs a ZooKeeper ensemble of ${needs.ensemble} servers; this one has ${size || 'an unknown number (the ZooKeeper view is off)'} — start with \`npm start -- --ensemble ${needs.ensemble}\``;
     }
   }
