@@ -19,6 +19,9 @@ export interface ZooKeeperMemory {
   sessions: ReadonlyMap<string, number>;
 }
 
+/** Sessions remembered at most (a cluster's own are far fewer; this bounds ended ones). */
+const MAX_REMEMBERED_SESSIONS = 1024;
+
 export const INITIAL_ZOOKEEPER_MEMORY: ZooKeeperMemory = { leader: null, sessions: new Map() };
 
 /** The serving leader of an ensemble, the highest epoch if two claim it (an old one not yet told). */
@@ -47,8 +50,7 @@ export function zookeeperEvents(memory: ZooKeeperMemory, view: ZooKeeperView, at
   const serverIds = new Map(view.servers.map((s) => [s.address, s.id]));
   const sessions = new Map<string, number>();
   for (const session of view.sessions) {
-    const owner = session.owner;
-    if (owner === null || owner === 'gateway') continue;
+    if (session.owner === 'gateway') continue;
     const before = memory.sessions.get(session.id);
     const now = session.connected && session.server !== null ? serverIds.get(session.server) : undefined;
     if (now === undefined) {
@@ -57,7 +59,10 @@ export function zookeeperEvents(memory: ZooKeeperMemory, view: ZooKeeperView, at
       continue;
     }
     sessions.set(session.id, now);
-    if (before !== undefined && before !== now) {
+    // The owner can be unknown in one read (the gateway's own session moving: no znodes read);
+    // where the session was is remembered all the same, and a move is told once the owner is known.
+    const owner = session.owner;
+    if (owner !== null && before !== undefined && before !== now) {
       events.push({
         at,
         kind: 'session-moved',
@@ -65,6 +70,13 @@ export function zookeeperEvents(memory: ZooKeeperMemory, view: ZooKeeperView, at
         text: `${shortId(owner)}'s session ${session.id} moved from ZooKeeper server ${before} to server ${now}`,
       });
     }
+  }
+  // A partial read can leave a session out altogether: keep where it was (bounded; ended sessions
+  // fall out as newer ones fill the memory).
+  const inView = new Set(view.sessions.map((s) => s.id));
+  for (const [id, server] of memory.sessions) {
+    if (sessions.size >= MAX_REMEMBERED_SESSIONS) break;
+    if (!inView.has(id)) sessions.set(id, server);
   }
   return { memory: { leader, sessions }, events };
 }

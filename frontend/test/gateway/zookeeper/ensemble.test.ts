@@ -150,6 +150,25 @@ describe('zookeeperEvents', () => {
     assert.deepEqual(memory.leader, { id: 2, epoch: 2 });
   });
 
+  test('a view read while the gateway’s own session moves (no znodes: no owners; or sessions missing) does not forget where a session was', () => {
+    const settled = view('settled');
+    const moved = view('moved');
+    const noOwners: ZooKeeperView = { ...settled, sessions: settled.sessions.map((s) => ({ ...s, owner: null, connected: null, server: null })) };
+    const noSessions: ZooKeeperView = { ...settled, sessions: [] };
+    for (const partial of [noOwners, noSessions]) {
+      const first = zookeeperEvents(INITIAL_ZOOKEEPER_MEMORY, settled, 0);
+      const gap = zookeeperEvents(first.memory, partial, 1);
+      const { events } = zookeeperEvents(gap.memory, moved, 2);
+      assert.deepEqual(
+        events
+          .filter((e) => e.kind === 'session-moved')
+          .map((e) => e.nodeId)
+          .sort(),
+        [N0.znode, N1.znode, N2.znode].sort(),
+      );
+    }
+  });
+
   test('the same server leading in a new epoch is a change too', () => {
     const settled = view('settled');
     const later: ZooKeeperView = { ...settled, servers: settled.servers.map((s) => (s.mode === 'leader' ? { ...s, epoch: 5 } : s)) };
