@@ -194,26 +194,34 @@ describe('a real three-server ZooKeeper ensemble beneath the election', { skip }
       assert.ok(before.epoch !== null);
       const res = await post(before.id, 'stop');
       assert.equal(res.status, 202, JSON.stringify(res.body));
-      const v = await viewUntil('a new ZooKeeper leader', (x) => {
-        const l = zabLeader(x);
-        return l !== undefined && l.id !== before.id && l.epoch! > before.epoch!;
-      });
-      assert.deepEqual(v.quorum, { size: 3, up: 2, holds: true });
-      const settled = await cluster.settle();
-      assert.ok(settled.leader.running);
-      cluster.assertAtMostOneActing();
-      const changed = await waitUntil(
-        async () => (await events()).find((e) => e.kind === 'zookeeper-leader-changed' && e.text.includes(`was server ${before.id}`)),
-        {
-          timeoutMs: GUARD_MS,
-          description: 'a zookeeper-leader-changed event',
-          on: wake(),
-        },
-      );
-      assert.match(changed.text, new RegExp(`server ${zabLeader(v)!.id} leads`));
+      // One cluster for the file: whatever fails below, the next test starts from three servers.
+      let restarted = false;
+      try {
+        // The new leader says so before its follower has synced (and serves): await the quorum too.
+        const v = await viewUntil('a new ZooKeeper leader, serving with a quorum', (x) => {
+          const l = zabLeader(x);
+          return l !== undefined && l.id !== before.id && l.epoch! > before.epoch! && x.quorum.holds;
+        });
+        assert.deepEqual(v.quorum, { size: 3, up: 2, holds: true });
+        const settled = await cluster.settle();
+        assert.ok(settled.leader.running);
+        cluster.assertAtMostOneActing();
+        const changed = await waitUntil(
+          async () => (await events()).find((e) => e.kind === 'zookeeper-leader-changed' && e.text.includes(`was server ${before.id}`)),
+          {
+            timeoutMs: GUARD_MS,
+            description: 'a zookeeper-leader-changed event',
+            on: wake(),
+          },
+        );
+        assert.match(changed.text, new RegExp(`server ${zabLeader(v)!.id} leads`));
 
-      const back = await post(before.id, 'start');
-      assert.equal(back.status, 202, JSON.stringify(back.body));
+        const back = await post(before.id, 'start');
+        assert.equal(back.status, 202, JSON.stringify(back.body));
+        restarted = true;
+      } finally {
+        if (!restarted) await post(before.id, 'start').catch(() => undefined);
+      }
       await allUp();
       cluster.assertAtMostOneActing();
     }));
@@ -222,32 +230,42 @@ describe('a real three-server ZooKeeper ensemble beneath the election', { skip }
     step(async () => {
       await allUp();
       const [a, b] = [1, 2];
-      for (const id of [a, b]) assert.equal((await post(id, 'stop')).status, 202, `stop ${id}`);
-      // `holds` counts servers up; the last one may still call itself leader until it misses its
-      // followers (syncLimit), and says it is not serving only then: await both (CI caught the gap).
-      const v = await viewUntil('the quorum gone and the last server not serving', (x) => !x.quorum.holds && x.problems.some((p) => p.kind === 'not-serving'));
-      assert.deepEqual(v.quorum, { size: 3, up: 1, holds: false });
-      assert.ok(
-        v.problems.some((p) => p.kind === 'not-serving'),
-        'the last server says it is not serving',
-      );
-      await waitUntil(async () => (await Promise.all(cluster.live.map((n) => n.status()))).every((s) => !s.acting), {
-        timeoutMs: GUARD_MS,
-        description: 'no node acting without a quorum',
-        on: wake(),
-      });
-      assert.ok(
-        actingIntervals(cluster.nodes).every((i) => i.end !== Infinity),
-        `every acting interval ended:\n${describeIntervals(actingIntervals(cluster.nodes))}`,
-      );
-      cluster.assertAtMostOneActing();
-
-      assert.equal((await post(a, 'start')).status, 202, `start ${a}`);
-      await viewUntil('the quorum back', (x) => x.quorum.holds);
-      const settled = await cluster.settle();
-      assert.equal([...settled.statuses.values()].filter((s) => s.acting).length, 1, 'exactly one leader');
-      cluster.assertAtMostOneActing();
-      assert.equal((await post(b, 'start')).status, 202, `start ${b}`);
+      try {
+        await quorumLostAndBack(a, b);
+      } finally {
+        // Whatever failed, leave three servers for the file's after() (and a rerun's first test).
+        for (const id of [a, b]) await post(id, 'start').catch(() => undefined);
+      }
       await allUp();
     }));
 });
+
+/** E5's body: both stopped, no quorum and nobody acting; `a` started again, one leader. */
+async function quorumLostAndBack(a: number, b: number): Promise<void> {
+  for (const id of [a, b]) assert.equal((await post(id, 'stop')).status, 202, `stop ${id}`);
+  // `holds` counts servers up; the last one may still call itself leader until it misses its
+  // followers (syncLimit), and says it is not serving only then: await both (CI caught the gap).
+  const v = await viewUntil('the quorum gone and the last server not serving', (x) => !x.quorum.holds && x.problems.some((p) => p.kind === 'not-serving'));
+  assert.deepEqual(v.quorum, { size: 3, up: 1, holds: false });
+  assert.ok(
+    v.problems.some((p) => p.kind === 'not-serving'),
+    'the last server says it is not serving',
+  );
+  await waitUntil(async () => (await Promise.all(cluster.live.map((n) => n.status()))).every((s) => !s.acting), {
+    timeoutMs: GUARD_MS,
+    description: 'no node acting without a quorum',
+    on: wake(),
+  });
+  assert.ok(
+    actingIntervals(cluster.nodes).every((i) => i.end !== Infinity),
+    `every acting interval ended:\n${describeIntervals(actingIntervals(cluster.nodes))}`,
+  );
+  cluster.assertAtMostOneActing();
+
+  assert.equal((await post(a, 'start')).status, 202, `start ${a}`);
+  await viewUntil('the quorum back', (x) => x.quorum.holds);
+  const settled = await cluster.settle();
+  assert.equal([...settled.statuses.values()].filter((s) => s.acting).length, 1, 'exactly one leader');
+  cluster.assertAtMostOneActing();
+  assert.equal((await post(b, 'start')).status, 202, `start ${b}`);
+}
