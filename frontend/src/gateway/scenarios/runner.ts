@@ -15,6 +15,7 @@ import {
   pendingStep,
   type ClusterEvent,
   type ClusterView,
+  type FailoverRecord,
   type ScenarioDefinition,
   type ScenarioListing,
   type ScenarioRunView,
@@ -63,7 +64,7 @@ interface ActiveRun {
   events: ClusterEvent[];
   timer: NodeJS.Timeout | null;
   /** The last met failover: its late phases and counts keep refining that step's explanation. */
-  following: { step: number; name: string; at: number; to: string } | null;
+  following: { step: number; name: string; at: number; to: string; seen: FailoverRecord | null } | null;
 }
 
 function nodeValue(binding: NodeBinding, world: World): Value {
@@ -173,7 +174,7 @@ export class ScenarioRunner extends EventEmitter<{ run: [run: ScenarioRunView | 
     if (step.state !== 'ready') return { ok: false, status: 409, error: 'step_in_progress', message: `step ${run.view.current + 1} is ${step.state}; wait for it` };
     const definition = run.definition.steps[run.view.current]!;
     if (definition.do) void this.act(run);
-    else this.finishStep(run, null);
+    else this.finishStep(run);
     return { ok: true, run: run.view };
   }
 
@@ -262,7 +263,7 @@ export class ScenarioRunner extends EventEmitter<{ run: [run: ScenarioRunView | 
     this.refreshScope(run);
     const definition = run.definition.steps[index]!;
     if (definition.wait) this.beginWait(run);
-    else this.finishStep(run, null);
+    else this.finishStep(run);
   }
 
   private beginWait(run: ActiveRun): void {
@@ -306,29 +307,32 @@ export class ScenarioRunner extends EventEmitter<{ run: [run: ScenarioRunView | 
     run.scope.values[name] = met.value;
     Object.assign(run.scope.moments, met.moments);
     if (met.failover) {
-      run.following = { step: index, name, ...met.failover };
+      run.following = { step: index, name, ...met.failover, seen: this.deps.feed.view.lastFailover };
       run.since = met.failover.at + 1;
     }
     if (met.consumed) run.events = run.events.slice(run.events.indexOf(met.consumed) + 1);
-    this.finishStep(run, null);
+    this.finishStep(run);
   }
 
   /** Late phases (session-closed after znode-deleted) and the herd counts arrive after the switch. */
   private followFailover(run: ActiveRun): void {
     const f = run.following;
     const record = this.deps.feed.view.lastFailover;
-    if (!f || !record || record.at !== f.at || record.to !== f.to) return;
+    // The recorder replaces a record when a phase or its counts arrive: the same object is no news.
+    if (!f || !record || record === f.seen || record.at !== f.at || record.to !== f.to) return;
+    f.seen = record;
     const facts = failoverFacts(record, f.name, this.world());
-    const before = JSON.stringify([run.scope.values[f.name], run.scope.moments]);
     run.scope.values[f.name] = facts.value;
     Object.assign(run.scope.moments, facts.moments);
-    if (JSON.stringify([run.scope.values[f.name], run.scope.moments]) === before) return;
     const explain = run.definition.steps[f.step]!.explain;
-    if (explain) this.replaceStep(run, f.step, { ...run.view.steps[f.step]!, explain: render(explain, run.scope) });
+    const step = run.view.steps[f.step]!;
+    const rendered = explain ? render(explain, run.scope) : null;
+    if (rendered === step.explain) return;
+    this.replaceStep(run, f.step, { ...step, explain: rendered });
     this.publish(run);
   }
 
-  private finishStep(run: ActiveRun, _reason: null): void {
+  private finishStep(run: ActiveRun): void {
     const index = run.view.current;
     const definition = run.definition.steps[index]!;
     if (run.timer) clearTimeout(run.timer);
