@@ -76,9 +76,21 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     this.removeAllListeners();
   }
 
-  /** A fresh snapshot of what is known now (as soon as the initial reads are in). */
+  /**
+   * Promotion of a standby: a snapshot of what it knows now, once it knows our own coordinators
+   * entry (the row marked leader comes from it; acting follows that entry's create, so it is
+   * there). A standby may not have read it yet, its child watch being a round trip behind the
+   * create; then it is read now, and no snapshot goes out without it (a table with no leader row
+   * is what a fresh observer's complete first read never shows either).
+   */
   refresh(): void {
-    this.schedule();
+    const entries = this.observed.coordinators;
+    if (entries.get(this.leader)?.ok) return this.schedule();
+    this.loading++;
+    if (!entries.has(this.leader)) entries.set(this.leader, null);
+    void this.watchEntry(COORDINATORS_REGISTRY_PATH, this.leader, entries).finally(() => {
+      if (--this.loading === 0) this.schedule();
+    });
   }
 
   /** Coalesces a burst of watch events (e.g. a failover) into one snapshot, without a timer delay. */
