@@ -9,8 +9,8 @@ class FakeSocket implements SocketLike {
   terminated = false;
   readonly sent: string[] = [];
   private readonly callbacks: Array<(err?: Error) => void> = [];
-  send(data: string, cb?: (err?: Error) => void): void {
-    this.sent.push(data);
+  send(data: string | Buffer, _options: { binary: false }, cb?: (err?: Error) => void): void {
+    this.sent.push(String(data));
     if (cb) this.callbacks.push(cb);
   }
   terminate(): void {

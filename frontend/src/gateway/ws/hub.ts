@@ -20,7 +20,7 @@ import type { ClusterFeed } from '../feed/cluster-feed.js';
 import { DEFAULT_LIMITS, type GatewayLimits } from '../limits/config.js';
 import { WsLimits } from '../limits/ws-limits.js';
 import { parseClientMessage } from './client-messages.js';
-import { KeepLatestSender } from './keep-latest.js';
+import { KeepLatestSender, type Frame } from './keep-latest.js';
 import { isOriginAllowed } from './origin.js';
 import type { ScenarioRunner } from '../scenarios/runner.js';
 
@@ -71,22 +71,26 @@ export function installWsHub(app: FastifyInstance, options: WsHubOptions): void 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, clientTracking: false });
   const clients = new Set<Client>();
   const limits = new WsLimits({ ...DEFAULT_LIMITS, ...options.limits }, app.log);
-  let latestSnapshot = encode({ type: 'snapshot', view: feed.view });
-  let latestZooKeeper = feed.zookeeper ? encode({ type: 'zookeeper', view: feed.zookeeper }) : null;
+  // Broadcasts are encoded to bytes once for all clients (keep-latest.ts, Frame).
+  let latestSnapshot: Frame = Buffer.from(encode({ type: 'snapshot', view: feed.view }));
+  let latestZooKeeper: Frame | null = feed.zookeeper ? Buffer.from(encode({ type: 'zookeeper', view: feed.zookeeper })) : null;
 
   const onView = (view: ClusterView) => {
-    latestSnapshot = encode({ type: 'snapshot', view });
-    options.onBroadcast?.(latestSnapshot, 'snapshot');
+    const text = encode({ type: 'snapshot', view });
+    options.onBroadcast?.(text, 'snapshot');
+    latestSnapshot = Buffer.from(text);
     for (const client of clients) client.sender.sendSnapshot(latestSnapshot);
   };
   const onEvent = (event: ClusterEvent) => {
-    const data = encode({ type: 'event', event });
-    options.onBroadcast?.(data, 'event');
+    const text = encode({ type: 'event', event });
+    options.onBroadcast?.(text, 'event');
+    const data = Buffer.from(text);
     for (const client of clients) client.sender.sendAlways(data);
   };
   const onZooKeeper = (view: ZooKeeperView) => {
-    latestZooKeeper = encode({ type: 'zookeeper', view });
-    options.onBroadcast?.(latestZooKeeper, 'zookeeper');
+    const text = encode({ type: 'zookeeper', view });
+    options.onBroadcast?.(text, 'zookeeper');
+    latestZooKeeper = Buffer.from(text);
     for (const client of clients) client.zookeeperSender.sendSnapshot(latestZooKeeper);
   };
   const scenarios = options.scenarios ?? null;
