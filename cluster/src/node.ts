@@ -15,6 +15,16 @@ import { TakeoverLog } from './leadership/takeover.js';
 /** The freeze detector's tick while acting. */
 const FREEZE_TICK_MS = 100;
 
+/**
+ * How often a node that is not acting reads its ZooKeeper handle's state (ZkConnection's state
+ * poll; while acting it polls at the fast period, F15). A worker cut off without a CONNECTING
+ * event only has to notice it to rejoin with a fresh session; nobody relies on what it does, so
+ * half its session timeout is soon enough, and 4 wake-ups a second fewer in every idle worker.
+ */
+function relaxedStatePollMs(sessionTimeoutMs: number): number {
+  return Math.max(250, Math.floor(sessionTimeoutMs / 2));
+}
+
 export interface Leadership {
   /** Our election znode name. */
   id: string;
@@ -49,7 +59,12 @@ export class ClusterNode {
       this.takeover.note(ev, fields);
       this.logger.info({ ev, ...fields }, ev);
     };
-    this.zk = new ZkConnection({ connect: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs, log: (msg, f) => this.logger.info({ ev: 'zk', ...f }, msg) });
+    this.zk = new ZkConnection({
+      connect: config.zkConnect,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      relaxedStatePollMs: relaxedStatePollMs(config.sessionTimeoutMs),
+      log: (msg, f) => this.logger.info({ ev: 'zk', ...f }, msg),
+    });
     this.election = new Election(this.zk, { address: config.advertisedAddress, startedAt: this.startedAt, pid: process.pid }, log, config.recipe);
     // The cluster's recipe: switching it changes only what the election watches (same session, same znode).
     new RecipeWatch(this.zk, config.recipe, log).on('recipe', (recipe) => this.election.dispatch({ type: 'recipeChanged', recipe }));
@@ -113,6 +128,7 @@ export class ClusterNode {
   private startActing(znode: string): void {
     const leadership = leadershipOf(znode);
     this.takeover.startActing(znode);
+    this.zk.setVigilant(true);
     this.watchForFreezes();
     // Tests and the chaos checker read these lines to check "at most one acting leader".
     this.logger.info({ ev: 'acting-start', znode, fencingToken: leadership.fencingToken, at: Date.now() }, 'acting as leader');
@@ -125,6 +141,7 @@ export class ClusterNode {
   /** Leader duties off: called when the machine's leadership turns off, with the znode it was. */
   private stopActing(znode: string, reason: string): void {
     this.takeover.stopActing();
+    this.zk.setVigilant(false);
     if (this.freezeTimer) clearInterval(this.freezeTimer);
     this.freezeTimer = null;
     this.observer?.stop();

@@ -1,6 +1,7 @@
 /**
- * Entry point of a slot supervisor: `node cluster/dist/supervisor/main.js`. It owns one node
- * process (cluster/dist/main.js, same environment), relays that node's ZooKeeper traffic (so it
+ * Entry point of a slot supervisor: `node cluster/dist/bundle/supervisor/main.js` (bundled:
+ * cluster/scripts/bundle.mjs). It owns one node process (`../main.js` beside it: the node's
+ * bundle, or cluster/dist/main.js when run unbundled; same environment), relays that node's ZooKeeper traffic (so it
  * can cut it), publishes the slot at /zkviz/slots/<slot> and carries out the fault actions for its
  * slot on internal routes that need the cluster token. Local mode and the compose node containers
  * both run nodes this way, so one code path is tested in both.
