@@ -152,6 +152,8 @@ export interface LocalClusterOptions {
   clusterToken?: string;
   /** Extra env for every node. */
   nodeEnv?: Record<string, string | undefined>;
+  /** The node's entry script (default NODE_ENTRY; the bench runs another build beside this one). Not with `supervised`. */
+  nodeEntry?: string;
   /**
    * Every node in a slot (`node-1`…) under a slot supervisor, and a host control server the
    * gateway uses to add slots and stop/start ZooKeeper (`npm start` does this). Then `nodes` are
@@ -227,6 +229,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
         name: `node-${index}`,
         slot: options.supervised ? `node-${index}` : undefined,
         env: { ...options.nodeEnv, ...extra.env },
+        entry: options.nodeEntry,
         waitReady: false,
         readyTimeoutMs: options.readyTimeoutMs,
       });
