@@ -5,7 +5,7 @@
 import { killModeSpec, parseElectionZnode, safeguardOff, unknownKillMode, type ClusterSnapshot, type KillMode } from '@zkviz/shared';
 import { ZkConnection } from '@zkviz/shared/zk';
 import type { Logger } from 'pino';
-import type { NodeConfig } from './config.js';
+import { relaxedStatePollMs, type NodeConfig } from './config.js';
 import { Election } from './election/driver.js';
 import { RecipeWatch } from './election/recipe-watch.js';
 import { ClusterObserver } from './leadership/observer.js';
@@ -14,17 +14,6 @@ import { TakeoverLog } from './leadership/takeover.js';
 
 /** The freeze detector's tick while acting. */
 const FREEZE_TICK_MS = 100;
-
-/**
- * How often a node that is not acting reads its ZooKeeper handle's state (ZkConnection's state
- * poll; while acting it polls at the fast period, F15). A worker cut off without a CONNECTING
- * event only has to notice it to rejoin with a fresh session; nobody relies on what it does, so
- * half its session timeout is soon enough. At 2000 ms that is 1 poll a second instead of 4: an
- * idle worker's wake-ups went from 7 a second to 4 (the rest are its ZooKeeper pings).
- */
-function relaxedStatePollMs(sessionTimeoutMs: number): number {
-  return Math.max(250, Math.floor(sessionTimeoutMs / 2));
-}
 
 export interface Leadership {
   /** Our election znode name. */

@@ -69,7 +69,7 @@ export interface ZkConnectionOptions {
   logLevel?: number;
   /**
    * Period of the state poll (see openClient) while the connection is not vigilant. Absent: the
-   * poll always runs at its vigilant period (the gateway, the supervisor). A node sets it and is
+   * poll always runs at its vigilant period (the gateway). A node sets it and is
    * vigilant only while it acts as leader: F15 is about a leader that keeps acting, and the fast
    * poll in every idle worker was a third of its wake-ups.
    */
