@@ -232,6 +232,12 @@ export class Election extends EventEmitter<ElectionEvents> {
         // order). The owner check needs a read no older than the listing; this one is.
         const own = this.machine.electionZnode;
         this.ownerRead = own ? { sessionId, epoch: command.epoch, znode: own, result: this.zk.getData(`${ELECTION_PATH}/${own}`) } : null;
+        // Registry changes the machine sent ahead of this decision (machine.ts, predecessorDeleted)
+        // go out now, behind the listing, instead of after its answer.
+        while (this.queue[0] && 'early' in this.queue[0] && this.queue[0].early) {
+          const early = this.queue.shift()!;
+          this.run(early).catch((err: unknown) => this.log('election-command-failed', { command: early.type, err: String(err) }));
+        }
         const { rc, children } = await listed;
         if (arm && rc !== ZOK && this.childWatchFor === sessionId) this.childWatchFor = null; // no watch was left
         for (const child of children ?? []) {
@@ -278,7 +284,7 @@ export class Election extends EventEmitter<ElectionEvents> {
         const data = this.statusJson(command.znode, command.status);
         const { rc } = await this.zk.create(path, data, ZOO_EPHEMERAL);
         if (rc === ZOK) this.written.set(path, withoutTimes(data));
-        this.log('registry-register', { registry: command.registry, znode: command.znode, rc: rcName(rc) });
+        this.log('registry-register', { registry: command.registry, znode: command.znode, rc: rcName(rc), ...(command.early ? { early: true } : {}) });
         this.dispatch({ type: 'registered', sessionId: command.sessionId, registry: command.registry, rc });
         return;
       }

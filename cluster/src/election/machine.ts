@@ -54,6 +54,18 @@ export interface ElectionState {
   deciding: boolean;
   /** The predecessor our watch is actually set on (may be briefly stale after it dies). */
   watching: string | null;
+  /**
+   * The last decision put us right behind the lowest candidate: we take over if it goes. The node
+   * keeps its leader-to-be view warm meanwhile, so acting does not start with a cold read.
+   */
+  nextInLine: boolean;
+  /**
+   * Our coordinators entry was written ahead of the decision (`'sent'`; `'written'` once ZooKeeper
+   * said so): next in line when the lowest went, we send it right behind the listing instead of one
+   * round trip after it. Acting still waits for the decision and the owner check; a decision that
+   * does not make us leader deletes the entry. See predecessorDeleted.
+   */
+  earlyEntry: 'none' | 'sent' | 'written';
   /** The outcome of the last decision: what we publish in our registry entry. */
   role: NodeRole | 'candidate';
   /** Leader duties (serving the cluster stream, routing kills) are on, as `electionZnode`; changed only by setLeadership. */
@@ -108,8 +120,9 @@ export type Command =
   | { type: 'list'; sessionId: string; epoch: number; watchChildren?: true }
   | { type: 'checkOwner'; sessionId: string; epoch: number; znode: string }
   | { type: 'watch'; sessionId: string; epoch: number; znode: string }
-  | { type: 'register'; sessionId: string; registry: Registry; znode: string; status: PublishedStatus }
-  | { type: 'unregister'; sessionId: string; registry: Registry; znode: string }
+  /** `early`: sent right behind the `list` before it, without waiting for the listing (FIFO order keeps it behind). */
+  | { type: 'register'; sessionId: string; registry: Registry; znode: string; status: PublishedStatus; early?: true }
+  | { type: 'unregister'; sessionId: string; registry: Registry; znode: string; early?: true }
   /** Write our status (role, what we watch) into our registry entry. */
   | { type: 'publishStatus'; sessionId: string; registry: Registry; znode: string; status: PublishedStatus }
   | { type: 'delete'; sessionId: string; znode: string }
@@ -140,6 +153,8 @@ const WITHOUT_SESSION = {
   createInFlight: false,
   deciding: false,
   watching: null,
+  nextInLine: false,
+  earlyEntry: 'none',
   role: 'candidate',
 } as const satisfies Partial<ElectionState>;
 
@@ -192,7 +207,7 @@ function decide(state: ElectionState): Step {
 function join(state: ElectionState): Step {
   if (!state.sessionId || !state.candidateId || !state.connected || state.lifecycle !== 'running') return unchanged(state);
   return {
-    state: { ...state, createInFlight: true, deciding: false, electionZnode: null, watching: null, role: 'candidate' },
+    state: { ...state, createInFlight: true, deciding: false, electionZnode: null, watching: null, nextInLine: false, earlyEntry: 'none', role: 'candidate' },
     commands: [{ type: 'create', sessionId: state.sessionId, candidateId: state.candidateId }],
   };
 }
@@ -337,7 +352,7 @@ const onResult: Handlers<ResultEvent> = {
       // /election itself vanished (e.g. data wiped): re-create parents and join.
       if (state.createInFlight || off.has('parents-recreated')) return unchanged(state);
       return then(setLeadership(state, false, 'election parent missing'), (s) => ({
-        state: { ...s, electionZnode: null, role: 'candidate', watching: null, deciding: false },
+        state: { ...s, electionZnode: null, role: 'candidate', watching: null, nextInLine: false, earlyEntry: 'none', deciding: false },
         commands: [{ type: 'ensureParents', sessionId: event.sessionId, then: 'create' }],
       }));
     }
@@ -371,15 +386,15 @@ const onResult: Handlers<ResultEvent> = {
       return { state: adopted, commands: [{ type: 'checkOwner', sessionId: event.sessionId, epoch: state.epoch, znode: mine.name }] };
     }
     const predecessor = candidates[mineIndex - 1]!.name;
-    const wasLeader = adopted.role === 'leader';
-    return then(setLeadership(adopted, false, 'no longer lowest'), (s) => {
+    const wasLeader = adopted.role === 'leader' || adopted.earlyEntry !== 'none';
+    return then(setLeadership({ ...adopted, earlyEntry: 'none' }, false, 'no longer lowest'), (s) => {
       const leave: Command[] = wasLeader ? [{ type: 'unregister', sessionId: event.sessionId, registry: 'coordinators', znode: mine.name }] : [];
       if (s.recipe === 'herd') {
         // The list itself armed the child watch: nothing more to watch, and nothing named.
-        const worker = { ...s, role: 'worker' as const, deciding: false, watching: null };
+        const worker = { ...s, role: 'worker' as const, deciding: false, watching: null, nextInLine: mineIndex === 1 };
         return { state: worker, commands: [...leave, ...register(worker, 'workers'), ...publish(worker)] };
       }
-      const worker = { ...s, role: 'worker' as const, deciding: false };
+      const worker = { ...s, role: 'worker' as const, deciding: false, nextInLine: mineIndex === 1 };
       return {
         state: worker,
         commands: [...leave, { type: 'watch', sessionId: event.sessionId, epoch: state.epoch, znode: predecessor }, ...register(worker, 'workers')],
@@ -395,7 +410,10 @@ const onResult: Handlers<ResultEvent> = {
       return then(setLeadership(state, false, reason), (s) => ({ state: { ...s, electionZnode: null }, commands: [{ type: 'restartSession', reason }] }));
     }
     const znode = state.electionZnode!;
-    const leader: ElectionState = { ...state, role: 'leader', watching: null, deciding: false };
+    const leader: ElectionState = { ...state, role: 'leader', watching: null, deciding: false, nextInLine: false, earlyEntry: 'none' };
+    // The entry went out ahead: act now if ZooKeeper has confirmed it, else when it does (registered).
+    if (state.earlyEntry === 'written') return then({ state: leader, commands: publish(leader) }, (s) => setLeadership(s, true, 'elected'));
+    if (state.earlyEntry === 'sent') return { state: leader, commands: publish(leader) };
     return {
       state: leader,
       commands: [
@@ -418,7 +436,19 @@ const onResult: Handlers<ResultEvent> = {
 
   predecessorDeleted(state, _event, off) {
     // Keep `watching` as it is until the next decision: that stale moment is real and shown.
-    return off.has('predecessor-deleted-redecide') ? unchanged(state) : decide(state);
+    if (off.has('predecessor-deleted-redecide')) return unchanged(state);
+    const decision = decide(state);
+    const { sessionId, electionZnode: znode } = state;
+    // The lowest went and we were right behind it: sequences only grow, so unless something odd
+    // happened (the decision and the owner check still find out) we are the lowest now. Our
+    // coordinators entry goes out with the listing, not a round trip after it; the worker entry
+    // leaves first, as at any promotion.
+    if (!state.nextInLine || !znode || !sessionId || decision.commands.length === 0) return decision;
+    const early: Command[] = [
+      { type: 'unregister', sessionId, registry: 'workers', znode, early: true },
+      { type: 'register', sessionId, registry: 'coordinators', znode, status: { role: 'leader', watching: null, sessionId }, early: true },
+    ];
+    return { state: { ...decision.state, earlyEntry: 'sent' }, commands: [...decision.commands, ...early] };
   },
 
   predecessorChanged(state, event) {
@@ -432,7 +462,11 @@ const onResult: Handlers<ResultEvent> = {
 
   registered(state, event) {
     if (event.rc === ZNONODE) return { state, commands: [{ type: 'ensureParents', sessionId: event.sessionId, then: event.registry }] };
-    if (event.rc !== ZOK && event.rc !== ZNODEEXISTS) return unchanged(state);
+    const early = event.registry === 'coordinators' && state.earlyEntry === 'sent';
+    // An early entry whose create failed (connection trouble): the decision registers as usual.
+    if (event.rc !== ZOK && event.rc !== ZNODEEXISTS) return early ? unchanged({ ...state, earlyEntry: 'none' }) : unchanged(state);
+    // Written ahead of the decision: remembered; the owner check acts on it (ownerChecked).
+    if (early) return unchanged({ ...state, earlyEntry: 'written' });
     // Act only once the coordinators entry exists, and only while still the connected leader.
     if (event.registry !== 'coordinators' || state.role !== 'leader' || !state.connected) return unchanged(state);
     return setLeadership(state, true, 'elected');
