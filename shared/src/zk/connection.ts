@@ -69,9 +69,9 @@ export interface ZkConnectionOptions {
   logLevel?: number;
   /**
    * Period of the state poll (see openClient) while the connection is not vigilant. Absent: the
-   * poll always runs at its vigilant period (the gateway). A node sets it and is
-   * vigilant only while it acts as leader: F15 is about a leader that keeps acting, and the fast
-   * poll in every idle worker was a third of its wake-ups.
+   * poll always runs at its vigilant period (the gateway). A node sets it and is vigilant only
+   * while it acts as leader (a slot supervisor never is): F15 is about a leader that keeps
+   * acting, and the fast poll was 4 of an idle worker's 7 wake-ups a second.
    */
   relaxedStatePollMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
