@@ -143,9 +143,10 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
   }
 
   /**
-   * Vigilant: the state poll runs at its fast period (at most a sixth of the session timeout, at
-   * most 250 ms), and once at once, so an unannounced disconnection is noticed as quickly as if
-   * the poll had always run fast. Not vigilant: at `relaxedStatePollMs`. No-op without that option.
+   * Vigilant: the state poll runs at its fast period (a sixth of the session timeout, at most
+   * 250 ms), and turning it on checks once right away, so a disconnection the client never
+   * announced is noticed as soon as if the poll had always run fast. Not vigilant: every
+   * `relaxedStatePollMs`. No-op without that option.
    */
   setVigilant(vigilant: boolean): void {
     if (this.options.relaxedStatePollMs === undefined || vigilant === this.vigilant) return;
