@@ -433,3 +433,24 @@ test('early entry, but our own znode is gone: it is cleaned up and a new znode n
   assert.equal(rejoined.state.acting, false);
   assert.ok(rejoined.commands.some((c) => c.type === 'register' && c.registry === 'coordinators' && c.znode === name(ME, 7)));
 });
+
+test('the predecessor left the workers registry: next in line only if it has a coordinators entry', () => {
+  const { state: before } = following(); // watching OTHER2, two behind the lowest
+  assert.equal(before.nextInLine, false);
+  const left = run([{ type: 'predecessorLeftWorkers', sessionId: SESSION, znode: OTHER2 }], before);
+  assert.deepEqual(left.commands, [{ type: 'checkPredecessorLeads', sessionId: SESSION, epoch: 1, znode: OTHER2 }]);
+  const leads = run([{ type: 'predecessorLeads', sessionId: SESSION, epoch: 1, znode: OTHER2, rc: ZOK }], left.state);
+  assert.equal(leads.state.nextInLine, true, 'promoted: we are right behind the lowest now');
+  const expired = run([{ type: 'predecessorLeads', sessionId: SESSION, epoch: 1, znode: OTHER2, rc: ZNONODE }], left.state);
+  assert.equal(expired.state.nextInLine, false, 'gone (a crash expiry takes every entry): not promoted');
+  const other = run([{ type: 'predecessorLeftWorkers', sessionId: SESSION, znode: OTHER1 }], before);
+  assert.deepEqual(other.commands, [], 'not the node we follow');
+  const deciding = run(
+    [
+      { type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER2 },
+      { type: 'predecessorLeftWorkers', sessionId: SESSION, znode: OTHER2 },
+    ],
+    before,
+  );
+  assert.ok(!types(deciding.commands).includes('checkPredecessorLeads'), 'a decision in flight finds out itself');
+});

@@ -77,6 +77,8 @@ export class Election extends EventEmitter<ElectionEvents> {
    * multiply the wake-ups (and the reads that follow) with every decision.
    */
   private childWatchFor: string | null = null;
+  /** `session/znode` whose workers entry carries our data watch (see watchPredecessorEntry). */
+  private entryWatchFor: string | null = null;
   /**
    * The read of our own znode sent right behind a listing (see `list`): if that listing makes us
    * the lowest, the owner check it leads to answers from this read instead of a new round trip.
@@ -276,6 +278,13 @@ export class Election extends EventEmitter<ElectionEvents> {
           }
         });
         this.dispatch({ type: 'watchSet', sessionId, epoch: command.epoch, znode, rc });
+        if (rc === ZOK) this.watchPredecessorEntry(sessionId, znode);
+        return;
+      }
+      case 'checkPredecessorLeads': {
+        if (this.stale(command)) return;
+        const { rc } = await this.zk.getData(`${COORDINATORS_REGISTRY_PATH}/${command.znode}`);
+        this.dispatch({ type: 'predecessorLeads', sessionId: command.sessionId, epoch: command.epoch, znode: command.znode, rc });
         return;
       }
       case 'register': {
@@ -326,6 +335,29 @@ export class Election extends EventEmitter<ElectionEvents> {
       case 'confirmSession':
         return; // handled synchronously in dispatch
     }
+  }
+
+  /**
+   * A data watch on the predecessor's workers entry: its deletion is how the node behind a
+   * promoted worker learns it is next in line now (its election watch says nothing: the
+   * predecessor's election znode stays). One per session and predecessor (the C client would call
+   * every callback registered for the path), re-armed when the entry's status changes. On a
+   * registry entry, not an election znode: the recipe's "each node watches only its predecessor's
+   * election znode" holds as ZooKeeper's watch table shows it.
+   */
+  private watchPredecessorEntry(sessionId: string, znode: string): void {
+    const key = `${sessionId}/${znode}`;
+    if (this.entryWatchFor === key) return;
+    this.entryWatchFor = key;
+    void this.zk
+      .getData(`${WORKERS_REGISTRY_PATH}/${znode}`, (kind) => {
+        if (this.entryWatchFor === key) this.entryWatchFor = null;
+        if (kind === 'deleted') this.dispatch({ type: 'predecessorLeftWorkers', sessionId, znode });
+        else if (kind === 'changed' && this.machine.sessionId === sessionId && this.machine.watching === znode) this.watchPredecessorEntry(sessionId, znode);
+      })
+      .then(({ rc }) => {
+        if (rc !== ZOK && this.entryWatchFor === key) this.entryWatchFor = null; // no watch was left
+      });
   }
 
   private statusJson(znode: string, status: PublishedStatus): string {

@@ -98,6 +98,10 @@ export type ResultEvent =
   | { type: 'predecessorDeleted'; sessionId: string; znode: string }
   /** A data watch also fires when the predecessor's data changes; the watch must then be set again. */
   | { type: 'predecessorChanged'; sessionId: string; znode: string }
+  /** The predecessor's workers entry was deleted: it was promoted (or is going). */
+  | { type: 'predecessorLeftWorkers'; sessionId: string; znode: string }
+  /** The answer to `checkPredecessorLeads`: ZOK when the predecessor has a coordinators entry. */
+  | { type: 'predecessorLeads'; sessionId: string; epoch: number; znode: string; rc: number }
   /** Under `herd`: the child watch on /election fired (any child came or went). */
   | { type: 'childrenChanged'; sessionId: string }
   | { type: 'registered'; sessionId: string; registry: Registry; rc: number }
@@ -119,7 +123,10 @@ export type Command =
   /** `watchChildren` (herd only): the same read arms the child watch on /election. */
   | { type: 'list'; sessionId: string; epoch: number; watchChildren?: true }
   | { type: 'checkOwner'; sessionId: string; epoch: number; znode: string }
+  /** Also watches the predecessor's workers entry (its deletion: `predecessorLeftWorkers`). */
   | { type: 'watch'; sessionId: string; epoch: number; znode: string }
+  /** Reads whether the predecessor has a coordinators entry (answered with `predecessorLeads`). */
+  | { type: 'checkPredecessorLeads'; sessionId: string; epoch: number; znode: string }
   /** `early`: sent right behind the `list` before it, without waiting for the listing (FIFO order keeps it behind). */
   | { type: 'register'; sessionId: string; registry: Registry; znode: string; status: PublishedStatus; early?: true }
   | { type: 'unregister'; sessionId: string; registry: Registry; znode: string; early?: true }
@@ -249,6 +256,8 @@ function publish(state: ElectionState): Command[] {
 // ---------------------------------------------------------------------------------------------
 // The uniform check
 
+const PREDECESSOR_EVENTS = new Set<string>(['predecessorDeleted', 'predecessorChanged', 'predecessorLeftWorkers', 'predecessorLeads']);
+
 /**
  * True when a result is about the attempt we are making now: the current session, the current
  * decision (epoch) for answers that carry one, the predecessor we watch for watch notifications.
@@ -257,7 +266,7 @@ function publish(state: ElectionState): Command[] {
 function aboutCurrentAttempt(state: ElectionState, event: ResultEvent): boolean {
   if (event.sessionId !== state.sessionId) return false;
   if ('epoch' in event && event.epoch !== state.epoch) return false;
-  if ((event.type === 'predecessorDeleted' || event.type === 'predecessorChanged') && event.znode !== state.watching) return false;
+  if ('znode' in event && PREDECESSOR_EVENTS.has(event.type) && event.znode !== state.watching) return false;
   // A child watch armed under `herd` still fires once after a switch to `predecessor`: not ours any more.
   if (event.type === 'childrenChanged' && state.recipe !== 'herd') return false;
   return state.lifecycle === 'running' || event.type === 'created';
@@ -449,6 +458,19 @@ const onResult: Handlers<ResultEvent> = {
       { type: 'register', sessionId, registry: 'coordinators', znode, status: { role: 'leader', watching: null, sessionId }, early: true },
     ];
     return { state: { ...decision.state, earlyEntry: 'sent' }, commands: [...decision.commands, ...early] };
+  },
+
+  predecessorLeftWorkers(state, event) {
+    // Promoted, or going (a crash's expiry deletes all its entries at once): the coordinators
+    // entry tells which. Only while following it settled; a decision in flight finds out itself.
+    if (state.deciding || state.role !== 'worker' || state.nextInLine) return unchanged(state);
+    return { state, commands: [{ type: 'checkPredecessorLeads', sessionId: event.sessionId, epoch: state.epoch, znode: event.znode }] };
+  },
+
+  predecessorLeads(state, event) {
+    // Our predecessor leads, so we are right behind the lowest: next in line, without a new listing.
+    if (event.rc !== ZOK || state.deciding || state.role !== 'worker') return unchanged(state);
+    return unchanged({ ...state, nextInLine: true });
   },
 
   predecessorChanged(state, event) {
