@@ -51,6 +51,9 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       eye = await ViewWatcher.open(cluster.url!);
       const settled = await waitSettled(eye, n, 180_000);
       const startup = settled.at - t0;
+      // CPU each node spent from exec to the settled chain: unlike wall time, barely inflated by
+      // other work on a shared machine, and what bounds 100 nodes starting on 2 cores.
+      const startupCpu = cluster.nodes.map((p) => cpuMs(ZERO_SAMPLE, procSample(p.pid)));
       noteSessionTimeouts(ctx, cluster.nodes);
       ctx.log(`  ${n} nodes settled in ${startup} ms`);
 
@@ -69,6 +72,7 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       const rss = pids.map((pid) => (after.get(pid)?.rssKb ?? NaN) / 1024);
 
       figures.push(figure(section, 'start → settled chain in the gateway view', 'ms', [startup], { id: `nodes${n}.startup` }));
+      figures.push(figure(section, 'CPU per node from exec to the settled chain', 'ms', startupCpu, { id: `nodes${n}.startupCpu` }));
       figures.push(figure(section, 'RSS per node', 'MB', rss, { targets: [{ stat: 'max', max: 60, label: '≤ 60 MB each' }], id: 'nodes.rss' }));
       figures.push(figure(section, `idle CPU per node over ${idleS} s`, '% of a core', nodePct));
       figures.push(
@@ -141,6 +145,7 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       facts[`n${n}`] = {
         listeningMs: listening,
         settledMs: startup,
+        startupCpuMsAllNodes: Math.round(startupCpu.reduce((a, b) => a + b, 0)),
         rssMb: round(summarize(rss)?.p50),
         idleCpuPctAllNodes: round(totalPct),
         idleCpuPctPerNodeP50: round(summarize(nodePct)?.p50),
@@ -161,4 +166,5 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
   return { figures, facts, notes };
 }
 
+const ZERO_SAMPLE = { ticks: 0, rssKb: 0, hwmKb: 0 };
 const round = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? NaN : Math.round(v * 100) / 100);

@@ -5,7 +5,7 @@
 import { killModeSpec, parseElectionZnode, safeguardOff, unknownKillMode, type ClusterSnapshot, type KillMode } from '@zkviz/shared';
 import { ZkConnection } from '@zkviz/shared/zk';
 import type { Logger } from 'pino';
-import type { NodeConfig } from './config.js';
+import { relaxedStatePollMs, type NodeConfig } from './config.js';
 import { Election } from './election/driver.js';
 import { RecipeWatch } from './election/recipe-watch.js';
 import { ClusterObserver } from './leadership/observer.js';
@@ -51,7 +51,12 @@ export class ClusterNode {
       this.takeover.note(ev, fields);
       this.logger.info({ ev, ...fields }, ev);
     };
-    this.zk = new ZkConnection({ connect: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs, log: (msg, f) => this.logger.info({ ev: 'zk', ...f }, msg) });
+    this.zk = new ZkConnection({
+      connect: config.zkConnect,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      relaxedStatePollMs: relaxedStatePollMs(config.sessionTimeoutMs),
+      log: (msg, f) => this.logger.info({ ev: 'zk', ...f }, msg),
+    });
     this.election = new Election(this.zk, { address: config.advertisedAddress, startedAt: this.startedAt, pid: process.pid }, log, config.recipe);
     // The cluster's recipe: switching it changes only what the election watches (same session, same znode).
     new RecipeWatch(this.zk, config.recipe, log).on('recipe', (recipe) => this.election.dispatch({ type: 'recipeChanged', recipe }));
@@ -145,6 +150,7 @@ export class ClusterNode {
   private startActing(znode: string): void {
     const leadership = leadershipOf(znode);
     this.takeover.startActing(znode);
+    this.zk.setVigilant(true);
     this.watchForFreezes();
     // Tests and the chaos checker read these lines to check "at most one acting leader".
     this.logger.info({ ev: 'acting-start', znode, fencingToken: leadership.fencingToken, at: Date.now() }, 'acting as leader');
@@ -161,6 +167,7 @@ export class ClusterNode {
   /** Leader duties off: called when the machine's leadership turns off, with the znode it was. */
   private stopActing(znode: string, reason: string): void {
     this.takeover.stopActing();
+    this.zk.setVigilant(false);
     if (this.freezeTimer) clearInterval(this.freezeTimer);
     this.freezeTimer = null;
     this.observer?.stop();

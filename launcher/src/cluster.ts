@@ -13,9 +13,10 @@ import { startHostControl, type HostControl } from './host-control.js';
 
 /** The repository root (this file lives in launcher/src or launcher/dist). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const NODE_ENTRY = join(REPO_ROOT, 'cluster', 'dist', 'main.js');
+/** The node and the supervisor run as one bundled file each (cluster/scripts/bundle.mjs: start-up CPU and memory). */
+export const NODE_ENTRY = join(REPO_ROOT, 'cluster', 'dist', 'bundle', 'main.js');
 export const GATEWAY_ENTRY = join(REPO_ROOT, 'frontend', 'dist', 'gateway', 'main.js');
-export const SUPERVISOR_ENTRY = join(REPO_ROOT, 'cluster', 'dist', 'supervisor', 'main.js');
+export const SUPERVISOR_ENTRY = join(REPO_ROOT, 'cluster', 'dist', 'bundle', 'supervisor', 'main.js');
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 2000;
 export const DEFAULT_READY_TIMEOUT_MS = 15_000;
@@ -42,17 +43,17 @@ export interface StartNodeOptions {
   /** Wait for `{"ev":"listening"}`; default true. */
   waitReady?: boolean;
   readyTimeoutMs?: number;
-  /** Entry script; default cluster/dist/main.js. */
+  /** Entry script; default cluster/dist/bundle/main.js. */
   entry?: string;
   /**
-   * Run the node in a slot of this name, under a slot supervisor (cluster/dist/supervisor/main.js),
+   * Run the node in a slot of this name, under a slot supervisor (cluster/dist/bundle/supervisor/main.js),
    * as local mode and compose do. The process is then the supervisor; the node's log lines come
    * through it unchanged, so `waitFor('listening')` and the acting lines work as before.
    */
   slot?: string;
 }
 
-/** Starts one cluster node (`node cluster/dist/main.js`), by default waiting until it listens. */
+/** Starts one cluster node (`node cluster/dist/bundle/main.js`), by default waiting until it listens. */
 export async function startNode(options: StartNodeOptions): Promise<ManagedProcess> {
   const nodeEntry = options.entry ?? NODE_ENTRY;
   assertBuilt(nodeEntry, 'The cluster node');
@@ -151,6 +152,8 @@ export interface LocalClusterOptions {
   clusterToken?: string;
   /** Extra env for every node. */
   nodeEnv?: Record<string, string | undefined>;
+  /** The node's entry script (default NODE_ENTRY; the bench runs another build beside this one). Not with `supervised`. */
+  nodeEntry?: string;
   /**
    * Every node in a slot (`node-1`…) under a slot supervisor, and a host control server the
    * gateway uses to add slots and stop/start ZooKeeper (`npm start` does this). Then `nodes` are
@@ -226,6 +229,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
         name: `node-${index}`,
         slot: options.supervised ? `node-${index}` : undefined,
         env: { ...options.nodeEnv, ...extra.env },
+        entry: options.nodeEntry,
         waitReady: false,
         readyTimeoutMs: options.readyTimeoutMs,
       });

@@ -257,7 +257,7 @@ describe('docker-compose.ensemble.yml (overlay: a 3-server ensemble)', () => {
 
 describe('Dockerfiles', () => {
   for (const [file, entry] of [
-    ['cluster/Dockerfile', 'cluster/dist/supervisor/main.js'],
+    ['cluster/Dockerfile', 'cluster/dist/bundle/supervisor/main.js'],
     ['frontend/Dockerfile', 'frontend/dist/gateway/main.js'],
   ] as const) {
     it(`${file}: multi-stage, builds on bookworm, runs slim as user node`, () => {

@@ -1,6 +1,7 @@
 /**
- * Entry point of a slot supervisor: `node cluster/dist/supervisor/main.js`. It owns one node
- * process (cluster/dist/main.js, same environment), relays that node's ZooKeeper traffic (so it
+ * Entry point of a slot supervisor: `node cluster/dist/bundle/supervisor/main.js` (bundled:
+ * cluster/scripts/bundle.mjs). It owns one node process (`../main.js` beside it: the node's
+ * bundle, or cluster/dist/main.js when run unbundled; same environment), relays that node's ZooKeeper traffic (so it
  * can cut it), publishes the slot at /zkviz/slots/<slot> and carries out the fault actions for its
  * slot on internal routes that need the cluster token. Local mode and the compose node containers
  * both run nodes this way, so one code path is tested in both.
@@ -10,6 +11,7 @@ import { pino } from 'pino';
 import type { SlotRecord } from '@zkviz/shared';
 import { ZkConnection } from '@zkviz/shared/zk';
 import { ClusterTokenSource, loadConfigOrExit } from '@zkviz/shared/fastify';
+import { relaxedStatePollMs } from '../config.js';
 import { loadSupervisorConfig } from './config.js';
 import { SlotRegistration } from './registration.js';
 import { ZooKeeperRelay } from './relay.js';
@@ -23,7 +25,13 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit('zkviz supervisor', () => loadSupervisorConfig());
   const relay = await ZooKeeperRelay.start(config.zkConnect, config.slot);
   const slot = new Slot(config.slot, { command: process.execPath, args: [NODE_MAIN], env: process.env }, relay, logger);
-  const zk = new ZkConnection({ connect: config.zkConnect, sessionTimeoutMs: config.sessionTimeoutMs, log: (msg, f) => logger.debug({ ev: 'zk', ...f }, msg) });
+  // Never vigilant: the supervisor's session holds its slot record, never a leadership.
+  const zk = new ZkConnection({
+    connect: config.zkConnect,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    relaxedStatePollMs: relaxedStatePollMs(config.sessionTimeoutMs),
+    log: (msg, f) => logger.debug({ ev: 'zk', ...f }, msg),
+  });
   const record = (): SlotRecord => ({ ...slot.view, supervisor: config.advertisedAddress, lastExit: slot.lastExit, updatedAt: Date.now() });
   const registration = new SlotRegistration(zk, config.slot, record, logger);
   slot.on('change', () => registration.publish());

@@ -67,6 +67,13 @@ export interface ZkConnectionOptions {
   sessionTimeoutMs: number;
   /** Native client log level: 0 none .. 4 debug. */
   logLevel?: number;
+  /**
+   * Period of the state poll (see openClient) while the connection is not vigilant. Absent: the
+   * poll always runs at its vigilant period (the gateway). A node sets it and is vigilant only
+   * while it acts as leader (a slot supervisor never is): F15 is about a leader that keeps
+   * acting, and the fast poll was 4 of an idle worker's 7 wake-ups a second.
+   */
+  relaxedStatePollMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -122,12 +129,41 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
   private session: SessionInfo | null = null;
   private connected = false;
   private localExpiryTimer: NodeJS.Timeout | null = null;
+  /** Reads the current client's state and suspends if it left CONNECTED unannounced (see openClient). */
+  private checkState: (() => void) | null = null;
+  private statePoll: NodeJS.Timeout | null = null;
+  private vigilant: boolean;
   /** Resolvers of operations in flight on the current client, settled with ZCLOSING if we drop it. */
   private pending = new Set<(rc: number) => void>();
   private closed = false;
 
   constructor(private readonly options: ZkConnectionOptions) {
     super();
+    this.vigilant = options.relaxedStatePollMs === undefined;
+  }
+
+  /**
+   * Vigilant: the state poll runs at its fast period (a sixth of the session timeout, at most
+   * 250 ms), and turning it on checks once right away, so a disconnection the client never
+   * announced is noticed as soon as if the poll had always run fast. Not vigilant: every
+   * `relaxedStatePollMs`. No-op without that option.
+   */
+  setVigilant(vigilant: boolean): void {
+    if (this.options.relaxedStatePollMs === undefined || vigilant === this.vigilant) return;
+    this.vigilant = vigilant;
+    this.restartStatePoll();
+    // Not synchronously: the caller may be inside an election callback, and a suspension must
+    // reach the election as its own event.
+    if (vigilant) setImmediate(() => this.checkState?.());
+  }
+
+  private restartStatePoll(): void {
+    if (this.statePoll) clearInterval(this.statePoll);
+    this.statePoll = null;
+    if (!this.checkState) return;
+    const vigilantMs = Math.max(50, Math.min(250, Math.floor(this.options.sessionTimeoutMs / 6)));
+    this.statePoll = setInterval(this.checkState, this.vigilant ? vigilantMs : (this.options.relaxedStatePollMs ?? vigilantMs));
+    this.statePoll.unref();
   }
 
   /** Starts the first client. Returns at once; watch the `connected` event. */
@@ -233,18 +269,12 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     // CONNECTED state without a CONNECTING session event (zookeeper.c nonblocking_send), and the
     // failed reconnects that follow are not announced either. A leader that never hears
     // 'connecting' keeps acting while another takes over (F15 forces it). So we also read the
-    // handle's state, which the C client updates at once, and suspend on it.
-    const statePoll = setInterval(
-      () => {
-        if (client !== this.client) {
-          clearInterval(statePoll);
-          return;
-        }
-        if (this.connected && client.state !== ZOO_CONNECTED_STATE && !safeguardOff('state-poll')) suspend('state-poll');
-      },
-      Math.max(50, Math.min(250, Math.floor(this.options.sessionTimeoutMs / 6))),
-    );
-    statePoll.unref();
+    // handle's state, which the C client updates at once, and suspend on it (setVigilant: how often).
+    this.checkState = () => {
+      if (client !== this.client) return;
+      if (this.connected && client.state !== ZOO_CONNECTED_STATE && !safeguardOff('state-poll')) suspend('state-poll');
+    };
+    this.restartStatePoll();
 
     // The addon emits ('close', <the client object>, <state code>): the code is the SECOND argument.
     client.on('close', (...args: unknown[]) => {
@@ -288,6 +318,8 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
     this.clearLocalExpiry();
     const client = this.client;
     this.client = null;
+    this.checkState = null;
+    this.restartStatePoll(); // stops it
     this.connected = false;
     for (const settle of this.pending) settle(ZCLOSING);
     this.pending.clear();
