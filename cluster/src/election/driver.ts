@@ -21,7 +21,7 @@ import {
   type Recipe,
   type RegistryEntry,
 } from '@zkviz/shared';
-import { ZOO_EPHEMERAL, ZOO_EPHEMERAL_SEQUENTIAL, ZOK, rcName, type ZkConnection } from '@zkviz/shared/zk';
+import { ZNONODE, ZOO_EPHEMERAL, ZOO_EPHEMERAL_SEQUENTIAL, ZOK, rcName, type WatchEventKind, type ZkConnection } from '@zkviz/shared/zk';
 import {
   electionPhase,
   initialElectionState,
@@ -349,15 +349,28 @@ export class Election extends EventEmitter<ElectionEvents> {
     const key = `${sessionId}/${znode}`;
     if (this.entryWatchFor === key) return;
     this.entryWatchFor = key;
-    void this.zk
-      .getData(`${WORKERS_REGISTRY_PATH}/${znode}`, (kind) => {
+    const path = `${WORKERS_REGISTRY_PATH}/${znode}`;
+    const following = () => this.machine.sessionId === sessionId && this.machine.watching === znode;
+    const rearm = () => {
+      if (this.entryWatchFor === key) this.entryWatchFor = null;
+      if (following()) this.watchPredecessorEntry(sessionId, znode);
+    };
+    const watcher = (kind: WatchEventKind) => {
+      if (kind === 'deleted') {
         if (this.entryWatchFor === key) this.entryWatchFor = null;
-        if (kind === 'deleted') this.dispatch({ type: 'predecessorLeftWorkers', sessionId, znode });
-        else if (kind === 'changed' && this.machine.sessionId === sessionId && this.machine.watching === znode) this.watchPredecessorEntry(sessionId, znode);
-      })
-      .then(({ rc }) => {
-        if (rc !== ZOK && this.entryWatchFor === key) this.entryWatchFor = null; // no watch was left
-      });
+        this.dispatch({ type: 'predecessorLeftWorkers', sessionId, znode });
+      } else if (kind === 'changed' || kind === 'created') rearm();
+    };
+    void this.zk.getData(path, watcher).then(({ rc }) => {
+      if (rc === ZOK) return;
+      if (this.entryWatchFor === key) this.entryWatchFor = null; // no watch was left
+      // Not registered yet (nodes that start together): watch for its create, then as above.
+      // Should it never register (it goes first), this watch stays until our session ends.
+      if (rc === ZNONODE && following()) {
+        this.entryWatchFor = key;
+        void this.zk.exists(path, watcher);
+      }
+    });
   }
 
   private statusJson(znode: string, status: PublishedStatus): string {

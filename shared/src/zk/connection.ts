@@ -101,6 +101,7 @@ interface NativeClient extends EventEmitter {
     w: (type: number, state: number, path: string) => void,
     cb: (rc: number, err: string, stat: ZkStat, data: Buffer | string | null) => void,
   ): number;
+  aw_exists(path: string, w: (type: number, state: number, path: string) => void, cb: (rc: number, err: string, stat: ZkStat) => void): number;
   a_get_children(path: string, watch: boolean, cb: (rc: number, err: string, children: string[]) => void): number;
   aw_get_children(path: string, w: (type: number, state: number, path: string) => void, cb: (rc: number, err: string, children: string[]) => void): number;
   a_set(path: string, data: string | Buffer, version: number, cb: (rc: number, err: string, stat: ZkStat) => void): number;
@@ -410,6 +411,22 @@ export class ZkConnection extends EventEmitter<ZkConnectionEvents> {
       path,
       this.call(
         (c, done) => (watcher ? c.aw_get(path, this.wrapWatcher(watcher), onData(done)) : c.a_get(path, false, onData(done))),
+        (rc) => ({ rc }),
+      ),
+    );
+  }
+
+  /**
+   * Whether the node exists, leaving a watch either way: on a missing node it fires on its
+   * creation (ZOK: exists; ZNONODE: the watch waits for the create). Unlike getData's watch, one
+   * on a node that is never created stays until the session ends: use it only for a node that
+   * is expected soon.
+   */
+  exists(path: string, watcher: Watcher): Promise<{ rc: number }> {
+    return this.counted(
+      path,
+      this.call(
+        (c, done) => c.aw_exists(path, this.wrapWatcher(watcher), (rc) => done({ rc })),
         (rc) => ({ rc }),
       ),
     );
