@@ -1,4 +1,4 @@
-import { createContext, memo, useContext, useMemo, type ReactNode } from 'react';
+import { createContext, memo, useContext, useMemo, type CSSProperties, type ReactNode } from 'react';
 import type { ClusterView, NodeView, SlotView } from '@zkviz/shared';
 import { shortId } from '@zkviz/shared';
 import { ActionsMenu } from './ActionsMenu.js';
@@ -41,11 +41,11 @@ interface NodeColumn {
   ariaLabel?: string;
   className?: string;
   /**
-   * Share of the table's width (a plain percentage: fixed tables ignore calc() widths). The table's
-   * layout is fixed (styles.css): a row that changes, comes or goes is laid out alone, not every
-   * cell of 100 rows again to find the column widths.
+   * The column's grid track. Every row is a grid of these same tracks (styles.css), never sized by
+   * content: a row that changes, comes or goes is laid out alone, not every cell of 100 rows again
+   * to find the column widths; and a row off screen is not laid out or painted at all.
    */
-  width: string;
+  track: string;
   cell: (node: NodeView, ctx: CellContext) => ReactNode;
 }
 
@@ -54,7 +54,7 @@ const none = <span className="muted">—</span>;
 const NODE_COLUMNS: readonly NodeColumn[] = [
   {
     key: 'znode',
-    width: '33%',
+    track: 'minmax(9.5em, 30fr)',
     header: 'Znode',
     cell: (node, ctx) => (
       <>
@@ -66,7 +66,7 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
   },
   {
     key: 'type',
-    width: '11%',
+    track: 'minmax(7em, 10fr)',
     header: 'Type',
     cell: (node, ctx) => (
       <>
@@ -77,20 +77,23 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
   },
   {
     key: 'watching',
-    width: '15%',
+    track: 'minmax(10em, 15fr)',
     header: 'Watching',
     className: 'mono',
     // ✓ when ZooKeeper holds the watch the node claims, a warning when it does not (NodeFacts.tsx).
     cell: (node) => <WatchingCell node={node} />,
   },
-  { key: 'address', header: 'Address', className: 'mono', width: '16%', cell: (node) => node.address ?? none },
+  { key: 'address', header: 'Address', className: 'mono', track: 'minmax(10.5em, 16fr)', cell: (node) => node.address ?? none },
   {
     key: 'actions',
-    width: '25%',
+    track: 'minmax(6.5em, 29fr)',
     ariaLabel: 'Actions',
     cell: (node, ctx) => <RowActions node={node} slot={ctx.slot} />,
   },
 ];
+
+/** The columns' tracks, for every row's grid (styles.css reads the variable). */
+const COLUMN_TRACKS = { '--node-columns': NODE_COLUMNS.map((c) => c.track).join(' ') } as CSSProperties;
 
 /** One row; memoised: the page shares unchanged nodes and slots between messages (state/share.ts). */
 const NodeRow = memo(function NodeRow({ node, slot, timeoutMs }: { node: NodeView } & CellContext) {
@@ -151,11 +154,11 @@ export function NodeTable({
         {view.nodes.length === 0 && view.slots.length === 0 ? (
           <p className="muted">No nodes yet.</p>
         ) : (
-          <table className="node-table">
+          <table className="node-table" style={COLUMN_TRACKS}>
             <thead>
               <tr>
                 {NODE_COLUMNS.map((column) => (
-                  <th key={column.key} aria-label={column.ariaLabel} style={{ width: column.width }}>
+                  <th key={column.key} aria-label={column.ariaLabel}>
                     {column.header}
                   </th>
                 ))}
