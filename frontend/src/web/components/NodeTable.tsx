@@ -1,7 +1,8 @@
-import { createContext, memo, useContext, useMemo, type CSSProperties, type ReactNode } from 'react';
+import { memo, type CSSProperties, type ReactNode } from 'react';
 import type { ClusterView, NodeView, SlotView } from '@zkviz/shared';
 import { shortId } from '@zkviz/shared';
 import { ActionsMenu } from './ActionsMenu.js';
+import { useControls } from './controls.js';
 import { DownSlotRows } from './DownSlotRows.js';
 import { KillControls } from './KillControls.js';
 import { SlotStatus } from './SlotStatus.js';
@@ -15,16 +16,9 @@ interface CellContext {
   timeoutMs: number | null;
 }
 
-/**
- * Whether the controls work: the same for every row and changing with the cluster's state (a
- * failover turns the kills off and on again), so a context read by the actions cell alone, not
- * a prop that would re-render every row.
- */
-const ControlsContext = createContext<{ killDisabled: boolean; linkDown: boolean }>({ killDisabled: true, linkDown: true });
-
 /** The actions cell: kill buttons and the fault menu, live as the controls context says. */
 function RowActions({ node, slot }: { node: NodeView; slot: SlotView | null }) {
-  const { killDisabled, linkDown } = useContext(ControlsContext);
+  const { killDisabled, linkDown } = useControls();
   return (
     <div className="row-actions">
       <KillControls id={node.id} disabled={killDisabled} />
@@ -134,50 +128,41 @@ const NodeRow = memo(function NodeRow({ node, slot, timeoutMs }: { node: NodeVie
   );
 });
 
-export function NodeTable({
-  view,
-  killDisabled,
-  linkDown = false,
-  sessionTimeouts,
-}: {
-  view: ClusterView;
-  killDisabled: boolean;
-  linkDown?: boolean;
-  sessionTimeouts?: ReadonlyMap<string, number>;
-}) {
+/**
+ * Memoised: it re-renders when the view or the sessions' timeouts change, not with every message
+ * the page's history records; the controls' state comes by context (controls.ts).
+ */
+export const NodeTable = memo(function NodeTable({ view, sessionTimeouts }: { view: ClusterView; sessionTimeouts?: ReadonlyMap<string, number> }) {
   const slots = new Map(view.slots.map((s) => [s.slot, s]));
-  const controls = useMemo(() => ({ killDisabled, linkDown }), [killDisabled, linkDown]);
   return (
-    <ControlsContext.Provider value={controls}>
-      <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
-        <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
-        {view.nodes.length === 0 && view.slots.length === 0 ? (
-          <p className="muted">No nodes yet.</p>
-        ) : (
-          <table className="node-table" style={COLUMN_TRACKS}>
-            <thead>
-              <tr>
-                {NODE_COLUMNS.map((column) => (
-                  <th key={column.key} aria-label={column.ariaLabel}>
-                    {column.header}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {view.nodes.map((node) => (
-                <NodeRow
-                  key={node.id}
-                  node={node}
-                  slot={node.slot ? (slots.get(node.slot) ?? null) : null}
-                  timeoutMs={(node.session && sessionTimeouts?.get(node.session)) || null}
-                />
+    <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
+      <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
+      {view.nodes.length === 0 && view.slots.length === 0 ? (
+        <p className="muted">No nodes yet.</p>
+      ) : (
+        <table className="node-table" style={COLUMN_TRACKS}>
+          <thead>
+            <tr>
+              {NODE_COLUMNS.map((column) => (
+                <th key={column.key} aria-label={column.ariaLabel}>
+                  {column.header}
+                </th>
               ))}
-              <DownSlotRows view={view} columns={NODE_COLUMNS.length} />
-            </tbody>
-          </table>
-        )}
-      </section>
-    </ControlsContext.Provider>
+            </tr>
+          </thead>
+          <tbody>
+            {view.nodes.map((node) => (
+              <NodeRow
+                key={node.id}
+                node={node}
+                slot={node.slot ? (slots.get(node.slot) ?? null) : null}
+                timeoutMs={(node.session && sessionTimeouts?.get(node.session)) || null}
+              />
+            ))}
+            <DownSlotRows view={view} columns={NODE_COLUMNS.length} />
+          </tbody>
+        </table>
+      )}
+    </section>
   );
-}
+});
