@@ -87,6 +87,8 @@ export function App() {
   const laterView = useDeferredValue(view);
   const laterZookeeper = useDeferredValue(zookeeper);
   const laterEvents = useDeferredValue(frame.events);
+  // The scenario list is read again when this changes (a failover changes it twice): not in the table's task.
+  const scenarioKey = useDeferredValue(availabilityKey(live.view, live.zookeeper));
   const sessions = zookeeper?.sessions;
   const sessionTimeouts = useMemo(() => new Map((sessions ?? []).flatMap((s) => (s.timeoutMs !== null ? [[s.id, s.timeoutMs] as const] : []))), [sessions]);
   const heldWatches = useHeldWatches(laterZookeeper);
@@ -119,7 +121,7 @@ export function App() {
               {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
               {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
               <FaultToolbar disabled={past || live.link !== 'live'} />
-              <ScenariosPanel live={live.scenario} linkDown={live.link !== 'live'} clusterKey={availabilityKey(live.view, live.zookeeper)} />
+              <ScenariosPanel live={live.scenario} linkDown={live.link !== 'live'} clusterKey={scenarioKey} />
               {view ? <NodeTable view={view} sessionTimeouts={sessionTimeouts} /> : <p className="card muted">Connecting…</p>}
               {laterView && <ChainGraph view={laterView} heldWatches={heldWatches} />}
               {laterView && <RecipePanel view={laterView} disabled={linkDown} />}
