@@ -32,6 +32,8 @@ export class ClusterNode {
   );
   readonly startedAt = Date.now();
   private observer: ClusterObserver | null = null;
+  /** The leader-to-be's view, kept warm while this node is next in line (see syncStandby). */
+  private standby: ClusterObserver | null = null;
   /** How this node took over, sent with every snapshot (the failover timeline's successor lane). */
   private readonly takeover = new TakeoverLog();
   private dying = false;
@@ -54,6 +56,26 @@ export class ClusterNode {
     // The cluster's recipe: switching it changes only what the election watches (same session, same znode).
     new RecipeWatch(this.zk, config.recipe, log).on('recipe', (recipe) => this.election.dispatch({ type: 'recipeChanged', recipe }));
     this.election.on('acting', (acting, znode, reason) => (acting ? this.startActing(znode) : this.stopActing(znode, reason)));
+    this.election.on('state', () => this.syncStandby());
+  }
+
+  /**
+   * Next in line: watch what a leader watches now, so that acting (if the leader goes) starts with
+   * a complete table instead of 2 round trips of reads that grow with the cluster. Only reads and
+   * watches: nothing is published from it until it becomes the acting period's observer.
+   */
+  private syncStandby(): void {
+    const { nextInLine, role, connected, acting, electionZnode, lifecycle } = this.election.state;
+    if (acting) return; // startActing takes the standby over ('state' is emitted before 'acting')
+    // Next in line, or elected and writing the coordinators entry (the reads overlap that write).
+    const next = role === 'leader' || (role === 'worker' && nextInLine);
+    const wanted = next && connected && lifecycle === 'running' && !this.dying ? electionZnode : null;
+    if (this.standby && this.standby.leader === wanted) return;
+    this.standby?.stop();
+    this.standby = null;
+    if (!wanted) return;
+    this.standby = new ClusterObserver(this.zk, wanted, (ev, f) => this.logger.warn({ ev, ...f }, ev));
+    this.standby.start();
   }
 
   /** The leadership this node is acting on right now, or null. Asking runs the freeze check. */
@@ -66,6 +88,16 @@ export class ClusterNode {
   private actingAs(): Leadership | null {
     const { acting, electionZnode } = this.election.state;
     return acting && electionZnode ? leadershipOf(electionZnode) : null;
+  }
+
+  /**
+   * Won the election (lowest, ownership confirmed), or next in line with the coordinators entry
+   * written ahead of the decision, but not acting yet. A stream request now waits for acting
+   * instead of being refused (StreamHub.park); it is refused if acting does not follow.
+   */
+  get aboutToAct(): boolean {
+    const { acting, role, earlyEntry, connected, lifecycle } = this.election.state;
+    return !acting && (role === 'leader' || earlyEntry !== 'none') && connected && lifecycle === 'running' && !this.dying;
   }
 
   get latestSnapshot(): ClusterSnapshot | null {
@@ -117,9 +149,13 @@ export class ClusterNode {
     // Tests and the chaos checker read these lines to check "at most one acting leader".
     this.logger.info({ ev: 'acting-start', znode, fencingToken: leadership.fencingToken, at: Date.now() }, 'acting as leader');
     this.streams.open(leadership);
-    this.observer = new ClusterObserver(this.zk, znode, (ev, f) => this.logger.warn({ ev, ...f }, ev));
+    const warm = this.standby?.leader === znode ? this.standby : null;
+    if (!warm) this.standby?.stop();
+    this.standby = null;
+    this.observer = warm ?? new ClusterObserver(this.zk, znode, (ev, f) => this.logger.warn({ ev, ...f }, ev));
     this.observer.on('snapshot', (s) => this.streams.publish({ ...s, takeover: this.takeover.record }));
-    this.observer.start();
+    if (warm) warm.refresh();
+    else this.observer.start();
   }
 
   /** Leader duties off: called when the machine's leadership turns off, with the znode it was. */

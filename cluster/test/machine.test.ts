@@ -333,3 +333,124 @@ test('a safeguard switched off (fault tests only) changes exactly its rule', () 
   assert.deepEqual(step(leader, { type: 'suspended' }, new Set(['stop-acting-on-suspended'])).commands, []);
   assert.deepEqual(types(step(leader, { type: 'suspended' }, new Set(['ownership-check'])).commands), ['stopActing']);
 });
+
+test('next in line: only the node right behind the lowest, and no longer once it leads', () => {
+  const second = run([connected, created(), listed(1, [OTHER1, MINE5])]);
+  assert.equal(second.state.nextInLine, true, 'right behind the lowest');
+  const third = run([connected, created(), listed(1, [OTHER1, OTHER2, MINE5])]);
+  assert.equal(third.state.nextInLine, false, 'two ahead of it');
+  const promoted = run(
+    [
+      { type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER1 },
+      listed(2, [MINE5]),
+      { type: 'ownerChecked', sessionId: SESSION, epoch: 2, rc: ZOK, ephemeralOwner: SESSION },
+    ],
+    { ...second.state, watching: OTHER1 },
+  );
+  assert.equal(promoted.state.role, 'leader');
+  assert.equal(promoted.state.nextInLine, false);
+  const lost = run([{ type: 'lost' }], second.state);
+  assert.equal(lost.state.nextInLine, false, 'a new session starts over');
+});
+
+/** Next in line behind OTHER1 (epoch 1), watching it. */
+function nextInLine() {
+  return run([connected, created(), listed(1, [OTHER1, MINE5]), { type: 'watchSet', sessionId: SESSION, epoch: 1, znode: OTHER1, rc: ZOK }]);
+}
+const ownerOk = (epoch: number): ElectionEvent => ({ type: 'ownerChecked', sessionId: SESSION, epoch, rc: ZOK, ephemeralOwner: SESSION });
+const coordinatorsRegistered = (rc = ZOK): ElectionEvent => ({ type: 'registered', sessionId: SESSION, registry: 'coordinators', rc });
+
+test('next in line when the lowest goes: the coordinators entry goes out with the listing; acting waits for the owner check', () => {
+  const { state: before } = nextInLine();
+  const woken = run([{ type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER1 }], before);
+  assert.deepEqual(types(woken.commands), ['list', 'unregister', 'register']);
+  assert.deepEqual(
+    woken.commands.slice(1).map((c) => ('registry' in c ? [c.registry, 'early' in c && c.early] : null)),
+    [
+      ['workers', true],
+      ['coordinators', true],
+    ],
+    'the worker entry leaves before the coordinators entry appears, both sent ahead',
+  );
+  // ZooKeeper answers in the order sent: listing, owner read, then the entry.
+  const listedFirst = run([listed(2, [MINE5])], woken.state);
+  assert.deepEqual(types(listedFirst.commands), ['checkOwner']);
+  assert.equal(listedFirst.state.acting, false);
+  const written = run([coordinatorsRegistered()], listedFirst.state);
+  assert.equal(written.state.acting, false, 'an entry alone never makes a leader');
+  const checked = run([ownerOk(2)], written.state);
+  assert.ok(types(checked.commands).includes('startActing'));
+  assert.ok(!checked.commands.some((c) => c.type === 'register'), 'not registered a second time');
+  assert.equal(checked.state.earlyEntry, 'none');
+});
+
+test('early entry confirmed after the owner check: acting starts on its answer', () => {
+  const { state: before } = nextInLine();
+  const checked = run([{ type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER1 }, listed(2, [MINE5]), ownerOk(2)], before);
+  assert.equal(checked.state.acting, false);
+  assert.equal(checked.state.role, 'leader');
+  assert.ok(types(run([coordinatorsRegistered()], checked.state).commands).includes('startActing'));
+});
+
+test('early entry whose create failed: the owner check registers as usual', () => {
+  const { state: before } = nextInLine();
+  const { state, commands } = run(
+    [{ type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER1 }, listed(2, [MINE5]), coordinatorsRegistered(ZCONNECTIONLOSS), ownerOk(2)],
+    before,
+  );
+  assert.equal(state.acting, false);
+  assert.ok(commands.filter((c) => c.type === 'register' && c.registry === 'coordinators').length === 2, 'the early one and the usual one');
+  assert.ok(types(run([coordinatorsRegistered(ZNODEEXISTS)], state).commands).includes('startActing'));
+});
+
+test('early entry, but the decision says someone else is lowest: the entry is deleted and nobody acts', () => {
+  const { state: before } = nextInLine();
+  const lower = name('0'.repeat(32), 0);
+  const { state, commands } = run([{ type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER1 }, coordinatorsRegistered(), listed(2, [lower, MINE5])], before);
+  assert.equal(state.acting, false);
+  assert.equal(state.role, 'worker');
+  assert.equal(state.earlyEntry, 'none');
+  const last = commands.filter((c) => c.type === 'unregister' && c.registry === 'coordinators');
+  assert.equal(last.length, 1, 'the early coordinators entry is removed');
+  assert.ok(!types(commands).includes('startActing'));
+});
+
+test('early entry, but our own znode is gone: it is cleaned up and a new znode never inherits it', () => {
+  const { state: before } = nextInLine();
+  const gone = run(
+    [
+      { type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER1 },
+      coordinatorsRegistered(),
+      { type: 'ownerChecked', sessionId: SESSION, epoch: 2, rc: ZNONODE },
+      listed(3, []),
+    ],
+    before,
+  );
+  assert.equal(gone.state.earlyEntry, 'none');
+  assert.ok(gone.commands.some((c) => c.type === 'unregister' && c.registry === 'coordinators'));
+  // The new znode leads only after its own coordinators entry.
+  const rejoined = run([created(7), listed(4, [name(ME, 7)]), { type: 'ownerChecked', sessionId: SESSION, epoch: 4, rc: ZOK, ephemeralOwner: SESSION }], gone.state);
+  assert.equal(rejoined.state.acting, false);
+  assert.ok(rejoined.commands.some((c) => c.type === 'register' && c.registry === 'coordinators' && c.znode === name(ME, 7)));
+});
+
+test('the predecessor left the workers registry: next in line only if it has a coordinators entry', () => {
+  const { state: before } = following(); // watching OTHER2, two behind the lowest
+  assert.equal(before.nextInLine, false);
+  const left = run([{ type: 'predecessorLeftWorkers', sessionId: SESSION, znode: OTHER2 }], before);
+  assert.deepEqual(left.commands, [{ type: 'checkPredecessorLeads', sessionId: SESSION, epoch: 1, znode: OTHER2 }]);
+  const leads = run([{ type: 'predecessorLeads', sessionId: SESSION, epoch: 1, znode: OTHER2, rc: ZOK }], left.state);
+  assert.equal(leads.state.nextInLine, true, 'promoted: we are right behind the lowest now');
+  const expired = run([{ type: 'predecessorLeads', sessionId: SESSION, epoch: 1, znode: OTHER2, rc: ZNONODE }], left.state);
+  assert.equal(expired.state.nextInLine, false, 'gone (a crash expiry takes every entry): not promoted');
+  const other = run([{ type: 'predecessorLeftWorkers', sessionId: SESSION, znode: OTHER1 }], before);
+  assert.deepEqual(other.commands, [], 'not the node we follow');
+  const deciding = run(
+    [
+      { type: 'predecessorDeleted', sessionId: SESSION, znode: OTHER2 },
+      { type: 'predecessorLeftWorkers', sessionId: SESSION, znode: OTHER2 },
+    ],
+    before,
+  );
+  assert.ok(!types(deciding.commands).includes('checkPredecessorLeads'), 'a decision in flight finds out itself');
+});

@@ -26,6 +26,38 @@ class FakeResponse extends EventEmitter {
 const snapshot = (version: number): ClusterSnapshot => ({ leader: 'x', fencingToken: 1, version, generatedAt: 0, nodes: [] });
 
 describe('StreamHub', () => {
+  it('a stream parked before acting becomes a subscriber when acting starts, and hears nothing before', () => {
+    const hub = new StreamHub();
+    const parked = new FakeResponse();
+    const refused: unknown[] = [];
+    hub.park(parked as unknown as ServerResponse, (res) => refused.push(res), 60_000);
+    hub.publish(snapshot(1)); // not acting: dropped
+    assert.deepEqual(parked.lines, []);
+    hub.open({ id: 'x', fencingToken: 1 });
+    hub.publish(snapshot(2));
+    assert.equal(parked.lines.length, 1);
+    assert.match(parked.lines[0]!, /"version":2/);
+    assert.equal(hub.size, 1);
+    assert.deepEqual(refused, []);
+    hub.close();
+  });
+
+  it('a parked stream is refused when acting does not start in time, and forgotten when it closes', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const hub = new StreamHub();
+    const late = new FakeResponse();
+    const gone = new FakeResponse();
+    const refused: unknown[] = [];
+    hub.park(late as unknown as ServerResponse, (res) => refused.push(res), 1000);
+    hub.park(gone as unknown as ServerResponse, (res) => refused.push(res), 1000);
+    gone.emit('close');
+    t.mock.timers.tick(1000);
+    assert.deepEqual(refused, [late]);
+    hub.open({ id: 'x', fencingToken: 1 });
+    assert.equal(hub.size, 0, 'neither the refused nor the closed one is subscribed');
+    hub.close();
+  });
+
   it('sends each snapshot to every subscriber and the latest one to a late subscriber', () => {
     const hub = new StreamHub();
     const a = new FakeResponse();

@@ -102,6 +102,18 @@ describe('pickRegisteredLeader / registeredLeader', () => {
     );
   });
 
+  it('uses a read sent behind the listing instead of reading that entry again; the pick is the same', async () => {
+    const zk = fakeZk({ [id(3)]: JSON.stringify({ address: 'h:3' }), [id(9)]: -101, [id(5)]: JSON.stringify({ address: 'h:5' }) });
+    const prefetched = new Map([[id(5), Promise.resolve({ rc: 0, data: new TextEncoder().encode(JSON.stringify({ address: 'h:5' })) })]]);
+    const pick = await registeredLeader(zk, [id(3), id(9), id(5)], prefetched);
+    assert.equal(pick?.leader?.id, id(5));
+    assert.deepEqual(
+      zk.reads.map((p) => p.slice(-13)),
+      ['-n_0000000009'],
+      'only the entry without a prefetched read is read',
+    );
+  });
+
   it('says "unknown" (null), never "nobody", when ZooKeeper cannot answer', async () => {
     assert.equal(await registeredLeader(fakeZk({ [id(9)]: -4, [id(5)]: JSON.stringify({ address: 'h:5' }) })), null);
   });

@@ -122,6 +122,10 @@ describe('election on a real ZooKeeper', () => {
     assert.equal((await killVia(leaderProc, middle[0]!.znode!, 'graceful')).status, 202);
     assert.equal((await leaderProc.exited).code, 0);
     await successor.waitFor('acting-start', { since, timeoutMs: 15_000 });
+    // It joined third; it learnt it was next in line when its predecessor was promoted by the
+    // crash above (its workers entry went), so its coordinators entry went out with its listing.
+    const registered = await successor.waitFor((e) => e.ev === 'registry-register' && e.registry === 'coordinators', { since, timeoutMs: 1000 });
+    assert.equal(registered.early, true, 'the coordinators entry was written ahead of the decision');
     assert.equal((await settled())[0]!.znode, middle[1]!.znode);
   });
 

@@ -77,6 +77,8 @@ export class Election extends EventEmitter<ElectionEvents> {
    * multiply the wake-ups (and the reads that follow) with every decision.
    */
   private childWatchFor: string | null = null;
+  /** `session/znode` whose workers entry carries our data watch (see watchPredecessorEntry). */
+  private entryWatchFor: string | null = null;
   /**
    * The read of our own znode sent right behind a listing (see `list`): if that listing makes us
    * the lowest, the owner check it leads to answers from this read instead of a new round trip.
@@ -232,6 +234,12 @@ export class Election extends EventEmitter<ElectionEvents> {
         // order). The owner check needs a read no older than the listing; this one is.
         const own = this.machine.electionZnode;
         this.ownerRead = own ? { sessionId, epoch: command.epoch, znode: own, result: this.zk.getData(`${ELECTION_PATH}/${own}`) } : null;
+        // Registry changes the machine sent ahead of this decision (machine.ts, predecessorDeleted)
+        // go out now, behind the listing, instead of after its answer.
+        while (this.queue[0] && 'early' in this.queue[0] && this.queue[0].early) {
+          const early = this.queue.shift()!;
+          this.run(early).catch((err: unknown) => this.log('election-command-failed', { command: early.type, err: String(err) }));
+        }
         const { rc, children } = await listed;
         if (arm && rc !== ZOK && this.childWatchFor === sessionId) this.childWatchFor = null; // no watch was left
         for (const child of children ?? []) {
@@ -270,6 +278,13 @@ export class Election extends EventEmitter<ElectionEvents> {
           }
         });
         this.dispatch({ type: 'watchSet', sessionId, epoch: command.epoch, znode, rc });
+        if (rc === ZOK) this.watchPredecessorEntry(sessionId, znode);
+        return;
+      }
+      case 'checkPredecessorLeads': {
+        if (this.stale(command)) return;
+        const { rc } = await this.zk.getData(`${COORDINATORS_REGISTRY_PATH}/${command.znode}`);
+        this.dispatch({ type: 'predecessorLeads', sessionId: command.sessionId, epoch: command.epoch, znode: command.znode, rc });
         return;
       }
       case 'register': {
@@ -278,7 +293,7 @@ export class Election extends EventEmitter<ElectionEvents> {
         const data = this.statusJson(command.znode, command.status);
         const { rc } = await this.zk.create(path, data, ZOO_EPHEMERAL);
         if (rc === ZOK) this.written.set(path, withoutTimes(data));
-        this.log('registry-register', { registry: command.registry, znode: command.znode, rc: rcName(rc) });
+        this.log('registry-register', { registry: command.registry, znode: command.znode, rc: rcName(rc), ...(command.early ? { early: true } : {}) });
         this.dispatch({ type: 'registered', sessionId: command.sessionId, registry: command.registry, rc });
         return;
       }
@@ -320,6 +335,29 @@ export class Election extends EventEmitter<ElectionEvents> {
       case 'confirmSession':
         return; // handled synchronously in dispatch
     }
+  }
+
+  /**
+   * A data watch on the predecessor's workers entry: its deletion is how the node behind a
+   * promoted worker learns it is next in line now (its election watch says nothing: the
+   * predecessor's election znode stays). One per session and predecessor (the C client would call
+   * every callback registered for the path), re-armed when the entry's status changes. On a
+   * registry entry, not an election znode: the recipe's "each node watches only its predecessor's
+   * election znode" holds as ZooKeeper's watch table shows it.
+   */
+  private watchPredecessorEntry(sessionId: string, znode: string): void {
+    const key = `${sessionId}/${znode}`;
+    if (this.entryWatchFor === key) return;
+    this.entryWatchFor = key;
+    void this.zk
+      .getData(`${WORKERS_REGISTRY_PATH}/${znode}`, (kind) => {
+        if (this.entryWatchFor === key) this.entryWatchFor = null;
+        if (kind === 'deleted') this.dispatch({ type: 'predecessorLeftWorkers', sessionId, znode });
+        else if (kind === 'changed' && this.machine.sessionId === sessionId && this.machine.watching === znode) this.watchPredecessorEntry(sessionId, znode);
+      })
+      .then(({ rc }) => {
+        if (rc !== ZOK && this.entryWatchFor === key) this.entryWatchFor = null; // no watch was left
+      });
   }
 
   private statusJson(znode: string, status: PublishedStatus): string {

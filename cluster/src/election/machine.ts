@@ -54,6 +54,18 @@ export interface ElectionState {
   deciding: boolean;
   /** The predecessor our watch is actually set on (may be briefly stale after it dies). */
   watching: string | null;
+  /**
+   * The last decision put us right behind the lowest candidate: we take over if it goes. The node
+   * keeps its leader-to-be view warm meanwhile, so acting does not start with a cold read.
+   */
+  nextInLine: boolean;
+  /**
+   * Our coordinators entry was written ahead of the decision (`'sent'`; `'written'` once ZooKeeper
+   * said so): next in line when the lowest went, we send it right behind the listing instead of one
+   * round trip after it. Acting still waits for the decision and the owner check; a decision that
+   * does not make us leader deletes the entry. See predecessorDeleted.
+   */
+  earlyEntry: 'none' | 'sent' | 'written';
   /** The outcome of the last decision: what we publish in our registry entry. */
   role: NodeRole | 'candidate';
   /** Leader duties (serving the cluster stream, routing kills) are on, as `electionZnode`; changed only by setLeadership. */
@@ -86,6 +98,10 @@ export type ResultEvent =
   | { type: 'predecessorDeleted'; sessionId: string; znode: string }
   /** A data watch also fires when the predecessor's data changes; the watch must then be set again. */
   | { type: 'predecessorChanged'; sessionId: string; znode: string }
+  /** The predecessor's workers entry was deleted: it was promoted (or is going). */
+  | { type: 'predecessorLeftWorkers'; sessionId: string; znode: string }
+  /** The answer to `checkPredecessorLeads`: ZOK when the predecessor has a coordinators entry. */
+  | { type: 'predecessorLeads'; sessionId: string; epoch: number; znode: string; rc: number }
   /** Under `herd`: the child watch on /election fired (any child came or went). */
   | { type: 'childrenChanged'; sessionId: string }
   | { type: 'registered'; sessionId: string; registry: Registry; rc: number }
@@ -107,9 +123,13 @@ export type Command =
   /** `watchChildren` (herd only): the same read arms the child watch on /election. */
   | { type: 'list'; sessionId: string; epoch: number; watchChildren?: true }
   | { type: 'checkOwner'; sessionId: string; epoch: number; znode: string }
+  /** Also watches the predecessor's workers entry (its deletion: `predecessorLeftWorkers`). */
   | { type: 'watch'; sessionId: string; epoch: number; znode: string }
-  | { type: 'register'; sessionId: string; registry: Registry; znode: string; status: PublishedStatus }
-  | { type: 'unregister'; sessionId: string; registry: Registry; znode: string }
+  /** Reads whether the predecessor has a coordinators entry (answered with `predecessorLeads`). */
+  | { type: 'checkPredecessorLeads'; sessionId: string; epoch: number; znode: string }
+  /** `early`: sent right behind the `list` before it, without waiting for the listing (FIFO order keeps it behind). */
+  | { type: 'register'; sessionId: string; registry: Registry; znode: string; status: PublishedStatus; early?: true }
+  | { type: 'unregister'; sessionId: string; registry: Registry; znode: string; early?: true }
   /** Write our status (role, what we watch) into our registry entry. */
   | { type: 'publishStatus'; sessionId: string; registry: Registry; znode: string; status: PublishedStatus }
   | { type: 'delete'; sessionId: string; znode: string }
@@ -140,6 +160,8 @@ const WITHOUT_SESSION = {
   createInFlight: false,
   deciding: false,
   watching: null,
+  nextInLine: false,
+  earlyEntry: 'none',
   role: 'candidate',
 } as const satisfies Partial<ElectionState>;
 
@@ -192,7 +214,7 @@ function decide(state: ElectionState): Step {
 function join(state: ElectionState): Step {
   if (!state.sessionId || !state.candidateId || !state.connected || state.lifecycle !== 'running') return unchanged(state);
   return {
-    state: { ...state, createInFlight: true, deciding: false, electionZnode: null, watching: null, role: 'candidate' },
+    state: { ...state, createInFlight: true, deciding: false, electionZnode: null, watching: null, nextInLine: false, earlyEntry: 'none', role: 'candidate' },
     commands: [{ type: 'create', sessionId: state.sessionId, candidateId: state.candidateId }],
   };
 }
@@ -234,6 +256,8 @@ function publish(state: ElectionState): Command[] {
 // ---------------------------------------------------------------------------------------------
 // The uniform check
 
+const PREDECESSOR_EVENTS = new Set<string>(['predecessorDeleted', 'predecessorChanged', 'predecessorLeftWorkers', 'predecessorLeads']);
+
 /**
  * True when a result is about the attempt we are making now: the current session, the current
  * decision (epoch) for answers that carry one, the predecessor we watch for watch notifications.
@@ -242,7 +266,7 @@ function publish(state: ElectionState): Command[] {
 function aboutCurrentAttempt(state: ElectionState, event: ResultEvent): boolean {
   if (event.sessionId !== state.sessionId) return false;
   if ('epoch' in event && event.epoch !== state.epoch) return false;
-  if ((event.type === 'predecessorDeleted' || event.type === 'predecessorChanged') && event.znode !== state.watching) return false;
+  if ('znode' in event && PREDECESSOR_EVENTS.has(event.type) && event.znode !== state.watching) return false;
   // A child watch armed under `herd` still fires once after a switch to `predecessor`: not ours any more.
   if (event.type === 'childrenChanged' && state.recipe !== 'herd') return false;
   return state.lifecycle === 'running' || event.type === 'created';
@@ -337,7 +361,7 @@ const onResult: Handlers<ResultEvent> = {
       // /election itself vanished (e.g. data wiped): re-create parents and join.
       if (state.createInFlight || off.has('parents-recreated')) return unchanged(state);
       return then(setLeadership(state, false, 'election parent missing'), (s) => ({
-        state: { ...s, electionZnode: null, role: 'candidate', watching: null, deciding: false },
+        state: { ...s, electionZnode: null, role: 'candidate', watching: null, nextInLine: false, earlyEntry: 'none', deciding: false },
         commands: [{ type: 'ensureParents', sessionId: event.sessionId, then: 'create' }],
       }));
     }
@@ -371,15 +395,15 @@ const onResult: Handlers<ResultEvent> = {
       return { state: adopted, commands: [{ type: 'checkOwner', sessionId: event.sessionId, epoch: state.epoch, znode: mine.name }] };
     }
     const predecessor = candidates[mineIndex - 1]!.name;
-    const wasLeader = adopted.role === 'leader';
-    return then(setLeadership(adopted, false, 'no longer lowest'), (s) => {
+    const wasLeader = adopted.role === 'leader' || adopted.earlyEntry !== 'none';
+    return then(setLeadership({ ...adopted, earlyEntry: 'none' }, false, 'no longer lowest'), (s) => {
       const leave: Command[] = wasLeader ? [{ type: 'unregister', sessionId: event.sessionId, registry: 'coordinators', znode: mine.name }] : [];
       if (s.recipe === 'herd') {
         // The list itself armed the child watch: nothing more to watch, and nothing named.
-        const worker = { ...s, role: 'worker' as const, deciding: false, watching: null };
+        const worker = { ...s, role: 'worker' as const, deciding: false, watching: null, nextInLine: mineIndex === 1 };
         return { state: worker, commands: [...leave, ...register(worker, 'workers'), ...publish(worker)] };
       }
-      const worker = { ...s, role: 'worker' as const, deciding: false };
+      const worker = { ...s, role: 'worker' as const, deciding: false, nextInLine: mineIndex === 1 };
       return {
         state: worker,
         commands: [...leave, { type: 'watch', sessionId: event.sessionId, epoch: state.epoch, znode: predecessor }, ...register(worker, 'workers')],
@@ -395,7 +419,10 @@ const onResult: Handlers<ResultEvent> = {
       return then(setLeadership(state, false, reason), (s) => ({ state: { ...s, electionZnode: null }, commands: [{ type: 'restartSession', reason }] }));
     }
     const znode = state.electionZnode!;
-    const leader: ElectionState = { ...state, role: 'leader', watching: null, deciding: false };
+    const leader: ElectionState = { ...state, role: 'leader', watching: null, deciding: false, nextInLine: false, earlyEntry: 'none' };
+    // The entry went out ahead: act now if ZooKeeper has confirmed it, else when it does (registered).
+    if (state.earlyEntry === 'written') return then({ state: leader, commands: publish(leader) }, (s) => setLeadership(s, true, 'elected'));
+    if (state.earlyEntry === 'sent') return { state: leader, commands: publish(leader) };
     return {
       state: leader,
       commands: [
@@ -418,7 +445,32 @@ const onResult: Handlers<ResultEvent> = {
 
   predecessorDeleted(state, _event, off) {
     // Keep `watching` as it is until the next decision: that stale moment is real and shown.
-    return off.has('predecessor-deleted-redecide') ? unchanged(state) : decide(state);
+    if (off.has('predecessor-deleted-redecide')) return unchanged(state);
+    const decision = decide(state);
+    const { sessionId, electionZnode: znode } = state;
+    // The lowest went and we were right behind it: sequences only grow, so unless something odd
+    // happened (the decision and the owner check still find out) we are the lowest now. Our
+    // coordinators entry goes out with the listing, not a round trip after it; the worker entry
+    // leaves first, as at any promotion.
+    if (!state.nextInLine || !znode || !sessionId || decision.commands.length === 0) return decision;
+    const early: Command[] = [
+      { type: 'unregister', sessionId, registry: 'workers', znode, early: true },
+      { type: 'register', sessionId, registry: 'coordinators', znode, status: { role: 'leader', watching: null, sessionId }, early: true },
+    ];
+    return { state: { ...decision.state, earlyEntry: 'sent' }, commands: [...decision.commands, ...early] };
+  },
+
+  predecessorLeftWorkers(state, event) {
+    // Promoted, or going (a crash's expiry deletes all its entries at once): the coordinators
+    // entry tells which. Only while following it settled; a decision in flight finds out itself.
+    if (state.deciding || state.role !== 'worker' || state.nextInLine) return unchanged(state);
+    return { state, commands: [{ type: 'checkPredecessorLeads', sessionId: event.sessionId, epoch: state.epoch, znode: event.znode }] };
+  },
+
+  predecessorLeads(state, event) {
+    // Our predecessor leads, so we are right behind the lowest: next in line, without a new listing.
+    if (event.rc !== ZOK || state.deciding || state.role !== 'worker') return unchanged(state);
+    return unchanged({ ...state, nextInLine: true });
   },
 
   predecessorChanged(state, event) {
@@ -432,7 +484,11 @@ const onResult: Handlers<ResultEvent> = {
 
   registered(state, event) {
     if (event.rc === ZNONODE) return { state, commands: [{ type: 'ensureParents', sessionId: event.sessionId, then: event.registry }] };
-    if (event.rc !== ZOK && event.rc !== ZNODEEXISTS) return unchanged(state);
+    const early = event.registry === 'coordinators' && state.earlyEntry === 'sent';
+    // An early entry whose create failed (connection trouble): the decision registers as usual.
+    if (event.rc !== ZOK && event.rc !== ZNODEEXISTS) return early ? unchanged({ ...state, earlyEntry: 'none' }) : unchanged(state);
+    // Written ahead of the decision: remembered; the owner check acts on it (ownerChecked).
+    if (early) return unchanged({ ...state, earlyEntry: 'written' });
     // Act only once the coordinators entry exists, and only while still the connected leader.
     if (event.registry !== 'coordinators' || state.role !== 'leader' || !state.connected) return unchanged(state);
     return setLeadership(state, true, 'elected');

@@ -6,6 +6,8 @@
  *
  * One observer lives for one acting period; a new period builds a new observer, so nothing stale
  * survives a suspension. This client cannot remove watches, so late callbacks check `stopped`.
+ * The node next in line starts one before it acts (a standby, kept current by the same watches)
+ * and hands it to its acting period, so a new leader's first snapshot needs no reads.
  */
 import { EventEmitter } from 'node:events';
 import {
@@ -34,7 +36,7 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
 
   constructor(
     private readonly zk: ZkConnection,
-    private readonly leader: string,
+    readonly leader: string,
     private readonly log: Log,
   ) {
     super();
@@ -74,6 +76,23 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     this.removeAllListeners();
   }
 
+  /**
+   * Promotion of a standby: a snapshot of what it knows now, once it knows our own coordinators
+   * entry (the row marked leader comes from it; acting follows that entry's create, so it is
+   * there). A standby may not have read it yet, its child watch being a round trip behind the
+   * create; then it is read now, and no snapshot goes out without it (a table with no leader row
+   * is what a fresh observer's complete first read never shows either).
+   */
+  refresh(): void {
+    const entries = this.observed.coordinators;
+    if (entries.get(this.leader)?.ok) return this.schedule();
+    this.loading++;
+    if (!entries.has(this.leader)) entries.set(this.leader, null);
+    void this.watchEntry(COORDINATORS_REGISTRY_PATH, this.leader, entries).finally(() => {
+      if (--this.loading === 0) this.schedule();
+    });
+  }
+
   /** Coalesces a burst of watch events (e.g. a failover) into one snapshot, without a timer delay. */
   private schedule(): void {
     if (this.scheduled || this.stopped || this.loading > 0) return;
@@ -100,8 +119,15 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     await Promise.all(fresh.map((name) => this.readElectionData(name)));
   }
 
+  /**
+   * Read once, without a watch: the data never changes after create, and a watch here would show
+   * in ZooKeeper's own watch table as the leader watching every candidate, which the recipe
+   * (each node watches only its predecessor) does not do.
+   */
   private async readElectionData(name: string): Promise<void> {
     const { rc, data } = await this.zk.getData(`${ELECTION_PATH}/${name}`);
+    // Gone before its read (a listing older than its deletion named it): no row for it.
+    if (rc === ZNONODE && !this.stopped && this.observed.election.delete(name)) this.schedule();
     if (this.stopped || rc !== ZOK || !this.observed.election.has(name)) return;
     const parsed: ElectionZnodeData | null = parseElectionZnodeData(data);
     if (!parsed) this.log('zk-garbage', { path: `${ELECTION_PATH}/${name}`, what: 'election znode data' });
@@ -136,8 +162,10 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     if (this.stopped || !entries.has(name)) return;
     const { rc, data } = await this.zk.getData(`${path}/${name}`, (kind) => {
       if (kind === 'changed') void this.watchEntry(path, name, entries);
-      // 'deleted' is handled by the registry's child watch.
+      // Deleted: gone now (as for election znodes above); the registry's child watch agrees later.
+      else if (kind === 'deleted' && entries.delete(name)) this.schedule();
     });
+    if (rc === ZNONODE && !this.stopped && entries.delete(name)) this.schedule();
     if (this.stopped || rc !== ZOK || !entries.has(name)) return;
     // Kept either way: a refused entry still shows as present in its registry, but counts for nothing.
     const read = readRegistryEntry(name, data);

@@ -13,6 +13,11 @@ import type { Leadership } from '../node.js';
 export const HEARTBEAT_MS = 1000;
 /** About a hundred full 100-node snapshots: far more than a reading subscriber ever has queued. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/**
+ * How long a stream request that arrives between winning the election and acting waits for the
+ * acting to start (see `park`); the gateway's own connect bound is 3 s.
+ */
+export const PARK_MS = 2000;
 
 export class StreamHub {
   /**
@@ -26,6 +31,8 @@ export class StreamHub {
   ) {}
 
   private readonly subscribers = new Set<ServerResponse>();
+  /** Stream requests waiting for leader duties to start (see `park`), with their give-up timers. */
+  private readonly parked = new Map<ServerResponse, NodeJS.Timeout>();
   private heartbeat: NodeJS.Timeout | null = null;
   private latest: ClusterSnapshot | null = null;
   private leader: Leadership | null = null;
@@ -43,6 +50,33 @@ export class StreamHub {
       this.broadcast({ type: 'heartbeat', leader: this.leader.id, fencingToken: this.leader.fencingToken, at: Date.now() });
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
+    for (const [res, timer] of this.parked) {
+      clearTimeout(timer);
+      this.subscribe(res);
+    }
+    this.parked.clear();
+  }
+
+  /**
+   * A stream request that came after this node won the election but before it acts: the gateway
+   * reads the registry as soon as our coordinators entry exists, which can be before our own
+   * answer to that create arrives. It waits here, silent, instead of being refused (the refusal
+   * costs the gateway a retry backoff, on the failover's critical path). `open` makes it a
+   * subscriber; if acting has not started within `ms` it is refused as before. Nothing is written
+   * to it before acting starts, so it says nothing a leader would say.
+   */
+  park(res: ServerResponse, refuse: (res: ServerResponse) => void, ms = PARK_MS): void {
+    const timer = setTimeout(() => {
+      if (!this.parked.delete(res)) return;
+      refuse(res);
+    }, ms);
+    timer.unref();
+    this.parked.set(res, timer);
+    res.on('close', () => {
+      const t = this.parked.get(res);
+      if (t) clearTimeout(t);
+      this.parked.delete(res);
+    });
   }
 
   /** Leader duties off: end every stream now. */

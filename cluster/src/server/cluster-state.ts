@@ -1,4 +1,5 @@
 /** The acting leader serves the cluster state: a one-shot read and an ndjson stream. */
+import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import { NODE_ROUTES } from '@zkviz/shared';
 import type { ClusterNode } from '../node.js';
@@ -10,6 +11,14 @@ const controlReadSchema = {
   response: { '4xx': errorBodySchema, '5xx': errorBodySchema },
 } as const;
 
+/** The 503 a parked stream gets when acting did not start in time (the reply is hijacked: raw). */
+function refuseStream(res: ServerResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = JSON.stringify({ error: 'not_leader', message: 'this node is not acting as leader' });
+  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
 export function clusterStateRoutes(node: ClusterNode): FastifyPluginAsync {
   return async (app) => {
     app.get(NODE_ROUTES.clusterSnapshot, { schema: controlReadSchema, config: { clusterToken: true } }, async (_request, reply) => {
@@ -19,10 +28,12 @@ export function clusterStateRoutes(node: ClusterNode): FastifyPluginAsync {
     });
 
     app.get(NODE_ROUTES.clusterStream, { schema: controlReadSchema, config: { clusterToken: true } }, async (request, reply) => {
-      if (!node.leadership) return sendError(reply, 503, 'not_leader', 'this node is not acting as leader');
+      const acting = node.leadership !== null;
+      if (!acting && !node.aboutToAct) return sendError(reply, 503, 'not_leader', 'this node is not acting as leader');
       reply.hijack();
       app.admitStream(request, reply.raw);
-      node.streams.subscribe(reply.raw);
+      if (acting) node.streams.subscribe(reply.raw);
+      else node.streams.park(reply.raw, refuseStream);
     });
   };
 }

@@ -24,4 +24,10 @@ export interface LeaderDiscovery extends EventEmitter<DiscoveryEvents> {
    * when the session ends, so this is the session's end as ZooKeeper applied it.
    */
   watchRegistryEntry?(znode: string, onDeleted: (at: number) => void): void;
+  /**
+   * The election znodes likely to hold the newest coordinators entry at the next registry read
+   * (the leader and its successor): their entries are read in the same round trip as the listing.
+   * Only a hint; the pick is the same without it. Optional: test fakes have no ZooKeeper.
+   */
+  expectCoordinators?(znodes: readonly string[]): void;
 }

@@ -21,6 +21,8 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
   private stopped = false;
   private readonly garbageSeen = new Set<string>();
   private readonly invalidWatched = new Set<string>();
+  /** See expectCoordinators: entries read right behind every listing. */
+  private expected: readonly string[] = [];
 
   private readonly path = COORDINATORS_REGISTRY_PATH;
 
@@ -41,6 +43,10 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
     this.stopped = true;
     this.zk.off('connected', this.onConnected);
     void this.zk.close(); // the gateway owns no ephemerals: nothing to wait for
+  }
+
+  expectCoordinators(znodes: readonly string[]): void {
+    this.expected = znodes.filter((z) => parseElectionZnode(z) !== null).slice(0, 2);
   }
 
   watchElectionZnode(znode: string, onDeleted: (at: number) => void): void {
@@ -83,6 +89,9 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
     this.watchArmed = true;
     const electionRead = this.zk.getData(ELECTION_PATH);
     const listed = this.zk.getChildren(this.path, arm ? this.onChildEvent : undefined);
+    // The entries most likely to be the newest (a failover's successor registering), sent behind
+    // the listing: the pick then needs no second round trip (see registeredLeader).
+    const prefetched = new Map(this.expected.map((name) => [name, this.zk.getData(`${this.path}/${name}`)] as const));
     const election = await electionRead;
     const incarnation = election.rc === ZOK && election.stat ? electionIncarnation(election.stat) : null;
     const { rc, children } = await listed;
@@ -102,7 +111,7 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
       return;
     }
 
-    const leader = await this.pickLeader(children);
+    const leader = await this.pickLeader(children, prefetched);
     if (leader === undefined || this.stopped || seq !== this.readSeq) return;
     this.emit('registry', leader, incarnation);
   }
@@ -118,8 +127,8 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
   }
 
   /** The registered leader (shared/src/registry.ts); null when there is none; undefined when the read was cut short. */
-  private async pickLeader(children: string[]): Promise<RegisteredLeader | null | undefined> {
-    const pick = await registeredLeader(this.zk, children);
+  private async pickLeader(children: string[], prefetched: ReadonlyMap<string, ReturnType<ZkConnection['getData']>>): Promise<RegisteredLeader | null | undefined> {
+    const pick = await registeredLeader(this.zk, children, prefetched);
     if (!pick) return undefined;
     for (const { name, reason } of pick.skipped) {
       if (!parseElectionZnode(name)) {

@@ -181,7 +181,11 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
       if (recorded) queueMicrotask(() => this.emit('failover', recorded));
     }
     for (const event of out.events) this.publishEvent(event);
-    if (out.viewChanged) this.publishView();
+    if (out.viewChanged) {
+      // The two lowest rows: the leader and the node that takes over from it.
+      if (input.type === 'stream-message') this.discovery.expectCoordinators?.(this.state.view.nodes.slice(0, 2).map((n) => n.id));
+      this.publishView();
+    }
   }
 
   /**

@@ -140,7 +140,10 @@ export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { f
         // Needs no leader: a frozen leader's crash is how a class ends the zombie early.
         const outcome = await crashThroughSupervisor(slots.supervisors, frozen.supervisor, id, frozen.slot);
         if (outcome.status === 202) {
-          req.log.info({ ev: 'kill-requested', target: id, mode, via: 'supervisor', slot: frozen.slot }, 'kill requested (frozen: through its supervisor)');
+          req.log.info(
+            { ev: 'kill-requested', target: id, mode, via: 'supervisor', slot: frozen.slot, at: requestedAt },
+            'kill requested (frozen: through its supervisor)',
+          );
           feed.recordKill(id, mode, requestedAt);
         }
         return reply.code(outcome.status).send(outcome.body);
@@ -164,7 +167,8 @@ export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { f
           : { status: 502, body: { error: 'leader_unreachable', message: 'could not reach the leader' } };
       }
       if (outcome.status === 202) {
-        req.log.info({ ev: 'kill-requested', target: id, mode, leader: view.leader }, 'kill requested');
+        // `at`: when the request arrived (the failover's clock starts there), not when the leader answered.
+        req.log.info({ ev: 'kill-requested', target: id, mode, leader: view.leader, at: requestedAt }, 'kill requested');
         feed.recordKill(id, mode, requestedAt);
       }
       return reply.code(outcome.status).send(outcome.body);

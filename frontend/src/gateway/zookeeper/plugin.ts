@@ -12,6 +12,12 @@ import { INITIAL_ZOOKEEPER_MEMORY, zookeeperEvents } from './events.js';
 import type { ZooKeeperViewSource } from './view-source.js';
 
 export const ZOOKEEPER_ROUTE = GATEWAY_ROUTES.zookeeper;
+/**
+ * How long into a leaderless period the ZooKeeper view's full reads wait for the new leader. A
+ * graceful failover switches well within it; a crash's stays leaderless for a session timeout,
+ * and its view (the ghost session and its expiry) is read again after this.
+ */
+export const FAILOVER_HOLD_MS = 300;
 
 export interface ZooKeeperPluginOptions {
   feed: ClusterFeed;
@@ -59,6 +65,8 @@ export const zookeeperRoutes: FastifyPluginAsync<ZooKeeperPluginOptions> = async
 
   let lastClaims = claimsKey(feed.view);
   const onView = (view: ClusterView) => {
+    // Between leaders, ZooKeeper's view waits (at most FAILOVER_HOLD_MS): the switch goes first.
+    source.holdUntil(view.status === 'leaderless' && view.leaderlessSince !== null ? view.leaderlessSince + FAILOVER_HOLD_MS : 0);
     const key = claimsKey(view);
     if (key === lastClaims) return;
     lastClaims = key;

@@ -11,6 +11,8 @@
  *     process's connection disappears is seen at once; a change there triggers a full read (the
  *     ghost verdict always comes from one full read, so a graceful close, whose session is gone
  *     from `dump` by then, is never mistaken for a crash).
+ * While held (`holdUntil`: the gateway is between leaders), on-demand and timed reads wait for the
+ * hold to end; the `cons` polling does not.
  */
 import { EventEmitter } from 'node:events';
 import type { KillMode, ZooKeeperView } from '@zkviz/shared';
@@ -62,6 +64,9 @@ export class ZooKeeperViewSource extends EventEmitter<ZooKeeperViewEvents> {
   private interval: NodeJS.Timeout | null = null;
   private fastTimer: NodeJS.Timeout | null = null;
   private fastPolling = false;
+  /** Full reads wait until then (see holdUntil); 0: not held. */
+  private heldUntil = 0;
+  private holdTimer: NodeJS.Timeout | null = null;
   private connectedSessions = '';
   /** Node id → until when a kill of it is awaited, and how. */
   private readonly pending = new Map<string, { until: number; mode: KillMode }>();
@@ -95,7 +100,8 @@ export class ZooKeeperViewSource extends EventEmitter<ZooKeeperViewEvents> {
     this.options.zk?.off('connected', this.onConnected);
     if (this.interval) clearInterval(this.interval);
     if (this.fastTimer) clearTimeout(this.fastTimer);
-    this.interval = this.fastTimer = null;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.interval = this.fastTimer = this.holdTimer = null;
   }
 
   /**
@@ -110,8 +116,42 @@ export class ZooKeeperViewSource extends EventEmitter<ZooKeeperViewEvents> {
     this.scheduleFast();
   }
 
+  /**
+   * Postpones full reads until `at` (epoch ms; 0 or the past ends the hold at once, reading then
+   * if a read was asked for meanwhile). The gateway holds them while it is between leaders: a
+   * full read is ~2N+3 znode reads and four words per server, then a view message of every znode
+   * and session to each viewer (150 KB at 100 nodes), all on the CPU the failover's successor,
+   * the gateway's switch and the page need at that moment.
+   */
+  holdUntil(at: number): void {
+    this.heldUntil = at;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    if (this.held > 0) return;
+    if (this.dirtyWhileHeld) {
+      this.dirtyWhileHeld = false;
+      this.requestRefresh();
+    }
+  }
+
+  private dirtyWhileHeld = false;
+
+  private get held(): number {
+    return Math.max(0, this.heldUntil - this.now());
+  }
+
   requestRefresh(): void {
     if (this.stopped) return;
+    const wait = this.held;
+    if (wait > 0) {
+      this.dirtyWhileHeld = true;
+      this.holdTimer ??= setTimeout(() => {
+        this.holdTimer = null;
+        this.holdUntil(0);
+      }, wait);
+      this.holdTimer.unref();
+      return;
+    }
     if (this.running) {
       this.dirty = true;
       return;

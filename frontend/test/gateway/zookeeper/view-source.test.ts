@@ -96,4 +96,33 @@ describe('ZooKeeperViewSource', () => {
     source.stop();
     assert.equal(reads, 2, 'ten requests during the first read made exactly one more');
   });
+  it('held (between leaders): requests wait for the hold to end, then make one read; the hold ending early reads at once', async () => {
+    let reads = 0;
+    let now = 1_000;
+    const send = async (_h: string, _p: number, word: FourLetterWord): Promise<FourLetterAnswer> => {
+      if (word === 'srvr') reads++;
+      return { ok: true, word, text: fixture(word), ms: 0 };
+    };
+    const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000, now: () => now });
+    const first = nextView(source, () => true);
+    source.start();
+    await first;
+    assert.equal(reads, 1);
+    source.holdUntil(now + 300);
+    for (let i = 0; i < 5; i++) source.requestRefresh();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(reads, 1, 'nothing read while held');
+    // The new leader arrived before the hold's end: the hold ends, the one read asked for happens.
+    now += 50;
+    const readAgain = new Promise<void>((resolve) => {
+      const check = () => (reads === 2 ? resolve() : setImmediate(check));
+      check();
+    });
+    source.holdUntil(0);
+    await readAgain;
+    source.holdUntil(0);
+    await new Promise((r) => setImmediate(r));
+    source.stop();
+    assert.equal(reads, 2, 'five requests while held made exactly one read; ending a hold with nothing asked reads nothing');
+  });
 });
