@@ -1,6 +1,6 @@
 import { ChainGraph } from './components/ChainGraph.js';
-import { useCallback, useEffect, useMemo, useReducer, useState, type DragEvent } from 'react';
-import type { ServerMessage } from '@zkviz/shared';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type DragEvent } from 'react';
+import type { ServerMessage, ZooKeeperView } from '@zkviz/shared';
 import { ControlToken } from './components/ControlToken.js';
 import { EventTimeline } from './components/EventTimeline.js';
 import { FailoverTimeline } from './components/FailoverTimeline.js';
@@ -20,7 +20,8 @@ import { pendingTakeover } from './state/takeover.js';
 import { LeaderAnnouncer } from './replay/LeaderAnnouncer.js';
 import { loadFile, loadUrl, replayUrl, type LoadResult } from './replay/load.js';
 import { PastClockContext, ShowingPastContext } from './replay/past.js';
-import { heldWatchesOf } from './chain/edges.js';
+import { heldWatchesOf, type HeldWatches } from './chain/edges.js';
+import { ControlsContext, createControlsStore } from './components/controls.js';
 import { ReplayBar } from './replay/ReplayBar.js';
 import { ShortcutsHelp } from './replay/ShortcutsHelp.js';
 import { ThemeToggle } from './replay/ThemeToggle.js';
@@ -79,10 +80,24 @@ export function App() {
   const frame = past ? frameAt(activeTimeline(replay), replay.cursor ?? 0) : { view: live.view, zookeeper: live.zookeeper, events: live.events };
   const view = frame.view;
   const zookeeper = frame.zookeeper;
-  const sessionTimeouts = new Map((zookeeper?.sessions ?? []).flatMap((s) => (s.timeoutMs !== null ? [[s.id, s.timeoutMs] as const] : [])));
-  const heldWatches = useMemo(() => heldWatchesOf(zookeeper), [zookeeper]);
+  // What a failover changes first is the node table (and the header and banners): the panels after
+  // it (the chain, the recipe, the last failover, the history, ZooKeeper's view) render from these
+  // deferred copies, so React commits the table alone and renders the rest in an interruptible
+  // pass right after it: at 100 nodes no single task has to do both.
+  const laterView = useDeferredValue(view);
+  const laterZookeeper = useDeferredValue(zookeeper);
+  const laterEvents = useDeferredValue(frame.events);
+  // The scenario list is read again when this changes (a failover changes it twice): not in the table's task.
+  const scenarioKey = useDeferredValue(availabilityKey(live.view, live.zookeeper));
+  const sessions = zookeeper?.sessions;
+  const sessionTimeouts = useMemo(() => new Map((sessions ?? []).flatMap((s) => (s.timeoutMs !== null ? [[s.id, s.timeoutMs] as const] : []))), [sessions]);
+  const heldWatches = useHeldWatches(laterZookeeper);
   const leaderless = view?.status === 'leaderless';
-  const killDisabled = past || live.link !== 'live' || view?.status !== 'ok';
+  const linkDown = past || live.link !== 'live';
+  const killDisabled = linkDown || view?.status !== 'ok';
+  const [controls] = useState(createControlsStore);
+  // Before paint, in the same task as the commit that changed them (controls.ts: why a store).
+  useLayoutEffect(() => controls.set({ killDisabled, linkDown }), [controls, killDisabled, linkDown]);
   const pagePhases = usePagePainted(view);
   const onDrop = (e: DragEvent) => {
     const file = e.dataTransfer.files[0];
@@ -94,33 +109,45 @@ export function App() {
   return (
     <ShowingPastContext.Provider value={past}>
       <PastClockContext.Provider value={past ? replay.clock : null}>
-        <div className={`page${past ? ' showing-past' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="page" data-past={past}>
-          <StatusHeader link={past ? 'past' : live.link} view={view} />
-          <div className="toolbar">
-            <ThemeToggle />
+        <ControlsContext.Provider value={controls}>
+          <div className={`page${past ? ' showing-past' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="page" data-past={past}>
+            <StatusHeader link={past ? 'past' : live.link} view={view} />
+            <div className="toolbar">
+              <ThemeToggle />
+            </div>
+            <main>
+              <ReplayBar state={replay} dispatch={dispatchReplay} onOpenFile={openFile} error={loadError} onHelp={() => setHelpOpen(true)} />
+              <ControlToken />
+              {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
+              {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
+              <FaultToolbar disabled={past || live.link !== 'live'} />
+              <ScenariosPanel live={live.scenario} linkDown={live.link !== 'live'} clusterKey={scenarioKey} />
+              {view ? <NodeTable view={view} sessionTimeouts={sessionTimeouts} /> : <p className="card muted">Connecting…</p>}
+              {laterView && <ChainGraph view={laterView} heldWatches={heldWatches} />}
+              {laterView && <RecipePanel view={laterView} disabled={linkDown} />}
+              {laterView?.lastFailover && <FailoverTimeline failover={laterView.lastFailover} pagePhases={pagePhases} clock={gatewayClock()} />}
+              <EventTimeline events={laterEvents} />
+              <ZooKeeperPanel zk={laterZookeeper} view={laterView} controlsDisabled={linkDown} />
+            </main>
+            <LeaderAnnouncer view={view} />
+            {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
           </div>
-          <main>
-            <ReplayBar state={replay} dispatch={dispatchReplay} onOpenFile={openFile} error={loadError} onHelp={() => setHelpOpen(true)} />
-            <ControlToken />
-            {leaderless && !past && <LeaderlessBanner since={view.leaderlessSince ?? view.updatedAt} takeover={pendingTakeover(view)} />}
-            {view?.status === 'ok' && view.lastFailover && <FailoverNotice failover={view.lastFailover} />}
-            <FaultToolbar disabled={past || live.link !== 'live'} />
-            <ScenariosPanel live={live.scenario} linkDown={live.link !== 'live'} clusterKey={availabilityKey(live.view, live.zookeeper)} />
-            {view ? (
-              <NodeTable view={view} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} sessionTimeouts={sessionTimeouts} />
-            ) : (
-              <p className="card muted">Connecting…</p>
-            )}
-            {view && <ChainGraph view={view} heldWatches={heldWatches} killDisabled={killDisabled} linkDown={past || live.link !== 'live'} />}
-            {view && <RecipePanel view={view} disabled={past || live.link !== 'live'} />}
-            {view?.lastFailover && <FailoverTimeline failover={view.lastFailover} pagePhases={pagePhases} clock={gatewayClock()} />}
-            <EventTimeline events={frame.events} />
-            <ZooKeeperPanel zk={zookeeper} view={view} controlsDisabled={past || live.link !== 'live'} />
-          </main>
-          <LeaderAnnouncer view={view} />
-          {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
-        </div>
+        </ControlsContext.Provider>
       </PastClockContext.Provider>
     </ShowingPastContext.Provider>
   );
+}
+
+/**
+ * The data watches each session holds (chain/edges.ts), the same map from one ZooKeeper view to the
+ * next while none of them changed, so the chain's layout is not redone for new latencies.
+ */
+function useHeldWatches(zk: ZooKeeperView | null): HeldWatches | null {
+  const last = useRef<HeldWatches | null>(null);
+  // Only compared by value against the last committed map: a render React throws away does no harm.
+  const held = useMemo(() => heldWatchesOf(zk, last.current), [zk]);
+  useEffect(() => {
+    last.current = held;
+  }, [held]);
+  return held;
 }

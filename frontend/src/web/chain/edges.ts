@@ -22,10 +22,22 @@ export const ELECTION_PREFIX = '/election/';
 /**
  * Each session's data watches from the ZooKeeper view, or null when ZooKeeper's list is unknown
  * (no view yet, or `wchc` did not answer: an empty list would then read as "holds nothing").
+ * `previous` itself when no session's watches changed: most ZooKeeper views bring new latencies
+ * and expiry times only, and the chain's layout, memoised on this map, is then not redone.
  */
-export function heldWatchesOf(zk: ZooKeeperView | null): HeldWatches | null {
+export function heldWatchesOf(zk: ZooKeeperView | null, previous: HeldWatches | null = null): HeldWatches | null {
   if (!zk || !zk.source.includes('wchc')) return null;
-  return new Map(zk.sessions.map((s) => [s.id, s.watches]));
+  const held = new Map(zk.sessions.map((s) => [s.id, s.watches]));
+  return previous && sameWatches(previous, held) ? previous : held;
+}
+
+function sameWatches(a: HeldWatches, b: HeldWatches): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, paths] of b) {
+    const before = a.get(id);
+    if (before !== paths && (before?.length !== paths.length || before.some((p, i) => p !== paths[i]))) return false;
+  }
+  return true;
 }
 
 export function chainEdges(nodes: readonly ChainNode[], held?: HeldWatches | null): WatchEdge[] {

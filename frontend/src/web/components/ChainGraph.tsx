@@ -12,6 +12,7 @@ import { shortId } from '@zkviz/shared';
 import { formatDuration } from '../format.js';
 import { useNow } from '../hooks/useNow.js';
 import { ActionsMenu } from './ActionsMenu.js';
+import { useControls } from './controls.js';
 import { KillControls } from './KillControls.js';
 
 /** Drawing width in SVG units; the SVG scales to its card. */
@@ -25,9 +26,6 @@ export interface ChainGraphProps {
   view: ClusterView;
   /** Data watches per session from ZooKeeper (`wchc`), when known. */
   heldWatches?: HeldWatches | null;
-  killDisabled: boolean;
-  /** The page's link to the gateway is down: the fault actions are off. */
-  linkDown: boolean;
 }
 
 interface Firing {
@@ -36,7 +34,8 @@ interface Firing {
   to: string;
 }
 
-export function ChainGraph({ view, heldWatches, killDisabled, linkDown }: ChainGraphProps) {
+/** Memoised: it re-renders for a new view or new watches; the controls' state comes by context (controls.ts). */
+export const ChainGraph = memo(function ChainGraph({ view, heldWatches }: ChainGraphProps) {
   const nodes = view.nodes as GraphNode[];
   const layout = useMemo(
     () =>
@@ -127,14 +126,24 @@ export function ChainGraph({ view, heldWatches, killDisabled, linkDown }: ChainG
       {menuNode && (
         <div className="chain-menu" role="dialog" aria-label={`Actions for ${shortId(menuNode.id)}`} data-testid="chain-menu">
           <strong>{shortId(menuNode.id)}</strong>
-          <KillControls id={menuNode.id} disabled={killDisabled} />
-          <ActionsMenu node={view.nodes.find((n): n is NodeView => n.id === menuNode.id) ?? null} slot={slotOf.get(menuNode.id) ?? null} disabled={linkDown} />
+          <MenuControls node={view.nodes.find((n): n is NodeView => n.id === menuNode.id) ?? null} id={menuNode.id} slot={slotOf.get(menuNode.id) ?? null} />
           <button type="button" onClick={() => setMenuFor(null)}>
             Close
           </button>
         </div>
       )}
     </section>
+  );
+});
+
+/** The open menu's kill buttons and fault actions, live as the controls context says. */
+function MenuControls({ id, node, slot }: { id: string; node: NodeView | null; slot: SlotView | null }) {
+  const { killDisabled, linkDown } = useControls();
+  return (
+    <>
+      <KillControls id={id} disabled={killDisabled} />
+      <ActionsMenu node={node} slot={slot} disabled={linkDown} />
+    </>
   );
 }
 

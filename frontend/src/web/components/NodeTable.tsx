@@ -1,7 +1,8 @@
-import { createContext, memo, useContext, useMemo, type ReactNode } from 'react';
+import { memo, type CSSProperties, type ReactNode } from 'react';
 import type { ClusterView, NodeView, SlotView } from '@zkviz/shared';
 import { shortId } from '@zkviz/shared';
 import { ActionsMenu } from './ActionsMenu.js';
+import { useControls } from './controls.js';
 import { DownSlotRows } from './DownSlotRows.js';
 import { KillControls } from './KillControls.js';
 import { SlotStatus } from './SlotStatus.js';
@@ -15,16 +16,9 @@ interface CellContext {
   timeoutMs: number | null;
 }
 
-/**
- * Whether the controls work: the same for every row and changing with the cluster's state (a
- * failover turns the kills off and on again), so a context read by the actions cell alone, not
- * a prop that would re-render every row.
- */
-const ControlsContext = createContext<{ killDisabled: boolean; linkDown: boolean }>({ killDisabled: true, linkDown: true });
-
 /** The actions cell: kill buttons and the fault menu, live as the controls context says. */
 function RowActions({ node, slot }: { node: NodeView; slot: SlotView | null }) {
-  const { killDisabled, linkDown } = useContext(ControlsContext);
+  const { killDisabled, linkDown } = useControls();
   return (
     <div className="row-actions">
       <KillControls id={node.id} disabled={killDisabled} />
@@ -41,11 +35,11 @@ interface NodeColumn {
   ariaLabel?: string;
   className?: string;
   /**
-   * Share of the table's width (a plain percentage: fixed tables ignore calc() widths). The table's
-   * layout is fixed (styles.css): a row that changes, comes or goes is laid out alone, not every
-   * cell of 100 rows again to find the column widths.
+   * The column's grid track. Every row is a grid of these same tracks (styles.css), never sized by
+   * content: a row that changes, comes or goes is laid out alone, not every cell of 100 rows again
+   * to find the column widths; and a row off screen is not laid out or painted at all.
    */
-  width: string;
+  track: string;
   cell: (node: NodeView, ctx: CellContext) => ReactNode;
 }
 
@@ -54,7 +48,7 @@ const none = <span className="muted">—</span>;
 const NODE_COLUMNS: readonly NodeColumn[] = [
   {
     key: 'znode',
-    width: '33%',
+    track: 'minmax(9.5em, 30fr)',
     header: 'Znode',
     cell: (node, ctx) => (
       <>
@@ -66,7 +60,7 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
   },
   {
     key: 'type',
-    width: '11%',
+    track: 'minmax(7em, 10fr)',
     header: 'Type',
     cell: (node, ctx) => (
       <>
@@ -77,20 +71,23 @@ const NODE_COLUMNS: readonly NodeColumn[] = [
   },
   {
     key: 'watching',
-    width: '15%',
+    track: 'minmax(10em, 15fr)',
     header: 'Watching',
     className: 'mono',
     // ✓ when ZooKeeper holds the watch the node claims, a warning when it does not (NodeFacts.tsx).
     cell: (node) => <WatchingCell node={node} />,
   },
-  { key: 'address', header: 'Address', className: 'mono', width: '16%', cell: (node) => node.address ?? none },
+  { key: 'address', header: 'Address', className: 'mono', track: 'minmax(10.5em, 16fr)', cell: (node) => node.address ?? none },
   {
     key: 'actions',
-    width: '25%',
+    track: 'minmax(6.5em, 29fr)',
     ariaLabel: 'Actions',
     cell: (node, ctx) => <RowActions node={node} slot={ctx.slot} />,
   },
 ];
+
+/** The columns' tracks, for every row's grid (styles.css reads the variable). */
+const COLUMN_TRACKS = { '--node-columns': NODE_COLUMNS.map((c) => c.track).join(' ') } as CSSProperties;
 
 /** One row; memoised: the page shares unchanged nodes and slots between messages (state/share.ts). */
 const NodeRow = memo(function NodeRow({ node, slot, timeoutMs }: { node: NodeView } & CellContext) {
@@ -131,50 +128,41 @@ const NodeRow = memo(function NodeRow({ node, slot, timeoutMs }: { node: NodeVie
   );
 });
 
-export function NodeTable({
-  view,
-  killDisabled,
-  linkDown = false,
-  sessionTimeouts,
-}: {
-  view: ClusterView;
-  killDisabled: boolean;
-  linkDown?: boolean;
-  sessionTimeouts?: ReadonlyMap<string, number>;
-}) {
+/**
+ * Memoised: it re-renders when the view or the sessions' timeouts change, not with every message
+ * the page's history records; the controls' state comes by context (controls.ts).
+ */
+export const NodeTable = memo(function NodeTable({ view, sessionTimeouts }: { view: ClusterView; sessionTimeouts?: ReadonlyMap<string, number> }) {
   const slots = new Map(view.slots.map((s) => [s.slot, s]));
-  const controls = useMemo(() => ({ killDisabled, linkDown }), [killDisabled, linkDown]);
   return (
-    <ControlsContext.Provider value={controls}>
-      <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
-        <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
-        {view.nodes.length === 0 && view.slots.length === 0 ? (
-          <p className="muted">No nodes yet.</p>
-        ) : (
-          <table className="node-table">
-            <thead>
-              <tr>
-                {NODE_COLUMNS.map((column) => (
-                  <th key={column.key} aria-label={column.ariaLabel} style={{ width: column.width }}>
-                    {column.header}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {view.nodes.map((node) => (
-                <NodeRow
-                  key={node.id}
-                  node={node}
-                  slot={node.slot ? (slots.get(node.slot) ?? null) : null}
-                  timeoutMs={(node.session && sessionTimeouts?.get(node.session)) || null}
-                />
+    <section className={`card${view.stale ? ' stale' : ''}`} data-testid="node-table" data-stale={view.stale}>
+      <h2>Nodes {view.stale && <span className="stale-tag">last known — stale</span>}</h2>
+      {view.nodes.length === 0 && view.slots.length === 0 ? (
+        <p className="muted">No nodes yet.</p>
+      ) : (
+        <table className="node-table" style={COLUMN_TRACKS}>
+          <thead>
+            <tr>
+              {NODE_COLUMNS.map((column) => (
+                <th key={column.key} aria-label={column.ariaLabel}>
+                  {column.header}
+                </th>
               ))}
-              <DownSlotRows view={view} columns={NODE_COLUMNS.length} />
-            </tbody>
-          </table>
-        )}
-      </section>
-    </ControlsContext.Provider>
+            </tr>
+          </thead>
+          <tbody>
+            {view.nodes.map((node) => (
+              <NodeRow
+                key={node.id}
+                node={node}
+                slot={node.slot ? (slots.get(node.slot) ?? null) : null}
+                timeoutMs={(node.session && sessionTimeouts?.get(node.session)) || null}
+              />
+            ))}
+            <DownSlotRows view={view} columns={NODE_COLUMNS.length} />
+          </tbody>
+        </table>
+      )}
+    </section>
   );
-}
+});

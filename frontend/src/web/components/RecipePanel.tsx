@@ -3,7 +3,7 @@
  * failover under each, side by side (nodes woken, reads, watches, duration), with bars scaled per
  * row so the herd's numbers stand out at a glance.
  */
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { GATEWAY_ROUTES, RECIPES, type ClusterView, type FailoverRecord, type Recipe } from '@zkviz/shared';
 import { postControl } from '../api.js';
 import { useAction } from '../hooks/useAction.js';
@@ -35,7 +35,8 @@ function useRecordedFailovers(live: boolean, last: FailoverRecord | null): Failo
   return records;
 }
 
-export function RecipePanel({ view, disabled }: { view: ClusterView; disabled: boolean }) {
+/** Memoised: a snapshot re-renders it, the page's other messages do not. */
+export const RecipePanel = memo(function RecipePanel({ view, disabled }: { view: ClusterView; disabled: boolean }) {
   const past = useShowingPast();
   const { pending, outcome, run } = useAction();
   const records = useRecordedFailovers(!past, view.lastFailover);
@@ -107,4 +108,4 @@ export function RecipePanel({ view, disabled }: { view: ClusterView; disabled: b
       </table>
     </section>
   );
-}
+});

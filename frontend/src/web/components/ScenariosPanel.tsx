@@ -4,7 +4,7 @@
  * drive (presenter mode: holding the token) gets the buttons. All texts come rendered from the
  * gateway and are shown as text.
  */
-import { useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
 import type { ScenarioListing, ScenarioRunView, ScenarioStepView } from '@zkviz/shared';
 import { controlTokenStore } from '../api.js';
 import { useAction, type ActionRunner } from '../hooks/useAction.js';
@@ -29,8 +29,9 @@ import { Outcome } from './Outcome.js';
  * `clusterKey` (scenarios/availability.ts) changes whenever what decides a scenario's availability
  * may have (leader, node count, recipe, ensemble size and servers up): the list is read again then,
  * so a scenario that could not run a moment ago (no leader yet) becomes runnable without a reload.
+ * Memoised: it re-renders with its run, the link or the cluster key, not with every snapshot.
  */
-export function ScenariosPanel({ live, linkDown, clusterKey }: { live: ScenarioRunView | null; linkDown: boolean; clusterKey: string }) {
+export const ScenariosPanel = memo(function ScenariosPanel({ live, linkDown, clusterKey }: { live: ScenarioRunView | null; linkDown: boolean; clusterKey: string }) {
   const past = useShowingPast();
   const token = useSyncExternalStore(controlTokenStore.subscribe, controlTokenStore.getSnapshot);
   const drive = canDriveScenarios(token);
@@ -106,7 +107,7 @@ export function ScenariosPanel({ live, linkDown, clusterKey }: { live: ScenarioR
       </div>
     </section>
   );
-}
+});
 
 function ScenarioList({
   listed,

@@ -211,12 +211,21 @@ function Sessions({ zk, rows }: { zk: ZooKeeperView; rows: Set<string> }) {
   );
 }
 
-export function ZooKeeperPanel({ zk, view, controlsDisabled }: { zk: ZooKeeperView | null; view: ClusterView | null; controlsDisabled: boolean }) {
+/** Memoised: it re-renders with the ZooKeeper view or the snapshot it is given (App defers both). */
+export const ZooKeeperPanel = memo(function ZooKeeperPanel({
+  zk,
+  view,
+  controlsDisabled,
+}: {
+  zk: ZooKeeperView | null;
+  view: ClusterView | null;
+  controlsDisabled: boolean;
+}) {
   // The rows only link here: the set changes when a node comes or goes, not with every snapshot.
   const ids = view?.nodes.map((n) => n.id).join('\n') ?? '';
   const rows = useMemo(() => new Set(ids ? ids.split('\n') : []), [ids]);
   return <ZooKeeperPanelOf zk={zk} rows={rows} controlsDisabled={controlsDisabled} />;
-}
+});
 
 /** Memoised: a snapshot that changes no row leaves the panel alone; a ZooKeeper view re-renders only the parts it changed. */
 const ZooKeeperPanelOf = memo(function ZooKeeperPanelOf({ zk, rows, controlsDisabled }: { zk: ZooKeeperView | null; rows: Set<string>; controlsDisabled: boolean }) {

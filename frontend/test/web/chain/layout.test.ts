@@ -185,6 +185,20 @@ describe('the chain against a ZooKeeper view: arrows from its watch list, a mark
     }
   });
 
+  it('keeps the previous map while no session’s watches changed (the chain’s layout is memoised on it), a new one when one did', () => {
+    const before = heldWatchesOf(zk(['srvr', 'cons', 'dump', 'wchc']))!;
+    const same = zk(['srvr', 'cons', 'dump', 'wchc']);
+    assert.equal(heldWatchesOf(same, before), before, 'equal watches, fresh arrays: the same map');
+    const moved = zk(['srvr', 'cons', 'dump', 'wchc']);
+    moved.sessions[1] = { ...moved.sessions[1]!, watches: [] };
+    const after = heldWatchesOf(moved, before)!;
+    assert.notEqual(after, before);
+    assert.deepEqual(after.get(moved.sessions[1].id), []);
+    const fewer = zk(['srvr', 'cons', 'dump', 'wchc']);
+    fewer.sessions.pop();
+    assert.notEqual(heldWatchesOf(fewer, before), before, 'a session gone');
+  });
+
   it('without wchc, ZooKeeper’s list is unknown: no list, and no claim is called unheld for it', () => {
     assert.equal(heldWatchesOf(zk(['srvr', 'cons', 'dump'])), null);
     assert.equal(heldWatchesOf(null), null);
