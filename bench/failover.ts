@@ -189,6 +189,19 @@ export async function zkRoundTrips(zkConnect: string, count: number): Promise<{ 
   return { read, write };
 }
 
+/**
+ * The plain gateway's page watches (attached: its URL, settled) or not (about:blank: no viewer,
+ * no rendering). Only the graceful section's compare rounds attach it; everything else in the rig
+ * then runs with one gateway's page, as the bare path has one.
+ */
+async function attachPlainPage(plain: NonNullable<UiRig['plain']>, cluster: LocalCluster, attached: boolean): Promise<void> {
+  const url = `http://127.0.0.1:${plain.gateway.port}`;
+  const isAttached = plain.page.url().startsWith(url);
+  if (attached === isAttached) return;
+  await plain.page.goto(attached ? url : 'about:blank', { waitUntil: 'domcontentloaded' });
+  if (attached) await settleAll(cluster, plain.eye, plain.page, UI_NODES);
+}
+
 /** Sections 1 and 2: kill the leader `count` times from the page; replace the node each time. */
 export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, count: number): Promise<SectionResult> {
   const { cluster, eye, page } = rig;
@@ -204,15 +217,23 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
   const failures: string[] = [];
   // Graceful only: the same failover as the page of the plain gateway (view and recording off)
   // sees it, both on the wall clock from the same click; and the bare path, one round after each.
-  const plain = mode === 'graceful' ? rig.plain : null;
+  // Rounds alternate: a solo round (the plain gateway's page detached, so zkviz runs with one
+  // gateway's page as the bare path runs with one page: these give the total and the ratio) and a
+  // compare round (both pages watch the same failover: these give view on vs off).
+  const plainRig = mode === 'graceful' ? rig.plain : null;
   const bare = mode === 'graceful' ? rig.bare : null;
   const viewOn: number[] = [];
   const viewOff: number[] = [];
+  const comparedTotals: number[] = [];
   const bareTotals: number[] = [];
   const barePhases = new Map<string, number[]>(BARE_PHASES.map((p) => [p, []]));
   const timeout = mode === 'crash' ? cluster.sessionTimeoutMs + 10_000 : 10_000;
+  if (rig.plain && !plainRig) await attachPlainPage(rig.plain, cluster, false);
 
   for (let i = 0; i < count; i++) {
+    const solo = !plainRig || i % 2 === 0;
+    if (plainRig) await attachPlainPage(plainRig, cluster, !solo);
+    const plain = solo ? null : plainRig;
     const before = eye.latest!.view;
     const old = before.leader!;
     const oldProc = procOf(cluster, before, old);
@@ -220,8 +241,8 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
     const from = cursors([...nodes, cluster.gateway!]);
     if (page) await resetMarks(page);
     if (plain) await resetMarks(plain.page);
-    // Alternate the page clicked, so neither gateway always handles the kill request.
-    const clickPage = plain && i % 2 === 1 ? plain.page : page;
+    // Compare rounds alternate the page clicked, so neither gateway always handles the kill request.
+    const clickPage = plain && (i >> 1) % 2 === 1 ? plain.page : page;
     const t0 = Date.now();
     const views0 = eye.count;
     // Views in which the new leader is known but no row is marked leader (the new leader's first
@@ -251,7 +272,7 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
         if (!click || !shown) throw new Error('page marks missing (click or render not recorded)');
         start = click.wall;
         rendered = shown.wall;
-        totals.push(clickPage === page ? shown.perf - click.perf : shown.wall - click.wall);
+        (solo ? totals : comparedTotals).push(clickPage === page ? shown.perf - click.perf : shown.wall - click.wall);
         if (plain) {
           await waitInPage(plain.page, expr, timeout);
           const off = (await pageMarks(plain.page)).leaders.find((m) => m.id === newLeader);
@@ -261,30 +282,33 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
           }
         }
         const msg = messageBefore(marks, shown.perf);
-        if (msg) pageWork.push(shown.perf - msg.perf);
-        skew.push(...deliverySkew(marks, eye));
-        if (shown.frame !== undefined) frames.push(shown.frame - click.perf);
+        if (solo && msg) pageWork.push(shown.perf - msg.perf);
+        if (solo) skew.push(...deliverySkew(marks, eye));
+        if (solo && shown.frame !== undefined) frames.push(shown.frame - click.perf);
       } else {
-        totals.push(ws.at - t0);
+        (solo ? totals : comparedTotals).push(ws.at - t0);
       }
-      wsTotals.push(ws.at - start);
+      // The phases are the solo rounds' (one gateway's page, as the bare path has one page).
+      if (solo) {
+        wsTotals.push(ws.at - start);
 
-      const successor = await firstOf(nodes, from, (e) => e.ev === 'acting-start', 3000, 'acting-start of the successor');
-      const sp = successor.proc;
-      const gw = cluster.gateway!;
-      const at = {
-        'kill-requested (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'kill-requested'),
-        'dying (old leader)': await timeOf(oldProc, from.get(oldProc), (e) => e.ev === 'dying'),
-        'leader-lost (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'leader-lost'),
-        'predecessor-deleted (successor)': await timeOf(sp, from.get(sp), (e) => e.ev === 'predecessor-deleted'),
-        'registry-register coordinators': await timeOf(sp, from.get(sp), (e) => e.ev === 'registry-register' && e.registry === 'coordinators'),
-        'acting-start': eventTime(successor.event),
-        'leader-switched (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'leader-switched' && e.leader === newLeader),
-        'ws view received': ws.at,
-        'ws view with the leader row': wsLeaderRowAt,
-        'page rendered': page ? rendered : NaN,
-      } satisfies Record<(typeof PHASES)[number], number>;
-      for (const p of PHASES) phases.get(p)!.push(at[p] - start);
+        const successor = await firstOf(nodes, from, (e) => e.ev === 'acting-start', 3000, 'acting-start of the successor');
+        const sp = successor.proc;
+        const gw = cluster.gateway!;
+        const at = {
+          'kill-requested (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'kill-requested'),
+          'dying (old leader)': await timeOf(oldProc, from.get(oldProc), (e) => e.ev === 'dying'),
+          'leader-lost (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'leader-lost'),
+          'predecessor-deleted (successor)': await timeOf(sp, from.get(sp), (e) => e.ev === 'predecessor-deleted'),
+          'registry-register coordinators': await timeOf(sp, from.get(sp), (e) => e.ev === 'registry-register' && e.registry === 'coordinators'),
+          'acting-start': eventTime(successor.event),
+          'leader-switched (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'leader-switched' && e.leader === newLeader),
+          'ws view received': ws.at,
+          'ws view with the leader row': wsLeaderRowAt,
+          'page rendered': page ? rendered : NaN,
+        } satisfies Record<(typeof PHASES)[number], number>;
+        for (const p of PHASES) phases.get(p)!.push(at[p] - start);
+      }
     } catch (err) {
       failures.push(`#${i + 1}: ${(err as Error).message.split('\n')[0]}`);
       ctx.log(`  ${section} #${i + 1} failed: ${(err as Error).message.split('\n')[0]}`);
@@ -324,7 +348,8 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
       if (values.some(Number.isFinite)) figures.push(figure(section, `  bare +${p}`, 'ms since click', values));
     }
   }
-  if (plain) {
+  if (plainRig) {
+    figures.push(figure(section, `compare rounds: ${eyeName}, a second gateway's page watching the same failover`, 'ms', comparedTotals));
     figures.push(figure(section, 'same failovers, wall clock: page of the gateway with ZooKeeper view + recording on', 'ms', viewOn, { id: 'graceful.viewOn' }));
     figures.push(figure(section, 'same failovers, wall clock: page of a second gateway with both off', 'ms', viewOff, { id: 'graceful.viewOff' }));
   }
@@ -384,6 +409,7 @@ async function znodeCtime(zkConnect: string, path: string): Promise<number> {
 export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promise<SectionResult> {
   const { cluster, eye, page } = rig;
   const section = '3 propagation';
+  if (rig.plain) await attachPlainPage(rig.plain, cluster, false);
   const killed: number[] = [];
   const killedWs: number[] = [];
   const added: number[] = [];

@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     try {
       rig = await openUiRig(ctx, want('graceful'));
       const r = rig;
-      if (want('graceful')) await run('graceful', () => runLeaderFailover(ctx, r, 'graceful', options.quick ? 5 : 15));
+      if (want('graceful')) await run('graceful', () => runLeaderFailover(ctx, r, 'graceful', options.quick ? 6 : 24));
       if (want('crash')) await run('crash', () => runLeaderFailover(ctx, r, 'crash', options.quick ? 3 : 6));
       if (want('propagation')) await run('propagation', () => runPropagation(ctx, r, options.quick ? 3 : 10));
     } catch (err) {
