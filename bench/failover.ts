@@ -138,6 +138,17 @@ async function timeOf(proc: ManagedProcess | undefined, since: number | undefine
   }
 }
 
+/** When the successor sent its coordinators create (the log line is written at the answer). */
+async function sentOf(proc: ManagedProcess | undefined, since: number | undefined): Promise<number> {
+  if (!proc) return NaN;
+  try {
+    const e = await proc.waitFor((e) => e.ev === 'registry-register' && e.registry === 'coordinators', { since: since ?? 0, timeoutMs: 3000 });
+    return Number((e as Record<string, unknown>).sent);
+  } catch {
+    return NaN;
+  }
+}
+
 /** Clicks a button of a row in the page (the rig's, or `on`), or falls back to REST. */
 export async function kill(rig: UiRig, id: string, mode: KillMode, on: Page | null = rig.page): Promise<void> {
   if (on) {
@@ -152,6 +163,7 @@ const PHASES = [
   'dying (old leader)',
   'leader-lost (gateway)',
   'predecessor-deleted (successor)',
+  'coordinators create sent (successor)',
   'registry-register coordinators',
   'acting-start',
   'leader-switched (gateway)',
@@ -300,6 +312,7 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
           'dying (old leader)': await timeOf(oldProc, from.get(oldProc), (e) => e.ev === 'dying'),
           'leader-lost (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'leader-lost'),
           'predecessor-deleted (successor)': await timeOf(sp, from.get(sp), (e) => e.ev === 'predecessor-deleted'),
+          'coordinators create sent (successor)': await sentOf(sp, from.get(sp)),
           'registry-register coordinators': await timeOf(sp, from.get(sp), (e) => e.ev === 'registry-register' && e.registry === 'coordinators'),
           'acting-start': eventTime(successor.event),
           'leader-switched (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'leader-switched' && e.leader === newLeader),

@@ -291,9 +291,11 @@ export class Election extends EventEmitter<ElectionEvents> {
         if (this.stale(command)) return;
         const path = `${REGISTRY_PATHS[command.registry]}/${command.znode}`;
         const data = this.statusJson(command.znode, command.status);
+        // `sent` lets the bench split the write's time: in the node before it goes out, or after.
+        const sent = Date.now();
         const { rc } = await this.zk.create(path, data, ZOO_EPHEMERAL);
         if (rc === ZOK) this.written.set(path, withoutTimes(data));
-        this.log('registry-register', { registry: command.registry, znode: command.znode, rc: rcName(rc), ...(command.early ? { early: true } : {}) });
+        this.log('registry-register', { registry: command.registry, znode: command.znode, rc: rcName(rc), sent, ...(command.early ? { early: true } : {}) });
         this.dispatch({ type: 'registered', sessionId: command.sessionId, registry: command.registry, rc });
         return;
       }
