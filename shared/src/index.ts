@@ -10,3 +10,4 @@ export * from './registry.js';
 export * from './recording.js';
 export * from './recipes.js';
 export * from './scenarios.js';
+export * from './format.js';

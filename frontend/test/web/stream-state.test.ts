@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterEvent, ClusterView, ScenarioRunView, ServerMessage } from '@zkviz/shared';
-import { shortId } from '@zkviz/shared';
-import { formatDuration } from '../../src/web/format.js';
+import { formatDuration, shortId } from '@zkviz/shared';
 import {
   MAX_EVENTS,
   initialStreamState,

@@ -3,8 +3,7 @@
  * it. The runner sends it through those routes (validation, rate limit, presenter token, timeline
  * entries and all), so a scenario can do nothing the page's buttons cannot.
  */
-import { gatewayKillPath, GATEWAY_ROUTES, shortId, type ScenarioAction } from '@zkviz/shared';
-import { formatMs } from './template.js';
+import { formatDuration, gatewayKillPath, GATEWAY_ROUTES, shortId, type ScenarioAction } from '@zkviz/shared';
 import { durationOf, isServerId, resolveNode, resolveServer, type Bindings, type NodeBinding, type World } from './world.js';
 
 export interface PlannedAction {
@@ -55,7 +54,7 @@ export function planAction(action: ScenarioAction, world: World, bindings: Bindi
       const problem = needSlot();
       if (problem) return problem;
       const durationMs = durationOf(action.durationMs, target.znode, world);
-      return { url: slotPath(target.slot!, 'freeze'), body: { durationMs }, label: `Freeze ${who} for ${formatMs(durationMs)} (SIGSTOP)`, bind, durationMs };
+      return { url: slotPath(target.slot!, 'freeze'), body: { durationMs }, label: `Freeze ${who} for ${formatDuration(durationMs)} (SIGSTOP)`, bind, durationMs };
     }
     case 'partition': {
       const problem = needSlot();
@@ -64,7 +63,7 @@ export function planAction(action: ScenarioAction, world: World, bindings: Bindi
       return {
         url: slotPath(target.slot!, 'partition'),
         body: { durationMs, style: action.style ?? 'drop' },
-        label: `Cut ${who} off from ZooKeeper for ${formatMs(durationMs)}`,
+        label: `Cut ${who} off from ZooKeeper for ${formatDuration(durationMs)}`,
         bind,
         durationMs,
       };

@@ -9,7 +9,7 @@
  *
  * A value the run has not measured renders as "(not measured)", never as a guess.
  */
-import { parseElectionZnode, shortId } from '@zkviz/shared';
+import { formatDuration, parseElectionZnode, shortId } from '@zkviz/shared';
 
 export const NOT_MEASURED = '(not measured)';
 
@@ -59,12 +59,9 @@ export function placeholdersOf(text: string): Placeholder[] | string {
   return found;
 }
 
-/** 1234 → "1.2 s", 56 → "56 ms" (the page's formatDuration, on the gateway side). */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return NOT_MEASURED;
-  if (Math.abs(ms) < 1000) return `${Math.round(ms)} ms`;
-  if (Math.abs(ms) < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.floor((ms % 60_000) / 1000)} s`;
+/** A measured span, or NOT_MEASURED when the numbers make none. */
+function formatMs(ms: number): string {
+  return Number.isFinite(ms) ? formatDuration(ms) : NOT_MEASURED;
 }
 
 function show(value: Value | undefined, key: string): string {

@@ -8,8 +8,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardE
 import type { ClusterView, NodeView, SlotView } from '@zkviz/shared';
 import { chainEdges, type ChainNode, type HeldWatches } from '../chain/edges.js';
 import { layoutChain, reversePath, type ArrowLayout, type MarkLayout } from '../chain/layout.js';
-import { shortId } from '@zkviz/shared';
-import { formatDuration } from '../format.js';
+import { formatDuration, shortId } from '@zkviz/shared';
 import { useNow } from '../hooks/useNow.js';
 import { ActionsMenu } from './ActionsMenu.js';
 import { useControls } from './controls.js';

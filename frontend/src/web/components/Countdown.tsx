@@ -1,4 +1,4 @@
-import { formatDuration } from '../format.js';
+import { formatDuration } from '@zkviz/shared';
 import { useNow } from '../hooks/useNow.js';
 
 /** "expires in 1.3 s", counting down to ZooKeeper's own expiry time for a session (or any deadline on the page's clock), with a bar. */

@@ -6,8 +6,7 @@
 import { memo } from 'react';
 import type { FailoverPhase, FailoverRecord } from '@zkviz/shared';
 import { buildTimeline } from '../timeline/build.js';
-import { shortId } from '@zkviz/shared';
-import { formatDuration } from '../format.js';
+import { formatDuration, shortId } from '@zkviz/shared';
 
 const W = 760;
 const LABEL_W = 96;

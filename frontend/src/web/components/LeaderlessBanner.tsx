@@ -1,5 +1,4 @@
-import { shortId } from '@zkviz/shared';
-import { formatDuration } from '../format.js';
+import { formatDuration, shortId } from '@zkviz/shared';
 import { useNow } from '../hooks/useNow.js';
 import type { Takeover } from '../state/takeover.js';
 import { Countdown } from './Countdown.js';

@@ -1,5 +1,4 @@
-import type { SlotView } from '@zkviz/shared';
-import { formatDuration } from '../format.js';
+import { formatDuration, type SlotView } from '@zkviz/shared';
 import { useNow } from '../hooks/useNow.js';
 
 const WORDS: Record<SlotView['state'], string> = {

@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { shortId, type ClusterView } from '@zkviz/shared';
-import { formatDuration } from '../format.js';
+import { formatDuration, shortId, type ClusterView } from '@zkviz/shared';
 
 /** The sentence a screen reader hears when the leader changes. */
 export function leaderSentence(previous: ClusterView | null, view: ClusterView | null): string | null {

@@ -1,6 +1,6 @@
 import { useRef, type Dispatch } from 'react';
-import { GATEWAY_ROUTES } from '@zkviz/shared';
-import { formatClock, formatDuration } from '../format.js';
+import { formatDuration, GATEWAY_ROUTES } from '@zkviz/shared';
+import { formatClock } from '../format.js';
 import { activeTimeline, showingPast, sliderFromSpeed, speedFromSlider, timelineEnd, type ReplayAction, type ReplayState } from '../state/replay.js';
 
 interface Props {
