@@ -128,26 +128,27 @@ function procOf(cluster: LocalCluster, view: ClusterView, id: string): ManagedPr
 
 const running = (cluster: LocalCluster) => cluster.nodes.filter((n) => n.running);
 
-/** Waits for the first matching event of `proc` after its cursor; NaN if it does not come. */
-async function timeOf(proc: ManagedProcess | undefined, since: number | undefined, pred: (e: LogEvent) => boolean, timeoutMs = 3000): Promise<number> {
+/**
+ * Waits for the first matching event of `proc` after its cursor and reads a time from it: its
+ * log time unless `read` picks another field; NaN if it does not come.
+ */
+async function timeOf(
+  proc: ManagedProcess | undefined,
+  since: number | undefined,
+  pred: (e: LogEvent) => boolean,
+  read: (e: LogEvent) => number = eventTime,
+): Promise<number> {
   if (!proc) return NaN;
   try {
-    return eventTime(await proc.waitFor(pred, { since: since ?? 0, timeoutMs }));
+    return read(await proc.waitFor(pred, { since: since ?? 0, timeoutMs: 3000 }));
   } catch {
     return NaN;
   }
 }
 
-/** When the successor sent its coordinators create (the log line is written at the answer). */
-async function sentOf(proc: ManagedProcess | undefined, since: number | undefined): Promise<number> {
-  if (!proc) return NaN;
-  try {
-    const e = await proc.waitFor((e) => e.ev === 'registry-register' && e.registry === 'coordinators', { since: since ?? 0, timeoutMs: 3000 });
-    return Number((e as Record<string, unknown>).sent);
-  } catch {
-    return NaN;
-  }
-}
+const isCoordinatorsRegister = (e: LogEvent): boolean => e.ev === 'registry-register' && e.registry === 'coordinators';
+/** When the successor sent its coordinators create: the log line is written at the answer and carries `sent`. */
+const sentTime = (e: LogEvent): number => Number((e as Record<string, unknown>).sent);
 
 /** Clicks a button of a row in the page (the rig's, or `on`), or falls back to REST. */
 export async function kill(rig: UiRig, id: string, mode: KillMode, on: Page | null = rig.page): Promise<void> {
@@ -312,8 +313,8 @@ export async function runLeaderFailover(ctx: Ctx, rig: UiRig, mode: KillMode, co
           'dying (old leader)': await timeOf(oldProc, from.get(oldProc), (e) => e.ev === 'dying'),
           'leader-lost (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'leader-lost'),
           'predecessor-deleted (successor)': await timeOf(sp, from.get(sp), (e) => e.ev === 'predecessor-deleted'),
-          'coordinators create sent (successor)': await sentOf(sp, from.get(sp)),
-          'registry-register coordinators': await timeOf(sp, from.get(sp), (e) => e.ev === 'registry-register' && e.registry === 'coordinators'),
+          'coordinators create sent (successor)': await timeOf(sp, from.get(sp), isCoordinatorsRegister, sentTime),
+          'registry-register coordinators': await timeOf(sp, from.get(sp), isCoordinatorsRegister),
           'acting-start': eventTime(successor.event),
           'leader-switched (gateway)': await timeOf(gw, from.get(gw), (e) => e.ev === 'leader-switched' && e.leader === newLeader),
           'ws view received': ws.at,
