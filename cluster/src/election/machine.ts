@@ -245,6 +245,18 @@ function register(state: ElectionState, registry: Registry): Command[] {
   return [{ type: 'register', sessionId, registry, znode, status: { role, watching, sessionId } }];
 }
 
+/**
+ * A promotion's registry writes: the workers entry leaves before the coordinators entry appears,
+ * so no moment shows us in both. `early`: sent ahead of the decision (predecessorDeleted).
+ */
+function promotion(sessionId: string, znode: string, early: boolean): Command[] {
+  const ahead = early ? { early: true as const } : {};
+  return [
+    { type: 'unregister', sessionId, registry: 'workers', znode, ...ahead },
+    { type: 'register', sessionId, registry: 'coordinators', znode, status: { role: 'leader', watching: null, sessionId }, ...ahead },
+  ];
+}
+
 /** Rewrites our entry in the registry our role puts it in (the driver skips an unchanged status). */
 function publish(state: ElectionState): Command[] {
   const { sessionId, electionZnode: znode, role, watching } = state;
@@ -423,15 +435,7 @@ const onResult: Handlers<ResultEvent> = {
     // The entry went out ahead: act now if ZooKeeper has confirmed it, else when it does (registered).
     if (state.earlyEntry === 'written') return then({ state: leader, commands: publish(leader) }, (s) => setLeadership(s, true, 'elected'));
     if (state.earlyEntry === 'sent') return { state: leader, commands: publish(leader) };
-    return {
-      state: leader,
-      commands: [
-        // A promoted worker leaves the workers registry before it appears as coordinator.
-        { type: 'unregister', sessionId: event.sessionId, registry: 'workers', znode },
-        ...register(leader, 'coordinators'),
-        ...publish(leader),
-      ],
-    };
+    return { state: leader, commands: [...promotion(event.sessionId, znode, false), ...publish(leader)] };
   },
 
   watchSet(state, event, off) {
@@ -453,11 +457,7 @@ const onResult: Handlers<ResultEvent> = {
     // coordinators entry goes out with the listing, not a round trip after it; the worker entry
     // leaves first, as at any promotion.
     if (!state.nextInLine || !znode || !sessionId || decision.commands.length === 0) return decision;
-    const early: Command[] = [
-      { type: 'unregister', sessionId, registry: 'workers', znode, early: true },
-      { type: 'register', sessionId, registry: 'coordinators', znode, status: { role: 'leader', watching: null, sessionId }, early: true },
-    ];
-    return { state: { ...decision.state, earlyEntry: 'sent' }, commands: [...decision.commands, ...early] };
+    return { state: { ...decision.state, earlyEntry: 'sent' }, commands: [...decision.commands, ...promotion(sessionId, znode, true)] };
   },
 
   predecessorLeftWorkers(state, event) {
