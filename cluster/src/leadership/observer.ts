@@ -33,6 +33,8 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
   private loading = 3;
   private latestSnapshot: ClusterSnapshot | null = null;
   private readonly observed: ObservedCluster = { election: new Map(), coordinators: new Map(), workers: new Map() };
+  /** Registry entry reads in flight, by path: each arms a data watch, and one per entry is enough. */
+  private readonly entryReads = new Map<string, Promise<void>>();
 
   constructor(
     private readonly zk: ZkConnection,
@@ -88,7 +90,11 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     if (entries.get(this.leader)?.ok) return this.schedule();
     this.loading++;
     if (!entries.has(this.leader)) entries.set(this.leader, null);
-    void this.watchEntry(COORDINATORS_REGISTRY_PATH, this.leader, entries).finally(() => {
+    // Listed but not read yet: await that read rather than send a second one, whose watch would
+    // double every later 'changed' callback on our entry.
+    const path = `${COORDINATORS_REGISTRY_PATH}/${this.leader}`;
+    const read = this.entryReads.get(path) ?? this.watchEntry(COORDINATORS_REGISTRY_PATH, this.leader, entries);
+    void read.finally(() => {
       if (--this.loading === 0) this.schedule();
     });
   }
@@ -158,7 +164,16 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     await Promise.all(fresh.map((name) => this.watchEntry(path, name, entries)));
   }
 
-  private async watchEntry(path: string, name: string, entries: Map<string, ObservedEntry>): Promise<void> {
+  private watchEntry(path: string, name: string, entries: Map<string, ObservedEntry>): Promise<void> {
+    const key = `${path}/${name}`;
+    const read = this.readEntry(path, name, entries).finally(() => {
+      if (this.entryReads.get(key) === read) this.entryReads.delete(key);
+    });
+    this.entryReads.set(key, read);
+    return read;
+  }
+
+  private async readEntry(path: string, name: string, entries: Map<string, ObservedEntry>): Promise<void> {
     if (this.stopped || !entries.has(name)) return;
     const { rc, data } = await this.zk.getData(`${path}/${name}`, (kind) => {
       if (kind === 'changed') void this.watchEntry(path, name, entries);

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { describe, it } from 'node:test';
+import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, type ClusterSnapshot } from '@zkviz/shared';
+import { ZOK, type Watcher, type ZkConnection } from '@zkviz/shared/zk';
+import { ClusterObserver } from '../src/leadership/observer.js';
+
+const LEADER = `${'a'.repeat(32)}-n_0000000001`;
+const ENTRY = `${COORDINATORS_REGISTRY_PATH}/${LEADER}`;
+
+/**
+ * A ZooKeeper that lists one leader and answers every read at once, except the reads of the
+ * leader's coordinators entry: those wait until the test answers them, so a refresh can land while
+ * the listing's own read is still out.
+ */
+function fakeZk() {
+  const entryReads: { watcher?: Watcher; answer: () => void }[] = [];
+  const zk = {
+    getChildren(path: string) {
+      const children = path === ELECTION_PATH || path === COORDINATORS_REGISTRY_PATH ? [LEADER] : path === WORKERS_REGISTRY_PATH ? [] : [];
+      return Promise.resolve({ rc: ZOK, children });
+    },
+    getData(path: string, watcher?: Watcher) {
+      if (path !== ENTRY) return Promise.resolve({ rc: ZOK, data: Buffer.from(JSON.stringify({ id: LEADER, address: '127.0.0.1:1' })) });
+      return new Promise<{ rc: number; data?: Buffer }>((resolve) => {
+        entryReads.push({
+          watcher,
+          answer: () => resolve({ rc: ZOK, data: Buffer.from(JSON.stringify({ id: LEADER, address: '127.0.0.1:1', role: 'leader' })) }),
+        });
+      });
+    },
+    ensurePath: () => Promise.resolve({ rc: ZOK }),
+  };
+  return { zk: zk as unknown as ZkConnection, entryReads };
+}
+
+/** Lets the fake's answers and the observer's follow-up reads run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('cluster observer', () => {
+  it("a refresh while its own entry's read is out awaits that read: one read, one data watch", async () => {
+    const { zk, entryReads } = fakeZk();
+    const observer = new ClusterObserver(zk, LEADER, () => undefined);
+    observer.start();
+    await settle();
+    assert.equal(entryReads.length, 1, 'the listing reads the entry once');
+
+    observer.refresh();
+    await settle();
+    assert.equal(entryReads.length, 1, 'the refresh sent no second read (its watch would double every change callback)');
+
+    const snapshot = once(observer, 'snapshot') as Promise<[ClusterSnapshot]>;
+    entryReads[0]!.answer();
+    const [first] = await snapshot;
+    assert.equal(first.nodes.find((n) => n.id === LEADER)?.role, 'leader', 'the snapshot waited for the entry and marks its leader');
+    observer.stop();
+  });
+
+  it('a refresh with the entry not listed yet reads it, and the snapshot waits for it', async () => {
+    const { zk, entryReads } = fakeZk();
+    const observer = new ClusterObserver(zk, LEADER, () => undefined);
+    observer.refresh();
+    await settle();
+    assert.equal(entryReads.length, 1);
+    const snapshot = once(observer, 'snapshot') as Promise<[ClusterSnapshot]>;
+    observer.start();
+    await settle();
+    assert.equal(entryReads.length, 1, "the listing found the refresh's read in flight");
+    entryReads[0]!.answer();
+    const [first] = await snapshot;
+    assert.equal(first.nodes.find((n) => n.id === LEADER)?.role, 'leader');
+    observer.stop();
+  });
+});
