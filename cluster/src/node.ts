@@ -61,7 +61,11 @@ export class ClusterNode {
     // The cluster's recipe: switching it changes only what the election watches (same session, same znode).
     new RecipeWatch(this.zk, config.recipe, log).on('recipe', (recipe) => this.election.dispatch({ type: 'recipeChanged', recipe }));
     this.election.on('acting', (acting, znode, reason) => (acting ? this.startActing(znode) : this.stopActing(znode, reason)));
-    this.election.on('state', () => this.syncStandby());
+    this.election.on('state', () => {
+      this.syncStandby();
+      // Parked streams wait for acting; once acting cannot follow, the gateway hears so now.
+      if (!this.election.state.acting && !this.aboutToAct) this.streams.refuseParked();
+    });
   }
 
   /**

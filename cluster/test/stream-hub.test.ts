@@ -58,6 +58,23 @@ describe('StreamHub', () => {
     hub.close();
   });
 
+  it('refuseParked refuses every parked stream at once, and a later open subscribes none of them', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const hub = new StreamHub();
+    const a = new FakeResponse();
+    const b = new FakeResponse();
+    const refused: unknown[] = [];
+    hub.park(a as unknown as ServerResponse, (res) => refused.push(res), 1000);
+    hub.park(b as unknown as ServerResponse, (res) => refused.push(res), 1000);
+    hub.refuseParked();
+    assert.deepEqual(refused, [a, b], 'refused before their timers');
+    t.mock.timers.tick(1000);
+    assert.equal(refused.length, 2, 'their timers refuse nobody twice');
+    hub.open({ id: 'x', fencingToken: 1 });
+    assert.equal(hub.size, 0);
+    hub.close();
+  });
+
   it('sends each snapshot to every subscriber and the latest one to a late subscriber', () => {
     const hub = new StreamHub();
     const a = new FakeResponse();

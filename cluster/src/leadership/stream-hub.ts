@@ -31,8 +31,8 @@ export class StreamHub {
   ) {}
 
   private readonly subscribers = new Set<ServerResponse>();
-  /** Stream requests waiting for leader duties to start (see `park`), with their give-up timers. */
-  private readonly parked = new Map<ServerResponse, NodeJS.Timeout>();
+  /** Stream requests waiting for leader duties to start (see `park`), with their give-up timers and refusals. */
+  private readonly parked = new Map<ServerResponse, { timer: NodeJS.Timeout; refuse: (res: ServerResponse) => void }>();
   private heartbeat: NodeJS.Timeout | null = null;
   private latest: ClusterSnapshot | null = null;
   private leader: Leadership | null = null;
@@ -50,7 +50,7 @@ export class StreamHub {
       this.broadcast({ type: 'heartbeat', leader: this.leader.id, fencingToken: this.leader.fencingToken, at: Date.now() });
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
-    for (const [res, timer] of this.parked) {
+    for (const [res, { timer }] of this.parked) {
       clearTimeout(timer);
       this.subscribe(res);
     }
@@ -62,8 +62,8 @@ export class StreamHub {
    * reads the registry as soon as our coordinators entry exists, which can be before our own
    * answer to that create arrives. It waits here, silent, instead of being refused (the refusal
    * costs the gateway a retry backoff, on the failover's critical path). `open` makes it a
-   * subscriber; if acting has not started within `ms` it is refused as before. Nothing is written
-   * to it before acting starts, so it says nothing a leader would say.
+   * subscriber; `refuseParked` (acting will not follow) or `ms` without acting refuses it as
+   * before. Nothing is written to it before acting starts, so it says nothing a leader would say.
    */
   park(res: ServerResponse, refuse: (res: ServerResponse) => void, ms = PARK_MS): void {
     const timer = setTimeout(() => {
@@ -71,12 +71,22 @@ export class StreamHub {
       refuse(res);
     }, ms);
     timer.unref();
-    this.parked.set(res, timer);
+    this.parked.set(res, { timer, refuse });
     res.on('close', () => {
-      const t = this.parked.get(res);
-      if (t) clearTimeout(t);
+      const p = this.parked.get(res);
+      if (p) clearTimeout(p.timer);
       this.parked.delete(res);
     });
+  }
+
+  /** The node will not act after all (no longer about to): refuse every parked stream now, not at its timer. */
+  refuseParked(): void {
+    const parked = [...this.parked];
+    this.parked.clear();
+    for (const [res, { timer, refuse }] of parked) {
+      clearTimeout(timer);
+      refuse(res);
+    }
   }
 
   /** Leader duties off: end every stream now. */
