@@ -124,14 +124,25 @@ export class ZooKeeperViewSource extends EventEmitter<ZooKeeperViewEvents> {
    * the gateway's switch and the page need at that moment.
    */
   holdUntil(at: number): void {
+    // The gateway says so with every view; only a new deadline changes anything (re-arming the
+    // timer on each view dropped it, and a read asked for while held then waited for the next one).
+    if (at === this.heldUntil) return;
     this.heldUntil = at;
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = null;
-    if (this.held > 0) return;
-    if (this.dirtyWhileHeld) {
-      this.dirtyWhileHeld = false;
-      this.requestRefresh();
-    }
+    if (!this.dirtyWhileHeld) return;
+    const wait = this.held;
+    if (wait > 0) return this.endHoldIn(wait);
+    this.dirtyWhileHeld = false;
+    this.requestRefresh();
+  }
+
+  private endHoldIn(ms: number): void {
+    this.holdTimer ??= setTimeout(() => {
+      this.holdTimer = null;
+      this.holdUntil(0);
+    }, ms);
+    this.holdTimer.unref();
   }
 
   private dirtyWhileHeld = false;
@@ -145,12 +156,7 @@ export class ZooKeeperViewSource extends EventEmitter<ZooKeeperViewEvents> {
     const wait = this.held;
     if (wait > 0) {
       this.dirtyWhileHeld = true;
-      this.holdTimer ??= setTimeout(() => {
-        this.holdTimer = null;
-        this.holdUntil(0);
-      }, wait);
-      this.holdTimer.unref();
-      return;
+      return this.endHoldIn(wait);
     }
     if (this.running) {
       this.dirty = true;

@@ -125,4 +125,28 @@ describe('ZooKeeperViewSource', () => {
     source.stop();
     assert.equal(reads, 2, 'five requests while held made exactly one read; ending a hold with nothing asked reads nothing');
   });
+  it('held: the same hold said again (by every view between leaders) keeps the read asked for; it happens when the hold ends', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let reads = 0;
+    let now = 1_000;
+    const send = async (_h: string, _p: number, word: FourLetterWord): Promise<FourLetterAnswer> => {
+      if (word === 'srvr') reads++;
+      return { ok: true, word, text: fixture(word), ms: 0 };
+    };
+    const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000, now: () => now });
+    const first = nextView(source, () => true);
+    source.start();
+    await first;
+    const until = now + 300;
+    source.holdUntil(until);
+    source.requestRefresh();
+    source.holdUntil(until); // the next view, still between leaders
+    await new Promise((r) => setImmediate(r));
+    assert.equal(reads, 1, 'nothing read while held');
+    now = until;
+    t.mock.timers.tick(300);
+    for (let turn = 0; turn < 100 && reads < 2; turn++) await new Promise((r) => setImmediate(r));
+    source.stop();
+    assert.equal(reads, 2, "the hold's end made the read asked for while held");
+  });
 });
