@@ -64,7 +64,10 @@ export class ClusterNode {
     this.election.on('state', () => {
       this.syncStandby();
       // Parked streams wait for acting; once acting cannot follow, the gateway hears so now.
-      if (!this.election.state.acting && !this.aboutToAct) this.streams.refuseParked();
+      if (this.election.state.acting) return;
+      const aboutToAct = this.aboutToAct;
+      const nextInLine = this.nextInLine;
+      this.streams.refuseParked((kind) => aboutToAct || (kind === 'standby' && nextInLine));
     });
   }
 
@@ -107,6 +110,15 @@ export class ClusterNode {
   get aboutToAct(): boolean {
     const { acting, role, earlyEntry, connected, lifecycle } = this.election.state;
     return !acting && (role === 'leader' || earlyEntry !== 'none') && connected && lifecycle === 'running' && !this.dying;
+  }
+
+  /**
+   * Right behind the leader, so this node acts next if the leader goes: the gateway's standby
+   * stream (STANDBY_STREAM_QUERY) may wait here for that.
+   */
+  get nextInLine(): boolean {
+    const { acting, role, nextInLine, connected, lifecycle } = this.election.state;
+    return !acting && role === 'worker' && nextInLine && connected && lifecycle === 'running' && !this.dying;
   }
 
   get latestSnapshot(): ClusterSnapshot | null {

@@ -10,8 +10,18 @@ import { StreamSlots } from '../src/server/limits.js';
 class FakeResponse extends EventEmitter {
   lines: string[] = [];
   ended = false;
+  heads = 0;
+  flushed = false;
+  get headersSent(): boolean {
+    return this.heads > 0;
+  }
   writeHead(): this {
+    if (this.heads > 0) throw new Error('headers written twice');
+    this.heads++;
     return this;
+  }
+  flushHeaders(): void {
+    this.flushed = true;
   }
   write(chunk: string): boolean {
     this.lines.push(chunk);
@@ -30,7 +40,7 @@ describe('StreamHub', () => {
     const hub = new StreamHub();
     const parked = new FakeResponse();
     const refused: unknown[] = [];
-    hub.park(parked as unknown as ServerResponse, (res) => refused.push(res), 60_000);
+    hub.park(parked as unknown as ServerResponse, (res) => refused.push(res), 'acting', 60_000);
     hub.publish(snapshot(1)); // not acting: dropped
     assert.deepEqual(parked.lines, []);
     hub.open({ id: 'x', fencingToken: 1 });
@@ -48,8 +58,8 @@ describe('StreamHub', () => {
     const late = new FakeResponse();
     const gone = new FakeResponse();
     const refused: unknown[] = [];
-    hub.park(late as unknown as ServerResponse, (res) => refused.push(res), 1000);
-    hub.park(gone as unknown as ServerResponse, (res) => refused.push(res), 1000);
+    hub.park(late as unknown as ServerResponse, (res) => refused.push(res), 'acting', 1000);
+    hub.park(gone as unknown as ServerResponse, (res) => refused.push(res), 'acting', 1000);
     gone.emit('close');
     t.mock.timers.tick(1000);
     assert.deepEqual(refused, [late]);
@@ -64,12 +74,44 @@ describe('StreamHub', () => {
     const a = new FakeResponse();
     const b = new FakeResponse();
     const refused: unknown[] = [];
-    hub.park(a as unknown as ServerResponse, (res) => refused.push(res), 1000);
-    hub.park(b as unknown as ServerResponse, (res) => refused.push(res), 1000);
+    hub.park(a as unknown as ServerResponse, (res) => refused.push(res), 'acting', 1000);
+    hub.park(b as unknown as ServerResponse, (res) => refused.push(res), 'acting', 1000);
     hub.refuseParked();
     assert.deepEqual(refused, [a, b], 'refused before their timers');
     t.mock.timers.tick(1000);
     assert.equal(refused.length, 2, 'their timers refuse nobody twice');
+    hub.open({ id: 'x', fencingToken: 1 });
+    assert.equal(hub.size, 0);
+    hub.close();
+  });
+
+  it('a standby stream has no timer, outlives a refusal of acting parks, and becomes a subscriber when acting starts', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const hub = new StreamHub();
+    const standby = new FakeResponse();
+    const early = new FakeResponse();
+    const refused: unknown[] = [];
+    hub.park(standby as unknown as ServerResponse, (res) => refused.push(res), 'standby', null);
+    hub.park(early as unknown as ServerResponse, (res) => refused.push(res), 'acting', 1000);
+    assert.equal(standby.flushed, true, 'a standby is answered at once (its head), and told nothing more');
+    assert.equal(early.heads, 0, 'an acting park is answered only by acting or its refusal');
+    hub.refuseParked((kind) => kind === 'standby'); // still next in line, no longer about to act
+    assert.deepEqual(refused, [early]);
+    t.mock.timers.tick(60_000);
+    assert.deepEqual(refused, [early], 'no timer refuses a standby stream');
+    hub.open({ id: 'x', fencingToken: 1 });
+    hub.publish(snapshot(1));
+    assert.equal(standby.lines.length, 1, 'the first snapshot goes to it at once');
+    hub.close();
+  });
+
+  it('a standby stream is refused once the node is no longer next in line', () => {
+    const hub = new StreamHub();
+    const standby = new FakeResponse();
+    const refused: unknown[] = [];
+    hub.park(standby as unknown as ServerResponse, (res) => refused.push(res), 'standby', null);
+    hub.refuseParked(() => false);
+    assert.deepEqual(refused, [standby]);
     hub.open({ id: 'x', fencingToken: 1 });
     assert.equal(hub.size, 0);
     hub.close();

@@ -16,6 +16,14 @@ export const NODE_ROUTES = {
 } as const;
 
 /**
+ * Query flag of a *standby* state stream (`?standby=1`): the gateway opens one to the node next in
+ * line before that node leads. The node holds it silent while it is next in line (or about to
+ * act) and makes it a subscriber the moment it acts, so a failover's first snapshot needs no new
+ * connection. Refused (503) by any other node, and whenever that node stops being next in line.
+ */
+export const STANDBY_STREAM_QUERY = 'standby';
+
+/**
  * Public routes served by the gateway: the page, the test helpers, the bench and the gateway
  * itself use these, so a route is renamed in one place. The contract is in the README.
  */

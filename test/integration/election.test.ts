@@ -2,9 +2,20 @@
  * The election on a real ZooKeeper with real node processes: one leader, the right registry
  * entries, the chain of predecessor watches, and failover by every kind of kill.
  */
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, WORKERS_REGISTRY_PATH, CLUSTER_TOKEN_HEADER, NODE_ROUTES, type NodeSelfStatus } from '@zkviz/shared';
+import {
+  COORDINATORS_REGISTRY_PATH,
+  ELECTION_PATH,
+  WORKERS_REGISTRY_PATH,
+  CLUSTER_TOKEN_HEADER,
+  NODE_ROUTES,
+  STANDBY_STREAM_QUERY,
+  type LeaderStreamMessage,
+  type NodeSelfStatus,
+} from '@zkviz/shared';
+import { LineSplitter } from '../../frontend/src/gateway/leader-client/messages.js';
 import type { ZkConnection } from '@zkviz/shared/zk';
 import { fetchJson, inSequenceOrder, settledProblems, startLocalCluster, waitUntil, zkClient, type LocalCluster, type ManagedProcess } from '../helpers/index.js';
 
@@ -177,5 +188,51 @@ describe('election on a real ZooKeeper', () => {
       sorted.map((s) => s.znode),
       'nobody died',
     );
+  });
+
+  test('a standby stream: the node next in line answers it, says nothing, and sends its first snapshot on it when it leads; other workers refuse it', async () => {
+    while (live().length < 3) await cluster.addNode();
+    const [leader, next, third] = await settled();
+    const standbyPath = `${NODE_ROUTES.clusterStream}?${STANDBY_STREAM_QUERY}=1`;
+    const headers = { [CLUSTER_TOKEN_HEADER]: cluster.clusterToken };
+    const refused = await fetchJson(`http://127.0.0.1:${nodeFor(third!.znode!).port}${standbyPath}`, { headers });
+    assert.equal(refused.status, 503, 'a worker not next in line refuses a standby stream');
+    const bad = await fetchJson(`http://127.0.0.1:${nodeFor(next!.znode!).port}${NODE_ROUTES.clusterStream}?${STANDBY_STREAM_QUERY}=yes`, { headers });
+    assert.equal(bad.status, 400, 'the flag is 1 or absent');
+
+    const nextProc = nodeFor(next!.znode!);
+    const lines: string[] = [];
+    let firstLine!: Promise<string>;
+    // Answered (200) while still a worker: the response arrives before the leader goes.
+    await new Promise<void>((answered, reject) => {
+      firstLine = new Promise<string>((resolveLine) => {
+        const req = http.get({ host: '127.0.0.1', port: nextProc.port, path: standbyPath, headers, agent: false }, (res) => {
+          if (res.statusCode !== 200) return reject(new Error(`standby stream answered ${res.statusCode}`));
+          answered();
+          const splitter = new LineSplitter();
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            for (const line of splitter.push(chunk)) {
+              lines.push(line);
+              resolveLine(line);
+            }
+          });
+        });
+        req.on('error', reject);
+        after(() => req.destroy());
+      });
+    });
+    assert.deepEqual(lines, [], 'nothing said before it leads');
+    const since = nextProc.cursor();
+    assert.equal((await killVia(nodeFor(leader!.znode!), leader!.znode!, 'graceful')).status, 202);
+    const acting = await nextProc.waitFor('acting-start', { since, timeoutMs: 15_000 });
+    const message = JSON.parse(await firstLine) as LeaderStreamMessage;
+    assert.equal(message.type, 'snapshot', 'its first line as leader is a snapshot');
+    assert.equal(message.snapshot.leader, next!.znode);
+    assert.ok(
+      message.snapshot.nodes.some((n) => n.id === next!.znode && n.role === 'leader'),
+      'with its own row marked leader',
+    );
+    assert.ok(acting, 'and it acts');
   });
 });

@@ -19,6 +19,13 @@ export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  */
 export const PARK_MS = 2000;
 
+/**
+ * Why a stream waits: `acting`, it came between winning and acting (see `park`); `standby`, the
+ * gateway opened it ahead to the node next in line (STANDBY_STREAM_QUERY), so it waits as long as
+ * this node stays next in line, with no timer.
+ */
+export type ParkedKind = 'acting' | 'standby';
+
 export class StreamHub {
   /**
    * `mayPublish` is asked before every line goes out (the node's freeze check); `onDropped` hears
@@ -32,7 +39,7 @@ export class StreamHub {
 
   private readonly subscribers = new Set<ServerResponse>();
   /** Stream requests waiting for leader duties to start (see `park`), with their give-up timers and refusals. */
-  private readonly parked = new Map<ServerResponse, { timer: NodeJS.Timeout; refuse: (res: ServerResponse) => void }>();
+  private readonly parked = new Map<ServerResponse, { kind: ParkedKind; timer: NodeJS.Timeout | null; refuse: (res: ServerResponse) => void }>();
   private heartbeat: NodeJS.Timeout | null = null;
   private latest: ClusterSnapshot | null = null;
   private leader: Leadership | null = null;
@@ -51,7 +58,7 @@ export class StreamHub {
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
     for (const [res, { timer }] of this.parked) {
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       this.subscribe(res);
     }
     this.parked.clear();
@@ -63,28 +70,38 @@ export class StreamHub {
    * answer to that create arrives. It waits here, silent, instead of being refused (the refusal
    * costs the gateway a retry backoff, on the failover's critical path). `open` makes it a
    * subscriber; `refuseParked` (acting will not follow) or `ms` without acting refuses it as
-   * before. Nothing is written to it before acting starts, so it says nothing a leader would say.
+   * before (`ms` null: no timer, for a standby stream). Nothing is written to it before acting
+   * starts, so it says nothing a leader would say.
    */
-  park(res: ServerResponse, refuse: (res: ServerResponse) => void, ms = PARK_MS): void {
-    const timer = setTimeout(() => {
-      if (!this.parked.delete(res)) return;
-      refuse(res);
-    }, ms);
-    timer.unref();
-    this.parked.set(res, { timer, refuse });
+  park(res: ServerResponse, refuse: (res: ServerResponse) => void, kind: ParkedKind = 'acting', ms: number | null = PARK_MS): void {
+    const timer =
+      ms === null
+        ? null
+        : setTimeout(() => {
+            if (!this.parked.delete(res)) return;
+            refuse(res);
+          }, ms);
+    timer?.unref();
+    // A standby waits as long as its node stays next in line: answer now, so the gateway knows the
+    // request arrived (its connect bound ends at the answer) while nothing is said until acting.
+    if (kind === 'standby') {
+      writeStreamHead(res);
+      res.flushHeaders();
+    }
+    this.parked.set(res, { kind, timer, refuse });
     res.on('close', () => {
       const p = this.parked.get(res);
-      if (p) clearTimeout(p.timer);
+      if (p?.timer) clearTimeout(p.timer);
       this.parked.delete(res);
     });
   }
 
-  /** The node will not act after all (no longer about to): refuse every parked stream now, not at its timer. */
-  refuseParked(): void {
-    const parked = [...this.parked];
-    this.parked.clear();
-    for (const [res, { timer, refuse }] of parked) {
-      clearTimeout(timer);
+  /** Refuses now (not at their timers) every parked stream whose reason to wait is gone: `waits(kind)` says false. */
+  refuseParked(waits: (kind: ParkedKind) => boolean = () => false): void {
+    for (const [res, { kind, timer, refuse }] of [...this.parked]) {
+      if (waits(kind)) continue;
+      this.parked.delete(res);
+      if (timer) clearTimeout(timer);
       refuse(res);
     }
   }
@@ -101,13 +118,14 @@ export class StreamHub {
 
   publish(snapshot: ClusterSnapshot): void {
     if (!this.leader) return;
+    if (!this.latest) console.log(JSON.stringify({ ev: 'probe-first-publish', subscribers: this.subscribers.size, at: Date.now() }));
     this.latest = snapshot;
     this.broadcast({ type: 'snapshot', snapshot });
   }
 
   /** Adds a subscriber; it gets the latest snapshot at once if there is one. */
   subscribe(res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', connection: 'close' });
+    if (!res.headersSent) writeStreamHead(res);
     this.subscribers.add(res);
     res.on('close', () => this.subscribers.delete(res));
     if (this.latest) res.write(`${JSON.stringify({ type: 'snapshot', snapshot: this.latest } satisfies LeaderStreamMessage)}\n`);
@@ -126,4 +144,8 @@ export class StreamHub {
       res.write(line);
     }
   }
+}
+
+function writeStreamHead(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', connection: 'close' });
 }

@@ -1,7 +1,7 @@
 /** The acting leader serves the cluster state: a one-shot read and an ndjson stream. */
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
-import { NODE_ROUTES } from '@zkviz/shared';
+import { NODE_ROUTES, STANDBY_STREAM_QUERY } from '@zkviz/shared';
 import type { ClusterNode } from '../node.js';
 import { errorBodySchema, sendError } from '@zkviz/shared/fastify';
 
@@ -11,9 +11,18 @@ const controlReadSchema = {
   response: { '4xx': errorBodySchema, '5xx': errorBodySchema },
 } as const;
 
-/** The 503 a parked stream gets when acting did not start in time (the reply is hijacked: raw). */
+const streamSchema = {
+  querystring: { type: 'object', additionalProperties: false, properties: { [STANDBY_STREAM_QUERY]: { type: 'string', enum: ['1'] } } },
+  response: { '4xx': errorBodySchema, '5xx': errorBodySchema },
+} as const;
+
+/**
+ * The 503 a parked stream gets when acting did not start in time (the reply is hijacked: raw); a
+ * standby stream, answered already, is ended instead (the gateway drops it either way).
+ */
 function refuseStream(res: ServerResponse): void {
-  if (res.headersSent || res.destroyed) return;
+  if (res.destroyed) return;
+  if (res.headersSent) return void res.end();
   const body = JSON.stringify({ error: 'not_leader', message: 'this node is not acting as leader' });
   res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -27,13 +36,21 @@ export function clusterStateRoutes(node: ClusterNode): FastifyPluginAsync {
       return snapshot;
     });
 
-    app.get(NODE_ROUTES.clusterStream, { schema: controlReadSchema, config: { clusterToken: true } }, async (request, reply) => {
-      const acting = node.leadership !== null;
-      if (!acting && !node.aboutToAct) return sendError(reply, 503, 'not_leader', 'this node is not acting as leader');
-      reply.hijack();
-      app.admitStream(request, reply.raw);
-      if (acting) node.streams.subscribe(reply.raw);
-      else node.streams.park(reply.raw, refuseStream);
-    });
+    app.get<{ Querystring: { [STANDBY_STREAM_QUERY]?: '1' } }>(
+      NODE_ROUTES.clusterStream,
+      { schema: streamSchema, config: { clusterToken: true } },
+      async (request, reply) => {
+        const acting = node.leadership !== null;
+        // A standby stream (the gateway connecting ahead to the node next in line) waits as long as
+        // this node stays next in line; any other stream only between winning and acting.
+        const standby = !acting && !node.aboutToAct && request.query[STANDBY_STREAM_QUERY] === '1' && node.nextInLine;
+        if (!acting && !node.aboutToAct && !standby) return sendError(reply, 503, 'not_leader', 'this node is not acting as leader');
+        reply.hijack();
+        app.admitStream(request, reply.raw);
+        if (acting) node.streams.subscribe(reply.raw);
+        else if (standby) node.streams.park(reply.raw, refuseStream, 'standby', null);
+        else node.streams.park(reply.raw, refuseStream);
+      },
+    );
   };
 }

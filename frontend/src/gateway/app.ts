@@ -43,6 +43,8 @@ export interface GatewayDeps {
   /** Built with the gateway's logger, which only exists once the fastify instance does. */
   createDiscovery(log: FeedLog): LeaderDiscovery;
   createStreamConnector(log: FeedLog): StreamConnector;
+  /** Standby streams to the node next in line (see ClusterFeed.followSuccessor); absent: none. */
+  createStandbyConnector?(log: FeedLog): StreamConnector;
   /** What ZooKeeper itself sees (four-letter words + znode reads); absent or null: the view is off. */
   createZooKeeperView?(log: FeedLog): ZooKeeperViewSource | null;
   leaderClient: LeaderClient;
@@ -86,7 +88,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const controlToken = deps.config.controlToken ?? null;
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...deps.config.limits };
   const log = app.log as FeedLog;
-  const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now);
+  const feed = new ClusterFeed(deps.createDiscovery(log), deps.createStreamConnector(log), log, deps.now, deps.createStandbyConnector?.(log) ?? null);
   const recordingBounds: RecorderBounds = deps.config.recording ?? DEFAULT_RECORDING_BOUNDS;
   const recorder = new Recorder(feed.view, recordingBounds, deps.now);
   const recordingOn = deps.config.recordingOn !== false;

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     supervisorClient: httpSupervisorClient(getToken),
     hostClient: config.hostControlUrl ? httpHostClient(config.hostControlUrl, getToken) : null,
     createStreamConnector: (log) => httpStreamConnector({ clusterToken: getToken, log }),
+    createStandbyConnector: (log) => httpStreamConnector({ clusterToken: getToken, log }),
     leaderClient: httpLeaderClient({ clusterToken: getToken }),
   });
   if (!config.clusterToken) app.log.info('CLUSTER_TOKEN is not set: reading the cluster token from ZooKeeper');

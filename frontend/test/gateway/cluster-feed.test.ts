@@ -25,6 +25,73 @@ function setup() {
   return { discovery, streams, feed, notices, views, events, at: (t: number) => void (now = t) };
 }
 
+/** A feed that also opens standby streams (main.ts does), on its own fake connector. */
+function setupWithStandby() {
+  const discovery = new FakeDiscovery();
+  const streams = new FakeStreams();
+  const standbys = new FakeStreams();
+  const notices: FeedNotice[] = [];
+  const log: FeedLog = { info: (obj) => notices.push(obj as FeedNotice), warn: () => {}, error: () => {}, debug: () => {} };
+  const feed = new ClusterFeed(discovery, streams.connector, log, () => 0, standbys.connector);
+  feed.start();
+  return { discovery, streams, standbys, feed, notices };
+}
+
+describe('cluster feed: the standby stream to the node next in line', () => {
+  it('opens one to the row behind the leader, holds what it sends until the registry names it, then adopts it without a new connection', () => {
+    const t = setupWithStandby();
+    t.discovery.announce(registered(1));
+    t.streams.latest.handlers.onMessage(snapshotMsg(1, [1, 2, 3]));
+    assert.equal(t.standbys.opened.length, 1);
+    const standby = t.standbys.latest;
+    assert.equal(standby.leader.id, nodeId(2));
+    assert.equal(standby.standby, true);
+
+    // The leader goes: leaderless, the standby is kept.
+    t.discovery.announce(null);
+    assert.equal(t.feed.view.status, 'leaderless');
+    assert.equal(standby.stopped, false, 'kept between leaders');
+    // Node 2 acts and its first snapshot comes before the registry read names it: held, not applied.
+    standby.handlers.onMessage(snapshotMsg(2, [2, 3]));
+    assert.equal(t.feed.view.status, 'leaderless', 'nothing counts before the registry names it');
+
+    t.discovery.announce(registered(2));
+    assert.equal(t.streams.opened.length, 1, 'no new connection to node 2');
+    assert.equal(standby.adopted, true);
+    assert.equal(t.feed.view.status, 'ok');
+    assert.equal(t.feed.view.leader, nodeId(2));
+    assert.ok(t.notices.some((n) => n.ev === 'leader-switched' && n.leader === nodeId(2)));
+    // From now on it is the leader stream: its messages count, and a standby to node 3 opens.
+    standby.handlers.onMessage(snapshotMsg(2, [2, 3, 4], 2));
+    assert.equal(t.feed.view.nodes.length, 3);
+    assert.equal(t.standbys.latest.leader.id, nodeId(3));
+  });
+
+  it('a standby whose node the registry does not name sends nothing that counts, and is replaced', () => {
+    const t = setupWithStandby();
+    t.discovery.announce(registered(1));
+    t.streams.latest.handlers.onMessage(snapshotMsg(1, [1, 2, 3]));
+    const standby = t.standbys.latest;
+    t.discovery.announce(null);
+    standby.handlers.onMessage(snapshotMsg(2, [2, 3])); // a node that claims to lead, unregistered
+    t.discovery.announce(registered(3));
+    assert.equal(t.streams.latest.leader.id, nodeId(3), 'a new stream to the node the registry names');
+    assert.equal(t.feed.view.status, 'leaderless', "node 2's held snapshot is never applied");
+    t.streams.latest.handlers.onMessage(snapshotMsg(3, [3]));
+    assert.equal(t.feed.view.leader, nodeId(3));
+    assert.equal(standby.stopped, true, 'the standby to node 2 is stopped once node 3 leads without it behind');
+  });
+
+  it('a refused standby is not reopened while the same leader leads', () => {
+    const t = setupWithStandby();
+    t.discovery.announce(registered(1));
+    t.streams.latest.handlers.onMessage(snapshotMsg(1, [1, 2]));
+    t.standbys.latest.handlers.onDown('leader answered 503');
+    t.streams.latest.handlers.onMessage(snapshotMsg(1, [1, 2, 3], 2));
+    assert.equal(t.standbys.opened.length, 1, 'no retry storm against a node that says it is not next in line');
+  });
+});
+
 describe('cluster feed', () => {
   it('opens one stream to the registered leader and aborts it the moment the registry moves', () => {
     const t = setup();

@@ -79,11 +79,11 @@ export class FakeDiscovery extends EventEmitter<DiscoveryEvents> implements Lead
 
 /** Records every stream the feed opens; tests push messages into them by hand. */
 export class FakeStreams {
-  readonly opened: Array<{ leader: RegisteredLeader; handlers: StreamHandlers; stopped: boolean }> = [];
-  readonly connector: StreamConnector = (leader, handlers) => {
-    const entry = { leader, handlers, stopped: false };
+  readonly opened: Array<{ leader: RegisteredLeader; handlers: StreamHandlers; stopped: boolean; standby: boolean; adopted: boolean }> = [];
+  readonly connector: StreamConnector = (leader, handlers, options) => {
+    const entry = { leader, handlers, stopped: false, standby: options?.standby === true, adopted: false };
     this.opened.push(entry);
-    return { stop: () => void (entry.stopped = true) };
+    return { stop: () => void (entry.stopped = true), adopt: () => void (entry.adopted = true) };
   };
   get latest() {
     const last = this.opened.at(-1);

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { CLUSTER_TOKEN_HEADER, NODE_ROUTES, type LeaderStreamMessage } from '@zkviz/shared';
+import { CLUSTER_TOKEN_HEADER, NODE_ROUTES, STANDBY_STREAM_QUERY, type LeaderStreamMessage } from '@zkviz/shared';
 import type { FeedLog } from '../../src/gateway/feed/types.js';
 import { LeaderStreamClient } from '../../src/gateway/leader-client/stream-client.js';
 import { httpLeaderClient } from '../../src/gateway/leader-client/kill-client.js';
@@ -60,6 +60,63 @@ describe('leader stream client', () => {
       await requests.next(); // and it tries again
     } finally {
       client.stop();
+    }
+  });
+
+  it('a standby stream waits silent without an idle bound until its first line; adopted, silence fails it again', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const got = new MessageQueue<string>();
+    const log: FeedLog = { ...silent, warn: () => got.push('ignored line') };
+    const client = new LeaderStreamClient(
+      registered(4, port),
+      { onMessage: (m) => got.push(m.type), onDown: (reason) => got.push(`down: ${reason}`) },
+      { clusterToken: null, log, idleTimeoutMs: 50, minBackoffMs: 1000 },
+      true,
+    );
+    client.start();
+    try {
+      const { req, res } = await requests.next();
+      assert.equal(req.url, `${NODE_ROUTES.clusterStream}?${STANDBY_STREAM_QUERY}=1`);
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.write('not json\n'); // no message: the client has the answer, and nothing from a leader yet
+      assert.equal(await got.next(), 'ignored line');
+      t.mock.timers.tick(60_000);
+      res.write(`${JSON.stringify(snapshotMsg(4, [4]))}\n`); // its node acts
+      assert.equal(await got.next(), 'snapshot', 'still connected after a minute of silence');
+      client.adopt();
+      t.mock.timers.tick(50);
+      assert.match(await got.next(), /^down: no heartbeat/, 'a leader stream now: silence fails it');
+    } finally {
+      client.stop();
+    }
+  });
+
+  it('a refused standby stream reports down once and does not retry', async () => {
+    const downs = new MessageQueue<string>();
+    const standby = new LeaderStreamClient(
+      registered(4, port),
+      { onMessage: () => {}, onDown: (r) => downs.push(r) },
+      { clusterToken: null, log: silent, minBackoffMs: 1 },
+      true,
+    );
+    standby.start();
+    try {
+      const { res } = await requests.next();
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end('{"error":"not_leader","message":"x"}');
+      assert.equal(await downs.next(), 'leader answered 503');
+      // A plain client started now: the next request to arrive is its own, not a standby retry.
+      const plain = new LeaderStreamClient(registered(4, port), { onMessage: () => {}, onDown: () => {} }, { clusterToken: null, log: silent });
+      plain.start();
+      try {
+        const next = await requests.next();
+        assert.equal(next.req.url, NODE_ROUTES.clusterStream);
+        next.res.destroy();
+      } finally {
+        plain.stop();
+      }
+    } finally {
+      standby.stop();
     }
   });
 

@@ -9,6 +9,7 @@ import {
   type ClusterView,
   type FailoverRecord,
   type KillMode,
+  type LeaderStreamMessage,
   type Recipe,
   type RegisteredLeader,
   type SlotRecord,
@@ -38,6 +39,14 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   private readonly history = new EventHistory(50);
   private readonly failovers = new FailoverRecorder();
   private stream: { leader: RegisteredLeader; handle: StreamHandle } | null = null;
+  /**
+   * A stream opened ahead to the node next in line (see `followSuccessor`), with the latest
+   * snapshot it sent: held, never applied, until the registry names that node. Then it becomes
+   * `stream` with no new connection, and the held snapshot goes through the same fencing as any.
+   */
+  private standby: { leader: RegisteredLeader; handle: StreamHandle; held: LeaderStreamMessage | null } | null = null;
+  /** The standby that ended unadopted (refused: not next in line after all), not reopened while its leader leads. */
+  private standbyEnded: { id: string; under: string | null } | null = null;
   private started = false;
   /** What the slot supervisors published (null until first read); joined into every view. */
   private slots: SlotRecord[] | null = null;
@@ -55,6 +64,8 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     private readonly connectStream: StreamConnector,
     private readonly log: FeedLog,
     private readonly now: () => number = Date.now,
+    /** Opens standby streams (`{ standby: true }`); absent: the gateway connects to a new leader only once the registry names it. */
+    private readonly connectStandby: StreamConnector | null = null,
   ) {
     super();
     this.state = initialTrackerState(now());
@@ -89,6 +100,8 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.discovery.stop();
     this.stream?.handle.stop();
     this.stream = null;
+    this.standby?.handle.stop();
+    this.standby = null;
   }
 
   /** The latest ZooKeeperView, or null when the view is off or not read yet. */
@@ -157,11 +170,61 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     }
     if (!wanted || !this.started) return;
     const via = wanted.id;
+    const standby = this.standby;
+    if (standby && standby.leader.id === wanted.id && standby.leader.address === wanted.address) {
+      // Connected ahead: the registry names the node we have a stream to. Adopt it, and apply what
+      // it already sent (the tracker fences it as it fences every message).
+      this.standby = null;
+      this.stream = { leader: wanted, handle: standby.handle };
+      standby.handle.adopt();
+      if (standby.held) this.apply({ type: 'stream-message', via, message: standby.held });
+      return;
+    }
     const handle = this.connectStream(wanted, {
       onMessage: (message) => this.apply({ type: 'stream-message', via, message }),
       onDown: (reason) => this.apply({ type: 'stream-down', via, reason }),
     });
     this.stream = { leader: wanted, handle };
+  }
+
+  /**
+   * Keeps one standby stream open to the node right behind the live leader (the next row by
+   * sequence, a worker with an address), so that when it takes over its first snapshot comes on
+   * a connection already open, instead of after the registry read plus a connect to a node busy
+   * taking over. Nothing it sends counts before the registry names it (`followRegisteredLeader`).
+   */
+  private followSuccessor(): void {
+    if (!this.connectStandby || !this.started) return;
+    const view = this.state.view;
+    // Between leaders the standby is kept: that is the moment it is for.
+    if (view.status !== 'ok' || !view.leader) return;
+    const at = view.nodes.findIndex((n) => n.id === view.leader);
+    const next = at >= 0 ? view.nodes[at + 1] : undefined;
+    const wanted = next && next.role === 'worker' && next.address ? { id: next.id, fencingToken: next.sequence, address: next.address } : null;
+    const current = this.standby?.leader;
+    if (current && wanted && current.id === wanted.id && current.address === wanted.address) return;
+    this.standby?.handle.stop();
+    this.standby = null;
+    if (!wanted || (this.standbyEnded?.id === wanted.id && this.standbyEnded.under === view.leader)) return;
+    this.standbyEnded = null;
+    const entry: { leader: RegisteredLeader; handle: StreamHandle; held: LeaderStreamMessage | null } = { leader: wanted, handle: null!, held: null };
+    entry.handle = this.connectStandby(
+      wanted,
+      {
+        onMessage: (message) => {
+          if (this.stream?.handle === entry.handle) this.apply({ type: 'stream-message', via: wanted.id, message });
+          else if (this.standby === entry && message.type === 'snapshot') entry.held = message;
+        },
+        onDown: (reason) => {
+          if (this.stream?.handle === entry.handle) return this.apply({ type: 'stream-down', via: wanted.id, reason });
+          if (this.standby !== entry) return;
+          this.standby = null;
+          this.standbyEnded = { id: wanted.id, under: view.leader };
+        },
+      },
+      { standby: true },
+    );
+    this.standby = entry;
   }
 
   private apply(input: TrackerInput): void {
@@ -185,6 +248,7 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
       // The two lowest rows: the leader and the node that takes over from it.
       if (input.type === 'stream-message') this.discovery.expectCoordinators?.(this.state.view.nodes.slice(0, 2).map((n) => n.id));
       this.publishView();
+      this.followSuccessor();
     }
   }
 

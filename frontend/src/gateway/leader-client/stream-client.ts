@@ -7,7 +7,7 @@
  * TCP has not noticed. After `stop()` no callback fires again — the caller's fencing relies on it.
  */
 import http from 'node:http';
-import { CLUSTER_TOKEN_HEADER, NODE_ROUTES, type LeaderStreamMessage, type RegisteredLeader } from '@zkviz/shared';
+import { CLUSTER_TOKEN_HEADER, NODE_ROUTES, STANDBY_STREAM_QUERY, type LeaderStreamMessage, type RegisteredLeader } from '@zkviz/shared';
 import type { FeedLog } from '../feed/types.js';
 import { resolveClusterToken, type ClusterTokenOption } from './kill-client.js';
 import { LineSplitter, parseAddress, parseStreamLine } from './messages.js';
@@ -19,10 +19,19 @@ export interface StreamHandlers {
 
 export interface StreamHandle {
   stop(): void;
+  /**
+   * A standby stream becomes the leader stream (the registry now names its node): from now on
+   * silence fails it and a drop is retried, as for any leader stream.
+   */
+  adopt(): void;
 }
 
-/** Opens a stream to one leader. The gateway's feed depends on this type only, so tests can fake it. */
-export type StreamConnector = (leader: RegisteredLeader, handlers: StreamHandlers) => StreamHandle;
+/**
+ * Opens a stream to one leader, or with `standby` to the node next in line ahead of its leading
+ * (STANDBY_STREAM_QUERY: silent until that node acts; a refusal or drop ends it, no retry, until
+ * adopted). The gateway's feed depends on this type only, so tests can fake it.
+ */
+export type StreamConnector = (leader: RegisteredLeader, handlers: StreamHandlers, options?: { standby?: boolean }) => StreamHandle;
 
 export interface StreamClientOptions {
   clusterToken: ClusterTokenOption;
@@ -33,8 +42,8 @@ export interface StreamClientOptions {
 }
 
 export function httpStreamConnector(options: StreamClientOptions): StreamConnector {
-  return (leader, handlers) => {
-    const client = new LeaderStreamClient(leader, handlers, options);
+  return (leader, handlers, connect) => {
+    const client = new LeaderStreamClient(leader, handlers, options, connect?.standby === true);
     client.start();
     return client;
   };
@@ -46,6 +55,8 @@ export class LeaderStreamClient implements StreamHandle {
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private backoffMs: number;
+  /** Answered 200 but no line yet: a standby stream waits silent for its node to act. */
+  private waitingForFirstLine = false;
   private readonly idleTimeoutMs: number;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -54,6 +65,7 @@ export class LeaderStreamClient implements StreamHandle {
     private readonly leader: RegisteredLeader,
     private readonly handlers: StreamHandlers,
     private readonly options: StreamClientOptions,
+    private standby = false,
   ) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 3000;
     this.minBackoffMs = options.minBackoffMs ?? 100;
@@ -63,6 +75,13 @@ export class LeaderStreamClient implements StreamHandle {
 
   start(): void {
     this.connect();
+  }
+
+  adopt(): void {
+    if (!this.standby) return;
+    this.standby = false;
+    // Its node leads now: it must speak within the idle bound like any leader.
+    if (this.waitingForFirstLine) this.touch();
   }
 
   stop(): void {
@@ -97,7 +116,8 @@ export class LeaderStreamClient implements StreamHandle {
     const token = resolveClusterToken(this.options.clusterToken);
     if (token) headers[CLUSTER_TOKEN_HEADER] = token;
     // agent: false — a fresh connection per attempt, never a pooled socket to a dead leader.
-    const request = http.get({ host: target.host, port: target.port, path: NODE_ROUTES.clusterStream, headers, agent: false });
+    const path = this.standby ? `${NODE_ROUTES.clusterStream}?${STANDBY_STREAM_QUERY}=1` : NODE_ROUTES.clusterStream;
+    const request = http.get({ host: target.host, port: target.port, path, headers, agent: false });
     this.request = request;
     this.touch();
     let failed = false;
@@ -113,6 +133,12 @@ export class LeaderStreamClient implements StreamHandle {
         res.resume();
         failOnce(`leader answered ${res.statusCode}`);
         return;
+      }
+      // A standby stream is silent until its node acts: no idle bound before its first line.
+      this.waitingForFirstLine = true;
+      if (this.standby && this.idleTimer) {
+        clearTimeout(this.idleTimer);
+        this.idleTimer = null;
       }
       const splitter = new LineSplitter();
       res.setEncoding('utf8');
@@ -138,6 +164,7 @@ export class LeaderStreamClient implements StreamHandle {
       this.options.log.warn({ leader: this.leader.id, reason: parsed.reason, line: line.slice(0, 200) }, 'ignored leader stream line');
       return;
     }
+    this.waitingForFirstLine = false;
     this.touch();
     if (parsed.message.type === 'snapshot') this.backoffMs = this.minBackoffMs;
     this.handlers.onMessage(parsed.message);
@@ -151,6 +178,11 @@ export class LeaderStreamClient implements StreamHandle {
     this.options.log.debug({ leader: this.leader.id, reason, retryInMs: this.backoffMs }, 'leader stream down');
     this.handlers.onDown(reason);
     if (this.stopped) return; // onDown may have stopped us
+    if (this.standby) {
+      // Not (or no longer) next in line, or gone: the feed opens another standby if it wants one.
+      this.stopped = true;
+      return;
+    }
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.connect();
