@@ -176,7 +176,7 @@ export class ClusterNode {
     this.standby = null;
     this.observer = warm ?? new ClusterObserver(this.zk, znode, (ev, f) => this.logger.warn({ ev, ...f }, ev));
     this.observer.on('snapshot', (s) => this.streams.publish({ ...s, takeover: this.takeover.record }));
-    if (warm) warm.refresh();
+    if (warm) warm.refresh(this.election.writtenEntry('coordinators', znode));
     else this.observer.start();
   }
 

@@ -13,11 +13,13 @@ const ENTRY = `${COORDINATORS_REGISTRY_PATH}/${LEADER}`;
  * leader's coordinators entry: those wait until the test answers them, so a refresh can land while
  * the listing's own read is still out.
  */
-function fakeZk() {
+function fakeZk(coordinators: string[] = [LEADER]) {
   const entryReads: { watcher?: Watcher; answer: () => void }[] = [];
+  let coordinatorsWatcher: Watcher | undefined;
   const zk = {
-    getChildren(path: string) {
-      const children = path === ELECTION_PATH || path === COORDINATORS_REGISTRY_PATH ? [LEADER] : path === WORKERS_REGISTRY_PATH ? [] : [];
+    getChildren(path: string, watcher?: Watcher) {
+      if (path === COORDINATORS_REGISTRY_PATH) coordinatorsWatcher = watcher;
+      const children = path === ELECTION_PATH ? [LEADER] : path === COORDINATORS_REGISTRY_PATH ? [...coordinators] : path === WORKERS_REGISTRY_PATH ? [] : [];
       return Promise.resolve({ rc: ZOK, children });
     },
     getData(path: string, watcher?: Watcher) {
@@ -31,7 +33,14 @@ function fakeZk() {
     },
     ensurePath: () => Promise.resolve({ rc: ZOK }),
   };
-  return { zk: zk as unknown as ZkConnection, entryReads };
+  /** A registry entry created: the coordinators child watch fires. */
+  const registry = {
+    created(name: string) {
+      coordinators.push(name);
+      coordinatorsWatcher?.('child', COORDINATORS_REGISTRY_PATH);
+    },
+  };
+  return { zk: zk as unknown as ZkConnection, entryReads, registry };
 }
 
 /** Lets the fake's answers and the observer's follow-up reads run. */
@@ -53,6 +62,26 @@ describe('cluster observer', () => {
     entryReads[0]!.answer();
     const [first] = await snapshot;
     assert.equal(first.nodes.find((n) => n.id === LEADER)?.role, 'leader', 'the snapshot waited for the entry and marks its leader');
+    observer.stop();
+  });
+
+  it('a refresh with the data we wrote sends the first snapshot at once, before the read answers, and no second read', async () => {
+    // A warm standby: its first reads are long done (no entry of ours then); our create fires its
+    // child watch, and that listing's read of our entry is still out when we act.
+    const { zk, entryReads, registry } = fakeZk([]);
+    const observer = new ClusterObserver(zk, LEADER, () => undefined);
+    const loaded = once(observer, 'snapshot') as Promise<[ClusterSnapshot]>;
+    observer.start();
+    const [standby] = await loaded;
+    assert.equal(standby.nodes.find((n) => n.id === LEADER)?.role, 'candidate', 'loaded, with no entry of ours yet');
+    registry.created(LEADER);
+    await settle();
+    assert.equal(entryReads.length, 1, "the child watch's listing reads our entry");
+    const snapshot = once(observer, 'snapshot') as Promise<[ClusterSnapshot]>;
+    observer.refresh(JSON.stringify({ id: LEADER, address: '127.0.0.1:1', role: 'leader' }));
+    const [first] = await snapshot;
+    assert.equal(first.nodes.find((n) => n.id === LEADER)?.role, 'leader', 'marked leader before the read answers');
+    assert.equal(entryReads.length, 1, 'the read in flight arms the data watch; no second one');
     observer.stop();
   });
 

@@ -83,16 +83,25 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
    * entry (the row marked leader comes from it; acting follows that entry's create, so it is
    * there). A standby may not have read it yet, its child watch being a round trip behind the
    * create; then it is read now, and no snapshot goes out without it (a table with no leader row
-   * is what a fresh observer's complete first read never shows either).
+   * is what a fresh observer's complete first read never shows either). `written`: the entry's
+   * data as ZooKeeper confirmed our create of it; with it no read waits, the first snapshot goes
+   * out at once, and the read (for the entry's data watch) runs behind it.
    */
-  refresh(): void {
+  refresh(written: string | null = null): void {
     const entries = this.observed.coordinators;
     if (entries.get(this.leader)?.ok) return this.schedule();
+    const path = `${COORDINATORS_REGISTRY_PATH}/${this.leader}`;
+    const own = written === null ? null : readRegistryEntry(this.leader, written);
+    if (own?.ok) {
+      entries.set(this.leader, own);
+      // Listed but not read yet: that read arms the data watch; else one of our own does.
+      if (!this.entryReads.has(path)) void this.watchEntry(COORDINATORS_REGISTRY_PATH, this.leader, entries);
+      return this.schedule();
+    }
     this.loading++;
     if (!entries.has(this.leader)) entries.set(this.leader, null);
     // Listed but not read yet: await that read rather than send a second one, whose watch would
     // double every later 'changed' callback on our entry.
-    const path = `${COORDINATORS_REGISTRY_PATH}/${this.leader}`;
     const read = this.entryReads.get(path) ?? this.watchEntry(COORDINATORS_REGISTRY_PATH, this.leader, entries);
     void read.finally(() => {
       if (--this.loading === 0) this.schedule();
