@@ -48,8 +48,10 @@ export function clusterStateRoutes(node: ClusterNode): FastifyPluginAsync {
         reply.hijack();
         app.admitStream(request, reply.raw);
         if (acting) node.streams.subscribe(reply.raw);
-        else if (standby) node.streams.park(reply.raw, refuseStream, 'standby', null);
-        else node.streams.park(reply.raw, refuseStream);
+        else if (standby) {
+          request.log.info({ ev: 'stream-standby', znode: node.election.state.electionZnode }, 'a gateway waits here on a standby stream');
+          node.streams.park(reply.raw, refuseStream, 'standby', null);
+        } else node.streams.park(reply.raw, refuseStream);
       },
     );
   };
