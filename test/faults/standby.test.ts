@@ -1,5 +1,5 @@
 /**
- * F12 the gateway's standby stream (STANDBY_STREAM_QUERY): it connects ahead to the node next in
+ * F16 the gateway's standby stream (STANDBY_STREAM_QUERY): it connects ahead to the node next in
  * line, so that node's first snapshot as leader needs no new connection. Here that node is frozen
  * (SIGSTOP) while the gateway holds the standby, and the leader is then stopped gracefully. What
  * must hold:
@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { GATEWAY_ROUTES } from '@zkviz/shared';
 import { GUARD_MS, gatewayBuilt, inElectionOrder, withCluster } from './harness.js';
 
-test('F12 the node next in line frozen while the gateway holds its standby stream: the one after it leads, the gateway follows that one only', async (t) => {
+test('F16 the node next in line frozen while the gateway holds its standby stream: the one after it leads, the gateway follows that one only', async (t) => {
   if (!gatewayBuilt()) {
     t.skip('gateway not built (frontend/dist/gateway/main.js)');
     return;
