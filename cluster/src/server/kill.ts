@@ -11,6 +11,7 @@ import {
   KILL_MODES,
   NODE_ID_SCHEMA_PATTERN,
   NODE_ROUTES,
+  isJsonObject,
   registeredLeader,
   type KillAccepted,
   type LeaderKillRequest,
@@ -18,6 +19,8 @@ import {
 } from '@zkviz/shared';
 import type { ClusterNode } from '../node.js';
 import { errorBodySchema, sendError, type TokenHolder } from '@zkviz/shared/fastify';
+import { postJson } from '@zkviz/shared/net';
+import { ZOK } from '@zkviz/shared/zk';
 
 const ROUTE_TIMEOUT_MS = 2000;
 
@@ -67,16 +70,13 @@ export function killRoutes(node: ClusterNode, tokens: TokenHolder): FastifyPlugi
       const token = tokens.token;
       if (token === null) return sendError(reply, 503, 'cluster_token_unavailable', 'the cluster token is not known yet');
       try {
-        const res = await fetch(`http://${row.address}${NODE_ROUTES.selfKill}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [CLUSTER_TOKEN_HEADER]: token },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(ROUTE_TIMEOUT_MS),
-        });
-        if (res.status === 202) return reply.code(202).send(accepted);
-        const answer = (await res.json().catch(() => null)) as { error?: string; message?: string } | null;
-        const status = res.status === 409 ? 409 : 502;
-        return sendError(reply, status, answer?.error ?? 'kill_failed', answer?.message ?? `node ${target} answered ${res.status}`);
+        const res = await postJson(row.address, NODE_ROUTES.selfKill, body, { headers: { [CLUSTER_TOKEN_HEADER]: token }, timeoutMs: ROUTE_TIMEOUT_MS });
+        if (res.statusCode === 202) return reply.code(202).send(accepted);
+        const answer = isJsonObject(res.body) ? res.body : null;
+        const status = res.statusCode === 409 ? 409 : 502;
+        const error = typeof answer?.error === 'string' ? answer.error : 'kill_failed';
+        const message = typeof answer?.message === 'string' ? answer.message : `node ${target} answered ${res.statusCode}`;
+        return sendError(reply, status, error, message);
       } catch (err) {
         return sendError(reply, 502, 'unreachable', `node ${target} at ${row.address} did not answer: ${String(err)}`);
       }
@@ -86,7 +86,12 @@ export function killRoutes(node: ClusterNode, tokens: TokenHolder): FastifyPlugi
       const { target, mode, leader } = request.body;
       const self = node.election.state.electionZnode;
       if (target !== self) return sendError(reply, 409, 'wrong_node', `this is ${self ?? 'a node without an election znode'}, not ${target}`);
-      const pick = await registeredLeader(node.zk);
+      // The leader the request names is the likeliest newest entry: its read goes right behind the
+      // listing (registeredLeader's `prefetched`), one round trip instead of two.
+      const listed = node.zk.getChildren(COORDINATORS_REGISTRY_PATH);
+      const claimed = new Map([[leader, node.zk.getData(`${COORDINATORS_REGISTRY_PATH}/${leader}`)]]);
+      const { rc, children } = await listed;
+      const pick = rc === ZOK && children ? await registeredLeader(node.zk, children, claimed) : null;
       for (const { name, reason } of pick?.skipped ?? []) {
         request.log.warn({ ev: 'zk-garbage', path: `${COORDINATORS_REGISTRY_PATH}/${name}`, what: 'registry entry (fencing)', reason }, 'skipped a registry entry');
       }

@@ -88,13 +88,5 @@ export class LineSplitter {
   }
 }
 
-/** `host:port` or `[v6]:port` → parts for node:http. */
-export function parseAddress(address: string): { host: string; port: number } | null {
-  const at = address.lastIndexOf(':');
-  if (at <= 0) return null;
-  let host = address.slice(0, at);
-  const port = Number(address.slice(at + 1));
-  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  if (!host || !Number.isInteger(port) || port <= 0 || port > 65_535) return null;
-  return { host, port };
-}
+/** Re-exported for the stream client: one parser of `host:port` (shared/net). */
+export { parseAddress } from '@zkviz/shared/net';
