@@ -147,6 +147,9 @@ describe('scenario loader', () => {
     assert.match(problem(`${base}  - title: one\n    do: { action: restart, node: ghosty }\n`)!, /node ghosty is not bound/);
     assert.match(problem(`${base}  - title: one\n    wait: { for: failover, from: ghosty }\n`)!, /node ghosty is not bound/);
   });
+  it('refuses a ghost or rejoined wait that names no node (checkWait relies on it)', () => {
+    for (const kind of ['ghost', 'rejoined']) assert.match(problem(`${base}  - title: one\n    wait: { for: ${kind} }\n`)!, /steps\.0\.wait/);
+  });
   it('refuses a template reading an unknown name or an unbalanced brace', () => {
     assert.match(problem(`${base}  - title: one\n    expect: "{{nobody}} leads"\n`)!, /\{\{nobody\}\} is not known/);
     assert.match(problem(`${base}  - title: one\n    expect: "{{leader} leads"\n`)!, /unbalanced/);

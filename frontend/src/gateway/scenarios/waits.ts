@@ -85,10 +85,9 @@ export function checkWait(wait: ScenarioWait, ctx: WaitContext): WaitMet | null 
       return { value: { kind: 'record', fields: { node: event.nodeId, text: event.text } }, moments: { [name]: event.at }, consumed: event };
     }
     case 'ghost': {
-      const about = optionalNode(wait.node, ctx);
+      const about = resolveNode(wait.node, ctx.world, ctx.bindings);
       if (!about.ok) return about.reason;
       const node = about.binding;
-      if (node === null) return 'ghost needs a node';
       const row = view.nodes.find((n) => n.id === node.znode);
       if (row?.liveness !== 'ghost') return null;
       const at = zookeeper?.updatedAt ?? ctx.now;
@@ -103,10 +102,9 @@ export function checkWait(wait: ScenarioWait, ctx: WaitContext): WaitMet | null 
       };
     }
     case 'rejoined': {
-      const about = optionalNode(wait.node, ctx);
+      const about = resolveNode(wait.node, ctx.world, ctx.bindings);
       if (!about.ok) return about.reason;
       const node = about.binding;
-      if (node === null) return 'rejoined needs a node';
       const znode = currentZnode(node, view);
       const row = znode && znode !== node.znode ? view.nodes.find((n) => n.id === znode) : undefined;
       if (!row) return null;
