@@ -39,6 +39,21 @@ describe('ZooKeeper panel in Chromium', () => {
     assert.equal(await owner.count(), 3);
   });
 
+  test('at 1280 px the sessions table fits inside its card, and the page does not scroll sideways', async () => {
+    const page = await e2e.freshPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(e2e.cluster.url!);
+    // Every node's session with its watch: the rows with the longest cells (full znode paths).
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="zk-session"][data-owner*="-n_"]').length === 3, undefined, WAIT);
+    const table = page.locator('[data-testid="zk-sessions"]');
+    // The panel is laid out only near the viewport (content-visibility): measure it there.
+    await table.scrollIntoViewIfNeeded();
+    const right = (box: { x: number; width: number } | null) => (box ? box.x + box.width : Number.NaN);
+    const tableRight = right(await table.boundingBox());
+    const cardRight = right(await page.locator('[data-testid="zk-panel"]').boundingBox());
+    assert.ok(tableRight <= cardRight, `the sessions table ends at ${tableRight} px, its card at ${cardRight} px`);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'no horizontal page scroll');
+  });
+
   test('a crashed worker becomes a ghost row counting down, then disappears', async () => {
     await settled(3);
     const worker = e2e.page.locator('[data-testid="node-row"][data-role="worker"]').last();
