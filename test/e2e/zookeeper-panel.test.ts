@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useClusterInChromium } from './browser.js';
+import { seriousAxeViolations, tableWithLeader, useClusterInChromium } from './browser.js';
 
 const WAIT = { timeout: 30_000 };
 
@@ -24,6 +24,16 @@ async function settled(count: number): Promise<void> {
     count,
     WAIT,
   );
+}
+
+/** WCAG relative luminance of a computed `rgb(…)`/`rgba(…)` colour. */
+function luminance(colour: string): number {
+  const [r, g, b] = colour
+    .match(/[\d.]+/g)!
+    .slice(0, 3)
+    .map((c) => Number(c) / 255)
+    .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 }
 
 describe('ZooKeeper panel in Chromium', () => {
@@ -78,6 +88,32 @@ describe('ZooKeeper panel in Chromium', () => {
     await e2e.page.locator('[data-testid="zk-session"][data-connected="false"] .countdown-bar').waitFor(WAIT);
     // Gone when ZooKeeper deletes the znode.
     await e2e.page.locator(`[data-testid="node-row"][data-node-id="${id}"]`).waitFor({ state: 'detached', ...WAIT });
+    await e2e.cluster.addNode();
+  });
+
+  test('dark mode: a ghost row, the countdown and the znode data take the dark palette; axe finds nothing serious', async () => {
+    await settled(3);
+    const page = await e2e.freshPage({ colorScheme: 'dark', bypassCSP: true });
+    await page.goto(e2e.cluster.url!);
+    await tableWithLeader(page, 3);
+    const worker = page.locator('[data-testid="node-row"][data-role="worker"]').last();
+    const id = (await worker.getAttribute('data-node-id'))!;
+    await worker.locator('[data-testid="kill-crash"]').click();
+    await page.locator(`[data-testid="node-row"][data-node-id="${id}"][data-liveness="ghost"]`).waitFor(WAIT);
+    await page.locator('[data-testid="zk-session"][data-connected="false"] .countdown-bar').waitFor(WAIT);
+    // The light palette's backgrounds have a relative luminance above 0.8, the dark one's below 0.05.
+    const backgrounds = await page.evaluate(() => ({
+      'ghost row': getComputedStyle(document.querySelector('tr.ghost-row')!).backgroundImage,
+      'countdown track': getComputedStyle(document.querySelector('.countdown-bar')!).backgroundColor,
+      'znode data': getComputedStyle(document.querySelector('.znode-data')!).backgroundColor,
+    }));
+    const light = Object.entries(backgrounds).flatMap(([what, value]) => {
+      const colours = value.match(/rgba?\([^)]*\)/g) ?? [];
+      return colours.length === 0 ? [`${what}: no colour in ${value}`] : colours.filter((c) => luminance(c) >= 0.2).map((c) => `${what}: ${c}`);
+    });
+    assert.deepEqual(light, [], 'no light background in dark mode');
+    assert.deepEqual(await seriousAxeViolations(page), [], 'axe, dark, with a ghost row');
+    await page.locator(`[data-testid="node-row"][data-node-id="${id}"]`).waitFor({ state: 'detached', ...WAIT });
     await e2e.cluster.addNode();
   });
 
