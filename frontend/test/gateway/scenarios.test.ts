@@ -7,8 +7,11 @@ import type { ClusterEvent, ClusterView, FailoverRecord, ScenarioDefinition, Sce
 import { defaultScenariosDir } from '../../src/gateway/config.js';
 import type { FeedEvents } from '../../src/gateway/feed/cluster-feed.js';
 import { loadScenarios, parseScenario } from '../../src/gateway/scenarios/loader.js';
+import { planAction } from '../../src/gateway/scenarios/actions.js';
 import { ScenarioRunner, type ActAnswer } from '../../src/gateway/scenarios/runner.js';
 import { NOT_MEASURED, render } from '../../src/gateway/scenarios/template.js';
+import { checkWait } from '../../src/gateway/scenarios/waits.js';
+import { bindingOf, resolveNode, resolveServer, type Bindings, type World } from '../../src/gateway/scenarios/world.js';
 import { node, nodeId } from './fixtures.js';
 import { buildHarness } from './gateway-harness.js';
 
@@ -143,6 +146,9 @@ describe('scenario loader', () => {
   it('refuses a node nobody bound', () => {
     assert.match(problem(`${base}  - title: one\n    do: { action: restart, node: ghosty }\n`)!, /node ghosty is not bound/);
     assert.match(problem(`${base}  - title: one\n    wait: { for: failover, from: ghosty }\n`)!, /node ghosty is not bound/);
+  });
+  it('refuses a ghost or rejoined wait that names no node (checkWait relies on it)', () => {
+    for (const kind of ['ghost', 'rejoined']) assert.match(problem(`${base}  - title: one\n    wait: { for: ${kind} }\n`)!, /steps\.0\.wait/);
   });
   it('refuses a template reading an unknown name or an unbalanced brace', () => {
     assert.match(problem(`${base}  - title: one\n    expect: "{{nobody}} leads"\n`)!, /\{\{nobody\}\} is not known/);
@@ -320,6 +326,72 @@ describe('scenario runner', () => {
     assert.equal(again.ok ? null : again.error, 'no_scenario');
     assert.equal(runner.begin('handover').ok, true);
     assert.equal(runner.run!.run, 2);
+  });
+});
+
+describe('scenario references', () => {
+  function ensemble(leader: number | null, ids = [1, 2, 3]): ZooKeeperView {
+    return {
+      servers: ids.map((id) => ({
+        id,
+        address: `127.0.0.1:${2180 + id}`,
+        state: 'up' as const,
+        mode: id === leader ? ('leader' as const) : ('follower' as const),
+        zxid: null,
+        epoch: null,
+        counter: null,
+        version: null,
+        latency: null,
+        connections: null,
+        outstanding: null,
+        znodeCount: null,
+        watchCount: null,
+      })),
+      quorum: { size: ids.length, up: ids.length, holds: true },
+      sessions: [],
+      znodes: [],
+      updatedAt: 1,
+      source: [],
+      problems: [],
+    };
+  }
+  const worldOf = (view: ClusterView, zookeeper: ZooKeeperView | null): World => ({
+    view,
+    zookeeper,
+    capabilities: ALL,
+    recipeWritable: true,
+    defaultSessionTimeoutMs: 4000,
+  });
+  const ctx = (world: World, bindings: Bindings) => ({ world, bindings, since: 0, events: [], now: 10 });
+
+  it('resolves a bound ZooKeeper server only while the view has it, and says why not', () => {
+    const bindings: Bindings = { stopped: { server: '3' } };
+    const restart = { action: 'zookeeper', server: 'stopped', op: 'start' } as const;
+    // The ZooKeeper view went away (or lost the server) between the step that bound it and this one.
+    const gone = worldOf(viewOf(1, [1, 2]), ensemble(2, [1, 2]));
+    assert.equal(planAction(restart, gone, bindings), 'ZooKeeper server 3 (bound as stopped) is not in the ZooKeeper view now');
+    assert.equal(planAction(restart, worldOf(viewOf(1, [1, 2]), null), bindings), 'ZooKeeper server 3 (bound as stopped) is not in the ZooKeeper view now');
+    assert.equal(planAction({ action: 'zookeeper', server: '7', op: 'stop' }, gone, {}), 'no ZooKeeper server 7');
+    assert.deepEqual(resolveServer('stopped', worldOf(viewOf(1, [1, 2]), ensemble(2)), bindings), { ok: true, id: '3' });
+    assert.deepEqual(resolveServer('stopped', gone, bindings), { ok: false, reason: 'ZooKeeper server 3 (bound as stopped) is not in the ZooKeeper view now' });
+    assert.deepEqual(resolveServer('zk-leader', worldOf(viewOf(1, [1, 2]), ensemble(null)), {}), { ok: false, reason: 'no ZooKeeper server leads right now' });
+  });
+
+  it('resolves a selector against the view now, a bound node by its binding even when it left the view', () => {
+    const alone = worldOf(viewOf(1, [1]), null);
+    assert.deepEqual(resolveNode('successor', alone, {}), { ok: false, reason: 'there is no successor in the cluster right now' });
+    assert.equal(planAction({ action: 'kill', node: 'successor', mode: 'crash' }, alone, {}), 'there is no successor in the cluster right now');
+    assert.equal(checkWait({ for: 'event', kind: 'node-crashed', node: 'nobody' }, ctx(alone, {})), 'no node is called nobody in this run');
+
+    const before = viewOf(1, [1, 2, 3]);
+    const bindings: Bindings = { stopped: bindingOf(before.nodes[0]!, before) };
+    const after = worldOf(viewOf(2, [2, 3], { lastFailover: failoverFrom(1, 2, 5) }), null);
+    const resolved = resolveNode('stopped', after, bindings);
+    assert.equal(resolved.ok && resolved.binding.znode, nodeId(1));
+    assert.equal(checkWait({ for: 'ghost', node: 'stopped' }, ctx(after, bindings)), null);
+    const met = checkWait({ for: 'failover', from: 'stopped' }, ctx(after, bindings));
+    assert.ok(met && typeof met === 'object', 'the failover from the bound node counts');
+    assert.equal(met.failover?.to, nodeId(2));
   });
 });
 

@@ -4,7 +4,7 @@
  * entries and all), so a scenario can do nothing the page's buttons cannot.
  */
 import { formatDuration, gatewayKillPath, GATEWAY_ROUTES, shortId, type ScenarioAction } from '@zkviz/shared';
-import { durationOf, isServerId, resolveNode, resolveServer, type Bindings, type NodeBinding, type World } from './world.js';
+import { durationOf, resolveNode, resolveServer, type Bindings, type NodeBinding, type World } from './world.js';
 
 export interface PlannedAction {
   url: string;
@@ -25,8 +25,9 @@ export function planAction(action: ScenarioAction, world: World, bindings: Bindi
     return { url: GATEWAY_ROUTES.recipe, body: { recipe: action.recipe }, label: `Switch the recipe to ${action.recipe}`, bind: null, durationMs: null };
   }
   if (action.action === 'zookeeper') {
-    const server = resolveServer(action.server, world, bindings);
-    if (!isServerId(server, world)) return server === action.server ? `no ZooKeeper server ${action.server}` : server;
+    const resolved = resolveServer(action.server, world, bindings);
+    if (!resolved.ok) return resolved.reason;
+    const server = resolved.id;
     const verb = { stop: 'Stop', start: 'Start', restart: 'Restart' }[action.op];
     return {
       url: `/api/zookeeper/servers/${encodeURIComponent(server)}/${action.op}`,
@@ -36,8 +37,9 @@ export function planAction(action: ScenarioAction, world: World, bindings: Bindi
       durationMs: null,
     };
   }
-  const target = resolveNode(action.node, world, bindings);
-  if (typeof target === 'string') return target;
+  const resolved = resolveNode(action.node, world, bindings);
+  if (!resolved.ok) return resolved.reason;
+  const target = resolved.binding;
   const bind = action.as ? { name: action.as, value: target } : null;
   const who = shortId(target.znode);
   const needSlot = (): string | null => (target.slot ? null : `${who} runs in no slot this gateway can reach`);

@@ -4,9 +4,9 @@
  * views; those on happenings (failover, event) against what arrived since the step's action, so an
  * event that came while the action's answer was on its way still counts.
  */
-import { shortId, type ClusterEvent, type FailoverRecord, type ScenarioWait } from '@zkviz/shared';
+import { shortId, type ClusterEvent, type FailoverRecord, type NodeSelector, type ScenarioWait } from '@zkviz/shared';
 import type { Value } from './template.js';
-import { currentZnode, eventIsAbout, resolveNode, sessionTimeoutOf, type Bindings, type NodeBinding, type World } from './world.js';
+import { currentZnode, eventIsAbout, resolveNode, sessionTimeoutOf, type Bindings, type NodeBinding, type Unresolved, type World } from './world.js';
 
 export const DEFAULT_WITHIN_MS = 30_000;
 
@@ -33,10 +33,9 @@ export interface WaitMet {
 
 const nodeValue = (znode: string, fields: Record<string, Value> = {}): Value => ({ kind: 'node', znode, fields });
 
-function bound(wait: { node?: string; from?: string }, key: 'node' | 'from', ctx: WaitContext): NodeBinding | null | string {
-  const selector = wait[key];
-  if (selector === undefined) return null;
-  return resolveNode(selector, ctx.world, ctx.bindings);
+/** A reference a wait may leave out: resolved, with no binding when it names no node. */
+function optionalNode(selector: NodeSelector | undefined, ctx: WaitContext): { ok: true; binding: NodeBinding | null } | Unresolved {
+  return selector === undefined ? { ok: true, binding: null } : resolveNode(selector, ctx.world, ctx.bindings);
 }
 
 /** The failover record's numbers and moments, as a scenario text reads them. */
@@ -69,24 +68,26 @@ export function checkWait(wait: ScenarioWait, ctx: WaitContext): WaitMet | null 
   const { view, zookeeper } = ctx.world;
   switch (wait.for) {
     case 'failover': {
-      const from = bound(wait, 'from', ctx);
-      if (typeof from === 'string') return from;
+      const from = optionalNode(wait.from, ctx);
+      if (!from.ok) return from.reason;
       const record = view.lastFailover;
       if (!record || record.at < ctx.since || view.status !== 'ok') return null;
-      if (from && record.from !== from.znode) return null;
+      if (from.binding && record.from !== from.binding.znode) return null;
       if (wait.counted && record.notified === undefined) return null;
       return { ...failoverFacts(record, name, ctx.world), failover: { at: record.at, to: record.to } };
     }
     case 'event': {
-      const node = bound(wait, 'node', ctx);
-      if (typeof node === 'string') return node;
+      const about = optionalNode(wait.node, ctx);
+      if (!about.ok) return about.reason;
+      const node = about.binding;
       const event = ctx.events.find((e) => e.kind === wait.kind && (!node || eventIsAbout(e, node, view)));
       if (!event) return null;
       return { value: { kind: 'record', fields: { node: event.nodeId, text: event.text } }, moments: { [name]: event.at }, consumed: event };
     }
     case 'ghost': {
-      const node = bound(wait, 'node', ctx);
-      if (typeof node === 'string' || node === null) return node ?? 'ghost needs a node';
+      const about = resolveNode(wait.node, ctx.world, ctx.bindings);
+      if (!about.ok) return about.reason;
+      const node = about.binding;
       const row = view.nodes.find((n) => n.id === node.znode);
       if (row?.liveness !== 'ghost') return null;
       const at = zookeeper?.updatedAt ?? ctx.now;
@@ -101,8 +102,9 @@ export function checkWait(wait: ScenarioWait, ctx: WaitContext): WaitMet | null 
       };
     }
     case 'rejoined': {
-      const node = bound(wait, 'node', ctx);
-      if (typeof node === 'string' || node === null) return node ?? 'rejoined needs a node';
+      const about = resolveNode(wait.node, ctx.world, ctx.bindings);
+      if (!about.ok) return about.reason;
+      const node = about.binding;
       const znode = currentZnode(node, view);
       const row = znode && znode !== node.znode ? view.nodes.find((n) => n.id === znode) : undefined;
       if (!row) return null;
@@ -132,15 +134,16 @@ export function checkWait(wait: ScenarioWait, ctx: WaitContext): WaitMet | null 
 
 /** The event a step forbids, if it came. */
 export function forbiddenSeen(forbid: { kind: ClusterEvent['kind']; node?: string }, ctx: WaitContext): ClusterEvent | null {
-  const node = forbid.node === undefined ? null : resolveNode(forbid.node, ctx.world, ctx.bindings);
-  if (typeof node === 'string') return null;
+  const about = optionalNode(forbid.node, ctx);
+  if (!about.ok) return null;
+  const node = about.binding;
   return ctx.events.find((e) => e.kind === forbid.kind && (!node || eventIsAbout(e, node, ctx.world.view))) ?? null;
 }
 
 const who = (selector: string | undefined, bindings: Bindings, world: World): string => {
   if (selector === undefined) return '';
   const node = resolveNode(selector, world, bindings);
-  return typeof node === 'string' ? selector : shortId(node.znode);
+  return node.ok ? shortId(node.binding.znode) : selector;
 };
 
 /** The wait in words, for the page while it waits and for a miss. */

@@ -66,15 +66,26 @@ export function bindingOf(node: NodeView, view: ClusterView): NodeBinding {
   return { znode: node.id, slot: node.slot ?? null, sequence: node.sequence, watchedBy: watcher?.id ?? null };
 }
 
-/** A step's node: a built-in selector, or a name bound earlier. Null with a reason otherwise. */
-export function resolveNode(selector: NodeSelector, world: World, bindings: Bindings): NodeBinding | string {
+/** A step's node or server resolved now, or why it cannot be, in words a user can act on. */
+export type Unresolved = { ok: false; reason: string };
+export type ResolvedNode = { ok: true; binding: NodeBinding } | Unresolved;
+export type ResolvedServer = { ok: true; id: string } | Unresolved;
+
+const unresolved = (reason: string): Unresolved => ({ ok: false, reason });
+
+/**
+ * A step's node: a built-in selector (the cluster now), or a name bound earlier. A bound node
+ * resolves even when its znode has left the view: waits for its failover or ghost need just that.
+ */
+export function resolveNode(selector: NodeSelector, world: World, bindings: Bindings): ResolvedNode {
   if ((NODE_SELECTORS as readonly string[]).includes(selector)) {
     const node = selectNode(selector as (typeof NODE_SELECTORS)[number], world.view);
-    return node ? bindingOf(node, world.view) : world.view.status !== 'ok' ? 'there is no leader right now' : `there is no ${selector} in the cluster right now`;
+    if (node) return { ok: true, binding: bindingOf(node, world.view) };
+    return unresolved(world.view.status !== 'ok' ? 'there is no leader right now' : `there is no ${selector} in the cluster right now`);
   }
   const bound = bindings[selector];
-  if (bound && 'znode' in bound) return bound;
-  return `no node is called ${selector} in this run`;
+  if (bound && 'znode' in bound) return { ok: true, binding: bound };
+  return unresolved(`no node is called ${selector} in this run`);
 }
 
 /** The election znode the binding's slot runs now (a restarted or rejoined node has a new one). */
@@ -100,21 +111,23 @@ export function durationOf(duration: ScenarioDuration, znode: string | null, wor
   return Math.round(duration.sessions * sessionTimeoutOf(znode, world));
 }
 
-/** A ZooKeeper server by selector, bound name or id. */
-export function resolveServer(selector: ServerSelector, world: World, bindings: Bindings): string {
+/** A ZooKeeper server of the view now, by selector, bound name or id. */
+export function resolveServer(selector: ServerSelector, world: World, bindings: Bindings): ResolvedServer {
   const servers = world.zookeeper?.servers ?? [];
-  if (selector === 'zk-leader') return String(servers.find((s) => s.mode === 'leader')?.id ?? 'no ZooKeeper server leads right now');
+  if (selector === 'zk-leader') {
+    const leader = servers.find((s) => s.mode === 'leader');
+    return leader ? { ok: true, id: String(leader.id) } : unresolved('no ZooKeeper server leads right now');
+  }
   if (selector === 'zk-follower') {
     // The highest-numbered serving follower: stopping it leaves server 1 (often the nodes') alone.
     const follower = servers.filter((s) => s.mode === 'follower' && s.state === 'up').at(-1);
-    return follower ? String(follower.id) : 'no ZooKeeper follower is serving right now';
+    return follower ? { ok: true, id: String(follower.id) } : unresolved('no ZooKeeper follower is serving right now');
   }
   const bound = bindings[selector];
-  if (bound && 'server' in bound) return bound.server;
-  return selector;
+  const id = bound && 'server' in bound ? bound.server : selector;
+  if (servers.some((s) => String(s.id) === id)) return { ok: true, id };
+  return unresolved(id === selector ? `no ZooKeeper server ${id}` : `ZooKeeper server ${id} (bound as ${selector}) is not in the ZooKeeper view now`);
 }
-
-export const isServerId = (value: string, world: World): boolean => (world.zookeeper?.servers ?? []).some((s) => String(s.id) === value);
 
 /** Can the scenario run here and now? Null when it can, else why not, in words a user can act on. */
 export function unavailableBecause(scenario: ScenarioDefinition, world: World): string | null {
