@@ -100,8 +100,8 @@ describe('two layers of election in Chromium (3-server ensemble)', () => {
     await phone.goto(e2e.cluster.url!);
     await phone.locator('[data-testid="zk-server"][data-state="down"] [data-testid="zookeeper-start"]').waitFor(WAIT);
     await phone.locator('[data-testid="zk-quorum"]', { hasText: '2 of 3 up' }).waitFor(WAIT);
-    // Settled, not a leaderless moment (a session moving off the stopped server can make one):
-    // a stale table is drawn faded on purpose, and axe would judge that fading.
+    // Settled, not a leaderless moment (a session moving off the stopped server can make one), so
+    // the cards axe judges are the settled ones.
     await tableWithLeader(phone, 3);
     assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'no horizontal page scroll');
     assert.deepEqual(await seriousAxeViolations(phone), [], 'axe, phone, dark, one server down');

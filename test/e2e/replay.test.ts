@@ -203,6 +203,8 @@ describe('record and replay in Chromium', () => {
     await help.waitFor({ state: 'detached', ...WAIT });
     await page.keyboard.press('L');
     await page.locator('[data-testid="replay-bar"][data-mode="live"]').waitFor(WAIT);
+    // Live again, the row's actions are enabled again (a disabled button cannot take the focus).
+    await page.waitForFunction(() => document.querySelector<HTMLButtonElement>('[data-testid="kill-crash"]')?.disabled === false, undefined, WAIT);
     // Enter on a focused row moves the focus to its first action.
     await page.locator('[data-testid="node-row"]').first().focus();
     await page.keyboard.press('Enter');
