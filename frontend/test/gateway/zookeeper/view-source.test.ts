@@ -21,6 +21,20 @@ function nextView(source: ZooKeeperViewSource, until: (v: ZooKeeperView) => bool
   });
 }
 
+/** A started source whose fake server counts `srvr` words (one per full read), on `clock`. */
+async function startedCountingSource(clock: { now: number }) {
+  const reads = { count: 0 };
+  const send = async (_h: string, _p: number, word: FourLetterWord): Promise<FourLetterAnswer> => {
+    if (word === 'srvr') reads.count++;
+    return { ok: true, word, text: fixture(word), ms: 0 };
+  };
+  const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000, now: () => clock.now });
+  const first = nextView(source, () => true);
+  source.start();
+  await first;
+  return { source, reads };
+}
+
 describe('ZooKeeperViewSource', () => {
   // The source's timers are unref'd (a gateway's server keeps the process alive); here nothing else does.
   let keepAlive: NodeJS.Timeout;
@@ -97,25 +111,17 @@ describe('ZooKeeperViewSource', () => {
     assert.equal(reads, 2, 'ten requests during the first read made exactly one more');
   });
   it('held (between leaders): requests wait for the hold to end, then make one read; the hold ending early reads at once', async () => {
-    let reads = 0;
-    let now = 1_000;
-    const send = async (_h: string, _p: number, word: FourLetterWord): Promise<FourLetterAnswer> => {
-      if (word === 'srvr') reads++;
-      return { ok: true, word, text: fixture(word), ms: 0 };
-    };
-    const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000, now: () => now });
-    const first = nextView(source, () => true);
-    source.start();
-    await first;
-    assert.equal(reads, 1);
-    source.holdUntil(now + 300);
+    const clock = { now: 1_000 };
+    const { source, reads } = await startedCountingSource(clock);
+    assert.equal(reads.count, 1);
+    source.holdUntil(clock.now + 300);
     for (let i = 0; i < 5; i++) source.requestRefresh();
     await new Promise((r) => setImmediate(r));
-    assert.equal(reads, 1, 'nothing read while held');
+    assert.equal(reads.count, 1, 'nothing read while held');
     // The new leader arrived before the hold's end: the hold ends, the one read asked for happens.
-    now += 50;
+    clock.now += 50;
     const readAgain = new Promise<void>((resolve) => {
-      const check = () => (reads === 2 ? resolve() : setImmediate(check));
+      const check = () => (reads.count === 2 ? resolve() : setImmediate(check));
       check();
     });
     source.holdUntil(0);
@@ -123,30 +129,22 @@ describe('ZooKeeperViewSource', () => {
     source.holdUntil(0);
     await new Promise((r) => setImmediate(r));
     source.stop();
-    assert.equal(reads, 2, 'five requests while held made exactly one read; ending a hold with nothing asked reads nothing');
+    assert.equal(reads.count, 2, 'five requests while held made exactly one read; ending a hold with nothing asked reads nothing');
   });
   it('held: the same hold said again (by every view between leaders) keeps the read asked for; it happens when the hold ends', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
-    let reads = 0;
-    let now = 1_000;
-    const send = async (_h: string, _p: number, word: FourLetterWord): Promise<FourLetterAnswer> => {
-      if (word === 'srvr') reads++;
-      return { ok: true, word, text: fixture(word), ms: 0 };
-    };
-    const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000, now: () => now });
-    const first = nextView(source, () => true);
-    source.start();
-    await first;
-    const until = now + 300;
+    const clock = { now: 1_000 };
+    const { source, reads } = await startedCountingSource(clock);
+    const until = clock.now + 300;
     source.holdUntil(until);
     source.requestRefresh();
     source.holdUntil(until); // the next view, still between leaders
     await new Promise((r) => setImmediate(r));
-    assert.equal(reads, 1, 'nothing read while held');
-    now = until;
+    assert.equal(reads.count, 1, 'nothing read while held');
+    clock.now = until;
     t.mock.timers.tick(300);
-    for (let turn = 0; turn < 100 && reads < 2; turn++) await new Promise((r) => setImmediate(r));
+    for (let turn = 0; turn < 100 && reads.count < 2; turn++) await new Promise((r) => setImmediate(r));
     source.stop();
-    assert.equal(reads, 2, "the hold's end made the read asked for while held");
+    assert.equal(reads.count, 2, "the hold's end made the read asked for while held");
   });
 });
