@@ -78,6 +78,19 @@ export function procSample(pid: number): ProcSample | null {
   }
 }
 
+/**
+ * Proportional set size in MB: the process's private pages plus its share of pages shared with
+ * other processes (the node binary's ~40 MB is mapped by every node). What one more node costs,
+ * where RSS counts the shared pages whole in each. NaN once the process is gone.
+ */
+export function pssMb(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? NaN) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU time in ms between two samples. */
 export function cpuMs(before: ProcSample | null, after: ProcSample | null): number {
   if (!before || !after) return NaN;

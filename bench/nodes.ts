@@ -17,6 +17,7 @@ import {
   mntrDelta,
   noteSessionTimeouts,
   procSample,
+  pssMb,
   restKill,
   sleep,
   waitSettled,
@@ -70,10 +71,12 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       const nodePct = pids.map(pct);
       const totalPct = nodePct.reduce((a, b) => a + b, 0);
       const rss = pids.map((pid) => (after.get(pid)?.rssKb ?? NaN) / 1024);
+      const pss = pids.map(pssMb);
 
       figures.push(figure(section, 'start → settled chain in the gateway view', 'ms', [startup], { id: `nodes${n}.startup` }));
       figures.push(figure(section, 'CPU per node from exec to the settled chain', 'ms', startupCpu, { id: `nodes${n}.startupCpu` }));
       figures.push(figure(section, 'RSS per node', 'MB', rss, { targets: [{ stat: 'max', max: 60, label: '≤ 60 MB each' }], id: 'nodes.rss' }));
+      figures.push(figure(section, 'PSS per node (its share of pages shared with the other nodes)', 'MB', pss, { id: `nodes${n}.pss` }));
       figures.push(figure(section, `idle CPU per node over ${idleS} s`, '% of a core', nodePct));
       figures.push(
         figure(section, `idle CPU, all ${n} nodes together`, '% of a core', [totalPct], {
@@ -147,6 +150,7 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
         settledMs: startup,
         startupCpuMsAllNodes: Math.round(startupCpu.reduce((a, b) => a + b, 0)),
         rssMb: round(summarize(rss)?.p50),
+        pssMb: round(summarize(pss)?.p50),
         idleCpuPctAllNodes: round(totalPct),
         idleCpuPctPerNodeP50: round(summarize(nodePct)?.p50),
         idleCpuPctGateway: round(pct(others.gateway)),
