@@ -33,10 +33,13 @@ function fakeZk(coordinators: string[] = [LEADER]) {
     },
     ensurePath: () => Promise.resolve({ rc: ZOK }),
   };
-  /** A registry entry created: the coordinators child watch fires. */
+  /** A registry entry created: the coordinators child watch fires; `relisted`: it fires with nothing changed. */
   const registry = {
     created(name: string) {
       coordinators.push(name);
+      coordinatorsWatcher?.('child', COORDINATORS_REGISTRY_PATH);
+    },
+    relisted() {
       coordinatorsWatcher?.('child', COORDINATORS_REGISTRY_PATH);
     },
   };
@@ -82,6 +85,25 @@ describe('cluster observer', () => {
     const [first] = await snapshot;
     assert.equal(first.nodes.find((n) => n.id === LEADER)?.role, 'leader', 'marked leader before the read answers');
     assert.equal(entryReads.length, 1, 'the read in flight arms the data watch; no second one');
+    observer.stop();
+  });
+
+  it('a listing with nothing new and a re-read of the same bytes make no new snapshot (each would be a view on every page)', async () => {
+    const { zk, entryReads, registry } = fakeZk();
+    const observer = new ClusterObserver(zk, LEADER, () => undefined);
+    let snapshots = 0;
+    observer.on('snapshot', () => snapshots++);
+    const loaded = once(observer, 'snapshot');
+    observer.start();
+    await settle();
+    entryReads[0]!.answer();
+    await loaded;
+    registry.relisted();
+    entryReads[0]!.watcher?.('changed', ENTRY); // the data watch fires; the entry reads the same
+    await settle();
+    entryReads[1]!.answer();
+    for (let turn = 0; turn < 5; turn++) await settle();
+    assert.equal(snapshots, 1, 'only the first snapshot');
     observer.stop();
   });
 

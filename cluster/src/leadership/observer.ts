@@ -35,6 +35,8 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
   private readonly observed: ObservedCluster = { election: new Map(), coordinators: new Map(), workers: new Map() };
   /** Registry entry reads in flight, by path: each arms a data watch, and one per entry is enough. */
   private readonly entryReads = new Map<string, Promise<void>>();
+  /** The bytes each registry entry last held, by path: a re-read of the same bytes changes nothing. */
+  private readonly entryData = new Map<string, string>();
 
   constructor(
     private readonly zk: ZkConnection,
@@ -94,6 +96,7 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     const own = written === null ? null : readRegistryEntry(this.leader, written);
     if (own?.ok) {
       entries.set(this.leader, own);
+      this.entryData.set(path, written!);
       // Listed but not read yet: that read arms the data watch; else one of our own does.
       if (!this.entryReads.has(path)) void this.watchEntry(COORDINATORS_REGISTRY_PATH, this.leader, entries);
       return this.schedule();
@@ -126,11 +129,17 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     const { rc, children } = await this.zk.getChildren(ELECTION_PATH, () => void this.watchElection());
     if (this.stopped || rc !== ZOK || !children) return;
     const present = new Set(children.filter((c) => parseElectionZnode(c) !== null));
-    for (const name of [...this.observed.election.keys()]) if (!present.has(name)) this.observed.election.delete(name);
+    let changed = false;
+    for (const name of [...this.observed.election.keys()]) {
+      if (present.has(name)) continue;
+      this.observed.election.delete(name);
+      changed = true;
+    }
     const fresh = [...present].filter((name) => !this.observed.election.has(name));
     for (const name of fresh) this.observed.election.set(name, null);
     onListed?.();
-    this.schedule();
+    // An unchanged listing (a watch re-armed) makes no new snapshot: each one is a view on every page.
+    if (changed || fresh.length > 0) this.schedule();
     await Promise.all(fresh.map((name) => this.readElectionData(name)));
   }
 
@@ -166,10 +175,16 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
       if (parseElectionZnode(child)) present.add(child);
       else this.log('zk-garbage', { path: `${path}/${child}`, what: 'registry child name' });
     }
-    for (const name of [...entries.keys()]) if (!present.has(name)) entries.delete(name);
+    let changed = false;
+    for (const name of [...entries.keys()]) {
+      if (present.has(name)) continue;
+      entries.delete(name);
+      this.entryData.delete(`${path}/${name}`);
+      changed = true;
+    }
     const fresh = [...present].filter((name) => !entries.has(name));
     for (const name of fresh) entries.set(name, null);
-    this.schedule();
+    if (changed || fresh.length > 0) this.schedule();
     await Promise.all(fresh.map((name) => this.watchEntry(path, name, entries)));
   }
 
@@ -192,8 +207,13 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     if (rc === ZNONODE && !this.stopped && entries.delete(name)) this.schedule();
     if (this.stopped || rc !== ZOK || !entries.has(name)) return;
     // Kept either way: a refused entry still shows as present in its registry, but counts for nothing.
+    const raw = data?.toString('utf8') ?? '';
+    const key = `${path}/${name}`;
+    // The same bytes again (our own entry, seeded from our create; a data watch re-armed): no new snapshot.
+    if (this.entryData.get(key) === raw && entries.get(name)?.ok) return;
     const read = readRegistryEntry(name, data);
-    if (!read.ok) this.log('zk-garbage', { path: `${path}/${name}`, what: 'registry entry data', reason: read.reason });
+    if (!read.ok) this.log('zk-garbage', { path: key, what: 'registry entry data', reason: read.reason });
+    this.entryData.set(key, raw);
     entries.set(name, read);
     this.schedule();
   }
