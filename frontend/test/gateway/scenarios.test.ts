@@ -147,8 +147,13 @@ describe('scenario loader', () => {
     assert.match(problem(`${base}  - title: one\n    do: { action: restart, node: ghosty }\n`)!, /node ghosty is not bound/);
     assert.match(problem(`${base}  - title: one\n    wait: { for: failover, from: ghosty }\n`)!, /node ghosty is not bound/);
   });
+  it('names what the kind the author chose lacks, or the kinds there are', () => {
+    assert.match(problem(`${base}  - title: one\n    do: { action: kill }\n`)!, /steps\.0\.do must have required property 'node'/);
+    assert.match(problem(`${base}  - title: one\n    wait: { for: nothing }\n`)!, /steps\.0\.wait\.for must be one of: failover, .*leaderless/);
+  });
   it('refuses a ghost or rejoined wait that names no node (checkWait relies on it)', () => {
-    for (const kind of ['ghost', 'rejoined']) assert.match(problem(`${base}  - title: one\n    wait: { for: ${kind} }\n`)!, /steps\.0\.wait/);
+    for (const kind of ['ghost', 'rejoined'])
+      assert.match(problem(`${base}  - title: one\n    wait: { for: ${kind} }\n`)!, /steps\.0\.wait must have required property 'node'/);
   });
   it('refuses a template reading an unknown name or an unbalanced brace', () => {
     assert.match(problem(`${base}  - title: one\n    expect: "{{nobody}} leads"\n`)!, /\{\{nobody\}\} is not known/);

@@ -7,7 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { SCENARIO_FILE_SCHEMA, type ScenarioDefinition } from '@zkviz/shared';
 import { placeholdersOf } from './template.js';
@@ -20,12 +20,31 @@ const RESERVED = new Set<string>([...BUILT_IN_VALUES, 'action', 'started', 'acte
 export type LoadedScenario = { ok: true; scenario: ScenarioDefinition; file: string } | { ok: false; id: string; file: string; problem: string };
 
 const MAX_FILE_BYTES = 64 * 1024;
-const ajv = new Ajv({ allErrors: false });
-const validate = ajv.compile<ScenarioDefinition>(SCENARIO_FILE_SCHEMA);
+const validate = new Ajv({ allErrors: false }).compile<ScenarioDefinition>(SCENARIO_FILE_SCHEMA);
+/** Compiled only when a file fails: every error of every branch, so the one the author meant can be told. */
+let explain: ValidateFunction | null = null;
 
-function schemaProblem(errors: ErrorObject[] | null | undefined): string {
-  // oneOf reports every branch; the deepest path is the one the author meant.
-  const best = [...(errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+function schemaProblem(data: unknown): string {
+  explain ??= new Ajv({ allErrors: true }).compile(SCENARIO_FILE_SCHEMA);
+  explain(data);
+  const list = explain.errors ?? [];
+  const deepest = (of: ErrorObject[]) => [...of].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+  // oneOf over kinds (`for: ghost`, `action: kill`…) reports every branch: the other kinds fail on
+  // their discriminator (a const), the author's kind on what it lacks or gets wrong; say that one.
+  // Else the deepest path is the one the author meant.
+  const branches = new Map<string, ErrorObject[]>();
+  for (const e of list) {
+    const branch = /^(.*\/oneOf\/\d+)\//.exec(e.schemaPath)?.[1];
+    if (branch) branches.set(branch, [...(branches.get(branch) ?? []), e]);
+  }
+  const matched = [...branches.values()].filter((errs) => errs.every((e) => e.keyword !== 'const'));
+  const kinds = list.filter((e) => e.keyword === 'const');
+  if (matched.length === 0 && kinds.length > 1 && kinds.every((e) => e.instancePath === kinds[0]!.instancePath)) {
+    // No kind matched: name the kinds there are.
+    const allowed = kinds.map((e) => String((e.params as { allowedValue: unknown }).allowedValue));
+    return `${kinds[0]!.instancePath.replace(/^\//, '').replaceAll('/', '.')} must be one of: ${allowed.join(', ')}`;
+  }
+  const best = matched.length === 1 ? deepest(matched[0]!) : deepest(list);
   if (!best) return 'does not match the scenario format';
   const where = best.instancePath ? best.instancePath.replace(/^\//, '').replaceAll('/', '.') : 'the file';
   const extra = best.keyword === 'additionalProperties' ? ` (${(best.params as { additionalProperty: string }).additionalProperty})` : '';
@@ -98,7 +117,7 @@ export function parseScenario(file: string, text: string): LoadedScenario {
   } catch (err) {
     return { ok: false, id, file, problem: `${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}` };
   }
-  if (!validate(data)) return { ok: false, id, file, problem: `${file}: ${schemaProblem(validate.errors)}` };
+  if (!validate(data)) return { ok: false, id, file, problem: `${file}: ${schemaProblem(data)}` };
   if (data.id !== id) return { ok: false, id, file, problem: `${file}: its id is ${data.id}; name the file ${data.id}.yaml` };
   const problem = crossCheck(data);
   return problem ? { ok: false, id, file, problem: `${file}: ${problem}` } : { ok: true, scenario: data, file };
