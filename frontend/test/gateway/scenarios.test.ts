@@ -380,6 +380,10 @@ describe('scenario references', () => {
     assert.deepEqual(resolveServer('stopped', worldOf(viewOf(1, [1, 2]), ensemble(2)), bindings), { ok: true, id: '3' });
     assert.deepEqual(resolveServer('stopped', gone, bindings), { ok: false, reason: 'ZooKeeper server 3 (bound as stopped) is not in the ZooKeeper view now' });
     assert.deepEqual(resolveServer('zk-leader', worldOf(viewOf(1, [1, 2]), ensemble(null)), {}), { ok: false, reason: 'no ZooKeeper server leads right now' });
+    assert.deepEqual(resolveServer('2', worldOf(viewOf(1, [1, 2]), null), {}), {
+      ok: false,
+      reason: 'no ZooKeeper view right now (ZOOKEEPER_VIEW=off, or not read yet): server 2 cannot be found',
+    });
   });
 
   it('resolves a selector against the view now, a bound node by its binding even when it left the view', () => {

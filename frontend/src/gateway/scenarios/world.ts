@@ -126,7 +126,11 @@ export function resolveServer(selector: ServerSelector, world: World, bindings: 
   const bound = bindings[selector];
   const id = bound && 'server' in bound ? bound.server : selector;
   if (servers.some((s) => String(s.id) === id)) return { ok: true, id };
-  return unresolved(id === selector ? `no ZooKeeper server ${id}` : `ZooKeeper server ${id} (bound as ${selector}) is not in the ZooKeeper view now`);
+  if (id !== selector) return unresolved(`ZooKeeper server ${id} (bound as ${selector}) is not in the ZooKeeper view now`);
+  // No view at all: say so, rather than that the server does not exist.
+  return unresolved(
+    world.zookeeper ? `no ZooKeeper server ${id}` : `no ZooKeeper view right now (ZOOKEEPER_VIEW=off, or not read yet): server ${id} cannot be found`,
+  );
 }
 
 /** Can the scenario run here and now? Null when it can, else why not, in words a user can act on. */
