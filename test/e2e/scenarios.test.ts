@@ -96,7 +96,9 @@ describe('guided scenarios in Chromium (presenter mode, 8 nodes)', () => {
   test('GET /api/scenarios lists the six, the ensemble one unavailable here with why; running one needs the token', async () => {
     const { scenarios } = await api<ScenarioList>('/api/scenarios');
     const byId = new Map(scenarios.map((s) => [s.id, s]));
-    for (const id of ['leader-crash', 'graceful-handover', 'zombie-leader', 'worker-cut-off', 'herd-effect']) assert.equal(byId.get(id)?.available, true, id);
+    for (const id of ['leader-crash', 'graceful-handover', 'zombie-leader', 'worker-cut-off', 'herd-effect']) {
+      assert.equal(byId.get(id)?.available, true, `${id}: ${byId.get(id)?.why ?? 'not listed'}`);
+    }
     assert.equal(byId.get('quorum-loss')?.available, false);
     assert.match(byId.get('quorum-loss')!.why!, /ensemble of 3/);
     const res = await fetch(`${e2e.cluster.url!}/api/scenarios/leader-crash/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -120,7 +122,7 @@ describe('guided scenarios in Chromium (presenter mode, 8 nodes)', () => {
     assert.equal(failover!.from, before.leader);
     assert.equal(failover!.to, successor, 'its successor took over');
     assert.equal(failover!.mode, 'crash');
-    assert.equal(failover!.notified, 1, 'only the successor woke');
+    assert.equal(failover!.notified, 1, `only the successor woke (failover: ${JSON.stringify(failover)})`);
     assert.match(explained, /Nodes woken by the election: 1;/);
     // The follower, without the token, read the same narration live.
     await follower.locator('[data-testid="scenario-following"]').waitFor(STEP_TIMEOUT);
