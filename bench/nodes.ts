@@ -4,7 +4,8 @@
  * CPU, and the herd check of one graceful leader failover: watch notifications and reads counted
  * by ZooKeeper itself (`mntr` deltas) and `predecessor-deleted` lines in the node logs.
  */
-import { startLocalCluster, startZooKeeper, type LogEvent } from '../launcher/src/index.js';
+import { DEFAULT_SESSION_TIMEOUT_MS, startLocalCluster, startZooKeeper, type LogEvent } from '../launcher/src/index.js';
+import { measureBareSessions } from './bare-sessions.js';
 import {
   ViewWatcher,
   openInstrumentedPage,
@@ -59,7 +60,7 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       ctx.log(`  ${n} nodes settled in ${startup} ms`);
 
       // Memory and idle CPU
-      await sleep(2000);
+      await sleep(IDLE_PAUSE_MS);
       const pids = cluster.nodes.map((p) => p.pid);
       const others = { gateway: cluster.gateway!.pid, zookeeper: zk.pid };
       const before = new Map([...pids, ...Object.values(others)].map((pid) => [pid, procSample(pid)]));
@@ -167,8 +168,34 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       await zk.stop();
     }
   }
+  // The bare limit at the largest size: as many bare ZooKeeper sessions, measured the same way.
+  const n = sizes[sizes.length - 1]!;
+  const section = `5 nodes (${n}): bare ZooKeeper sessions`;
+  const zk = await startZooKeeper();
+  try {
+    ctx.log(`  ${n} bare ZooKeeper sessions`);
+    const bare = await measureBareSessions(zk.connectString, n, DEFAULT_SESSION_TIMEOUT_MS, IDLE_PAUSE_MS, idleS);
+    const totalPct = bare.idlePct.reduce((a, b) => a + b, 0);
+    figures.push(figure(section, `start → all ${n} sessions connected`, 'ms', [bare.startupMs], { id: `bare${n}.startup` }));
+    figures.push(figure(section, 'CPU per process from exec to connected', 'ms', bare.startupCpuMs, { id: `bare${n}.startupCpu` }));
+    figures.push(figure(section, 'RSS per process', 'MB', bare.rssMb, { id: `bare${n}.rss` }));
+    figures.push(figure(section, 'PSS per process', 'MB', bare.pssMb, { id: `bare${n}.pss` }));
+    figures.push(figure(section, `idle CPU, all ${n} sessions together`, '% of a core', [totalPct], { id: `bare${n}.idleCpu` }));
+    facts[`bare${n}`] = {
+      startupMs: bare.startupMs,
+      idleCpuPctAll: round(totalPct),
+      rssMb: round(summarize(bare.rssMb)?.p50),
+      pssMb: round(summarize(bare.pssMb)?.p50),
+    };
+  } catch (err) {
+    notes.push(`${n} bare sessions: ${(err as Error).message.split('\n')[0]}`);
+  } finally {
+    await zk.stop();
+  }
   return { figures, facts, notes };
 }
 
+/** From the settled chain (or the last session connected) to the idle window. */
+const IDLE_PAUSE_MS = 2000;
 const ZERO_SAMPLE = { ticks: 0, rssKb: 0, hwmKb: 0 };
 const round = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? NaN : Math.round(v * 100) / 100);

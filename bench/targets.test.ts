@@ -66,3 +66,16 @@ test('the 100-node page row takes a real cluster when there is one, else the syn
   assert.equal(real.met, false);
   assert.match(real.measured, /^40\.0 ms; 60\.0 ms \(real cluster\)$/);
 });
+
+test('start-up, RSS and idle rows show the bare sessions beside, and judge zkviz alone', () => {
+  const rows = targetRows([
+    figure('5', 'idle', '%', [19], { id: 'nodes100.idleCpu' }),
+    figure('5', 'bare idle', '%', [14], { id: 'bare100.idleCpu' }),
+    figure('5', 'rss', 'MB', [57], { id: 'nodes.rss' }),
+  ]);
+  const by = (prefix: string) => rows.find((r) => r.figure.startsWith(prefix))!;
+  assert.equal(by('100 idle nodes').met, false);
+  assert.match(by('100 idle nodes').measured, /^19\.0 % \(100 bare ZooKeeper sessions: 14\.0 %\)$/);
+  assert.equal(by('RSS per node').met, true);
+  assert.equal(by('RSS per node').measured, '57.0 MB'); // no bare figure in this run: nothing beside
+});

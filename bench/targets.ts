@@ -19,6 +19,8 @@ export function ratio(a: number | undefined, b: number | undefined): number {
   return a / b;
 }
 
+/** The nodes section's bare limit (bench/bare-sessions.ts). */
+const BARE_SESSIONS = '100 bare ZooKeeper sessions';
 const x = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
 const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${fmt(v)} ms`);
 const mb = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${fmt(v)} MB`);
@@ -58,9 +60,21 @@ export function targetRows(figures: readonly Figure[]): TargetRow[] {
       met: all([r, 1.15]),
     });
   }
-  const simple = (id: string, figure: string, stat: keyof Summary, unit: (v: number | undefined) => string, max: number, target: string, how: string) => {
+  /** `bareId`: the same figure for bare ZooKeeper sessions in this run, shown beside (never judged). */
+  const simple = (
+    id: string,
+    figure: string,
+    stat: keyof Summary,
+    unit: (v: number | undefined) => string,
+    max: number,
+    target: string,
+    how: string,
+    bareId?: string,
+  ) => {
     const s = get(id);
-    rows.push({ figure, measured: s ? unit(s[stat]) : missing(how), target, met: s ? all([s[stat], max]) : null });
+    const bare = bareId ? get(bareId) : undefined;
+    const beside = s && bare ? ` (${BARE_SESSIONS}: ${unit(bare[stat])})` : '';
+    rows.push({ figure, measured: s ? unit(s[stat]) + beside : missing(how), target, met: s ? all([s[stat], max]) : null });
   };
   simple('propagation.workerKilled', 'worker killed gracefully → row gone, p50', 'p50', ms, 30, '≤ 30 ms', '--only propagation');
   simple('propagation.workerCrashed', 'worker crashed → row marked crashed (ghost), p50', 'p50', ms, 30, '≤ 30 ms', '--only propagation');
@@ -72,9 +86,19 @@ export function targetRows(figures: readonly Figure[]): TargetRow[] {
     10_000,
     '≤ 10 s',
     'the full nodes section',
+    'bare100.startup',
   );
-  simple('nodes.rss', 'RSS per node (largest of the sizes run)', 'max', mb, 60, '≤ 60 MB', '--only nodes');
-  simple('nodes100.idleCpu', '100 idle nodes, CPU of one core in all', 'max', (v) => (v === undefined ? '–' : `${fmt(v)} %`), 5, '< 5 %', 'the full nodes section');
+  simple('nodes.rss', 'RSS per node (largest of the sizes run)', 'max', mb, 60, '≤ 60 MB', '--only nodes', 'bare100.rss');
+  simple(
+    'nodes100.idleCpu',
+    '100 idle nodes, CPU of one core in all',
+    'max',
+    (v) => (v === undefined ? '–' : `${fmt(v)} %`),
+    5,
+    '< 5 %',
+    'the full nodes section',
+    'bare100.idleCpu',
+  );
   {
     const on = get('graceful.viewOn');
     const off = get('graceful.viewOff');
