@@ -113,6 +113,9 @@ async function main(): Promise<void> {
   const stamp = date.toISOString().replace(/:/g, '-').replace(/\..*$/, '');
   const file = join(dir, `${stamp}${options.quick ? '-quick' : ''}.json`);
   const sessionTimeouts = () => [...ctx.sessionTimeouts].sort((a, b) => a - b);
+  // Read once, at the start: the checkout the run's dist was built from (as far as git can tell),
+  // not whatever HEAD is when a later section rewrites the file.
+  const checkout = { commit: git('rev-parse --short HEAD'), dirty: git('status --porcelain -- cluster frontend/src shared launcher') !== '' };
   const reportOf = (complete: boolean) => {
     const report = {
       date: date.toISOString(),
@@ -121,7 +124,7 @@ async function main(): Promise<void> {
       /** false while the run is going (or if it was interrupted): `results` holds the sections done so far. */
       complete,
       durationS: Math.round((Date.now() - started) / 1000),
-      git: { commit: git('rev-parse --short HEAD'), dirty: git('status --porcelain -- cluster frontend/src shared launcher') !== '' },
+      git: checkout,
       machine: { ...machine, zookeeper: zkVersion, loadavgAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
       negotiatedSessionTimeoutMs: sessionTimeouts(),
       zookeeperView: options.zookeeperView !== false,
