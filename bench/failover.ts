@@ -14,6 +14,7 @@ import {
   ViewWatcher,
   cursors,
   eventTime,
+  eventsSince,
   firstOf,
   noteSessionTimeouts,
   openInstrumentedPage,
@@ -431,6 +432,8 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
   const addedWs: number[] = [];
   const spawnToRow: number[] = [];
   const pageWork: number[] = [];
+  /** Where a worker kill's time goes (page rounds): click → each step, from the logs' `at`. */
+  const killPhases = { 'kill-requested (gateway)': [] as number[], 'dying (target)': [] as number[] };
   const failures: string[] = [];
 
   for (let i = 0; i < count; i++) {
@@ -440,10 +443,21 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
       const workers = before.nodes.filter((n) => n.role === 'worker');
       const victim = workers[i % workers.length]!.id;
       if (page) await resetMarks(page);
+      const gateway = cluster.gateway;
+      const from = cursors([...running(cluster), ...(gateway ? [gateway] : [])]);
       const t0 = Date.now();
       const gone = eye.waitFor((v) => !v.nodes.some((n) => n.id === victim), 10_000, `${victim} gone`);
       await kill(rig, victim, 'graceful');
       const ws = await gone;
+      if (page) {
+        const click = (await pageMarks(page)).clicks[0];
+        if (click) {
+          const requested = gateway ? eventsSince(gateway, from, (e) => e.ev === 'kill-requested' && e.target === victim)[0] : undefined;
+          const dying = [...from.keys()].flatMap((p) => eventsSince(p, from, (e) => e.ev === 'dying'))[0];
+          killPhases['kill-requested (gateway)'].push(eventTime(requested) - click.wall);
+          killPhases['dying (target)'].push(eventTime(dying) - click.wall);
+        }
+      }
       if (page) {
         const expr = `!document.querySelector('[data-testid="node-row"][data-node-id="${victim}"]')`;
         await waitInPage(page, expr, 10_000);
@@ -532,7 +546,12 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
           figure(section, 'worker crashed: click → row gone (session expired)', 'ms', crashedGone),
         ]
       : []),
-    ...(page ? [figure(section, 'worker killed: click → WebSocket client has the view', 'ms', killedWs)] : []),
+    ...(page
+      ? Object.entries(killPhases).map(([step, values]) =>
+          figure(section, `worker killed: click → ${step} (wall clock, from its log)`, 'ms', values.filter(Number.isFinite)),
+        )
+      : []),
+    ...(page ? [figure(section, 'worker killed: click → WebSocket client has the view', 'ms', killedWs, { id: 'propagation.workerKilledWs' })] : []),
     figure(section, `node added: znode created → ${eye2} (as candidate)`, 'ms', added, { targets }),
     figure(section, `node added: znode created → ${eye2} as worker`, 'ms', addedWorker, { targets }),
     ...(page ? [figure(section, 'node added: znode created → WebSocket client has the row', 'ms', addedWs)] : []),
