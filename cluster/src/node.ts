@@ -77,11 +77,11 @@ export class ClusterNode {
    * watches: nothing is published from it until it becomes the acting period's observer.
    */
   private syncStandby(): void {
-    const { nextInLine, role, connected, acting, electionZnode, lifecycle } = this.election.state;
+    const { nextInLine, role, acting, electionZnode } = this.election.state;
     if (acting) return; // startActing takes the standby over ('state' is emitted before 'acting')
     // Next in line, or elected and writing the coordinators entry (the reads overlap that write).
     const next = role === 'leader' || (role === 'worker' && nextInLine);
-    const wanted = next && connected && lifecycle === 'running' && !this.dying ? electionZnode : null;
+    const wanted = next && this.fitToLead ? electionZnode : null;
     if (this.standby && this.standby.leader === wanted) return;
     this.standby?.stop();
     this.standby = null;
@@ -108,8 +108,8 @@ export class ClusterNode {
    * instead of being refused (StreamHub.park); it is refused if acting does not follow.
    */
   get aboutToAct(): boolean {
-    const { acting, role, earlyEntry, connected, lifecycle } = this.election.state;
-    return !acting && (role === 'leader' || earlyEntry !== 'none') && connected && lifecycle === 'running' && !this.dying;
+    const { acting, role, earlyEntry } = this.election.state;
+    return !acting && (role === 'leader' || earlyEntry !== 'none') && this.fitToLead;
   }
 
   /**
@@ -117,8 +117,17 @@ export class ClusterNode {
    * stream (STANDBY_STREAM_QUERY) may wait here for that.
    */
   get nextInLine(): boolean {
-    const { acting, role, nextInLine, connected, lifecycle } = this.election.state;
-    return !acting && role === 'worker' && nextInLine && connected && lifecycle === 'running' && !this.dying;
+    const { acting, role, nextInLine } = this.election.state;
+    return !acting && role === 'worker' && nextInLine && this.fitToLead;
+  }
+
+  /**
+   * Connected to ZooKeeper, its election running, and not being killed: only such a node keeps a
+   * standby view, lets a stream wait for it to act, or holds a standby stream.
+   */
+  private get fitToLead(): boolean {
+    const { connected, lifecycle } = this.election.state;
+    return connected && lifecycle === 'running' && !this.dying;
   }
 
   get latestSnapshot(): ClusterSnapshot | null {
