@@ -9,7 +9,7 @@ import { relaxedStatePollMs, type NodeConfig } from './config.js';
 import { Election } from './election/driver.js';
 import { RecipeWatch } from './election/recipe-watch.js';
 import { ClusterObserver } from './leadership/observer.js';
-import { StreamHub } from './leadership/stream-hub.js';
+import { StreamHub, type ParkedKind } from './leadership/stream-hub.js';
 import { TakeoverLog } from './leadership/takeover.js';
 
 /** The freeze detector's tick while acting. */
@@ -65,9 +65,7 @@ export class ClusterNode {
       this.syncStandby();
       // Parked streams wait for acting; once acting cannot follow, the gateway hears so now.
       if (this.election.state.acting) return;
-      const aboutToAct = this.aboutToAct;
-      const nextInLine = this.nextInLine;
-      this.streams.refuseParked((kind) => aboutToAct || (kind === 'standby' && nextInLine));
+      this.streams.refuseParked((kind) => this.streamWait(kind === 'standby') !== null);
     });
   }
 
@@ -103,11 +101,22 @@ export class ClusterNode {
   }
 
   /**
+   * How a stream request that arrives now, while this node is not acting, waits for it to act
+   * (StreamHub.park), or null: refused. About to act, any stream waits for acting; next in line,
+   * a standby stream (`standbyAsked`, STANDBY_STREAM_QUERY) waits as long as this node stays so.
+   * Asked again on every election change for the streams already parked: refused once null.
+   */
+  streamWait(standbyAsked: boolean): ParkedKind | null {
+    if (this.aboutToAct) return 'acting';
+    return standbyAsked && this.nextInLine ? 'standby' : null;
+  }
+
+  /**
    * Won the election (lowest, ownership confirmed), or next in line with the coordinators entry
    * written ahead of the decision, but not acting yet. A stream request now waits for acting
    * instead of being refused (StreamHub.park); it is refused if acting does not follow.
    */
-  get aboutToAct(): boolean {
+  private get aboutToAct(): boolean {
     const { acting, role, earlyEntry } = this.election.state;
     return !acting && (role === 'leader' || earlyEntry !== 'none') && this.fitToLead;
   }
@@ -116,7 +125,7 @@ export class ClusterNode {
    * Right behind the leader, so this node acts next if the leader goes: the gateway's standby
    * stream (STANDBY_STREAM_QUERY) may wait here for that.
    */
-  get nextInLine(): boolean {
+  private get nextInLine(): boolean {
     const { acting, role, nextInLine } = this.election.state;
     return !acting && role === 'worker' && nextInLine && this.fitToLead;
   }
