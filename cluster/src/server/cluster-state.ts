@@ -50,7 +50,7 @@ export function clusterStateRoutes(node: ClusterNode): FastifyPluginAsync {
         if (acting) node.streams.subscribe(reply.raw);
         else if (wait === 'standby') {
           request.log.info({ ev: 'stream-standby', znode: node.election.state.electionZnode }, 'a gateway waits here on a standby stream');
-          node.streams.park(reply.raw, refuseStream, 'standby', null);
+          node.streams.park(reply.raw, refuseStream, 'standby');
         } else node.streams.park(reply.raw, refuseStream);
       },
     );
