@@ -9,7 +9,7 @@ import { relaxedStatePollMs, type NodeConfig } from './config.js';
 import { Election } from './election/driver.js';
 import { RecipeWatch } from './election/recipe-watch.js';
 import { ClusterObserver } from './leadership/observer.js';
-import { StreamHub } from './leadership/stream-hub.js';
+import { StreamHub, type ParkedKind } from './leadership/stream-hub.js';
 import { TakeoverLog } from './leadership/takeover.js';
 
 /** The freeze detector's tick while acting. */
@@ -65,9 +65,7 @@ export class ClusterNode {
       this.syncStandby();
       // Parked streams wait for acting; once acting cannot follow, the gateway hears so now.
       if (this.election.state.acting) return;
-      const aboutToAct = this.aboutToAct;
-      const nextInLine = this.nextInLine;
-      this.streams.refuseParked((kind) => aboutToAct || (kind === 'standby' && nextInLine));
+      this.streams.refuseParked((kind) => this.streamWait(kind === 'standby') !== null);
     });
   }
 
@@ -77,11 +75,11 @@ export class ClusterNode {
    * watches: nothing is published from it until it becomes the acting period's observer.
    */
   private syncStandby(): void {
-    const { nextInLine, role, connected, acting, electionZnode, lifecycle } = this.election.state;
+    const { nextInLine, role, acting, electionZnode } = this.election.state;
     if (acting) return; // startActing takes the standby over ('state' is emitted before 'acting')
     // Next in line, or elected and writing the coordinators entry (the reads overlap that write).
     const next = role === 'leader' || (role === 'worker' && nextInLine);
-    const wanted = next && connected && lifecycle === 'running' && !this.dying ? electionZnode : null;
+    const wanted = next && this.fitToLead ? electionZnode : null;
     if (this.standby && this.standby.leader === wanted) return;
     this.standby?.stop();
     this.standby = null;
@@ -103,22 +101,42 @@ export class ClusterNode {
   }
 
   /**
+   * How a stream request that arrives now, while this node is not acting, waits for it to act
+   * (StreamHub.park), or null: refused. About to act, any stream waits for acting; next in line,
+   * a standby stream (`standbyAsked`, STANDBY_STREAM_QUERY) waits as long as this node stays so.
+   * Asked again on every election change for the streams already parked: refused once null.
+   */
+  streamWait(standbyAsked: boolean): ParkedKind | null {
+    if (this.aboutToAct) return 'acting';
+    return standbyAsked && this.nextInLine ? 'standby' : null;
+  }
+
+  /**
    * Won the election (lowest, ownership confirmed), or next in line with the coordinators entry
    * written ahead of the decision, but not acting yet. A stream request now waits for acting
    * instead of being refused (StreamHub.park); it is refused if acting does not follow.
    */
-  get aboutToAct(): boolean {
-    const { acting, role, earlyEntry, connected, lifecycle } = this.election.state;
-    return !acting && (role === 'leader' || earlyEntry !== 'none') && connected && lifecycle === 'running' && !this.dying;
+  private get aboutToAct(): boolean {
+    const { acting, role, earlyEntry } = this.election.state;
+    return !acting && (role === 'leader' || earlyEntry !== 'none') && this.fitToLead;
   }
 
   /**
    * Right behind the leader, so this node acts next if the leader goes: the gateway's standby
    * stream (STANDBY_STREAM_QUERY) may wait here for that.
    */
-  get nextInLine(): boolean {
-    const { acting, role, nextInLine, connected, lifecycle } = this.election.state;
-    return !acting && role === 'worker' && nextInLine && connected && lifecycle === 'running' && !this.dying;
+  private get nextInLine(): boolean {
+    const { acting, role, nextInLine } = this.election.state;
+    return !acting && role === 'worker' && nextInLine && this.fitToLead;
+  }
+
+  /**
+   * Connected to ZooKeeper, its election running, and not being killed: only such a node keeps a
+   * standby view, lets a stream wait for it to act, or holds a standby stream.
+   */
+  private get fitToLead(): boolean {
+    const { connected, lifecycle } = this.election.state;
+    return connected && lifecycle === 'running' && !this.dying;
   }
 
   get latestSnapshot(): ClusterSnapshot | null {

@@ -11,25 +11,30 @@ const ENTRY = `${COORDINATORS_REGISTRY_PATH}/${LEADER}`;
 /**
  * A ZooKeeper that lists one leader and answers every read at once, except the reads of the
  * leader's coordinators entry: those wait until the test answers them, so a refresh can land while
- * the listing's own read is still out.
+ * the listing's own read is still out. `listings` and each entry read's `read` are the promises
+ * the observer awaits: a test that awaits one after the observer did resumes after the observer's
+ * own continuation (a promise's reactions run in the order they were registered).
  */
 function fakeZk(coordinators: string[] = [LEADER]) {
-  const entryReads: { watcher?: Watcher; answer: () => void }[] = [];
+  const entryReads: { watcher?: Watcher; answer: () => void; read: Promise<unknown> }[] = [];
+  const listings: Promise<unknown>[] = [];
   let coordinatorsWatcher: Watcher | undefined;
   const zk = {
     getChildren(path: string, watcher?: Watcher) {
       if (path === COORDINATORS_REGISTRY_PATH) coordinatorsWatcher = watcher;
       const children = path === ELECTION_PATH ? [LEADER] : path === COORDINATORS_REGISTRY_PATH ? [...coordinators] : path === WORKERS_REGISTRY_PATH ? [] : [];
-      return Promise.resolve({ rc: ZOK, children });
+      const listed = Promise.resolve({ rc: ZOK, children });
+      listings.push(listed);
+      return listed;
     },
     getData(path: string, watcher?: Watcher) {
       if (path !== ENTRY) return Promise.resolve({ rc: ZOK, data: Buffer.from(JSON.stringify({ id: LEADER, address: '127.0.0.1:1' })) });
-      return new Promise<{ rc: number; data?: Buffer }>((resolve) => {
-        entryReads.push({
-          watcher,
-          answer: () => resolve({ rc: ZOK, data: Buffer.from(JSON.stringify({ id: LEADER, address: '127.0.0.1:1', role: 'leader' })) }),
-        });
+      let answer = (): void => {};
+      const read = new Promise<{ rc: number; data?: Buffer }>((resolve) => {
+        answer = () => resolve({ rc: ZOK, data: Buffer.from(JSON.stringify({ id: LEADER, address: '127.0.0.1:1', role: 'leader' })) });
       });
+      entryReads.push({ watcher, answer, read });
+      return read;
     },
     ensurePath: () => Promise.resolve({ rc: ZOK }),
   };
@@ -43,7 +48,7 @@ function fakeZk(coordinators: string[] = [LEADER]) {
       coordinatorsWatcher?.('child', COORDINATORS_REGISTRY_PATH);
     },
   };
-  return { zk: zk as unknown as ZkConnection, entryReads, registry };
+  return { zk: zk as unknown as ZkConnection, entryReads, listings, registry };
 }
 
 /** Lets the fake's answers and the observer's follow-up reads run. */
@@ -88,8 +93,8 @@ describe('cluster observer', () => {
     observer.stop();
   });
 
-  it('a listing with nothing new and a re-read of the same bytes make no new snapshot (each would be a view on every page)', async () => {
-    const { zk, entryReads, registry } = fakeZk();
+  it('a listing with nothing new and a re-read of the same bytes make no new snapshot (each would be a view on every page)', async (t) => {
+    const { zk, entryReads, listings, registry } = fakeZk();
     const observer = new ClusterObserver(zk, LEADER, () => undefined);
     let snapshots = 0;
     observer.on('snapshot', () => snapshots++);
@@ -98,11 +103,15 @@ describe('cluster observer', () => {
     await settle();
     entryReads[0]!.answer();
     await loaded;
+    // From here a snapshot the observer schedules waits on the mocked setImmediate, until tick(0).
+    t.mock.timers.enable({ apis: ['setImmediate'] });
     registry.relisted();
     entryReads[0]!.watcher?.('changed', ENTRY); // the data watch fires; the entry reads the same
-    await settle();
+    assert.equal(entryReads.length, 2, 'the data watch re-read the entry');
+    await listings.at(-1); // the observer has taken in the relisting
     entryReads[1]!.answer();
-    for (let turn = 0; turn < 5; turn++) await settle();
+    await entryReads[1]!.read; // and the re-read's answer
+    t.mock.timers.tick(0); // lets out any snapshot those two scheduled
     assert.equal(snapshots, 1, 'only the first snapshot');
     observer.stop();
   });

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
 import type { ClusterSnapshot } from '@zkviz/shared';
-import { StreamHub } from '../src/leadership/stream-hub.js';
+import { PARK_MS, StreamHub } from '../src/leadership/stream-hub.js';
 import { StreamSlots } from '../src/server/limits.js';
 
 /** Just enough of a ServerResponse: records what was written. */
@@ -40,7 +40,7 @@ describe('StreamHub', () => {
     const hub = new StreamHub();
     const parked = new FakeResponse();
     const refused: unknown[] = [];
-    hub.park(parked as unknown as ServerResponse, (res) => refused.push(res), 'acting', 60_000);
+    hub.park(parked as unknown as ServerResponse, (res) => refused.push(res), 'acting');
     hub.publish(snapshot(1)); // not acting: dropped
     assert.deepEqual(parked.lines, []);
     hub.open({ id: 'x', fencingToken: 1 });
@@ -58,10 +58,10 @@ describe('StreamHub', () => {
     const late = new FakeResponse();
     const gone = new FakeResponse();
     const refused: unknown[] = [];
-    hub.park(late as unknown as ServerResponse, (res) => refused.push(res), 'acting', 1000);
-    hub.park(gone as unknown as ServerResponse, (res) => refused.push(res), 'acting', 1000);
+    hub.park(late as unknown as ServerResponse, (res) => refused.push(res), 'acting');
+    hub.park(gone as unknown as ServerResponse, (res) => refused.push(res), 'acting');
     gone.emit('close');
-    t.mock.timers.tick(1000);
+    t.mock.timers.tick(PARK_MS);
     assert.deepEqual(refused, [late]);
     hub.open({ id: 'x', fencingToken: 1 });
     assert.equal(hub.size, 0, 'neither the refused nor the closed one is subscribed');
@@ -74,11 +74,11 @@ describe('StreamHub', () => {
     const a = new FakeResponse();
     const b = new FakeResponse();
     const refused: unknown[] = [];
-    hub.park(a as unknown as ServerResponse, (res) => refused.push(res), 'acting', 1000);
-    hub.park(b as unknown as ServerResponse, (res) => refused.push(res), 'acting', 1000);
+    hub.park(a as unknown as ServerResponse, (res) => refused.push(res), 'acting');
+    hub.park(b as unknown as ServerResponse, (res) => refused.push(res), 'acting');
     hub.refuseParked();
     assert.deepEqual(refused, [a, b], 'refused before their timers');
-    t.mock.timers.tick(1000);
+    t.mock.timers.tick(PARK_MS);
     assert.equal(refused.length, 2, 'their timers refuse nobody twice');
     hub.open({ id: 'x', fencingToken: 1 });
     assert.equal(hub.size, 0);
@@ -91,8 +91,8 @@ describe('StreamHub', () => {
     const standby = new FakeResponse();
     const early = new FakeResponse();
     const refused: unknown[] = [];
-    hub.park(standby as unknown as ServerResponse, (res) => refused.push(res), 'standby', null);
-    hub.park(early as unknown as ServerResponse, (res) => refused.push(res), 'acting', 1000);
+    hub.park(standby as unknown as ServerResponse, (res) => refused.push(res), 'standby');
+    hub.park(early as unknown as ServerResponse, (res) => refused.push(res), 'acting');
     assert.equal(standby.flushed, true, 'a standby is answered at once (its head), and told nothing more');
     assert.equal(early.heads, 0, 'an acting park is answered only by acting or its refusal');
     hub.refuseParked((kind) => kind === 'standby'); // still next in line, no longer about to act
@@ -109,7 +109,7 @@ describe('StreamHub', () => {
     const hub = new StreamHub();
     const standby = new FakeResponse();
     const refused: unknown[] = [];
-    hub.park(standby as unknown as ServerResponse, (res) => refused.push(res), 'standby', null);
+    hub.park(standby as unknown as ServerResponse, (res) => refused.push(res), 'standby');
     hub.refuseParked(() => false);
     assert.deepEqual(refused, [standby]);
     hub.open({ id: 'x', fencingToken: 1 });

@@ -113,38 +113,55 @@ export function pickRegisteredLeader(children: Iterable<string>, readOf: (name: 
   return { leader: null, skipped };
 }
 
-/** The few ZooKeeper reads registeredLeader needs (a ZkConnection fits; so does a test fake). */
+/** The few ZooKeeper reads listRegistry needs (a ZkConnection fits; so does a test fake). */
 export interface RegistryReads {
-  getChildren(path: string): Promise<{ rc: number; children?: string[] }>;
+  getChildren(path: string, watcher?: () => void): Promise<{ rc: number; children?: string[] }>;
   getData(path: string): Promise<{ rc: number; data?: Uint8Array }>;
+}
+
+/** A listing of the coordinators registry, with the reads of its likeliest entries already sent. */
+export interface RegistryListing {
+  /** The listing's rc: ZOK, ZNONODE (no registry yet) or a connection problem. */
+  rc: number;
+  /**
+   * Reads the entries the pick still needs, newest first, stopping at the first usable one, and
+   * picks the leader. Resolves null when the listing failed or ZooKeeper could not say
+   * (connection trouble): callers treat that as "unknown", never as "nobody leads".
+   */
+  pick(): Promise<RegistryPick | null>;
 }
 
 const ZOK = 0;
 const ZNONODE = -101;
 
 /**
- * Reads the coordinators registry from ZooKeeper now (not from memory) and picks its leader.
- * `children`: a listing the caller already has (the gateway lists with a watch). Resolves null
- * when ZooKeeper could not say (connection trouble): callers treat that as "unknown", never as
- * "nobody leads". Entries are read newest first and the reading stops at the first usable one.
- * `prefetched`: reads of entries the caller sent right behind its listing, by name. ZooKeeper
- * answers a session's requests in the order sent, so such a read is no older than the listing,
- * which is all the rule asks of a read; it saves the round trip for the entry it names.
+ * Lists the coordinators registry from ZooKeeper now (not from memory), leaving `watch` on the
+ * listing when given, and sends the reads of the `likeliest` entries right behind the listing,
+ * before its answer: ZooKeeper answers a session's requests in the order sent, so such a read is
+ * no older than the listing, which is all the rule asks of a read, and the pick needs no second
+ * round trip when the newest usable entry is one of them.
  */
-export async function registeredLeader(
+export async function listRegistry(zk: RegistryReads, likeliest: readonly string[] = [], watch?: () => void): Promise<RegistryListing> {
+  // Both sent before the first await, in this order.
+  const listed = zk.getChildren(COORDINATORS_REGISTRY_PATH, watch);
+  const prefetched = new Map(likeliest.map((name) => [name, zk.getData(`${COORDINATORS_REGISTRY_PATH}/${name}`)] as const));
+  const { rc, children } = await listed;
+  return { rc, pick: async () => (rc === ZOK && children ? pickFromListing(zk, children, prefetched) : null) };
+}
+
+/** listRegistry and its pick in one: the registered leader now, or null when ZooKeeper could not say. */
+export async function registeredLeader(zk: RegistryReads, likeliest: readonly string[] = []): Promise<RegistryPick | null> {
+  return (await listRegistry(zk, likeliest)).pick();
+}
+
+async function pickFromListing(
   zk: RegistryReads,
-  children?: readonly string[],
-  prefetched?: ReadonlyMap<string, ReturnType<RegistryReads['getData']>>,
+  names: readonly string[],
+  prefetched: ReadonlyMap<string, ReturnType<RegistryReads['getData']>>,
 ): Promise<RegistryPick | null> {
-  let names = children;
-  if (names === undefined) {
-    const listed = await zk.getChildren(COORDINATORS_REGISTRY_PATH);
-    if (listed.rc !== ZOK || !listed.children) return null;
-    names = listed.children;
-  }
   const reads = new Map<string, RegistryEntryRead | undefined>();
   for (const child of rankRegistryChildren(names).ranked) {
-    const { rc, data } = await (prefetched?.get(child.name) ?? zk.getData(`${COORDINATORS_REGISTRY_PATH}/${child.name}`));
+    const { rc, data } = await (prefetched.get(child.name) ?? zk.getData(`${COORDINATORS_REGISTRY_PATH}/${child.name}`));
     if (rc === ZNONODE) {
       reads.set(child.name, undefined); // gone already; its deletion triggers the watchers' next read
       continue;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pickRegisteredLeader, rankRegistryChildren, readRegistryEntry, registeredLeader, shortId, type RegistryReads } from '@zkviz/shared';
+import { listRegistry, pickRegisteredLeader, rankRegistryChildren, readRegistryEntry, registeredLeader, shortId, type RegistryReads } from '@zkviz/shared';
 
 const id = (seq: number, prefix = 'a') => `${prefix.repeat(32)}-n_${String(seq).padStart(10, '0')}`;
 
@@ -78,16 +78,23 @@ describe('pickRegisteredLeader / registeredLeader', () => {
     );
   });
 
-  function fakeZk(children: Record<string, string | number>): RegistryReads & { reads: string[] } {
+  /** `sent` records every request in the order sent, `reads` the entry reads alone. */
+  function fakeZk(children: Record<string, string | number>): RegistryReads & { reads: string[]; sent: string[] } {
     const reads: string[] = [];
+    const sent: string[] = [];
     return {
       reads,
-      getChildren: async () => ({ rc: 0, children: Object.keys(children) }),
-      getData: async (path) => {
+      sent,
+      getChildren: (path) => {
+        sent.push(`list ${path}`);
+        return Promise.resolve({ rc: 0, children: Object.keys(children) });
+      },
+      getData: (path) => {
+        sent.push(`get ${path.slice(-13)}`);
         reads.push(path);
         const value = children[path.slice(path.lastIndexOf('/') + 1)];
-        if (typeof value === 'number') return { rc: value };
-        return { rc: 0, data: new TextEncoder().encode(value) };
+        if (typeof value === 'number') return Promise.resolve({ rc: value });
+        return Promise.resolve({ rc: 0, data: new TextEncoder().encode(value) });
       },
     };
   }
@@ -102,16 +109,34 @@ describe('pickRegisteredLeader / registeredLeader', () => {
     );
   });
 
-  it('uses a read sent behind the listing instead of reading that entry again; the pick is the same', async () => {
+  it('sends the read of a likely entry right behind the listing, before its answer, and does not read it again', async () => {
     const zk = fakeZk({ [id(3)]: JSON.stringify({ address: 'h:3' }), [id(9)]: -101, [id(5)]: JSON.stringify({ address: 'h:5' }) });
-    const prefetched = new Map([[id(5), Promise.resolve({ rc: 0, data: new TextEncoder().encode(JSON.stringify({ address: 'h:5' })) })]]);
-    const pick = await registeredLeader(zk, [id(3), id(9), id(5)], prefetched);
+    const listed = listRegistry(zk, [id(5)]);
+    assert.deepEqual(zk.sent, ['list /coordinators_service_registry', 'get -n_0000000005'], 'both sent before the listing is answered');
+    const listing = await listed;
+    assert.equal(listing.rc, 0);
+    const pick = await listing.pick();
     assert.equal(pick?.leader?.id, id(5));
     assert.deepEqual(
       zk.reads.map((p) => p.slice(-13)),
-      ['-n_0000000009'],
-      'only the entry without a prefetched read is read',
+      ['-n_0000000005', '-n_0000000009'],
+      'only the entry without a read sent behind the listing is read after it',
     );
+  });
+
+  it('leaves the watch it is given on the listing', async () => {
+    const watches: unknown[] = [];
+    const zk = fakeZk({});
+    const watch = (): void => {};
+    await listRegistry({ ...zk, getChildren: (path, watcher) => (watches.push(watcher), zk.getChildren(path)) }, [], watch);
+    assert.deepEqual(watches, [watch]);
+  });
+
+  it('a failed listing picks nobody as "unknown" (null)', async () => {
+    const zk = fakeZk({});
+    const listing = await listRegistry({ ...zk, getChildren: () => Promise.resolve({ rc: -4 }) }, [id(5)]);
+    assert.equal(listing.rc, -4);
+    assert.equal(await listing.pick(), null);
   });
 
   it('says "unknown" (null), never "nobody", when ZooKeeper cannot answer', async () => {

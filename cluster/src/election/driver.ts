@@ -64,10 +64,10 @@ export class Election extends EventEmitter<ElectionEvents> {
   private queue: Command[] = [];
   private pumping = false;
   /**
-   * Last entry ZooKeeper confirmed per registry path: its status without the times (an unchanged
-   * status is not written again) and the data itself (the new leader's first snapshot uses it).
+   * Last entry data ZooKeeper confirmed per registry path: the new leader's first snapshot uses
+   * it, and a status that is the same without the times (withoutTimes) is not written again.
    */
-  private written = new Map<string, { status: string; data: string }>();
+  private written = new Map<string, string>();
   /**
    * Epoch ms of the latest fires of an election watch (the predecessor's deletion, or /election's
    * children under `herd`), newest last: what woke this node. The gateway reads them to count the
@@ -118,7 +118,7 @@ export class Election extends EventEmitter<ElectionEvents> {
   /** Epoch ms of the latest election-watch fires, oldest first (at most WAKEUPS_KEPT). */
   /** The data of our entry in `registry` as ZooKeeper last confirmed it, or null (none, or not in this session). */
   writtenEntry(registry: Registry, znode: string): string | null {
-    return this.written.get(`${REGISTRY_PATHS[registry]}/${znode}`)?.data ?? null;
+    return this.written.get(`${REGISTRY_PATHS[registry]}/${znode}`) ?? null;
   }
 
   get wokenAt(): readonly number[] {
@@ -302,7 +302,7 @@ export class Election extends EventEmitter<ElectionEvents> {
         // `sent` lets the bench split the write's time: in the node before it goes out, or after.
         const sent = Date.now();
         const { rc } = await this.zk.create(path, data, ZOO_EPHEMERAL);
-        if (rc === ZOK) this.written.set(path, { status: withoutTimes(data), data });
+        if (rc === ZOK) this.written.set(path, data);
         this.log('registry-register', { registry: command.registry, znode: command.znode, rc: rcName(rc), sent, ...(command.early ? { early: true } : {}) });
         this.dispatch({ type: 'registered', sessionId: command.sessionId, registry: command.registry, rc });
         return;
@@ -321,10 +321,10 @@ export class Election extends EventEmitter<ElectionEvents> {
         if (this.stale(command)) return;
         const path = `${REGISTRY_PATHS[command.registry]}/${command.znode}`;
         const data = this.statusJson(command.znode, command.status);
-        const status = withoutTimes(data);
-        if (this.written.get(path)?.status === status) return;
+        const written = this.written.get(path);
+        if (written !== undefined && withoutTimes(written) === withoutTimes(data)) return;
         const { rc } = await this.zk.setData(path, data);
-        if (rc === ZOK) this.written.set(path, { status, data });
+        if (rc === ZOK) this.written.set(path, data);
         return;
       }
       case 'delete': {

@@ -35,8 +35,6 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
   private readonly observed: ObservedCluster = { election: new Map(), coordinators: new Map(), workers: new Map() };
   /** Registry entry reads in flight, by path: each arms a data watch, and one per entry is enough. */
   private readonly entryReads = new Map<string, Promise<void>>();
-  /** The bytes each registry entry last held, by path: a re-read of the same bytes changes nothing. */
-  private readonly entryData = new Map<string, string>();
 
   constructor(
     private readonly zk: ZkConnection,
@@ -93,10 +91,9 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     const entries = this.observed.coordinators;
     if (entries.get(this.leader)?.ok) return this.schedule();
     const path = `${COORDINATORS_REGISTRY_PATH}/${this.leader}`;
-    const own = written === null ? null : readRegistryEntry(this.leader, written);
+    const own = written === null ? null : { ...readRegistryEntry(this.leader, written), raw: written };
     if (own?.ok) {
       entries.set(this.leader, own);
-      this.entryData.set(path, written!);
       // Listed but not read yet: that read arms the data watch; else one of our own does.
       if (!this.entryReads.has(path)) void this.watchEntry(COORDINATORS_REGISTRY_PATH, this.leader, entries);
       return this.schedule();
@@ -179,7 +176,6 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     for (const name of [...entries.keys()]) {
       if (present.has(name)) continue;
       entries.delete(name);
-      this.entryData.delete(`${path}/${name}`);
       changed = true;
     }
     const fresh = [...present].filter((name) => !entries.has(name));
@@ -210,11 +206,11 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     const raw = data?.toString('utf8') ?? '';
     const key = `${path}/${name}`;
     // The same bytes again (our own entry, seeded from our create; a data watch re-armed): no new snapshot.
-    if (this.entryData.get(key) === raw && entries.get(name)?.ok) return;
+    const last = entries.get(name);
+    if (last?.ok && last.raw === raw) return;
     const read = readRegistryEntry(name, data);
     if (!read.ok) this.log('zk-garbage', { path: key, what: 'registry entry data', reason: read.reason });
-    this.entryData.set(key, raw);
-    entries.set(name, read);
+    entries.set(name, { ...read, raw });
     this.schedule();
   }
 }

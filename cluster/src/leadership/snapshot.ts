@@ -16,8 +16,11 @@ import {
   type RegistryEntryRead,
 } from '@zkviz/shared';
 
-/** A registry child: its verdict once its data is read, null until then. */
-export type ObservedEntry = RegistryEntryRead | null;
+/**
+ * A registry child: null until its data is read; then its verdict and the data it was read from
+ * (`raw`, as text: a re-read of the same bytes changes nothing).
+ */
+export type ObservedEntry = (RegistryEntryRead & { raw: string }) | null;
 
 export interface ObservedCluster {
   /** Election children (names) with their create-time data, if read yet. */

@@ -69,18 +69,18 @@ export class StreamHub {
    * reads the registry as soon as our coordinators entry exists, which can be before our own
    * answer to that create arrives. It waits here, silent, instead of being refused (the refusal
    * costs the gateway a retry backoff, on the failover's critical path). `open` makes it a
-   * subscriber; `refuseParked` (acting will not follow) or `ms` without acting refuses it as
-   * before (`ms` null: no timer, for a standby stream). Nothing is written to it before acting
-   * starts, so it says nothing a leader would say.
+   * subscriber; `refuseParked` (acting will not follow) or PARK_MS without acting refuses it as
+   * before (a standby stream has no timer: it waits as long as its node stays next in line).
+   * Nothing is written to it before acting starts, so it says nothing a leader would say.
    */
-  park(res: ServerResponse, refuse: (res: ServerResponse) => void, kind: ParkedKind = 'acting', ms: number | null = PARK_MS): void {
+  park(res: ServerResponse, refuse: (res: ServerResponse) => void, kind: ParkedKind = 'acting'): void {
     const timer =
-      ms === null
+      kind === 'standby'
         ? null
         : setTimeout(() => {
             if (!this.parked.delete(res)) return;
             refuse(res);
-          }, ms);
+          }, PARK_MS);
     timer?.unref();
     // A standby waits as long as its node stays next in line: answer now, so the gateway knows the
     // request arrived (its connect bound ends at the answer) while nothing is said until acting.

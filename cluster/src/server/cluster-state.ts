@@ -43,14 +43,14 @@ export function clusterStateRoutes(node: ClusterNode): FastifyPluginAsync {
         const acting = node.leadership !== null;
         // A standby stream (the gateway connecting ahead to the node next in line) waits as long as
         // this node stays next in line; any other stream only between winning and acting.
-        const standby = !acting && !node.aboutToAct && request.query[STANDBY_STREAM_QUERY] === '1' && node.nextInLine;
-        if (!acting && !node.aboutToAct && !standby) return sendError(reply, 503, 'not_leader', 'this node is not acting as leader');
+        const wait = acting ? null : node.streamWait(request.query[STANDBY_STREAM_QUERY] === '1');
+        if (!acting && !wait) return sendError(reply, 503, 'not_leader', 'this node is not acting as leader');
         reply.hijack();
         app.admitStream(request, reply.raw);
         if (acting) node.streams.subscribe(reply.raw);
-        else if (standby) {
+        else if (wait === 'standby') {
           request.log.info({ ev: 'stream-standby', znode: node.election.state.electionZnode }, 'a gateway waits here on a standby stream');
-          node.streams.park(reply.raw, refuseStream, 'standby', null);
+          node.streams.park(reply.raw, refuseStream, 'standby');
         } else node.streams.park(reply.raw, refuseStream);
       },
     );

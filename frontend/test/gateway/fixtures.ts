@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import type { ClusterSnapshot, LeaderKillRequest, LeaderStreamMessage, NodeClaim } from '@zkviz/shared';
 import type { DiscoveryEvents, LeaderDiscovery } from '../../src/gateway/discovery/types.js';
 import type { RegisteredLeader } from '@zkviz/shared';
-import type { LeaderClient, LeaderReply } from '../../src/gateway/leader-client/kill-client.js';
+import type { JsonReply } from '@zkviz/shared/net';
+import type { LeaderClient } from '../../src/gateway/leader-client/kill-client.js';
 import type { StreamConnector, StreamHandlers } from '../../src/gateway/leader-client/stream-client.js';
 
 /** The /election incarnation the fakes announce unless a test wipes ZooKeeper. */
@@ -94,8 +95,8 @@ export class FakeStreams {
 
 export class FakeLeaderClient implements LeaderClient {
   readonly calls: Array<{ address: string; request: LeaderKillRequest }> = [];
-  constructor(private readonly answer: (request: LeaderKillRequest) => LeaderReply | Error) {}
-  async kill(address: string, request: LeaderKillRequest): Promise<LeaderReply> {
+  constructor(private readonly answer: (request: LeaderKillRequest) => JsonReply | Error) {}
+  async kill(address: string, request: LeaderKillRequest): Promise<JsonReply> {
     this.calls.push({ address, request });
     const result = this.answer(request);
     if (result instanceof Error) throw result;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LeaderKillRequest } from '@zkviz/shared';
 import { buildGateway, type Gateway } from '../../src/gateway/app.js';
-import type { LeaderReply } from '../../src/gateway/leader-client/kill-client.js';
+import type { JsonReply } from '@zkviz/shared/net';
 import { FakeDiscovery, FakeLeaderClient, FakeStreams, registered, snapshotMsg } from './fixtures.js';
 
 export interface Harness extends Gateway {
@@ -25,7 +25,7 @@ export function fakePageDir(): string {
 
 export async function buildHarness(
   options: {
-    answer?: (r: LeaderKillRequest) => LeaderReply | Error;
+    answer?: (r: LeaderKillRequest) => JsonReply | Error;
     staticDir?: string;
     allowedOrigins?: string[];
     rateLimit?: number;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineSplitter, parseAddress, parseStreamLine } from '../../src/gateway/leader-client/messages.js';
+import { parseAddress } from '@zkviz/shared/net';
+import { LineSplitter, parseStreamLine } from '../../src/gateway/leader-client/messages.js';
 import { parseClientMessage } from '../../src/gateway/ws/client-messages.js';
 import { isOriginAllowed } from '../../src/gateway/ws/origin.js';
 import { heartbeatMsg, snapshot, snapshotMsg } from './fixtures.js';

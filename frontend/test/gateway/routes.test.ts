@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClusterView } from '@zkviz/shared';
-import { LeaderUnreachableError } from '../../src/gateway/leader-client/kill-client.js';
+import { PeerUnreachableError } from '@zkviz/shared/net';
 import { mapLeaderReply } from '../../src/gateway/routes/kill.js';
 import { nodeId } from './fixtures.js';
 import { buildHarness, fakePageDir, type Harness } from './gateway-harness.js';
@@ -127,8 +127,8 @@ describe('POST /api/nodes/:id/kill', () => {
     { name: 'maps the leader’s 503', answer: () => ({ statusCode: 503, body: { error: 'not_leader', message: 'x' } }), status: 503, error: 'no_leader' },
     { name: 'maps the leader’s 409', answer: () => ({ statusCode: 409, body: { error: 'stale_leader' } }), status: 409, error: 'stale_leader' },
     { name: 'maps the leader’s 502', answer: () => ({ statusCode: 502, body: null }), status: 502, error: 'target_unreachable' },
-    { name: 'reports an unreachable leader', answer: () => new LeaderUnreachableError('ECONNREFUSED', false), status: 502, error: 'leader_unreachable' },
-    { name: 'reports a leader timeout', answer: () => new LeaderUnreachableError('timeout', true), status: 504, error: 'leader_timeout' },
+    { name: 'reports an unreachable leader', answer: () => new PeerUnreachableError('ECONNREFUSED', false), status: 502, error: 'leader_unreachable' },
+    { name: 'reports a leader timeout', answer: () => new PeerUnreachableError('timeout', true), status: 504, error: 'leader_timeout' },
   ];
 
   for (const c of cases) {

@@ -91,11 +91,22 @@ describe('leader stream client', () => {
     }
   });
 
-  it('a refused standby stream reports down once and does not retry', async () => {
-    const downs = new MessageQueue<string>();
+  it('a refused standby stream reports down once and does not retry', async (t) => {
+    // The retry timer is mocked: time is moved far past any backoff at once, and the requests
+    // the client sent are counted, not raced against another client's.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const sent = t.mock.method(http, 'get');
+    const downs: string[] = [];
+    const down = new MessageQueue<string>();
     const standby = new LeaderStreamClient(
       registered(4, port),
-      { onMessage: () => {}, onDown: (r) => downs.push(r) },
+      {
+        onMessage: () => {},
+        onDown: (r) => {
+          downs.push(r);
+          down.push(r);
+        },
+      },
       { clusterToken: null, log: silent, minBackoffMs: 1 },
       true,
     );
@@ -104,17 +115,10 @@ describe('leader stream client', () => {
       const { res } = await requests.next();
       res.writeHead(503, { 'content-type': 'application/json' });
       res.end('{"error":"not_leader","message":"x"}');
-      assert.equal(await downs.next(), 'leader answered 503');
-      // A plain client started now: the next request to arrive is its own, not a standby retry.
-      const plain = new LeaderStreamClient(registered(4, port), { onMessage: () => {}, onDown: () => {} }, { clusterToken: null, log: silent });
-      plain.start();
-      try {
-        const next = await requests.next();
-        assert.equal(next.req.url, NODE_ROUTES.clusterStream);
-        next.res.destroy();
-      } finally {
-        plain.stop();
-      }
+      assert.equal(await down.next(), 'leader answered 503');
+      t.mock.timers.tick(60_000); // a retry, had one been scheduled, is sent within this
+      assert.equal(sent.mock.callCount(), 1, 'one request: no retry');
+      assert.deepEqual(downs, ['leader answered 503'], 'down reported once');
     } finally {
       standby.stop();
     }

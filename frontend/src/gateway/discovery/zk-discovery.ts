@@ -7,7 +7,7 @@
  * liveness signal, and a stale registry read must not replace it.
  */
 import { EventEmitter } from 'node:events';
-import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, parseElectionZnode, registeredLeader, type RegisteredLeader } from '@zkviz/shared';
+import { COORDINATORS_REGISTRY_PATH, ELECTION_PATH, listRegistry, parseElectionZnode, type RegisteredLeader, type RegistryListing } from '@zkviz/shared';
 import { ZNONODE, ZOK, isConnectionProblem, rcName, type SessionInfo, type ZkConnection } from '@zkviz/shared/zk';
 import type { FeedLog } from '../feed/types.js';
 import { electionIncarnation } from './election-incarnation.js';
@@ -88,13 +88,13 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
     const arm = !this.watchArmed;
     this.watchArmed = true;
     const electionRead = this.zk.getData(ELECTION_PATH);
-    const listed = this.zk.getChildren(this.path, arm ? this.onChildEvent : undefined);
-    // The entries most likely to be the newest (a failover's successor registering), sent behind
-    // the listing: the pick then needs no second round trip (see registeredLeader).
-    const prefetched = new Map(this.expected.map((name) => [name, this.zk.getData(`${this.path}/${name}`)] as const));
+    // The entries most likely to be the newest (a failover's successor registering) are read right
+    // behind the listing: the pick then needs no second round trip (see listRegistry).
+    const listed = listRegistry(this.zk, this.expected, arm ? this.onChildEvent : undefined);
     const election = await electionRead;
     const incarnation = election.rc === ZOK && election.stat ? electionIncarnation(election.stat) : null;
-    const { rc, children } = await listed;
+    const listing = await listed;
+    const { rc } = listing;
     if (arm && rc !== ZOK) this.watchArmed = false;
     if (this.stopped || seq !== this.readSeq) return;
 
@@ -105,13 +105,13 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
       else this.log.warn({ path: this.path, rc: rcName(created.rc) }, 'could not create registry path; will retry on reconnect');
       return;
     }
-    if (rc !== ZOK || !children) {
+    if (rc !== ZOK) {
       // A connection problem: the next `connected` triggers a fresh read.
       if (!isConnectionProblem(rc)) this.log.warn({ path: this.path, rc: rcName(rc) }, 'registry read failed');
       return;
     }
 
-    const leader = await this.pickLeader(children, prefetched);
+    const leader = await this.pickLeader(listing);
     if (leader === undefined || this.stopped || seq !== this.readSeq) return;
     this.emit('registry', leader, incarnation);
   }
@@ -127,8 +127,8 @@ export class ZkLeaderDiscovery extends EventEmitter<DiscoveryEvents> implements 
   }
 
   /** The registered leader (shared/src/registry.ts); null when there is none; undefined when the read was cut short. */
-  private async pickLeader(children: string[], prefetched: ReadonlyMap<string, ReturnType<ZkConnection['getData']>>): Promise<RegisteredLeader | null | undefined> {
-    const pick = await registeredLeader(this.zk, children, prefetched);
+  private async pickLeader(listing: RegistryListing): Promise<RegisteredLeader | null | undefined> {
+    const pick = await listing.pick();
     if (!pick) return undefined;
     for (const { name, reason } of pick.skipped) {
       if (!parseElectionZnode(name)) {

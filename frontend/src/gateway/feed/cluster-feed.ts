@@ -9,7 +9,6 @@ import {
   type ClusterView,
   type FailoverRecord,
   type KillMode,
-  type LeaderStreamMessage,
   type Recipe,
   type RegisteredLeader,
   type SlotRecord,
@@ -20,6 +19,7 @@ import type { LeaderDiscovery } from '../discovery/types.js';
 import type { StreamConnector, StreamHandle } from '../leader-client/stream-client.js';
 import { slotEvents, withSlots } from '../slots/view.js';
 import { EventHistory, killRequestedEvent } from './events.js';
+import { StandbyStream } from './standby-stream.js';
 import { applyInput, initialTrackerState, type TrackerInput, type TrackerState } from './leader-tracker.js';
 import type { FeedLog } from './types.js';
 
@@ -40,13 +40,11 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
   private readonly failovers = new FailoverRecorder();
   private stream: { leader: RegisteredLeader; handle: StreamHandle } | null = null;
   /**
-   * A stream opened ahead to the node next in line (see `followSuccessor`), with the latest
-   * snapshot it sent: held, never applied, until the registry names that node. Then it becomes
-   * `stream` with no new connection, and the held snapshot goes through the same fencing as any.
+   * A stream opened ahead to the node next in line (see `followSuccessor`), or the last one if it
+   * ended unadopted. Once the registry names its node it becomes `stream` with no new connection,
+   * and the snapshot it held goes through the same fencing as any.
    */
-  private standby: { leader: RegisteredLeader; handle: StreamHandle; held: LeaderStreamMessage | null } | null = null;
-  /** The standby that ended unadopted (refused: not next in line after all), not reopened while its leader leads. */
-  private standbyEnded: { id: string; under: string | null } | null = null;
+  private standby: StandbyStream | null = null;
   private started = false;
   /** What the slot supervisors published (null until first read); joined into every view. */
   private slots: SlotRecord[] | null = null;
@@ -100,8 +98,7 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     this.discovery.stop();
     this.stream?.handle.stop();
     this.stream = null;
-    this.standby?.handle.stop();
-    this.standby = null;
+    this.stopStandby();
   }
 
   /** The latest ZooKeeperView, or null when the view is off or not read yet. */
@@ -171,13 +168,21 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     if (!wanted || !this.started) return;
     const via = wanted.id;
     const standby = this.standby;
-    if (standby && standby.leader.id === wanted.id && standby.leader.address === wanted.address) {
+    if (standby?.waitsFor(wanted)) {
       // Connected ahead: the registry names the node we have a stream to. Adopt it, and apply what
       // it already sent (the tracker fences it as it fences every message).
       this.standby = null;
-      this.stream = { leader: wanted, handle: standby.handle };
-      standby.handle.adopt();
-      if (standby.held) this.apply({ type: 'stream-message', via, message: standby.held });
+      const { handle } = standby;
+      this.stream = { leader: wanted, handle };
+      const held = standby.adopt({
+        onMessage: (message) => {
+          if (this.stream?.handle === handle) this.apply({ type: 'stream-message', via, message });
+        },
+        onDown: (reason) => {
+          if (this.stream?.handle === handle) this.apply({ type: 'stream-down', via, reason });
+        },
+      });
+      if (held) this.apply({ type: 'stream-message', via, message: held });
       return;
     }
     const handle = this.connectStream(wanted, {
@@ -201,30 +206,18 @@ export class ClusterFeed extends EventEmitter<FeedEvents> {
     const at = view.nodes.findIndex((n) => n.id === view.leader);
     const next = at >= 0 ? view.nodes[at + 1] : undefined;
     const wanted = next && next.role === 'worker' && next.address ? { id: next.id, fencingToken: next.sequence, address: next.address } : null;
-    const current = this.standby?.leader;
-    if (current && wanted && current.id === wanted.id && current.address === wanted.address) return;
-    this.standby?.handle.stop();
+    if (wanted && this.standby?.waitsFor(wanted)) return;
+    this.stopStandby();
+    // A standby that ended unadopted is kept as a record until another one opens.
+    if (!wanted || this.standby?.refusedBehind(wanted.id, view.leader)) return;
+    this.standby = new StandbyStream(wanted, view.leader, this.connectStandby);
+  }
+
+  /** Stops a standby still waiting; one that ended unadopted needs no stop and stays as a record. */
+  private stopStandby(): void {
+    if (!this.standby?.waiting) return;
+    this.standby.stop();
     this.standby = null;
-    if (!wanted || (this.standbyEnded?.id === wanted.id && this.standbyEnded.under === view.leader)) return;
-    this.standbyEnded = null;
-    const entry: { leader: RegisteredLeader; handle: StreamHandle; held: LeaderStreamMessage | null } = { leader: wanted, handle: null!, held: null };
-    entry.handle = this.connectStandby(
-      wanted,
-      {
-        onMessage: (message) => {
-          if (this.stream?.handle === entry.handle) this.apply({ type: 'stream-message', via: wanted.id, message });
-          else if (this.standby === entry && message.type === 'snapshot') entry.held = message;
-        },
-        onDown: (reason) => {
-          if (this.stream?.handle === entry.handle) return this.apply({ type: 'stream-down', via: wanted.id, reason });
-          if (this.standby !== entry) return;
-          this.standby = null;
-          this.standbyEnded = { id: wanted.id, under: view.leader };
-        },
-      },
-      { standby: true },
-    );
-    this.standby = entry;
   }
 
   private apply(input: TrackerInput): void {

@@ -2,16 +2,10 @@
 import { CLUSTER_TOKEN_HEADER, NODE_ROUTES, type LeaderKillRequest } from '@zkviz/shared';
 import { postJson, type JsonReply } from '@zkviz/shared/net';
 
-/** The leader's answer. */
-export type LeaderReply = JsonReply;
-
 export interface LeaderClient {
-  /** Resolves with the leader's answer; rejects only when the leader could not be reached or timed out. */
-  kill(leaderAddress: string, request: LeaderKillRequest): Promise<LeaderReply>;
+  /** Resolves with the leader's answer; rejects (PeerUnreachableError) only when the leader could not be reached or timed out. */
+  kill(leaderAddress: string, request: LeaderKillRequest): Promise<JsonReply>;
 }
-
-/** The leader could not be reached, or timed out (`timedOut`). */
-export { PeerUnreachableError as LeaderUnreachableError } from '@zkviz/shared/net';
 
 /** A fixed token, or a getter for one that is learnt later (read from ZooKeeper). */
 export type ClusterTokenOption = string | null | (() => string | null);

@@ -87,6 +87,3 @@ export class LineSplitter {
     return parts.map((p) => (p.endsWith('\r') ? p.slice(0, -1) : p)).filter((p) => p.trim() !== '');
   }
 }
-
-/** Re-exported for the stream client: one parser of `host:port` (shared/net). */
-export { parseAddress } from '@zkviz/shared/net';

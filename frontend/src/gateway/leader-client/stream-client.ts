@@ -10,7 +10,8 @@ import http from 'node:http';
 import { CLUSTER_TOKEN_HEADER, NODE_ROUTES, STANDBY_STREAM_QUERY, type LeaderStreamMessage, type RegisteredLeader } from '@zkviz/shared';
 import type { FeedLog } from '../feed/types.js';
 import { resolveClusterToken, type ClusterTokenOption } from './kill-client.js';
-import { LineSplitter, parseAddress, parseStreamLine } from './messages.js';
+import { parseAddress } from '@zkviz/shared/net';
+import { LineSplitter, parseStreamLine } from './messages.js';
 
 export interface StreamHandlers {
   onMessage(message: LeaderStreamMessage): void;

@@ -20,9 +20,10 @@ import {
   type KillRequestBody,
 } from '@zkviz/shared';
 import type { ClusterFeed } from '../feed/cluster-feed.js';
-import { LeaderUnreachableError, type LeaderClient, type LeaderReply } from '../leader-client/kill-client.js';
+import type { LeaderClient } from '../leader-client/kill-client.js';
 import type { SlotDirectory, SupervisorClient } from '../slots/types.js';
 import { errorBodySchema, sendError, tokenMatches } from '@zkviz/shared/fastify';
+import { PeerUnreachableError, type JsonReply } from '@zkviz/shared/net';
 
 const killSchema = {
   params: {
@@ -64,7 +65,7 @@ function isKillAccepted(body: unknown): body is KillAccepted {
 }
 
 /** The leader's answer in the gateway's terms. Pure, so the mapping is tested table by table. */
-export function mapLeaderReply(reply: LeaderReply, target: string, mode: KillMode, leader: string): Outcome {
+export function mapLeaderReply(reply: JsonReply, target: string, mode: KillMode, leader: string): Outcome {
   const body = reply.body as Partial<ErrorBody> | null;
   switch (reply.statusCode) {
     case 200:
@@ -160,7 +161,7 @@ export const killRoutes: FastifyPluginAsync<KillRoutesOptions> = async (app, { f
         const answer = await leaderClient.kill(view.leaderAddress, { target: id, mode });
         outcome = mapLeaderReply(answer, id, mode, view.leader);
       } catch (err) {
-        const timedOut = err instanceof LeaderUnreachableError && err.timedOut;
+        const timedOut = err instanceof PeerUnreachableError && err.timedOut;
         req.log.warn({ err: String(err), leader: view.leader, target: id }, 'kill forwarding failed');
         outcome = timedOut
           ? { status: 504, body: { error: 'leader_timeout', message: 'the leader did not answer in time' } }

@@ -21,12 +21,17 @@ function nextView(source: ZooKeeperViewSource, until: (v: ZooKeeperView) => bool
   });
 }
 
-/** A started source whose fake server counts `srvr` words (one per full read), on `clock`. */
-async function startedCountingSource(clock: { now: number }) {
+/**
+ * A started source whose fake server counts `srvr` words (one per full read), on `clock`. With
+ * `laterReadsChange`, reads after the first answer as after a crash (a session has lost its
+ * connection), so the next read makes a new view that a test can await.
+ */
+async function startedCountingSource(clock: { now: number }, laterReadsChange = false) {
   const reads = { count: 0 };
   const send = async (_h: string, _p: number, word: FourLetterWord): Promise<FourLetterAnswer> => {
     if (word === 'srvr') reads.count++;
-    return { ok: true, word, text: fixture(word), ms: 0 };
+    const crashed = laterReadsChange && reads.count > 1 && ['cons', 'dump', 'wchc'].includes(word);
+    return { ok: true, word, text: fixture(crashed ? `${word}-after-crash` : word), ms: 0 };
   };
   const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000, now: () => clock.now });
   const first = nextView(source, () => true);
@@ -134,16 +139,17 @@ describe('ZooKeeperViewSource', () => {
   it('held: the same hold said again (by every view between leaders) keeps the read asked for; it happens when the hold ends', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const clock = { now: 1_000 };
-    const { source, reads } = await startedCountingSource(clock);
+    const { source, reads } = await startedCountingSource(clock, true);
     const until = clock.now + 300;
     source.holdUntil(until);
     source.requestRefresh();
     source.holdUntil(until); // the next view, still between leaders
     await new Promise((r) => setImmediate(r));
     assert.equal(reads.count, 1, 'nothing read while held');
+    const readAfterHold = nextView(source, () => true);
     clock.now = until;
     t.mock.timers.tick(300);
-    for (let turn = 0; turn < 100 && reads.count < 2; turn++) await new Promise((r) => setImmediate(r));
+    await readAfterHold;
     source.stop();
     assert.equal(reads.count, 2, "the hold's end made the read asked for while held");
   });
