@@ -118,7 +118,6 @@ export class StreamHub {
 
   publish(snapshot: ClusterSnapshot): void {
     if (!this.leader) return;
-    if (!this.latest) console.log(JSON.stringify({ ev: 'probe-first-publish', subscribers: this.subscribers.size, at: Date.now() }));
     this.latest = snapshot;
     this.broadcast({ type: 'snapshot', snapshot });
   }
