@@ -18,14 +18,20 @@ for (const [name, schema] of Object.entries(malformed)) {
   test(`a route schema with ${name} fails at start`, async () => {
     const app = Fastify(serverOptions());
     app.post('/x', { schema }, async () => ({ ok: true }));
-    await assert.rejects(app.ready());
+    await assert.rejects(async () => {
+      await app.ready();
+    });
     await app.close().catch(() => undefined);
   });
 }
 
 test('a well-formed schema starts, and still refuses what it does not allow', async () => {
   const app = Fastify(serverOptions());
-  app.post('/x', { schema: { body: { type: 'object', required: ['mode'], additionalProperties: false, properties: { mode: { enum: ['graceful'] } } } } }, async () => ({ ok: true }));
+  app.post(
+    '/x',
+    { schema: { body: { type: 'object', required: ['mode'], additionalProperties: false, properties: { mode: { enum: ['graceful'] } } } } },
+    async () => ({ ok: true }),
+  );
   await app.ready();
   try {
     assert.equal((await app.inject({ method: 'POST', url: '/x', payload: { mode: 'graceful' } })).statusCode, 200);
