@@ -19,6 +19,7 @@
 import { COORDINATORS_REGISTRY_PATH, parseElectionZnode, type ParsedElectionZnode } from './paths.js';
 import type { NodeRole, RegistryEntry } from './protocol.js';
 import { isFiniteNumber, isValidAddress, readJsonObject } from './validate.js';
+import { ZNONODE, ZOK } from './zk/codes.js';
 
 /** A registry entry as a reader may rely on it: id, sequence and address always; the rest if the writer gave it. */
 export type ParsedRegistryEntry = Pick<RegistryEntry, 'id' | 'sequence' | 'address'> & Partial<Omit<RegistryEntry, 'id' | 'sequence' | 'address'>>;
@@ -130,9 +131,6 @@ export interface RegistryListing {
    */
   pick(): Promise<RegistryPick | null>;
 }
-
-const ZOK = 0;
-const ZNONODE = -101;
 
 /**
  * Lists the coordinators registry from ZooKeeper now (not from memory), leaving `watch` on the
