@@ -73,11 +73,31 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       const totalPct = nodePct.reduce((a, b) => a + b, 0);
       const rss = pids.map((pid) => (after.get(pid)?.rssKb ?? NaN) / 1024);
       const pss = pids.map(pssMb);
+      // Which nodes are the largest: the leader holds the whole cluster's view and the streams,
+      // the next in line a warm copy of that view (the standby observer); the rest hold neither.
+      const leaderPid = settled.view.nodes.find((x) => x.id === settled.view.leader)?.pid ?? null;
+      const nextPid = settled.view.nodes.find((x) => x.watching === settled.view.leader && x.role === 'worker')?.pid ?? null;
+      const rssOf = (pid: number | null) => (pid === null ? NaN : (after.get(pid)?.rssKb ?? NaN) / 1024);
+      const rssRest = pids.filter((pid) => pid !== leaderPid && pid !== nextPid).map(rssOf);
+      // A second idle window right after the first, at the largest size: how much of the first is
+      // the start-up's after-effects (V8's memory reducer runs major GCs in the first idle tens of
+      // seconds) rather than steady idling.
+      let laterPct = NaN;
+      if (n === sizes[sizes.length - 1]) {
+        const l0 = new Map(pids.map((pid) => [pid, procSample(pid)]));
+        const lw0 = Date.now();
+        await sleep(idleS * 1000);
+        const lwall = Date.now() - lw0;
+        laterPct = pids.reduce((sum, pid) => sum + (cpuMs(l0.get(pid)!, procSample(pid)) / lwall) * 100, 0);
+      }
 
       figures.push(figure(section, 'start → settled chain in the gateway view', 'ms', [startup], { id: `nodes${n}.startup` }));
       figures.push(figure(section, 'CPU per node from exec to the settled chain', 'ms', startupCpu, { id: `nodes${n}.startupCpu` }));
       figures.push(figure(section, 'RSS per node', 'MB', rss, { targets: [{ stat: 'max', max: 60, label: '≤ 60 MB each' }], id: 'nodes.rss' }));
       figures.push(figure(section, 'PSS per node (its share of pages shared with the other nodes)', 'MB', pss, { id: `nodes${n}.pss` }));
+      figures.push(figure(section, 'RSS of the leader', 'MB', [rssOf(leaderPid)].filter(Number.isFinite), { id: `nodes${n}.rssLeader` }));
+      figures.push(figure(section, 'RSS of the next in line (standby observer)', 'MB', [rssOf(nextPid)].filter(Number.isFinite), { id: `nodes${n}.rssNext` }));
+      figures.push(figure(section, 'RSS per node, the other nodes', 'MB', rssRest, { id: `nodes${n}.rssRest` }));
       figures.push(figure(section, `idle CPU per node over ${idleS} s`, '% of a core', nodePct));
       figures.push(
         figure(section, `idle CPU, all ${n} nodes together`, '% of a core', [totalPct], {
@@ -85,6 +105,8 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
           id: `nodes${n}.idleCpu`,
         }),
       );
+      if (Number.isFinite(laterPct))
+        figures.push(figure(section, `idle CPU, all ${n} nodes together, the next ${idleS} s`, '% of a core', [laterPct], { id: `nodes${n}.idleCpuLater` }));
 
       // Herd check: one graceful leader failover
       const leader = settled.view.leader!;
@@ -153,6 +175,10 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
         rssMb: round(summarize(rss)?.p50),
         pssMb: round(summarize(pss)?.p50),
         idleCpuPctAllNodes: round(totalPct),
+        idleCpuPctAllNodesLaterWindow: round(laterPct),
+        rssLeaderMb: round(rssOf(leaderPid)),
+        rssNextInLineMb: round(rssOf(nextPid)),
+        rssOthersMaxMb: round(Math.max(...rssRest)),
         idleCpuPctPerNodeP50: round(summarize(nodePct)?.p50),
         idleCpuPctGateway: round(pct(others.gateway)),
         idleCpuPctZooKeeper: round(pct(others.zookeeper)),
