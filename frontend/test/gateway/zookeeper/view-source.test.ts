@@ -22,27 +22,6 @@ function nextView(source: ZooKeeperViewSource, until: (v: ZooKeeperView) => bool
 }
 
 /**
- * The source's read loops from here on (each runs the reads asked for while it runs), and a
- * promise that they have all ended: the point after which no read the test's requests could have
- * made is still to come. The loop is private; the source emits nothing when it goes idle, and an
- * unchanged view is not emitted, so a test that asserts "no further read" has no other event to
- * await.
- */
-function watchReadLoops(source: ZooKeeperViewSource): () => Promise<void> {
-  const loops: Promise<void>[] = [];
-  const target = source as unknown as { readLoop: () => Promise<void> };
-  const readLoop = target.readLoop.bind(source);
-  target.readLoop = () => {
-    const loop = readLoop();
-    loops.push(loop);
-    return loop;
-  };
-  return async () => {
-    for (const loop of loops) await loop; // also those started while awaiting
-  };
-}
-
-/**
  * A started source, its first read done, whose fake server counts `srvr` words (one per full
  * read), on `clock`. With `laterReadsChange`, reads after the first answer as after a crash (a
  * session has lost its connection), so the next read makes a new view that a test can await.
@@ -55,7 +34,7 @@ async function startedCountingSource(clock: { now: number }, laterReadsChange = 
     return { ok: true, word, text: fixture(crashed ? `${word}-after-crash` : word), ms: 0 };
   };
   const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000, now: () => clock.now });
-  const readsDone = watchReadLoops(source);
+  const readsDone = () => source.idle();
   const first = nextView(source, () => true);
   source.start();
   await first;
@@ -128,7 +107,7 @@ describe('ZooKeeperViewSource', () => {
       return { ok: true, word, text: fixture(word), ms: 0 };
     };
     const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000 });
-    const readsDone = watchReadLoops(source);
+    const readsDone = () => source.idle();
     source.start();
     await firstReadOut;
     for (let i = 0; i < 10; i++) source.requestRefresh();
