@@ -11,29 +11,35 @@ const ENTRY = `${COORDINATORS_REGISTRY_PATH}/${LEADER}`;
 /**
  * A ZooKeeper that lists one leader and answers every read at once, except the reads of the
  * leader's coordinators entry: those wait until the test answers them, so a refresh can land while
- * the listing's own read is still out. `listings` and each entry read's `read` are the promises
- * the observer awaits: a test that awaits one after the observer did resumes after the observer's
- * own continuation (a promise's reactions run in the order they were registered).
+ * the listing's own read is still out. The answers are the promises the observer awaits: a test
+ * that awaits one after the observer did resumes after the observer's own continuation (a
+ * promise's reactions run in the order they were registered); `answersTakenIn` awaits every
+ * answer given so far that way, so what the observer read next because of them has been asked.
  */
 function fakeZk(coordinators: string[] = [LEADER]) {
-  const entryReads: { watcher?: Watcher; answer: () => void; read: Promise<unknown> }[] = [];
-  const listings: Promise<unknown>[] = [];
+  const entryReads: { watcher?: Watcher; answer: () => void }[] = [];
+  const answered: Promise<unknown>[] = [];
+  const answers = <T>(promise: Promise<T>): Promise<T> => {
+    answered.push(promise);
+    return promise;
+  };
   let coordinatorsWatcher: Watcher | undefined;
   const zk = {
     getChildren(path: string, watcher?: Watcher) {
       if (path === COORDINATORS_REGISTRY_PATH) coordinatorsWatcher = watcher;
       const children = path === ELECTION_PATH ? [LEADER] : path === COORDINATORS_REGISTRY_PATH ? [...coordinators] : path === WORKERS_REGISTRY_PATH ? [] : [];
-      const listed = Promise.resolve({ rc: ZOK, children });
-      listings.push(listed);
-      return listed;
+      return answers(Promise.resolve({ rc: ZOK, children }));
     },
     getData(path: string, watcher?: Watcher) {
-      if (path !== ENTRY) return Promise.resolve({ rc: ZOK, data: Buffer.from(JSON.stringify({ id: LEADER, address: '127.0.0.1:1' })) });
+      if (path !== ENTRY) return answers(Promise.resolve({ rc: ZOK, data: Buffer.from(JSON.stringify({ id: LEADER, address: '127.0.0.1:1' })) }));
       let answer = (): void => {};
       const read = new Promise<{ rc: number; data?: Buffer }>((resolve) => {
-        answer = () => resolve({ rc: ZOK, data: Buffer.from(JSON.stringify({ id: LEADER, address: '127.0.0.1:1', role: 'leader' })) });
+        answer = () => {
+          resolve({ rc: ZOK, data: Buffer.from(JSON.stringify({ id: LEADER, address: '127.0.0.1:1', role: 'leader' })) });
+          answered.push(read);
+        };
       });
-      entryReads.push({ watcher, answer, read });
+      entryReads.push({ watcher, answer });
       return read;
     },
     ensurePath: () => Promise.resolve({ rc: ZOK }),
@@ -48,22 +54,20 @@ function fakeZk(coordinators: string[] = [LEADER]) {
       coordinatorsWatcher?.('child', COORDINATORS_REGISTRY_PATH);
     },
   };
-  return { zk: zk as unknown as ZkConnection, entryReads, listings, registry };
+  const answersTakenIn = () => Promise.all(answered);
+  return { zk: zk as unknown as ZkConnection, entryReads, answersTakenIn, registry };
 }
-
-/** Lets the fake's answers and the observer's follow-up reads run. */
-const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('cluster observer', () => {
   it("a refresh while its own entry's read is out awaits that read: one read, one data watch", async () => {
-    const { zk, entryReads } = fakeZk();
+    const { zk, entryReads, answersTakenIn } = fakeZk();
     const observer = new ClusterObserver(zk, LEADER, () => undefined);
     observer.start();
-    await settle();
+    await answersTakenIn();
     assert.equal(entryReads.length, 1, 'the listing reads the entry once');
 
     observer.refresh();
-    await settle();
+    await answersTakenIn();
     assert.equal(entryReads.length, 1, 'the refresh sent no second read (its watch would double every change callback)');
 
     const snapshot = once(observer, 'snapshot') as Promise<[ClusterSnapshot]>;
@@ -76,14 +80,14 @@ describe('cluster observer', () => {
   it('a refresh with the data we wrote sends the first snapshot at once, before the read answers, and no second read', async () => {
     // A warm standby: its first reads are long done (no entry of ours then); our create fires its
     // child watch, and that listing's read of our entry is still out when we act.
-    const { zk, entryReads, registry } = fakeZk([]);
+    const { zk, entryReads, answersTakenIn, registry } = fakeZk([]);
     const observer = new ClusterObserver(zk, LEADER, () => undefined);
     const loaded = once(observer, 'snapshot') as Promise<[ClusterSnapshot]>;
     observer.start();
     const [standby] = await loaded;
     assert.equal(standby.nodes.find((n) => n.id === LEADER)?.role, 'candidate', 'loaded, with no entry of ours yet');
     registry.created(LEADER);
-    await settle();
+    await answersTakenIn();
     assert.equal(entryReads.length, 1, "the child watch's listing reads our entry");
     const snapshot = once(observer, 'snapshot') as Promise<[ClusterSnapshot]>;
     observer.refresh(JSON.stringify({ id: LEADER, address: '127.0.0.1:1', role: 'leader' }));
@@ -94,13 +98,13 @@ describe('cluster observer', () => {
   });
 
   it('a listing with nothing new and a re-read of the same bytes make no new snapshot (each would be a view on every page)', async (t) => {
-    const { zk, entryReads, listings, registry } = fakeZk();
+    const { zk, entryReads, answersTakenIn, registry } = fakeZk();
     const observer = new ClusterObserver(zk, LEADER, () => undefined);
     let snapshots = 0;
     observer.on('snapshot', () => snapshots++);
     const loaded = once(observer, 'snapshot');
     observer.start();
-    await settle();
+    await answersTakenIn();
     entryReads[0]!.answer();
     await loaded;
     // From here a snapshot the observer schedules waits on the mocked setImmediate, until tick(0).
@@ -108,23 +112,22 @@ describe('cluster observer', () => {
     registry.relisted();
     entryReads[0]!.watcher?.('changed', ENTRY); // the data watch fires; the entry reads the same
     assert.equal(entryReads.length, 2, 'the data watch re-read the entry');
-    await listings.at(-1); // the observer has taken in the relisting
     entryReads[1]!.answer();
-    await entryReads[1]!.read; // and the re-read's answer
+    await answersTakenIn(); // the observer has taken in the relisting and the re-read's answer
     t.mock.timers.tick(0); // lets out any snapshot those two scheduled
     assert.equal(snapshots, 1, 'only the first snapshot');
     observer.stop();
   });
 
   it('a refresh with the entry not listed yet reads it, and the snapshot waits for it', async () => {
-    const { zk, entryReads } = fakeZk();
+    const { zk, entryReads, answersTakenIn } = fakeZk();
     const observer = new ClusterObserver(zk, LEADER, () => undefined);
     observer.refresh();
-    await settle();
+    await answersTakenIn();
     assert.equal(entryReads.length, 1);
     const snapshot = once(observer, 'snapshot') as Promise<[ClusterSnapshot]>;
     observer.start();
-    await settle();
+    await answersTakenIn();
     assert.equal(entryReads.length, 1, "the listing found the refresh's read in flight");
     entryReads[0]!.answer();
     const [first] = await snapshot;

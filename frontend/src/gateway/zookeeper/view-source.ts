@@ -58,7 +58,8 @@ export class ZooKeeperViewSource extends EventEmitter<ZooKeeperViewEvents> {
   private znodes: ZnodeReading | null = null;
   private current: ZooKeeperView | null = null;
   private currentKey = '';
-  private running = false;
+  /** The read loop running now, if any. */
+  private loop: Promise<void> | null = null;
   private dirty = false;
   private stopped = true;
   private interval: NodeJS.Timeout | null = null;
@@ -158,17 +159,24 @@ export class ZooKeeperViewSource extends EventEmitter<ZooKeeperViewEvents> {
       this.dirtyWhileHeld = true;
       return this.endHoldIn(wait);
     }
-    if (this.running) {
+    if (this.loop) {
       this.dirty = true;
       return;
     }
-    void this.readLoop();
+    this.loop = this.readLoop();
+  }
+
+  /**
+   * Resolves once no read runs and none is asked for: after it, a refresh asked for earlier has
+   * been read (or dropped by a hold). Tests await it before asserting that no further read came.
+   */
+  async idle(): Promise<void> {
+    while (this.loop) await this.loop;
   }
 
   private readonly onConnected = (): void => this.requestRefresh();
 
   private async readLoop(): Promise<void> {
-    this.running = true;
     try {
       do {
         this.dirty = false;
@@ -177,7 +185,7 @@ export class ZooKeeperViewSource extends EventEmitter<ZooKeeperViewEvents> {
     } catch (err) {
       this.options.log.warn({ err: String(err) }, 'zookeeper view read failed');
     } finally {
-      this.running = false;
+      this.loop = null;
     }
   }
 

@@ -22,9 +22,9 @@ function nextView(source: ZooKeeperViewSource, until: (v: ZooKeeperView) => bool
 }
 
 /**
- * A started source whose fake server counts `srvr` words (one per full read), on `clock`. With
- * `laterReadsChange`, reads after the first answer as after a crash (a session has lost its
- * connection), so the next read makes a new view that a test can await.
+ * A started source, its first read done, whose fake server counts `srvr` words (one per full
+ * read), on `clock`. With `laterReadsChange`, reads after the first answer as after a crash (a
+ * session has lost its connection), so the next read makes a new view that a test can await.
  */
 async function startedCountingSource(clock: { now: number }, laterReadsChange = false) {
   const reads = { count: 0 };
@@ -34,10 +34,12 @@ async function startedCountingSource(clock: { now: number }, laterReadsChange = 
     return { ok: true, word, text: fixture(crashed ? `${word}-after-crash` : word), ms: 0 };
   };
   const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000, now: () => clock.now });
+  const readsDone = () => source.idle();
   const first = nextView(source, () => true);
   source.start();
   await first;
-  return { source, reads };
+  await readsDone();
+  return { source, reads, readsDone };
 }
 
 describe('ZooKeeperViewSource', () => {
@@ -92,63 +94,68 @@ describe('ZooKeeperViewSource', () => {
   });
 
   it('requests during a read are coalesced into one more read', async () => {
-    let release: (() => void) | null = null;
+    let release!: () => void;
+    const firstReadHeld = new Promise<void>((r) => (release = r));
+    let firstReadAsked!: () => void;
+    const firstReadOut = new Promise<void>((r) => (firstReadAsked = r));
     let reads = 0;
     const send = async (_h: string, _p: number, word: FourLetterWord): Promise<FourLetterAnswer> => {
-      if (word === 'srvr') {
-        reads++;
-        if (reads === 1) await new Promise<void>((r) => (release = r));
+      if (word === 'srvr' && ++reads === 1) {
+        firstReadAsked();
+        await firstReadHeld;
       }
       return { ok: true, word, text: fixture(word), ms: 0 };
     };
     const source = new ZooKeeperViewSource({ connectString: '127.0.0.1:2181', zk: null, log, send, intervalMs: 3_600_000 });
+    const readsDone = () => source.idle();
     source.start();
-    while (!release) await new Promise((r) => setImmediate(r));
+    await firstReadOut;
     for (let i = 0; i < 10; i++) source.requestRefresh();
-    const second = new Promise<void>((resolve) => {
-      const check = () => (reads === 2 ? resolve() : setImmediate(check));
-      check();
-    });
-    (release as () => void)();
-    await second;
-    await new Promise((r) => setImmediate(r));
+    release();
+    await readsDone();
     source.stop();
     assert.equal(reads, 2, 'ten requests during the first read made exactly one more');
   });
-  it('held (between leaders): requests wait for the hold to end, then make one read; the hold ending early reads at once', async () => {
+  it('held (between leaders): requests wait for the hold to end, then make one read; the hold ending early reads at once', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const clock = { now: 1_000 };
-    const { source, reads } = await startedCountingSource(clock);
+    const { source, reads, readsDone } = await startedCountingSource(clock);
     assert.equal(reads.count, 1);
     source.holdUntil(clock.now + 300);
     for (let i = 0; i < 5; i++) source.requestRefresh();
-    await new Promise((r) => setImmediate(r));
+    // Up to just before the hold's end: any timer that would read early has fired.
+    clock.now += 250;
+    t.mock.timers.tick(250);
+    await readsDone();
     assert.equal(reads.count, 1, 'nothing read while held');
     // The new leader arrived before the hold's end: the hold ends, the one read asked for happens.
-    clock.now += 50;
-    const readAgain = new Promise<void>((resolve) => {
-      const check = () => (reads.count === 2 ? resolve() : setImmediate(check));
-      check();
-    });
     source.holdUntil(0);
-    await readAgain;
+    await readsDone();
+    assert.equal(reads.count, 2, 'five requests while held made exactly one read');
     source.holdUntil(0);
-    await new Promise((r) => setImmediate(r));
+    // Past the first hold's end: its timer, had it been left armed, has fired.
+    clock.now += 100;
+    t.mock.timers.tick(100);
+    await readsDone();
     source.stop();
-    assert.equal(reads.count, 2, 'five requests while held made exactly one read; ending a hold with nothing asked reads nothing');
+    assert.equal(reads.count, 2, 'ending a hold with nothing asked reads nothing');
   });
   it('held: the same hold said again (by every view between leaders) keeps the read asked for; it happens when the hold ends', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const clock = { now: 1_000 };
-    const { source, reads } = await startedCountingSource(clock, true);
+    const { source, reads, readsDone } = await startedCountingSource(clock, true);
     const until = clock.now + 300;
     source.holdUntil(until);
     source.requestRefresh();
     source.holdUntil(until); // the next view, still between leaders
-    await new Promise((r) => setImmediate(r));
+    // Up to just before the hold's end: any timer that would read early has fired.
+    clock.now = until - 1;
+    t.mock.timers.tick(299);
+    await readsDone();
     assert.equal(reads.count, 1, 'nothing read while held');
     const readAfterHold = nextView(source, () => true);
     clock.now = until;
-    t.mock.timers.tick(300);
+    t.mock.timers.tick(1);
     await readAfterHold;
     source.stop();
     assert.equal(reads.count, 2, "the hold's end made the read asked for while held");
