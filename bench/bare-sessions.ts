@@ -7,10 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { cpuMs, procSample, pssMb, sleep, withTimeout, type ProcSample } from './common.js';
+import { cpuSinceExecMs, idleWindow, pssMb, sleep, withTimeout } from './common.js';
 
 const SESSION = fileURLToPath(new URL('./bare/session.mjs', import.meta.url));
-const ZERO: ProcSample = { ticks: 0, rssKb: 0, hwmKb: 0 };
 
 export interface BareSessions {
   /** Spawn of the first → the last one connected. */
@@ -34,7 +33,7 @@ export async function measureBareSessions(zkConnect: string, n: number, sessionT
           procs.push(child);
           return new Promise<number>((resolve, reject) => {
             child.once('exit', (code) => reject(new Error(`a bare session exited (${code}) before it connected`)));
-            createInterface({ input: child.stdout }).once('line', () => resolve(cpuMs(ZERO, procSample(child.pid!))));
+            createInterface({ input: child.stdout }).once('line', () => resolve(cpuSinceExecMs(child.pid!)));
           });
         }),
       ),
@@ -44,16 +43,12 @@ export async function measureBareSessions(zkConnect: string, n: number, sessionT
     const startupMs = Date.now() - t0;
     await sleep(pauseMs);
     const pids = procs.map((p) => p.pid!);
-    const before = pids.map(procSample);
-    const w0 = Date.now();
-    await sleep(idleS * 1000);
-    const wall = Date.now() - w0;
-    const after = pids.map(procSample);
+    const idle = await idleWindow(pids, idleS);
     return {
       startupMs,
       startupCpuMs,
-      idlePct: pids.map((_, i) => (cpuMs(before[i]!, after[i]!) / wall) * 100),
-      rssMb: after.map((s) => (s?.rssKb ?? NaN) / 1024),
+      idlePct: pids.map(idle.pct),
+      rssMb: pids.map((pid) => (idle.after(pid)?.rssKb ?? NaN) / 1024),
       pssMb: pids.map(pssMb),
     };
   } finally {

@@ -97,6 +97,30 @@ export function cpuMs(before: ProcSample | null, after: ProcSample | null): numb
   return ((after.ticks - before.ticks) * 1000) / CLK_TCK;
 }
 
+/** CPU time in ms a process has spent since exec; NaN once it is gone. */
+export function cpuSinceExecMs(pid: number): number {
+  const sample = procSample(pid);
+  return sample ? (sample.ticks * 1000) / CLK_TCK : NaN;
+}
+
+/** What `idleWindow` measured: each process's CPU over the window, and its sample at the end. */
+export interface IdleWindow {
+  /** % of a core; NaN for a process gone meanwhile. */
+  pct: (pid: number) => number;
+  /** The sample taken as the window ended (RSS then), null if gone. */
+  after: (pid: number) => ProcSample | null;
+}
+
+/** Samples `pids`, waits `seconds`, samples again: the idle CPU of each over that wall time. */
+export async function idleWindow(pids: readonly number[], seconds: number): Promise<IdleWindow> {
+  const before = new Map(pids.map((pid) => [pid, procSample(pid)]));
+  const w0 = Date.now();
+  await sleep(seconds * 1000);
+  const wall = Date.now() - w0;
+  const after = new Map(pids.map((pid) => [pid, procSample(pid)]));
+  return { pct: (pid) => (cpuMs(before.get(pid) ?? null, after.get(pid) ?? null) / wall) * 100, after: (pid) => after.get(pid) ?? null };
+}
+
 export interface MachineInfo {
   cores: number;
   cpuModel: string;

@@ -450,15 +450,6 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
       await kill(rig, victim, 'graceful');
       const ws = await gone;
       if (page) {
-        const click = (await pageMarks(page)).clicks[0];
-        if (click) {
-          const requested = gateway ? eventsSince(gateway, from, (e) => e.ev === 'kill-requested' && e.target === victim)[0] : undefined;
-          const dying = [...from.keys()].flatMap((p) => eventsSince(p, from, (e) => e.ev === 'dying'))[0];
-          killPhases['kill-requested (gateway)'].push(eventTime(requested) - click.wall);
-          killPhases['dying (target)'].push(eventTime(dying) - click.wall);
-        }
-      }
-      if (page) {
         const expr = `!document.querySelector('[data-testid="node-row"][data-node-id="${victim}"]')`;
         await waitInPage(page, expr, 10_000);
         const marks = await pageMarks(page);
@@ -468,6 +459,10 @@ export async function runPropagation(ctx: Ctx, rig: UiRig, count: number): Promi
         const msg = messageBefore(marks, shown.perf);
         if (msg) pageWork.push(shown.perf - msg.perf);
         killedWs.push(ws.at - click.wall);
+        const requested = gateway ? eventsSince(gateway, from, (e) => e.ev === 'kill-requested' && e.target === victim)[0] : undefined;
+        const dying = [...from.keys()].flatMap((p) => eventsSince(p, from, (e) => e.ev === 'dying'))[0];
+        killPhases['kill-requested (gateway)'].push(eventTime(requested) - click.wall);
+        killPhases['dying (target)'].push(eventTime(dying) - click.wall);
       } else {
         killed.push(ws.at - t0);
       }

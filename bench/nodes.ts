@@ -10,14 +10,14 @@ import {
   ViewWatcher,
   openInstrumentedPage,
   settleAll,
-  cpuMs,
+  cpuSinceExecMs,
   cursors,
   eventTime,
   eventsSince,
+  idleWindow,
   mntr,
   mntrDelta,
   noteSessionTimeouts,
-  procSample,
   pssMb,
   restKill,
   sleep,
@@ -55,7 +55,7 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       const startup = settled.at - t0;
       // CPU each node spent from exec to the settled chain: unlike wall time, barely inflated by
       // other work on a shared machine, and what bounds 100 nodes starting on 2 cores.
-      const startupCpu = cluster.nodes.map((p) => cpuMs(ZERO_SAMPLE, procSample(p.pid)));
+      const startupCpu = cluster.nodes.map((p) => cpuSinceExecMs(p.pid));
       noteSessionTimeouts(ctx, cluster.nodes);
       ctx.log(`  ${n} nodes settled in ${startup} ms`);
 
@@ -63,32 +63,24 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
       await sleep(IDLE_PAUSE_MS);
       const pids = cluster.nodes.map((p) => p.pid);
       const others = { gateway: cluster.gateway!.pid, zookeeper: zk.pid };
-      const before = new Map([...pids, ...Object.values(others)].map((pid) => [pid, procSample(pid)]));
-      const w0 = Date.now();
-      await sleep(idleS * 1000);
-      const wall = Date.now() - w0;
-      const after = new Map([...pids, ...Object.values(others)].map((pid) => [pid, procSample(pid)]));
-      const pct = (pid: number) => (cpuMs(before.get(pid)!, after.get(pid)!) / wall) * 100;
-      const nodePct = pids.map(pct);
+      const idle = await idleWindow([...pids, ...Object.values(others)], idleS);
+      const nodePct = pids.map(idle.pct);
       const totalPct = nodePct.reduce((a, b) => a + b, 0);
-      const rss = pids.map((pid) => (after.get(pid)?.rssKb ?? NaN) / 1024);
+      const rssOf = (pid: number | null) => (pid === null ? NaN : (idle.after(pid)?.rssKb ?? NaN) / 1024);
+      const rss = pids.map(rssOf);
       const pss = pids.map(pssMb);
       // Which nodes are the largest: the leader holds the whole cluster's view and the streams,
       // the next in line a warm copy of that view (the standby observer); the rest hold neither.
       const leaderPid = settled.view.nodes.find((x) => x.id === settled.view.leader)?.pid ?? null;
       const nextPid = settled.view.nodes.find((x) => x.watching === settled.view.leader && x.role === 'worker')?.pid ?? null;
-      const rssOf = (pid: number | null) => (pid === null ? NaN : (after.get(pid)?.rssKb ?? NaN) / 1024);
       const rssRest = pids.filter((pid) => pid !== leaderPid && pid !== nextPid).map(rssOf);
       // A second idle window right after the first, at the largest size: how much of the first is
       // the start-up's after-effects (V8's memory reducer runs major GCs in the first idle tens of
       // seconds) rather than steady idling.
       let laterPct = NaN;
       if (n === sizes[sizes.length - 1]) {
-        const l0 = new Map(pids.map((pid) => [pid, procSample(pid)]));
-        const lw0 = Date.now();
-        await sleep(idleS * 1000);
-        const lwall = Date.now() - lw0;
-        laterPct = pids.reduce((sum, pid) => sum + (cpuMs(l0.get(pid)!, procSample(pid)) / lwall) * 100, 0);
+        const later = await idleWindow(pids, idleS);
+        laterPct = pids.reduce((sum, pid) => sum + later.pct(pid), 0);
       }
 
       figures.push(figure(section, 'start → settled chain in the gateway view', 'ms', [startup], { id: `nodes${n}.startup` }));
@@ -180,9 +172,9 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
         rssNextInLineMb: round(rssOf(nextPid)),
         rssOthersMaxMb: round(Math.max(...rssRest)),
         idleCpuPctPerNodeP50: round(summarize(nodePct)?.p50),
-        idleCpuPctGateway: round(pct(others.gateway)),
-        idleCpuPctZooKeeper: round(pct(others.zookeeper)),
-        zookeeperRssMb: round((after.get(others.zookeeper)?.rssKb ?? NaN) / 1024),
+        idleCpuPctGateway: round(idle.pct(others.gateway)),
+        idleCpuPctZooKeeper: round(idle.pct(others.zookeeper)),
+        zookeeperRssMb: round(rssOf(others.zookeeper)),
         herd,
       };
     } catch (err) {
@@ -223,5 +215,4 @@ export async function runNodes(ctx: Ctx): Promise<SectionResult> {
 
 /** From the settled chain (or the last session connected) to the idle window. */
 const IDLE_PAUSE_MS = 2000;
-const ZERO_SAMPLE = { ticks: 0, rssKb: 0, hwmKb: 0 };
 const round = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? NaN : Math.round(v * 100) / 100);
