@@ -126,17 +126,9 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     const { rc, children } = await this.zk.getChildren(ELECTION_PATH, () => void this.watchElection());
     if (this.stopped || rc !== ZOK || !children) return;
     const present = new Set(children.filter((c) => parseElectionZnode(c) !== null));
-    let changed = false;
-    for (const name of [...this.observed.election.keys()]) {
-      if (present.has(name)) continue;
-      this.observed.election.delete(name);
-      changed = true;
-    }
-    const fresh = [...present].filter((name) => !this.observed.election.has(name));
-    for (const name of fresh) this.observed.election.set(name, null);
+    const { changed, fresh } = syncListing(this.observed.election, present);
     onListed?.();
-    // An unchanged listing (a watch re-armed) makes no new snapshot: each one is a view on every page.
-    if (changed || fresh.length > 0) this.schedule();
+    if (changed) this.schedule();
     await Promise.all(fresh.map((name) => this.readElectionData(name)));
   }
 
@@ -172,15 +164,8 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
       if (parseElectionZnode(child)) present.add(child);
       else this.log('zk-garbage', { path: `${path}/${child}`, what: 'registry child name' });
     }
-    let changed = false;
-    for (const name of [...entries.keys()]) {
-      if (present.has(name)) continue;
-      entries.delete(name);
-      changed = true;
-    }
-    const fresh = [...present].filter((name) => !entries.has(name));
-    for (const name of fresh) entries.set(name, null);
-    if (changed || fresh.length > 0) this.schedule();
+    const { changed, fresh } = syncListing(entries, present);
+    if (changed) this.schedule();
     await Promise.all(fresh.map((name) => this.watchEntry(path, name, entries)));
   }
 
@@ -204,13 +189,29 @@ export class ClusterObserver extends EventEmitter<{ snapshot: [ClusterSnapshot] 
     if (this.stopped || rc !== ZOK || !entries.has(name)) return;
     // Kept either way: a refused entry still shows as present in its registry, but counts for nothing.
     const raw = data?.toString('utf8') ?? '';
-    const key = `${path}/${name}`;
-    // The same bytes again (our own entry, seeded from our create; a data watch re-armed): no new snapshot.
-    const last = entries.get(name);
-    if (last?.ok && last.raw === raw) return;
+    // The same bytes again (our own entry, seeded from our create; a data watch re-armed) give the
+    // same verdict: no new snapshot, and garbage is not logged twice.
+    if (entries.get(name)?.raw === raw) return;
     const read = readRegistryEntry(name, data);
-    if (!read.ok) this.log('zk-garbage', { path: key, what: 'registry entry data', reason: read.reason });
+    if (!read.ok) this.log('zk-garbage', { path: `${path}/${name}`, what: 'registry entry data', reason: read.reason });
     entries.set(name, { ...read, raw });
     this.schedule();
   }
+}
+
+/**
+ * Makes `known`'s names the listing's `present` ones: the gone are deleted, the new added unread
+ * (null). `changed`: anything was; an unchanged listing (a watch re-armed) makes no new snapshot,
+ * each one being a view on every page. `fresh`: the names to read.
+ */
+function syncListing<T>(known: Map<string, T | null>, present: ReadonlySet<string>): { changed: boolean; fresh: string[] } {
+  let changed = false;
+  for (const name of [...known.keys()]) {
+    if (present.has(name)) continue;
+    known.delete(name);
+    changed = true;
+  }
+  const fresh = [...present].filter((name) => !known.has(name));
+  for (const name of fresh) known.set(name, null);
+  return { changed: changed || fresh.length > 0, fresh };
 }
