@@ -18,9 +18,10 @@ for (const [name, schema] of Object.entries(malformed)) {
   test(`a route schema with ${name} fails at start`, async () => {
     const app = Fastify(serverOptions());
     app.post('/x', { schema }, async () => ({ ok: true }));
+    // The schema compiler's own words, not any start-up failure.
     await assert.rejects(async () => {
       await app.ready();
-    });
+    }, /strict mode: unknown keyword|must be JSONType|value must be/);
     await app.close().catch(() => undefined);
   });
 }
